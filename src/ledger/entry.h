@@ -1,0 +1,63 @@
+// ledger/entry.h: a ledger entry and its canonical encoding.
+//
+// Each carrier has one append-only ledger. Entry n (1-based) holds the SHA-256
+// of entry n-1's encoding (32 zero bytes for entry 1), so the entries form a
+// hash chain; each encoding is also leaf n-1 of the carrier's RFC 6962 Merkle
+// tree (ledger/merkle.h).
+//
+// Personal data never sits in an entry: it goes in a payload stored beside the
+// chain, and the entry holds only the payload's SHA-256. When the payload's
+// retention ends the payload is erased (an erasure is itself an entry) and the
+// chain still verifies.
+//
+// Canonical encoding, version 1 (all integers big-endian):
+//   "PRL1"                         4 bytes magic and version
+//   carrier id                     u64
+//   sequence number                u64 (1-based)
+//   instant                        i64 microseconds since the Unix epoch, UTC
+//   actor                          u32 length + UTF-8 ("staff:12", "cli", "system")
+//   type                           u32 length + ASCII ("customer.created")
+//   subject                        u32 length + UTF-8 ("customer:42", may be empty)
+//   body                           u32 length + JSON text without personal data
+//   payload flag                   u8: 0 none, 1 present
+//   payload hash                   32 bytes when the flag is 1
+//   previous entry hash            32 bytes
+// The encoding is what is stored and hashed; decoding checks every length.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/ids.h"
+#include "core/status.h"
+#include "core/time.h"
+#include "ledger/sha256.h"
+
+namespace proprio::ledger {
+
+inline constexpr size_t kMaxFieldBytes = 1 << 20;
+
+struct Entry {
+  CarrierId carrier;
+  int64_t seq = 0;
+  Instant at;
+  std::string actor;
+  std::string type;
+  std::string subject;
+  std::string body;  // JSON, no personal data
+  std::optional<Hash> payload_hash;
+  Hash prev_hash{};
+
+  std::string Encode() const;
+  static Result<Entry> Decode(std::string_view bytes);
+};
+
+// The chain hash of an encoded entry (what the next entry holds as prev_hash).
+inline Hash ChainHash(std::string_view encoded) { return Sha256Of(encoded); }
+
+// Entry types written by the ledger itself.
+inline constexpr std::string_view kPayloadErasedType = "ledger.payload_erased";
+
+}  // namespace proprio::ledger

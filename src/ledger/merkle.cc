@@ -1,0 +1,124 @@
+#include "ledger/merkle.h"
+
+#include <bit>
+#include <cstring>
+
+namespace proprio::ledger {
+namespace {
+
+uint64_t LargestPowerOfTwoBelow(uint64_t n) {
+  // REQUIRES: n >= 2
+  return std::bit_floor(n - 1);
+}
+
+void PathInto(std::span<const Hash> leaves, uint64_t index, std::vector<Hash>* out) {
+  const uint64_t n = leaves.size();
+  if (n <= 1) return;
+  const uint64_t k = LargestPowerOfTwoBelow(n);
+  if (index < k) {
+    PathInto(leaves.subspan(0, k), index, out);
+    out->push_back(MerkleRoot(leaves.subspan(k)));
+  } else {
+    PathInto(leaves.subspan(k), index - k, out);
+    out->push_back(MerkleRoot(leaves.subspan(0, k)));
+  }
+}
+
+}  // namespace
+
+Hash LeafHash(std::string_view entry_bytes) {
+  thread_local Sha256 hasher;
+  const uint8_t prefix = 0x00;
+  return hasher.Update(&prefix, 1).Update(entry_bytes).Finish();
+}
+
+Hash NodeHash(const Hash& left, const Hash& right) {
+  thread_local Sha256 hasher;
+  const uint8_t prefix = 0x01;
+  return hasher.Update(&prefix, 1).Update(left.data(), 32).Update(right.data(), 32).Finish();
+}
+
+Hash EmptyTreeHash() { return Sha256Of(""); }
+
+Hash MerkleRoot(std::span<const Hash> leaves) {
+  if (leaves.empty()) return EmptyTreeHash();
+  if (leaves.size() == 1) return leaves[0];
+  const uint64_t k = LargestPowerOfTwoBelow(leaves.size());
+  return NodeHash(MerkleRoot(leaves.subspan(0, k)), MerkleRoot(leaves.subspan(k)));
+}
+
+std::vector<Hash> InclusionPath(std::span<const Hash> leaves, uint64_t index) {
+  std::vector<Hash> path;
+  if (index < leaves.size()) PathInto(leaves, index, &path);
+  return path;
+}
+
+bool VerifyInclusion(const Hash& leaf, uint64_t index, uint64_t tree_size,
+                     std::span<const Hash> path, const Hash& root) {
+  // RFC 9162, 2.1.3.2.
+  if (index >= tree_size) return false;
+  uint64_t fn = index;
+  uint64_t sn = tree_size - 1;
+  Hash r = leaf;
+  for (const Hash& p : path) {
+    if (sn == 0) return false;
+    if ((fn & 1) == 1 || fn == sn) {
+      r = NodeHash(p, r);
+      if ((fn & 1) == 0) {
+        while ((fn & 1) == 0 && fn != 0) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      }
+    } else {
+      r = NodeHash(r, p);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return sn == 0 && r == root;
+}
+
+void CompactTree::Push(const Hash& leaf) {
+  Hash carry = leaf;
+  // Merge with the subtrees of equal size, exactly as binary addition of one.
+  for (uint64_t s = size_; (s & 1) == 1; s >>= 1) {
+    carry = NodeHash(roots_.back(), carry);
+    roots_.pop_back();
+  }
+  roots_.push_back(carry);
+  ++size_;
+}
+
+Hash CompactTree::Root() const {
+  if (roots_.empty()) return EmptyTreeHash();
+  Hash r = roots_.back();
+  for (size_t i = roots_.size() - 1; i-- > 0;) r = NodeHash(roots_[i], r);
+  return r;
+}
+
+std::string CompactTree::Serialize() const {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(size_ >> (56 - 8 * i));
+  for (const Hash& h : roots_) out.append(HashBytes(h));
+  return out;
+}
+
+Result<CompactTree> CompactTree::Deserialize(std::string_view bytes) {
+  if (bytes.size() < 8 || (bytes.size() - 8) % 32 != 0) {
+    return Status::DataLoss("ledger head: compact tree has a bad length");
+  }
+  CompactTree t;
+  for (int i = 0; i < 8; ++i) t.size_ = t.size_ << 8 | static_cast<uint8_t>(bytes[i]);
+  if (static_cast<size_t>(std::popcount(t.size_)) != (bytes.size() - 8) / 32) {
+    return Status::DataLoss("ledger head: compact tree does not match its size");
+  }
+  for (size_t off = 8; off < bytes.size(); off += 32) {
+    Hash h;
+    std::memcpy(h.data(), bytes.data() + off, 32);
+    t.roots_.push_back(h);
+  }
+  return t;
+}
+
+}  // namespace proprio::ledger

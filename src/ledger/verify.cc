@@ -1,0 +1,146 @@
+#include "ledger/verify.h"
+
+#include <nlohmann/json.hpp>
+
+namespace proprio::ledger {
+
+const char* ProblemKindName(ProblemKind k) {
+  switch (k) {
+    case ProblemKind::kAltered: return "altered";
+    case ProblemKind::kRemoved: return "removed";
+    case ProblemKind::kInserted: return "inserted";
+    case ProblemKind::kReordered: return "reordered";
+    case ProblemKind::kTruncated: return "truncated";
+    case ProblemKind::kPayloadAltered: return "payload_altered";
+    case ProblemKind::kPayloadRemoved: return "payload_removed";
+    case ProblemKind::kHeadMismatch: return "head_mismatch";
+  }
+  return "unknown";
+}
+
+void Verifier::Report(ProblemKind kind, int64_t entry, std::string detail) {
+  report_.valid = false;
+  if (report_.problems.size() < kMaxProblems) {
+    report_.problems.push_back({kind, entry, std::move(detail)});
+  }
+}
+
+void Verifier::Add(const StoredEntry& row) {
+  ++report_.entries;
+  tree_.Push(LeafHash(row.bytes));
+  const Hash actual = ChainHash(row.bytes);
+
+  if (row.seq > expected_) {
+    Report(ProblemKind::kRemoved, expected_,
+           row.seq - expected_ == 1
+               ? "entry " + std::to_string(expected_) + " is missing"
+               : "entries " + std::to_string(expected_) + " to " + std::to_string(row.seq - 1) +
+                     " are missing");
+    expected_ = row.seq;
+    prev_ok_ = false;
+  } else if (row.seq < expected_) {
+    Report(ProblemKind::kInserted, row.seq,
+           "a second row claims sequence number " + std::to_string(row.seq));
+    return;  // keep the chain state of the first row with this number
+  }
+  const int64_t pos = expected_++;
+
+  auto decoded = Entry::Decode(row.bytes);
+  Hash stored{};
+  const bool stored_ok = HashFromBytes(row.hash, &stored);
+  if (!decoded.ok() || !stored_ok || stored != actual) {
+    Report(ProblemKind::kAltered, pos,
+           "entry " + std::to_string(pos) + " was altered: its bytes do not match its hash");
+    prev_hash_ = stored_ok ? stored : actual;
+    prev_ok_ = false;
+    return;
+  }
+  const Entry& e = *decoded;
+
+  if (looking_for_ && !found_at_ && e.seq == *looking_for_) found_at_ = pos;
+
+  if (e.carrier != report_.carrier) {
+    Report(ProblemKind::kAltered, pos,
+           "entry " + std::to_string(pos) + " belongs to carrier " + e.carrier.ToString());
+  } else if (e.seq > pos) {
+    if (!looking_for_) looking_for_ = pos;
+    Report(ProblemKind::kReordered, pos,
+           "position " + std::to_string(pos) + " holds entry " + std::to_string(e.seq));
+  } else if (e.seq < pos) {
+    Report(ProblemKind::kInserted, e.seq,
+           "an entry was inserted at position " + std::to_string(e.seq) + ": entry " +
+               std::to_string(e.seq) + " now stands at position " + std::to_string(pos));
+  } else if (e.prev_hash != prev_hash_ && prev_ok_) {
+    if (pos == 1) {
+      Report(ProblemKind::kAltered, 1, "entry 1 does not start the chain");
+    } else {
+      Report(ProblemKind::kAltered, pos - 1,
+             "entry " + std::to_string(pos - 1) + " was altered: entry " + std::to_string(pos) +
+                 " holds a different hash for it");
+    }
+  }
+  prev_hash_ = actual;
+  prev_ok_ = true;
+
+  if (e.payload_hash) {
+    if (row.payload) {
+      ++report_.payloads_checked;
+      if (Sha256Of(*row.payload) != *e.payload_hash) {
+        Report(ProblemKind::kPayloadAltered, pos,
+               "the payload of entry " + std::to_string(pos) + " does not match its hash");
+      }
+    } else if (row.payload_erased) {
+      erased_payload_entries_.insert(e.seq);
+    } else {
+      Report(ProblemKind::kPayloadRemoved, pos,
+             "the payload of entry " + std::to_string(pos) + " is missing");
+    }
+  }
+  if (e.type == kPayloadErasedType) {
+    auto body = nlohmann::json::parse(e.body, nullptr, false);
+    if (body.is_object() && body.contains("entry") && body["entry"].is_number_integer()) {
+      erasure_records_.insert(body["entry"].get<int64_t>());
+    }
+  }
+}
+
+VerifyReport Verifier::Finish(const Head& head) {
+  if (looking_for_ && !found_at_) {
+    // The position held a later entry and the one it should hold never showed
+    // up: it was removed and the rest renumbered, not reordered.
+    for (auto& p : report_.problems) {
+      if (p.kind == ProblemKind::kReordered && p.entry == *looking_for_) {
+        p.kind = ProblemKind::kRemoved;
+        p.detail = "entry " + std::to_string(*looking_for_) +
+                   " is missing (the entries after it were renumbered)";
+        break;
+      }
+    }
+  }
+  for (int64_t seq : erased_payload_entries_) {
+    if (erasure_records_.count(seq) == 0) {
+      Report(ProblemKind::kPayloadRemoved, seq,
+             "the payload of entry " + std::to_string(seq) +
+                 " is marked erased but no erasure entry records it");
+    } else {
+      ++report_.payloads_erased;
+    }
+  }
+  const int64_t read = expected_ - 1;
+  if (head.size > read) {
+    Report(ProblemKind::kTruncated, read + 1,
+           "the ledger ends at entry " + std::to_string(read) + " but " +
+               std::to_string(head.size) + " were appended: entries " + std::to_string(read + 1) +
+               " to " + std::to_string(head.size) + " are missing");
+  } else if (head.size < read) {
+    Report(ProblemKind::kInserted, head.size + 1,
+           "entries after " + std::to_string(head.size) + " were never appended through the ledger");
+  } else if (report_.valid && (tree_.Root() != head.root || (read > 0 && prev_hash_ != head.last_hash))) {
+    Report(ProblemKind::kHeadMismatch, read,
+           "the recorded head does not match the entries (root or last hash differs)");
+  }
+  report_.root = tree_.Root();
+  return std::move(report_);
+}
+
+}  // namespace proprio::ledger

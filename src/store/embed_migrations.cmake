@@ -1,0 +1,17 @@
+# Writes OUT, a C++ file holding every migrations/NNNN_name.sql as a
+# Migration {version, name, sql}. Run at build time (cmake -P).
+file(GLOB sql_files "${MIGRATIONS_DIR}/*.sql")
+list(SORT sql_files)
+set(body "// Generated from src/store/migrations by embed_migrations.cmake. Do not edit.\n")
+string(APPEND body "#include \"store/internal/migrations.h\"\n\nnamespace proprio::store::internal {\nnamespace {\n")
+string(APPEND body "constexpr Migration kMigrations[] = {\n")
+foreach(f IN LISTS sql_files)
+  get_filename_component(name "${f}" NAME_WE)
+  string(SUBSTRING "${name}" 0 4 version)
+  math(EXPR version "${version}")
+  file(READ "${f}" sql)
+  string(APPEND body "  {${version}, \"${name}\", R\"proprio_sql(${sql})proprio_sql\"},\n")
+endforeach()
+string(APPEND body "};\n}  // namespace\n\nstd::span<const Migration> Migrations() { return kMigrations; }\n\n}  // namespace proprio::store::internal\n")
+file(WRITE "${OUT}.tmp" "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUT}.tmp" "${OUT}")

@@ -1,0 +1,86 @@
+-- 0001_initial: carriers, customers, staff and the ledger.
+-- Tokens replaced per backend: @ID@ (auto-assigned 64-bit primary key),
+-- @BLOB@ (byte string). Instants are BIGINT microseconds since the Unix
+-- epoch, UTC; dates are TEXT 'YYYY-MM-DD'.
+
+CREATE TABLE carriers (
+  id @ID@,
+  legal_name TEXT NOT NULL,
+  filer_id_499 TEXT NOT NULL UNIQUE,
+  street TEXT NOT NULL,
+  city TEXT NOT NULL,
+  state TEXT NOT NULL,
+  postal_code TEXT NOT NULL,
+  country TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  officers TEXT NOT NULL,            -- JSON array of {name, title, signatory}
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE customers (
+  id @ID@,
+  carrier_id BIGINT NOT NULL REFERENCES carriers (id),
+  account_number TEXT NOT NULL,
+  customer_type SMALLINT NOT NULL,   -- 0 residential, 1 business
+  name TEXT NOT NULL,
+  street TEXT NOT NULL,
+  city TEXT NOT NULL,
+  state TEXT NOT NULL,
+  postal_code TEXT NOT NULL,
+  country TEXT NOT NULL,
+  address_since TEXT NOT NULL,       -- the day the address of record was set
+  email TEXT NOT NULL,
+  services BIGINT NOT NULL,          -- bit mask of core/domain.h ServiceCategory
+  account_representative TEXT NOT NULL,
+  cpni_contract_ref TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (carrier_id, account_number)
+);
+
+CREATE TABLE customer_phones (
+  customer_id BIGINT NOT NULL REFERENCES customers (id),
+  position SMALLINT NOT NULL,        -- 0 is the primary number of record
+  carrier_id BIGINT NOT NULL,
+  e164 TEXT NOT NULL,
+  PRIMARY KEY (customer_id, position)
+);
+CREATE INDEX customer_phones_by_number ON customer_phones (carrier_id, e164);
+
+CREATE TABLE staff (
+  id @ID@,
+  carrier_id BIGINT NOT NULL REFERENCES carriers (id),
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  roles TEXT NOT NULL,               -- comma-separated role names
+  hired_on TEXT NOT NULL,
+  active SMALLINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+
+-- The append-only ledger: one chain per carrier (ledger/entry.h).
+CREATE TABLE ledger_entries (
+  carrier_id BIGINT NOT NULL REFERENCES carriers (id),
+  seq BIGINT NOT NULL,
+  entry @BLOB@ NOT NULL,             -- canonical encoding
+  hash @BLOB@ NOT NULL,              -- SHA-256 of entry
+  PRIMARY KEY (carrier_id, seq)
+);
+
+-- Payloads with personal data, beside the chain, referenced by hash.
+CREATE TABLE ledger_payloads (
+  carrier_id BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  body @BLOB@,                       -- NULL once erased
+  retain_until BIGINT NOT NULL,      -- erasable from this instant on
+  erased_at BIGINT,
+  PRIMARY KEY (carrier_id, seq),
+  FOREIGN KEY (carrier_id, seq) REFERENCES ledger_entries (carrier_id, seq)
+);
+
+-- Updated with every append, in the same transaction.
+CREATE TABLE ledger_heads (
+  carrier_id BIGINT PRIMARY KEY REFERENCES carriers (id),
+  size BIGINT NOT NULL,
+  last_hash @BLOB@ NOT NULL,
+  compact_tree @BLOB@ NOT NULL       -- ledger/merkle.h CompactTree
+);

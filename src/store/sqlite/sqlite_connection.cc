@@ -1,0 +1,157 @@
+// store/sqlite: the embedded default backend.
+// WAL journal, synchronous=FULL (a committed transaction survives power loss),
+// foreign keys on, prepared statements cached per connection.
+#include <sqlite3.h>
+
+#include <string>
+#include <unordered_map>
+
+#include "store/internal/sql.h"
+
+namespace proprio::store::internal {
+namespace {
+
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  const int ext = sqlite3_extended_errcode(db);
+  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db);
+  if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return Status::AlreadyExists(msg);
+  }
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) return Status::FailedPrecondition(msg);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::InvalidArgument(msg);
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) return Status::Aborted(msg);
+  if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR) return Status::Unavailable(msg);
+  if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) return Status::DataLoss(msg);
+  return Status::Internal(msg);
+}
+
+class SqliteRow final : public Row {
+ public:
+  explicit SqliteRow(sqlite3_stmt* s) : s_(s) {}
+  bool IsNull(int c) const override { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  int64_t Int(int c) const override { return sqlite3_column_int64(s_, c); }
+  std::string Text(int c) const override {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+  }
+  std::string Blob(int c) const override {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, c));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Backend backend() const override { return Backend::kSqlite; }
+
+  Status Run(std::string_view sql, std::initializer_list<Value> params,
+             const RowFn& on_row) override {
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+      cache_.emplace(std::string(sql), stmt);
+    }
+    int i = 1;
+    for (const Value& v : params) {
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<Null>(v)) {
+        rc = sqlite3_bind_null(stmt, i);
+      } else if (const auto* n = std::get_if<int64_t>(&v)) {
+        rc = sqlite3_bind_int64(stmt, i, *n);
+      } else if (const auto* t = std::get_if<std::string_view>(&v)) {
+        rc = sqlite3_bind_text(stmt, i, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
+      } else if (const auto* b = std::get_if<Bytes>(&v)) {
+        rc = sqlite3_bind_blob(stmt, i, b->data.data(), static_cast<int>(b->data.size()),
+                               SQLITE_STATIC);
+      }
+      if (rc != SQLITE_OK) {
+        sqlite3_reset(stmt);
+        return SqliteError(db_, rc, "bind");
+      }
+      ++i;
+    }
+    Status status;
+    SqliteRow row(stmt);
+    for (;;) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc == SQLITE_ROW) {
+        if (on_row) {
+          status = on_row(row);
+          if (!status.ok()) break;
+        }
+        continue;
+      }
+      status = SqliteError(db_, rc, "step");
+      break;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return status;
+  }
+
+  Status Script(std::string_view sql) override {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err);
+    sqlite3_free(err);  // the same text is available from sqlite3_errmsg
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "exec");
+    return Status::Ok();
+  }
+
+  // BEGIN IMMEDIATE takes the write lock up front, so two writers never
+  // deadlock upgrading from read to write.
+  Status Begin(bool write) override { return Script(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status Commit() override { return Script("COMMIT"); }
+  void Rollback() override {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return Status::Unavailable("cannot open SQLite database '" + path + "': " + msg);
+  }
+  auto conn = std::make_unique<SqliteConnection>(db);
+  sqlite3_busy_timeout(db, 10000);
+  // The journal mode must be WAL; on a read-only medium or an old file it may
+  // not switch, which we refuse rather than run without durability we promise.
+  std::string mode;
+  RETURN_IF_ERROR(conn->Run("PRAGMA journal_mode=WAL", {}, [&](const Row& r) {
+    mode = r.Text(0);
+    return Status::Ok();
+  }));
+  if (path != ":memory:" && mode != "wal") {
+    return Status::FailedPrecondition("SQLite database '" + path +
+                                      "' cannot use WAL journal mode (got " + mode + ")");
+  }
+  RETURN_IF_ERROR(conn->Script("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  return std::unique_ptr<Connection>(std::move(conn));
+}
+
+}  // namespace proprio::store::internal

@@ -1,0 +1,159 @@
+// store/store.h: Proprio's persistence, one interface over two backends.
+//
+// A Store is opened on SQLite (the embedded default, a file) or PostgreSQL (a
+// libpq URL). Opening applies pending migrations and refuses a database whose
+// schema is newer than this program. Nothing about either backend leaks above
+// this header: callers see domain types, Status and Result.
+//
+// Writes go through Transact(): the function runs inside one transaction and
+// everything it did commits together, durably, before Transact returns OK; on
+// any error nothing is written. Every change of compliance state appends a
+// ledger entry in the same transaction (Tx::Append).
+//
+// Thread-safety: a Store is safe to share; transactions are serialised on its
+// one connection.
+//
+//   ASSIGN_OR_RETURN(auto store, Store::Open({.sqlite_path = "proprio.db"}));
+//   RETURN_IF_ERROR(store->Transact([&](Tx& tx) -> Status {
+//     ASSIGN_OR_RETURN(CustomerId id, tx.InsertCustomer(customer));
+//     return tx.Append({...}).status();
+//   }));
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/domain.h"
+#include "core/status.h"
+#include "ledger/merkle.h"
+#include "ledger/proof.h"
+#include "ledger/verify.h"
+
+namespace proprio::store {
+
+namespace internal {
+class Connection;
+}
+
+inline constexpr int kSchemaVersion = 1;
+
+struct StoreOptions {
+  std::string sqlite_path = "proprio.db";
+  std::string postgres_url;  // when set, PostgreSQL is used instead of SQLite
+};
+
+// One change of compliance state, as the caller describes it. Tx::Append
+// turns it into a chained ledger entry.
+struct LedgerEvent {
+  CarrierId carrier;
+  Instant at;
+  std::string actor;    // "staff:12", "cli", "import"
+  std::string type;     // "customer.created"
+  std::string subject;  // "customer:42"
+  std::string body;     // JSON object without personal data ("{}" when empty)
+  std::optional<std::string> payload;  // personal data, stored beside the chain
+  Instant retain_until;  // the payload may be erased from this instant on
+};
+
+struct AppendResult {
+  int64_t seq = 0;
+  ledger::Hash hash{};
+};
+
+struct CustomerPage {
+  std::vector<Customer> customers;
+  std::optional<CustomerId> next;  // cursor for the next page, if any
+};
+
+class Tx {
+ public:
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+
+  // Carriers. Filer IDs are unique (AlreadyExists otherwise).
+  Result<CarrierId> InsertCarrier(const Carrier& c);
+  Result<Carrier> GetCarrier(CarrierId id);
+  Result<std::optional<Carrier>> FindCarrierByFilerId(const std::string& filer_id);
+  Result<std::vector<Carrier>> ListCarriers();
+
+  // Customers. REQUIRES: the customer passed NormalizeCustomer().
+  // Account numbers are unique per carrier (AlreadyExists, field account_number).
+  Result<CustomerId> InsertCustomer(const Customer& c);
+  // NotFound unless the customer belongs to `carrier`.
+  Result<Customer> GetCustomer(CarrierId carrier, CustomerId id);
+  Result<std::optional<Customer>> FindCustomerByAccount(CarrierId carrier,
+                                                        const std::string& account_number);
+  // Customers by id, after `after` (exclusive), at most `limit`.
+  Result<CustomerPage> ListCustomers(CarrierId carrier, CustomerId after, int limit);
+  Result<int64_t> CountCustomers(CarrierId carrier);
+  // Which of `accounts` already exist for the carrier.
+  Result<std::vector<std::string>> ExistingAccounts(CarrierId carrier,
+                                                    const std::vector<std::string>& accounts);
+
+  Result<StaffId> InsertStaff(const Staff& s);
+  Result<std::vector<Staff>> ListStaff(CarrierId carrier);
+
+  // Ledger. Appends chain to the carrier's head; the head is written before
+  // the transaction commits.
+  Result<AppendResult> Append(const LedgerEvent& event);
+  Result<ledger::Head> LedgerHead(CarrierId carrier);
+  // Reads the carrier's rows in order into `verifier`'s report.
+  Result<ledger::VerifyReport> VerifyLedger(CarrierId carrier);
+  Result<ledger::InclusionProof> ProveEntry(CarrierId carrier, int64_t seq);
+  // Reads entry `seq` (decoded) and its payload if still stored.
+  Result<std::pair<ledger::Entry, std::optional<std::string>>> ReadEntry(CarrierId carrier,
+                                                                          int64_t seq);
+  // Erases the payload of entry `seq` once its retention has ended (at `now`)
+  // and appends the erasure entry. FailedPrecondition before retain_until.
+  Result<AppendResult> ErasePayload(CarrierId carrier, int64_t seq, Instant now,
+                                    const std::string& actor, const std::string& reason);
+
+ private:
+  friend class Store;
+  explicit Tx(internal::Connection& conn) : conn_(conn) {}
+  Status FlushHeads();
+
+  struct HeadState {
+    ledger::CompactTree tree;
+    ledger::Hash last_hash{};
+    bool dirty = false;
+  };
+  Result<HeadState*> LoadHead(CarrierId carrier);
+
+  internal::Connection& conn_;
+  std::map<CarrierId, HeadState> heads_;
+};
+
+class Store {
+ public:
+  // Opens the database, creating it (SQLite) and applying pending migrations.
+  // FailedPrecondition when the schema is newer than kSchemaVersion.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();
+
+  // Runs `fn` in one write transaction; commits when it returns OK.
+  Status Transact(const std::function<Status(Tx&)>& fn);
+  // Runs `fn` in one read-only transaction (a consistent snapshot).
+  Status Read(const std::function<Status(Tx&)>& fn);
+
+  int schema_version() const { return schema_version_; }
+  const char* backend_name() const;
+
+ private:
+  Store(std::unique_ptr<internal::Connection> conn, int version);
+  Status Run(bool write, const std::function<Status(Tx&)>& fn);
+
+  std::mutex mu_;
+  std::unique_ptr<internal::Connection> conn_;
+  int schema_version_;
+};
+
+// Applies migrations; exposed for tests. Returns the version now in force.
+Result<int> Migrate(internal::Connection& conn);
+
+}  // namespace proprio::store

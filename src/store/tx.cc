@@ -1,0 +1,483 @@
+// store/tx.cc: the typed operations, written once over internal::Connection
+// and shared by both backends.
+#include <nlohmann/json.hpp>
+
+#include "ledger/entry.h"
+#include "store/internal/sql.h"
+#include "store/store.h"
+
+namespace proprio::store {
+
+using internal::Bytes;
+using internal::Row;
+using nlohmann::json;
+
+namespace {
+
+constexpr char kCarrierColumns[] =
+    "id, legal_name, filer_id_499, street, city, state, postal_code, country, time_zone, "
+    "officers, created_at";
+
+Carrier CarrierFromRow(const Row& r) {
+  Carrier c;
+  c.id = CarrierId(r.Int(0));
+  c.legal_name = r.Text(1);
+  c.filer_id_499 = r.Text(2);
+  c.address = {r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7)};
+  c.time_zone = r.Text(8);
+  json officers = json::parse(r.Text(9), nullptr, false);
+  if (officers.is_array()) {
+    for (const auto& o : officers) {
+      c.officers.push_back({o.value("name", ""), o.value("title", ""), o.value("signatory", false)});
+    }
+  }
+  c.created_at = Instant::FromMicros(r.Int(10));
+  return c;
+}
+
+constexpr char kCustomerColumns[] =
+    "id, carrier_id, account_number, customer_type, name, street, city, state, postal_code, "
+    "country, address_since, email, services, account_representative, cpni_contract_ref, "
+    "created_at";
+
+Customer CustomerFromRow(const Row& r) {
+  Customer c;
+  c.id = CustomerId(r.Int(0));
+  c.carrier = CarrierId(r.Int(1));
+  c.account_number = r.Text(2);
+  c.type = r.Int(3) == 1 ? CustomerType::kBusiness : CustomerType::kResidential;
+  c.name = r.Text(4);
+  c.address_of_record = {r.Text(5), r.Text(6), r.Text(7), r.Text(8), r.Text(9)};
+  auto since = CivilDate::Parse(r.Text(10));
+  if (since.ok()) c.address_since = *since;
+  c.email = r.Text(11);
+  c.services = ServiceSet(static_cast<uint32_t>(r.Int(12)));
+  c.account_representative = r.Text(13);
+  c.cpni_contract_ref = r.Text(14);
+  c.created_at = Instant::FromMicros(r.Int(15));
+  return c;
+}
+
+std::string RolesToText(const std::vector<Role>& roles) {
+  std::string out;
+  for (Role r : roles) {
+    if (!out.empty()) out += ',';
+    out += RoleName(r);
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- carriers ----
+
+Result<CarrierId> Tx::InsertCarrier(const Carrier& c) {
+  json officers = json::array();
+  for (const Officer& o : c.officers) {
+    officers.push_back({{"name", o.name}, {"title", o.title}, {"signatory", o.signatory}});
+  }
+  const std::string officers_text = officers.dump();
+  const int64_t created = c.created_at.micros();
+  auto id = conn_.QueryInt(
+      "INSERT INTO carriers (legal_name, filer_id_499, street, city, state, postal_code, country, "
+      "time_zone, officers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {c.legal_name, c.filer_id_499, c.address.street, c.address.city, c.address.state,
+       c.address.postal_code, c.address.country, c.time_zone, officers_text, created});
+  if (!id.ok() && id.status().IsAlreadyExists()) {
+    return Status::AlreadyExists("a carrier with Form 499 Filer ID " + c.filer_id_499 +
+                                     " already exists",
+                                 "filer_id_499");
+  }
+  if (!id.ok()) return id.status();
+  return CarrierId(*id);
+}
+
+Result<Carrier> Tx::GetCarrier(CarrierId id) {
+  std::optional<Carrier> found;
+  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kCarrierColumns + " FROM carriers WHERE id = ?",
+                            {id.value()}, [&](const Row& r) {
+                              found = CarrierFromRow(r);
+                              return Status::Ok();
+                            }));
+  if (!found) return Status::NotFound("no carrier " + id.ToString());
+  return *found;
+}
+
+Result<std::optional<Carrier>> Tx::FindCarrierByFilerId(const std::string& filer_id) {
+  std::optional<Carrier> found;
+  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kCarrierColumns +
+                                " FROM carriers WHERE filer_id_499 = ?",
+                            {filer_id}, [&](const Row& r) {
+                              found = CarrierFromRow(r);
+                              return Status::Ok();
+                            }));
+  return found;
+}
+
+Result<std::vector<Carrier>> Tx::ListCarriers() {
+  std::vector<Carrier> out;
+  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kCarrierColumns + " FROM carriers ORDER BY id",
+                            {}, [&](const Row& r) {
+                              out.push_back(CarrierFromRow(r));
+                              return Status::Ok();
+                            }));
+  return out;
+}
+
+// ---- customers ----
+
+Result<CustomerId> Tx::InsertCustomer(const Customer& c) {
+  const std::string since = c.address_since.ToString();
+  const auto& a = c.address_of_record;
+  auto id = conn_.QueryInt(
+      "INSERT INTO customers (carrier_id, account_number, customer_type, name, street, city, "
+      "state, postal_code, country, address_since, email, services, account_representative, "
+      "cpni_contract_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "RETURNING id",
+      {c.carrier.value(), c.account_number, int64_t{static_cast<int>(c.type)}, c.name, a.street,
+       a.city, a.state, a.postal_code, a.country, since, c.email, int64_t{c.services.bits()},
+       c.account_representative, c.cpni_contract_ref, c.created_at.micros()});
+  if (!id.ok()) {
+    if (id.status().IsAlreadyExists()) {
+      return Status::AlreadyExists("account number " + c.account_number +
+                                       " already exists for this carrier",
+                                   "account_number");
+    }
+    if (id.status().code() == StatusCode::kFailedPrecondition) {
+      return Status::NotFound("no carrier " + c.carrier.ToString());
+    }
+    return id.status();
+  }
+  for (size_t i = 0; i < c.phones_of_record.size(); ++i) {
+    RETURN_IF_ERROR(conn_.Exec(
+        "INSERT INTO customer_phones (customer_id, position, carrier_id, e164) VALUES (?, ?, ?, ?)",
+        {*id, static_cast<int64_t>(i), c.carrier.value(), c.phones_of_record[i]}));
+  }
+  return CustomerId(*id);
+}
+
+namespace {
+
+Status LoadPhones(internal::Connection& conn, Customer& c) {
+  c.phones_of_record.clear();
+  return conn.Run("SELECT e164 FROM customer_phones WHERE customer_id = ? ORDER BY position",
+                  {c.id.value()}, [&](const Row& r) {
+                    c.phones_of_record.push_back(r.Text(0));
+                    return Status::Ok();
+                  });
+}
+
+}  // namespace
+
+Result<Customer> Tx::GetCustomer(CarrierId carrier, CustomerId id) {
+  std::optional<Customer> found;
+  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kCustomerColumns +
+                                " FROM customers WHERE id = ? AND carrier_id = ?",
+                            {id.value(), carrier.value()}, [&](const Row& r) {
+                              found = CustomerFromRow(r);
+                              return Status::Ok();
+                            }));
+  if (!found) return Status::NotFound("no customer " + id.ToString() + " for this carrier");
+  RETURN_IF_ERROR(LoadPhones(conn_, *found));
+  return *found;
+}
+
+Result<std::optional<Customer>> Tx::FindCustomerByAccount(CarrierId carrier,
+                                                          const std::string& account_number) {
+  std::optional<Customer> found;
+  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kCustomerColumns +
+                                " FROM customers WHERE carrier_id = ? AND account_number = ?",
+                            {carrier.value(), account_number}, [&](const Row& r) {
+                              found = CustomerFromRow(r);
+                              return Status::Ok();
+                            }));
+  if (found) RETURN_IF_ERROR(LoadPhones(conn_, *found));
+  return found;
+}
+
+Result<CustomerPage> Tx::ListCustomers(CarrierId carrier, CustomerId after, int limit) {
+  if (limit < 1 || limit > 1000) {
+    return Status::InvalidArgument("limit must be between 1 and 1000", "limit");
+  }
+  CustomerPage page;
+  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kCustomerColumns +
+                                " FROM customers WHERE carrier_id = ? AND id > ? ORDER BY id "
+                                "LIMIT ?",
+                            {carrier.value(), after.value(), int64_t{limit + 1}},
+                            [&](const Row& r) {
+                              page.customers.push_back(CustomerFromRow(r));
+                              return Status::Ok();
+                            }));
+  if (page.customers.size() > static_cast<size_t>(limit)) {
+    page.customers.pop_back();
+    page.next = page.customers.back().id;
+  }
+  for (Customer& c : page.customers) RETURN_IF_ERROR(LoadPhones(conn_, c));
+  return page;
+}
+
+Result<int64_t> Tx::CountCustomers(CarrierId carrier) {
+  return conn_.QueryInt("SELECT COUNT(*) FROM customers WHERE carrier_id = ?", {carrier.value()});
+}
+
+Result<std::vector<std::string>> Tx::ExistingAccounts(CarrierId carrier,
+                                                      const std::vector<std::string>& accounts) {
+  std::vector<std::string> out;
+  for (const std::string& a : accounts) {
+    ASSIGN_OR_RETURN(int64_t n, conn_.QueryInt("SELECT COUNT(*) FROM customers WHERE carrier_id "
+                                               "= ? AND account_number = ?",
+                                               {carrier.value(), a}));
+    if (n > 0) out.push_back(a);
+  }
+  return out;
+}
+
+// ---- staff ----
+
+Result<StaffId> Tx::InsertStaff(const Staff& s) {
+  const std::string roles = RolesToText(s.roles);
+  const std::string hired = s.hired_on.ToString();
+  auto id = conn_.QueryInt(
+      "INSERT INTO staff (carrier_id, name, email, roles, hired_on, active, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {s.carrier.value(), s.name, s.email, roles, hired, int64_t{s.active ? 1 : 0},
+       s.created_at.micros()});
+  if (!id.ok() && id.status().code() == StatusCode::kFailedPrecondition) {
+    return Status::NotFound("no carrier " + s.carrier.ToString());
+  }
+  if (!id.ok()) return id.status();
+  return StaffId(*id);
+}
+
+Result<std::vector<Staff>> Tx::ListStaff(CarrierId carrier) {
+  std::vector<Staff> out;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT id, carrier_id, name, email, roles, hired_on, active, created_at FROM staff "
+      "WHERE carrier_id = ? ORDER BY id",
+      {carrier.value()}, [&](const Row& r) {
+        Staff s;
+        s.id = StaffId(r.Int(0));
+        s.carrier = CarrierId(r.Int(1));
+        s.name = r.Text(2);
+        s.email = r.Text(3);
+        const std::string roles = r.Text(4);
+        size_t start = 0;
+        while (start <= roles.size()) {
+          const size_t comma = roles.find(',', start);
+          auto role = ParseRole(roles.substr(start, comma - start));
+          if (role.ok()) s.roles.push_back(*role);
+          if (comma == std::string::npos) break;
+          start = comma + 1;
+        }
+        auto hired = CivilDate::Parse(r.Text(5));
+        if (hired.ok()) s.hired_on = *hired;
+        s.active = r.Int(6) != 0;
+        s.created_at = Instant::FromMicros(r.Int(7));
+        out.push_back(std::move(s));
+        return Status::Ok();
+      }));
+  return out;
+}
+
+// ---- ledger ----
+
+Result<Tx::HeadState*> Tx::LoadHead(CarrierId carrier) {
+  auto it = heads_.find(carrier);
+  if (it != heads_.end()) return &it->second;
+  HeadState state;
+  bool found = false;
+  Status decode = Status::Ok();
+  // FOR UPDATE serialises appenders per carrier on PostgreSQL; SQLite's
+  // BEGIN IMMEDIATE already holds the write lock.
+  const char* sql = conn_.backend() == internal::Backend::kPostgres
+                        ? "SELECT last_hash, compact_tree FROM ledger_heads WHERE carrier_id = ? "
+                          "FOR UPDATE"
+                        : "SELECT last_hash, compact_tree FROM ledger_heads WHERE carrier_id = ?";
+  RETURN_IF_ERROR(conn_.Run(sql, {carrier.value()}, [&](const Row& r) {
+    found = true;
+    if (!ledger::HashFromBytes(r.Blob(0), &state.last_hash)) {
+      decode = Status::DataLoss("ledger head of carrier " + carrier.ToString() +
+                                " has a malformed last hash");
+      return Status::Ok();
+    }
+    auto tree = ledger::CompactTree::Deserialize(r.Blob(1));
+    if (!tree.ok()) {
+      decode = tree.status();
+    } else {
+      state.tree = *tree;
+    }
+    return Status::Ok();
+  }));
+  RETURN_IF_ERROR(decode);
+  (void)found;  // a carrier with no head yet starts an empty ledger
+  return &heads_.emplace(carrier, std::move(state)).first->second;
+}
+
+Result<AppendResult> Tx::Append(const LedgerEvent& event) {
+  ASSIGN_OR_RETURN(HeadState * head, LoadHead(event.carrier));
+  ledger::Entry e;
+  e.carrier = event.carrier;
+  e.seq = static_cast<int64_t>(head->tree.size()) + 1;
+  e.at = event.at;
+  e.actor = event.actor;
+  e.type = event.type;
+  e.subject = event.subject;
+  e.body = event.body.empty() ? "{}" : event.body;
+  if (event.payload) e.payload_hash = ledger::Sha256Of(*event.payload);
+  e.prev_hash = head->last_hash;
+  const std::string bytes = e.Encode();
+  const ledger::Hash hash = ledger::ChainHash(bytes);
+  RETURN_IF_ERROR(conn_.Exec(
+      "INSERT INTO ledger_entries (carrier_id, seq, entry, hash) VALUES (?, ?, ?, ?)",
+      {event.carrier.value(), e.seq, Bytes{bytes}, Bytes{ledger::HashBytes(hash)}}));
+  if (event.payload) {
+    RETURN_IF_ERROR(conn_.Exec(
+        "INSERT INTO ledger_payloads (carrier_id, seq, body, retain_until) VALUES (?, ?, ?, ?)",
+        {event.carrier.value(), e.seq, Bytes{*event.payload}, event.retain_until.micros()}));
+  }
+  head->tree.Push(ledger::LeafHash(bytes));
+  head->last_hash = hash;
+  head->dirty = true;
+  return AppendResult{e.seq, hash};
+}
+
+Status Tx::FlushHeads() {
+  for (auto& [carrier, head] : heads_) {
+    if (!head.dirty) continue;
+    const std::string tree = head.tree.Serialize();
+    RETURN_IF_ERROR(conn_.Exec(
+        "INSERT INTO ledger_heads (carrier_id, size, last_hash, compact_tree) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (carrier_id) DO UPDATE SET size = excluded.size, "
+        "last_hash = excluded.last_hash, compact_tree = excluded.compact_tree",
+        {carrier.value(), static_cast<int64_t>(head.tree.size()),
+         Bytes{ledger::HashBytes(head.last_hash)}, Bytes{tree}}));
+    head.dirty = false;
+  }
+  return Status::Ok();
+}
+
+Result<ledger::Head> Tx::LedgerHead(CarrierId carrier) {
+  ledger::Head head;
+  Status decode = Status::Ok();
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT size, last_hash, compact_tree FROM ledger_heads WHERE carrier_id = ?",
+      {carrier.value()}, [&](const Row& r) {
+        head.size = r.Int(0);
+        auto tree = ledger::CompactTree::Deserialize(r.Blob(2));
+        if (!tree.ok() || !ledger::HashFromBytes(r.Blob(1), &head.last_hash) ||
+            static_cast<int64_t>(tree->size()) != head.size) {
+          decode = Status::DataLoss("the ledger head of carrier " + carrier.ToString() +
+                                    " is malformed");
+          return Status::Ok();
+        }
+        head.root = tree->Root();
+        return Status::Ok();
+      }));
+  RETURN_IF_ERROR(decode);
+  return head;
+}
+
+Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
+  ASSIGN_OR_RETURN(ledger::Head head, LedgerHead(carrier));
+  ledger::Verifier verifier(carrier);
+  ledger::StoredEntry row;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT e.seq, e.entry, e.hash, p.seq, p.body, p.erased_at FROM ledger_entries e "
+      "LEFT JOIN ledger_payloads p ON p.carrier_id = e.carrier_id AND p.seq = e.seq "
+      "WHERE e.carrier_id = ? ORDER BY e.seq",
+      {carrier.value()}, [&](const Row& r) {
+        row.seq = r.Int(0);
+        row.bytes = r.Blob(1);
+        row.hash = r.Blob(2);
+        row.payload.reset();
+        row.payload_erased = false;
+        if (!r.IsNull(3)) {
+          if (!r.IsNull(4)) row.payload = r.Blob(4);
+          row.payload_erased = !r.IsNull(5);
+        }
+        verifier.Add(row);
+        return Status::Ok();
+      }));
+  return verifier.Finish(head);
+}
+
+Result<ledger::InclusionProof> Tx::ProveEntry(CarrierId carrier, int64_t seq) {
+  ASSIGN_OR_RETURN(ledger::Head head, LedgerHead(carrier));
+  if (seq < 1 || seq > head.size) {
+    return Status::NotFound("the ledger of carrier " + carrier.ToString() + " has entries 1 to " +
+                            std::to_string(head.size) + "; there is no entry " +
+                            std::to_string(seq));
+  }
+  std::vector<ledger::Hash> leaves;
+  leaves.reserve(static_cast<size_t>(head.size));
+  std::string entry_bytes;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT seq, entry FROM ledger_entries WHERE carrier_id = ? AND seq <= ? ORDER BY seq",
+      {carrier.value(), head.size}, [&](const Row& r) {
+        std::string bytes = r.Blob(1);
+        leaves.push_back(ledger::LeafHash(bytes));
+        if (r.Int(0) == seq) entry_bytes = std::move(bytes);
+        return Status::Ok();
+      }));
+  if (static_cast<int64_t>(leaves.size()) != head.size) {
+    return Status::DataLoss("the ledger of carrier " + carrier.ToString() +
+                            " has fewer entries than its head records; run proprio audit verify");
+  }
+  ledger::InclusionProof proof = ledger::MakeProof(carrier, seq, leaves, std::move(entry_bytes));
+  if (proof.root != head.root) {
+    return Status::DataLoss("the ledger of carrier " + carrier.ToString() +
+                            " does not match its recorded root; run proprio audit verify");
+  }
+  return proof;
+}
+
+Result<std::pair<ledger::Entry, std::optional<std::string>>> Tx::ReadEntry(CarrierId carrier,
+                                                                            int64_t seq) {
+  std::optional<std::string> bytes;
+  std::optional<std::string> payload;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT e.entry, p.body FROM ledger_entries e LEFT JOIN ledger_payloads p "
+      "ON p.carrier_id = e.carrier_id AND p.seq = e.seq WHERE e.carrier_id = ? AND e.seq = ?",
+      {carrier.value(), seq}, [&](const Row& r) {
+        bytes = r.Blob(0);
+        if (!r.IsNull(1)) payload = r.Blob(1);
+        return Status::Ok();
+      }));
+  if (!bytes) return Status::NotFound("no ledger entry " + std::to_string(seq));
+  ASSIGN_OR_RETURN(ledger::Entry e, ledger::Entry::Decode(*bytes));
+  return std::make_pair(std::move(e), std::move(payload));
+}
+
+Result<AppendResult> Tx::ErasePayload(CarrierId carrier, int64_t seq, Instant now,
+                                      const std::string& actor, const std::string& reason) {
+  std::optional<int64_t> retain_until;
+  bool erased = false;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT retain_until, erased_at FROM ledger_payloads WHERE carrier_id = ? AND seq = ?",
+      {carrier.value(), seq}, [&](const Row& r) {
+        retain_until = r.Int(0);
+        erased = !r.IsNull(1);
+        return Status::Ok();
+      }));
+  if (!retain_until) return Status::NotFound("entry " + std::to_string(seq) + " has no payload");
+  if (erased) return Status::FailedPrecondition("the payload of entry " + std::to_string(seq) +
+                                                " is already erased");
+  if (now < Instant::FromMicros(*retain_until)) {
+    return Status::FailedPrecondition(
+        "the payload of entry " + std::to_string(seq) + " must be kept until " +
+        Instant::FromMicros(*retain_until).ToRfc3339() + "; it cannot be erased earlier");
+  }
+  RETURN_IF_ERROR(conn_.Exec(
+      "UPDATE ledger_payloads SET body = NULL, erased_at = ? WHERE carrier_id = ? AND seq = ?",
+      {now.micros(), carrier.value(), seq}));
+  LedgerEvent ev;
+  ev.carrier = carrier;
+  ev.at = now;
+  ev.actor = actor;
+  ev.type = std::string(ledger::kPayloadErasedType);
+  ev.subject = "ledger:" + std::to_string(seq);
+  ev.body = json{{"entry", seq}, {"reason", reason}}.dump();
+  return Append(ev);
+}
+
+}  // namespace proprio::store
