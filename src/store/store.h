@@ -84,6 +84,9 @@ class Tx {
   // Customers. REQUIRES: the customer passed NormalizeCustomer().
   // Account numbers are unique per carrier (AlreadyExists, field account_number).
   Result<CustomerId> InsertCustomer(const Customer& c);
+  // As InsertCustomer, but a taken account number gives nullopt instead of an
+  // error, so a bulk import can report it as a bad row and go on.
+  Result<std::optional<CustomerId>> InsertCustomerIfNew(const Customer& c);
   // NotFound unless the customer belongs to `carrier`.
   Result<Customer> GetCustomer(CarrierId carrier, CustomerId id);
   Result<std::optional<Customer>> FindCustomerByAccount(CarrierId carrier,
@@ -112,6 +115,10 @@ class Tx {
   // and appends the erasure entry. FailedPrecondition before retain_until.
   Result<AppendResult> ErasePayload(CarrierId carrier, int64_t seq, Instant now,
                                     const std::string& actor, const std::string& reason);
+
+  // Runs `fn` under a savepoint: if it fails, what it wrote is undone and the
+  // rest of the transaction goes on. Used by group commit to isolate requests.
+  Status Isolated(const std::function<Status(Tx&)>& fn);
 
  private:
   friend class Store;

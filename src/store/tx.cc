@@ -126,34 +126,43 @@ Result<std::vector<Carrier>> Tx::ListCarriers() {
 
 // ---- customers ----
 
-Result<CustomerId> Tx::InsertCustomer(const Customer& c) {
+Result<std::optional<CustomerId>> Tx::InsertCustomerIfNew(const Customer& c) {
   const std::string since = c.address_since.ToString();
   const auto& a = c.address_of_record;
-  auto id = conn_.QueryInt(
+  std::optional<CustomerId> id;
+  Status st = conn_.Run(
       "INSERT INTO customers (carrier_id, account_number, customer_type, name, street, city, "
       "state, postal_code, country, address_since, email, services, account_representative, "
       "cpni_contract_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "RETURNING id",
+      "ON CONFLICT (carrier_id, account_number) DO NOTHING RETURNING id",
       {c.carrier.value(), c.account_number, int64_t{static_cast<int>(c.type)}, c.name, a.street,
        a.city, a.state, a.postal_code, a.country, since, c.email, int64_t{c.services.bits()},
-       c.account_representative, c.cpni_contract_ref, c.created_at.micros()});
-  if (!id.ok()) {
-    if (id.status().IsAlreadyExists()) {
-      return Status::AlreadyExists("account number " + c.account_number +
-                                       " already exists for this carrier",
-                                   "account_number");
-    }
-    if (id.status().code() == StatusCode::kFailedPrecondition) {
-      return Status::NotFound("no carrier " + c.carrier.ToString());
-    }
-    return id.status();
+       c.account_representative, c.cpni_contract_ref, c.created_at.micros()},
+      [&](const Row& r) {
+        id = CustomerId(r.Int(0));
+        return Status::Ok();
+      });
+  if (st.code() == StatusCode::kFailedPrecondition) {
+    return Status::NotFound("no carrier " + c.carrier.ToString());
   }
+  RETURN_IF_ERROR(st);
+  if (!id) return id;
   for (size_t i = 0; i < c.phones_of_record.size(); ++i) {
     RETURN_IF_ERROR(conn_.Exec(
         "INSERT INTO customer_phones (customer_id, position, carrier_id, e164) VALUES (?, ?, ?, ?)",
-        {*id, static_cast<int64_t>(i), c.carrier.value(), c.phones_of_record[i]}));
+        {id->value(), static_cast<int64_t>(i), c.carrier.value(), c.phones_of_record[i]}));
   }
-  return CustomerId(*id);
+  return id;
+}
+
+Result<CustomerId> Tx::InsertCustomer(const Customer& c) {
+  ASSIGN_OR_RETURN(std::optional<CustomerId> id, InsertCustomerIfNew(c));
+  if (!id) {
+    return Status::AlreadyExists("account number " + c.account_number +
+                                     " already exists for this carrier",
+                                 "account_number");
+  }
+  return *id;
 }
 
 namespace {
@@ -478,6 +487,18 @@ Result<AppendResult> Tx::ErasePayload(CarrierId carrier, int64_t seq, Instant no
   ev.subject = "ledger:" + std::to_string(seq);
   ev.body = json{{"entry", seq}, {"reason", reason}}.dump();
   return Append(ev);
+}
+
+Status Tx::Isolated(const std::function<Status(Tx&)>& fn) {
+  RETURN_IF_ERROR(conn_.Script("SAVEPOINT proprio_isolated"));
+  const auto heads_before = heads_;
+  Status st = fn(*this);
+  if (!st.ok()) {
+    heads_ = heads_before;  // the ledger appends it made are undone too
+    RETURN_IF_ERROR(conn_.Script("ROLLBACK TO SAVEPOINT proprio_isolated"));
+  }
+  RETURN_IF_ERROR(conn_.Script("RELEASE SAVEPOINT proprio_isolated"));
+  return st;
 }
 
 }  // namespace proprio::store

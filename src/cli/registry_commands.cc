@@ -1,0 +1,410 @@
+// proprio init | carrier add|list|show | customer add|show|list | staff add|list
+#include <iostream>
+
+#include "cli/common.h"
+#include "services/json_codec.h"
+
+namespace proprio::cli {
+namespace {
+
+Result<Officer> ParseOfficer(const std::string& text, bool signatory) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    return Status::InvalidArgument("--officer takes \"Name:Title\", got '" + text + "'", "officer");
+  }
+  return Officer{text.substr(0, colon), text.substr(colon + 1), signatory};
+}
+
+void PrintCarrier(const Carrier& c) {
+  std::cout << "carrier " << c.id.value() << ": " << c.legal_name << "\n"
+            << "  Form 499 Filer ID: " << c.filer_id_499 << "\n"
+            << "  address:           " << c.address.OneLine() << "\n"
+            << "  time zone:         " << c.time_zone << "\n";
+  for (const Officer& o : c.officers) {
+    std::cout << "  officer:           " << o.name << ", " << o.title
+              << (o.signatory ? " (certification signatory)" : "") << "\n";
+  }
+}
+
+void PrintCustomer(const Customer& c) {
+  std::cout << "customer " << c.id.value() << " (carrier " << c.carrier.value() << ")\n"
+            << "  account number:    " << c.account_number << "\n"
+            << "  type:              " << CustomerTypeName(c.type) << "\n"
+            << "  name:              " << c.name << "\n"
+            << "  numbers of record: ";
+  for (size_t i = 0; i < c.phones_of_record.size(); ++i) {
+    std::cout << (i ? ", " : "") << c.phones_of_record[i];
+  }
+  std::cout << "\n  address of record: " << c.address_of_record.OneLine() << " (since "
+            << c.address_since.ToString() << ")\n"
+            << "  e-mail:            " << (c.email.empty() ? "-" : c.email) << "\n"
+            << "  services:          " << (c.services.empty() ? "-" : c.services.ToString())
+            << "\n";
+  if (c.type == CustomerType::kBusiness) {
+    std::cout << "  account rep:       "
+              << (c.account_representative.empty() ? "-" : c.account_representative) << "\n"
+              << "  CPNI contract:     " << (c.cpni_contract_ref.empty() ? "-" : c.cpni_contract_ref)
+              << "\n";
+  }
+}
+
+}  // namespace
+
+void RegisterInit(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = AddCommand(app, "init", "Create the database or bring its schema up to date");
+  cmd->callback([&ctx] {
+    ctx.action = [&ctx] {
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      const std::string where = ctx.global.postgres.empty() ? ctx.global.db : "PostgreSQL";
+      if (ctx.global.json) {
+        PrintJson({{"backend", (*store)->backend_name()},
+                   {"schema_version", (*store)->schema_version()}});
+      } else {
+        std::cout << "database ready: " << (*store)->backend_name() << " (" << where
+                  << "), schema version " << (*store)->schema_version() << "\n";
+      }
+      return 0;
+    };
+  });
+}
+
+void RegisterCarrier(CLI::App& app, Context& ctx) {
+  CLI::App* group = AddCommand(app, "carrier", "Carriers (tenants): add, list, show");
+  group->require_subcommand(1);
+
+  struct AddArgs {
+    Carrier c;
+    std::vector<std::string> officers;
+    std::string signatory;
+  };
+  auto args = std::make_shared<AddArgs>();
+  args->c.address.country = "US";
+  CLI::App* add = AddCommand(*group, "add", "Add a carrier");
+  add->add_option("--name", args->c.legal_name, "legal name")->required();
+  add->add_option("--filer-id", args->c.filer_id_499, "FCC Form 499 Filer ID")->required();
+  add->add_option("--time-zone", args->c.time_zone, "IANA time zone, e.g. America/New_York")
+      ->required();
+  add->add_option("--street", args->c.address.street, "street address");
+  add->add_option("--city", args->c.address.city, "city");
+  add->add_option("--state", args->c.address.state, "two-letter state code");
+  add->add_option("--zip", args->c.address.postal_code, "ZIP code");
+  add->add_option("--signatory", args->signatory,
+                  "the officer who signs the annual certification, \"Name:Title\"");
+  add->add_option("--officer", args->officers, "another officer, \"Name:Title\" (repeatable)");
+  add->callback([&ctx, args] {
+    ctx.action = [&ctx, args] {
+      Carrier c = args->c;
+      if (!args->signatory.empty()) {
+        auto o = ParseOfficer(args->signatory, true);
+        if (!o.ok()) return Fail(ctx, o.status());
+        c.officers.push_back(*o);
+      }
+      for (const std::string& text : args->officers) {
+        auto o = ParseOfficer(text, false);
+        if (!o.ok()) return Fail(ctx, o.status());
+        c.officers.push_back(*o);
+      }
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto added = services::AddCarrier(**store, c, ctx.actor());
+      if (!added.ok()) return Fail(ctx, added.status());
+      if (ctx.global.json) {
+        PrintJson(services::CarrierToJson(*added));
+      } else {
+        std::cout << "added ";
+        PrintCarrier(*added);
+      }
+      return 0;
+    };
+  });
+
+  CLI::App* list = AddCommand(*group, "list", "List carriers");
+  list->callback([&ctx] {
+    ctx.action = [&ctx] {
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      std::vector<Carrier> carriers;
+      Status st = (*store)->Read([&](store::Tx& tx) -> Status {
+        ASSIGN_OR_RETURN(carriers, tx.ListCarriers());
+        return Status::Ok();
+      });
+      if (!st.ok()) return Fail(ctx, st);
+      if (ctx.global.json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const Carrier& c : carriers) out.push_back(services::CarrierToJson(c));
+        PrintJson({{"carriers", out}});
+      } else if (carriers.empty()) {
+        std::cout << "no carriers yet: add one with 'proprio carrier add' or try 'proprio demo'\n";
+      } else {
+        std::printf("%-6s %-10s %-20s %s\n", "ID", "FILER ID", "TIME ZONE", "LEGAL NAME");
+        for (const Carrier& c : carriers) {
+          std::printf("%-6lld %-10s %-20s %s\n", static_cast<long long>(c.id.value()),
+                      c.filer_id_499.c_str(), c.time_zone.c_str(), c.legal_name.c_str());
+        }
+      }
+      return 0;
+    };
+  });
+
+  auto show_id = std::make_shared<int64_t>(0);
+  CLI::App* show = AddCommand(*group, "show", "Show one carrier");
+  show->add_option("id", *show_id, "carrier id")->required();
+  show->callback([&ctx, show_id] {
+    ctx.action = [&ctx, show_id] {
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      Carrier c;
+      int64_t customers = 0;
+      ledger::Head head;
+      Status st = (*store)->Read([&](store::Tx& tx) -> Status {
+        ASSIGN_OR_RETURN(c, tx.GetCarrier(CarrierId(*show_id)));
+        ASSIGN_OR_RETURN(customers, tx.CountCustomers(c.id));
+        ASSIGN_OR_RETURN(head, tx.LedgerHead(c.id));
+        return Status::Ok();
+      });
+      if (!st.ok()) return Fail(ctx, st);
+      if (ctx.global.json) {
+        nlohmann::json j = services::CarrierToJson(c);
+        j["customers"] = customers;
+        j["ledger"] = {{"entries", head.size}, {"root", ledger::HashHex(head.root)}};
+        PrintJson(j);
+      } else {
+        PrintCarrier(c);
+        std::cout << "  customers:         " << customers << "\n"
+                  << "  ledger:            " << head.size << " entries, root "
+                  << ledger::HashHex(head.root) << "\n";
+      }
+      return 0;
+    };
+  });
+}
+
+void RegisterCustomer(CLI::App& app, Context& ctx) {
+  CLI::App* group = AddCommand(app, "customer", "Customers of a carrier: add, show, list");
+  group->require_subcommand(1);
+
+  struct AddArgs {
+    int64_t carrier = 0;
+    Customer c;
+    std::string type = "residential";
+    std::string services;
+    std::string since;
+  };
+  auto args = std::make_shared<AddArgs>();
+  CLI::App* add = AddCommand(*group, "add", "Add a customer");
+  add->add_option("--carrier", args->carrier, "carrier id")->required();
+  add->add_option("--account", args->c.account_number, "account number")->required();
+  add->add_option("--type", args->type, "residential or business")->capture_default_str();
+  add->add_option("--name", args->c.name, "customer name")->required();
+  add->add_option("--phone", args->c.phones_of_record,
+                  "telephone number of record (repeatable; the first is primary)")
+      ->required();
+  add->add_option("--street", args->c.address_of_record.street, "address of record: street")
+      ->required();
+  add->add_option("--city", args->c.address_of_record.city, "address of record: city")->required();
+  add->add_option("--state", args->c.address_of_record.state, "address of record: state code")
+      ->required();
+  add->add_option("--zip", args->c.address_of_record.postal_code, "address of record: ZIP code")
+      ->required();
+  add->add_option("--address-since", args->since,
+                  "the date the address of record was set, YYYY-MM-DD (default: today)");
+  add->add_option("--email", args->c.email, "e-mail address");
+  add->add_option("--services", args->services,
+                  "services subscribed, ';'-separated: local, interexchange, cmrs, "
+                  "interconnected_voip, internet_access, voice_messaging, cpe");
+  add->add_option("--account-rep", args->c.account_representative,
+                  "business only: the dedicated account representative");
+  add->add_option("--cpni-contract", args->c.cpni_contract_ref,
+                  "business only: the contract that addresses CPNI protection");
+  add->callback([&ctx, args] {
+    ctx.action = [&ctx, args] {
+      Customer c = args->c;
+      c.carrier = CarrierId(args->carrier);
+      c.address_of_record.country = "US";
+      auto type = ParseCustomerType(args->type);
+      if (!type.ok()) return Fail(ctx, type.status());
+      c.type = *type;
+      auto services = ServiceSet::Parse(args->services);
+      if (!services.ok()) return Fail(ctx, services.status());
+      c.services = *services;
+      if (!args->since.empty()) {
+        auto since = CivilDate::Parse(args->since);
+        if (!since.ok()) return Fail(ctx, Status::InvalidArgument(since.status().message(), "address_since"));
+        c.address_since = *since;
+      } else {
+        c.address_since = CivilDate{0, 0, 0};
+      }
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto added = services::AddCustomer(**store, c, ctx.actor());
+      if (!added.ok()) return Fail(ctx, added.status());
+      if (ctx.global.json) {
+        PrintJson(services::CustomerToJson(*added));
+      } else {
+        std::cout << "added customer " << added->id.value() << " (account "
+                  << added->account_number << ")\n";
+      }
+      return 0;
+    };
+  });
+
+  struct ShowArgs {
+    int64_t carrier = 0;
+    int64_t id = 0;
+    std::string account;
+    std::string purpose = "customer_service";
+  };
+  auto sargs = std::make_shared<ShowArgs>();
+  CLI::App* show = AddCommand(*group, "show",
+                              "Show a customer's record (CPNI); the access is written to the "
+                              "carrier's ledger");
+  show->add_option("--carrier", sargs->carrier, "carrier id")->required();
+  auto* id_opt = show->add_option("id", sargs->id, "customer id");
+  auto* acct_opt = show->add_option("--account", sargs->account, "find by account number instead");
+  id_opt->excludes(acct_opt);
+  show->add_option("--purpose", sargs->purpose, "why the record is read (recorded in the ledger)")
+      ->capture_default_str();
+  show->callback([&ctx, sargs] {
+    ctx.action = [&ctx, sargs] {
+      if (sargs->id == 0 && sargs->account.empty()) {
+        return Fail(ctx, Status::InvalidArgument("give a customer id or --account", "id"));
+      }
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      const CarrierId carrier(sargs->carrier);
+      auto c = sargs->account.empty()
+                   ? services::ShowCustomer(**store, carrier, CustomerId(sargs->id),
+                                            sargs->purpose, ctx.actor())
+                   : services::ShowCustomerByAccount(**store, carrier, sargs->account,
+                                                     sargs->purpose, ctx.actor());
+      if (!c.ok()) return Fail(ctx, c.status());
+      if (ctx.global.json) {
+        PrintJson(services::CustomerToJson(*c));
+      } else {
+        PrintCustomer(*c);
+      }
+      return 0;
+    };
+  });
+
+  struct ListArgs {
+    int64_t carrier = 0;
+    int64_t after = 0;
+    int limit = 50;
+  };
+  auto largs = std::make_shared<ListArgs>();
+  CLI::App* list = AddCommand(*group, "list", "List a carrier's customers, a page at a time");
+  list->add_option("--carrier", largs->carrier, "carrier id")->required();
+  list->add_option("--after", largs->after, "cursor: list customers after this id");
+  list->add_option("--limit", largs->limit, "page size, 1 to 1000")->capture_default_str();
+  list->callback([&ctx, largs] {
+    ctx.action = [&ctx, largs] {
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      store::CustomerPage page;
+      Status st = (*store)->Read([&](store::Tx& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetCarrier(CarrierId(largs->carrier)).status());
+        ASSIGN_OR_RETURN(page, tx.ListCustomers(CarrierId(largs->carrier),
+                                                CustomerId(largs->after), largs->limit));
+        return Status::Ok();
+      });
+      if (!st.ok()) return Fail(ctx, st);
+      if (ctx.global.json) {
+        // The list carries no CPNI (no services): reading it is not a CPNI access.
+        nlohmann::json items = nlohmann::json::array();
+        for (const Customer& c : page.customers) {
+          items.push_back({{"id", c.id.value()}, {"account_number", c.account_number},
+                           {"customer_type", CustomerTypeName(c.type)}, {"name", c.name}});
+        }
+        nlohmann::json out = {{"customers", items}};
+        out["next"] = page.next ? nlohmann::json(page.next->value()) : nlohmann::json(nullptr);
+        PrintJson(out);
+      } else {
+        std::printf("%-8s %-14s %-12s %s\n", "ID", "ACCOUNT", "TYPE", "NAME");
+        for (const Customer& c : page.customers) {
+          std::printf("%-8lld %-14s %-12s %s\n", static_cast<long long>(c.id.value()),
+                      c.account_number.c_str(), CustomerTypeName(c.type), c.name.c_str());
+        }
+        if (page.next) {
+          std::printf("more: proprio customer list --carrier %lld --after %lld\n",
+                      static_cast<long long>(largs->carrier),
+                      static_cast<long long>(page.next->value()));
+        }
+      }
+      return 0;
+    };
+  });
+}
+
+void RegisterStaff(CLI::App& app, Context& ctx) {
+  CLI::App* group = AddCommand(app, "staff", "Staff members of a carrier and their roles");
+  group->require_subcommand(1);
+  struct AddArgs {
+    int64_t carrier = 0;
+    Staff s;
+    std::vector<std::string> roles;
+  };
+  auto args = std::make_shared<AddArgs>();
+  CLI::App* add = AddCommand(*group, "add", "Add a staff member");
+  add->add_option("--carrier", args->carrier, "carrier id")->required();
+  add->add_option("--name", args->s.name, "full name")->required();
+  add->add_option("--email", args->s.email, "work e-mail");
+  add->add_option("--role", args->roles,
+                  "role (repeatable): admin, compliance_officer, general_counsel, supervisor, "
+                  "csr, marketing, security, auditor, system")
+      ->required();
+  add->callback([&ctx, args] {
+    ctx.action = [&ctx, args] {
+      Staff s = args->s;
+      s.carrier = CarrierId(args->carrier);
+      s.hired_on = CivilDate{0, 0, 0};
+      for (const std::string& r : args->roles) {
+        auto role = ParseRole(r);
+        if (!role.ok()) return Fail(ctx, role.status());
+        s.roles.push_back(*role);
+      }
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto added = services::AddStaff(**store, s, ctx.actor());
+      if (!added.ok()) return Fail(ctx, added.status());
+      if (ctx.global.json) {
+        PrintJson(services::StaffToJson(*added));
+      } else {
+        std::cout << "added staff member " << added->id.value() << " (" << added->name << ")\n";
+      }
+      return 0;
+    };
+  });
+  auto list_carrier = std::make_shared<int64_t>(0);
+  CLI::App* list = AddCommand(*group, "list", "List a carrier's staff");
+  list->add_option("--carrier", *list_carrier, "carrier id")->required();
+  list->callback([&ctx, list_carrier] {
+    ctx.action = [&ctx, list_carrier] {
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      std::vector<Staff> staff;
+      Status st = (*store)->Read([&](store::Tx& tx) -> Status {
+        RETURN_IF_ERROR(tx.GetCarrier(CarrierId(*list_carrier)).status());
+        ASSIGN_OR_RETURN(staff, tx.ListStaff(CarrierId(*list_carrier)));
+        return Status::Ok();
+      });
+      if (!st.ok()) return Fail(ctx, st);
+      if (ctx.global.json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const Staff& s : staff) out.push_back(services::StaffToJson(s));
+        PrintJson({{"staff", out}});
+      } else {
+        for (const Staff& s : staff) {
+          std::string roles;
+          for (Role r : s.roles) roles += (roles.empty() ? "" : ",") + std::string(RoleName(r));
+          std::printf("%-6lld %-24s %s\n", static_cast<long long>(s.id.value()), s.name.c_str(),
+                      roles.c_str());
+        }
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace proprio::cli

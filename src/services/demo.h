@@ -1,0 +1,33 @@
+// services/demo.h: a demo carrier with realistic synthetic customers.
+//
+// Everything is made up and deterministic (a fixed seed): names from common
+// US name lists, Florida addresses and ZIP codes, numbers in real Florida
+// area codes with exchanges that are not assigned to anyone in particular.
+// Running it again on the same database finds the demo carrier and adds
+// nothing.
+#pragma once
+
+#include <string>
+
+#include "services/importer.h"
+#include "services/registry.h"
+#include "store/store.h"
+
+namespace proprio::services {
+
+inline constexpr char kDemoFilerId[] = "899001";
+
+struct DemoSummary {
+  Carrier carrier;
+  bool created = false;  // false when the demo carrier was already there
+  int64_t customers = 0;
+  int64_t staff = 0;
+  ledger::Head head;
+};
+
+// The demo customers as an import CSV (header included).
+std::string DemoCustomersCsv(int count, uint64_t seed);
+
+Result<DemoSummary> BuildDemo(store::Store& store, int customers, const Actor& actor);
+
+}  // namespace proprio::services

@@ -1,0 +1,256 @@
+#include "services/importer.h"
+
+#include <array>
+#include <optional>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/csv.h"
+#include "core/text.h"
+#include "ledger/sha256.h"
+
+namespace proprio::services {
+namespace {
+
+enum Col {
+  kAccountNumber,
+  kCustomerType,
+  kName,
+  kTelephoneNumbers,
+  kStreet,
+  kCity,
+  kState,
+  kPostalCode,
+  kAddressSince,
+  kEmail,
+  kServices,
+  kAccountRepresentative,
+  kCpniContract,
+  kColumnCount
+};
+
+constexpr std::array<const char*, kColumnCount> kColumnNames = {
+    "account_number", "customer_type", "name",  "telephone_numbers", "street",
+    "city",           "state",         "postal_code", "address_since", "email",
+    "services",       "account_representative", "cpni_contract"};
+constexpr int kRequiredColumns = kAddressSince;  // the columns before it are required
+
+// Largest accepted field, whatever the column: beyond it the row is refused
+// before any further parsing.
+constexpr size_t kMaxFieldBytes = 1024;
+
+struct Header {
+  std::array<int, kColumnCount> index;  // CSV position of each column, or -1
+  size_t width = 0;
+};
+
+Result<Header> ParseHeader(const std::vector<std::string>& fields) {
+  Header h;
+  h.index.fill(-1);
+  h.width = fields.size();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view name = Trim(fields[i]);
+    int col = -1;
+    for (int c = 0; c < kColumnCount; ++c) {
+      if (name == kColumnNames[c]) col = c;
+    }
+    if (col < 0) {
+      return Status::InvalidArgument("line 1: unknown column '" + std::string(name) + "'",
+                                     std::string(name));
+    }
+    if (h.index[col] >= 0) {
+      return Status::InvalidArgument("line 1: column '" + std::string(name) + "' appears twice",
+                                     std::string(name));
+    }
+    h.index[col] = static_cast<int>(i);
+  }
+  for (int c = 0; c < kRequiredColumns; ++c) {
+    if (h.index[c] < 0) {
+      return Status::InvalidArgument(
+          std::string("line 1: required column '") + kColumnNames[c] + "' is missing",
+          kColumnNames[c]);
+    }
+  }
+  return h;
+}
+
+// Maps a field name from core/domain.h validation to the CSV column.
+std::string ColumnOf(const std::string& field) {
+  if (field.rfind("address.", 0) == 0) return field.substr(8);
+  return field;
+}
+
+// Builds a customer from one record, or says which column is wrong.
+std::optional<ImportRowError> RowToCustomer(const Header& h, const std::vector<std::string>& f,
+                                            CarrierId carrier, CivilDate today, Instant now,
+                                            Customer* c) {
+  auto err = [](std::string column, std::string reason) {
+    return ImportRowError{0, std::move(column), std::move(reason), {}};
+  };
+  if (f.size() != h.width) {
+    return err("", "the row has " + std::to_string(f.size()) + " fields; the header has " +
+                       std::to_string(h.width));
+  }
+  for (int col = 0; col < kColumnCount; ++col) {
+    if (h.index[col] < 0) continue;
+    const std::string& v = f[static_cast<size_t>(h.index[col])];
+    if (v.size() > kMaxFieldBytes) {
+      return err(kColumnNames[col], "the field is " + std::to_string(v.size()) +
+                                        " bytes; at most " + std::to_string(kMaxFieldBytes) +
+                                        " are accepted");
+    }
+    if (!IsValidUtf8(v)) return err(kColumnNames[col], "the field is not valid UTF-8");
+  }
+  auto get = [&](Col col) -> std::string_view {
+    return h.index[col] < 0 ? std::string_view() : Trim(f[static_cast<size_t>(h.index[col])]);
+  };
+  *c = Customer{};
+  c->carrier = carrier;
+  c->created_at = now;
+  c->account_number = std::string(get(kAccountNumber));
+  auto type = ParseCustomerType(get(kCustomerType));
+  if (!type.ok()) return err("customer_type", type.status().message());
+  c->type = *type;
+  c->name = std::string(get(kName));
+  std::string_view phones = get(kTelephoneNumbers);
+  while (!phones.empty()) {
+    const size_t semi = phones.find(';');
+    const std::string_view one = Trim(phones.substr(0, semi));
+    if (!one.empty()) c->phones_of_record.emplace_back(one);
+    if (semi == std::string_view::npos) break;
+    phones.remove_prefix(semi + 1);
+  }
+  c->address_of_record.street = std::string(get(kStreet));
+  c->address_of_record.city = std::string(get(kCity));
+  c->address_of_record.state = std::string(get(kState));
+  c->address_of_record.postal_code = std::string(get(kPostalCode));
+  if (const std::string_view since = get(kAddressSince); !since.empty()) {
+    auto d = CivilDate::Parse(since);
+    if (!d.ok()) return err("address_since", d.status().message());
+    if (*d > today) return err("address_since", "the date is in the future");
+    c->address_since = *d;
+  } else {
+    c->address_since = today;
+  }
+  c->email = std::string(get(kEmail));
+  auto services = ServiceSet::Parse(get(kServices));
+  if (!services.ok()) return err("services", services.status().message());
+  c->services = *services;
+  c->account_representative = std::string(get(kAccountRepresentative));
+  c->cpni_contract_ref = std::string(get(kCpniContract));
+  Status st = NormalizeCustomer(*c);
+  if (!st.ok()) return err(ColumnOf(st.field()), st.message());
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ImportReport> ImportCustomersCsv(store::Store& store, std::string_view csv,
+                                        const ImportOptions& options, const Actor& actor) {
+  ImportReport report;
+  report.file_sha256 = ledger::HashHex(ledger::Sha256Of(csv));
+  CsvReader reader(csv);
+  std::vector<std::string> fields;
+  const CsvReader::State first = reader.Next(&fields);
+  if (first == CsvReader::State::kEnd) {
+    return Status::InvalidArgument("line 1: the file is empty; expected a header line naming the "
+                                   "columns (see the README, 'Importing customers')",
+                                   "header");
+  }
+  if (first == CsvReader::State::kError) {
+    return Status::InvalidArgument("line 1: " + reader.error(), "header");
+  }
+  ASSIGN_OR_RETURN(Header header, ParseHeader(fields));
+
+  const CivilDate today = UtcDate(actor.now);
+  auto reject = [&](ImportRowError e) {
+    ++report.rejected;
+    if (options.on_reject) options.on_reject(e);
+    if (report.first_errors.size() < kMaxReportedErrors) {
+      e.raw = {};  // the report is shown to people; the raw row may hold CPNI
+      report.first_errors.push_back(std::move(e));
+    }
+  };
+
+  Status st = store.Transact([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.GetCarrier(options.carrier).status());
+    std::unordered_set<std::string> seen;
+    Customer customer;
+    int64_t first_id = 0, last_id = 0;
+    size_t next_progress = 0;
+    for (;;) {
+      const CsvReader::State state = reader.Next(&fields);
+      if (state == CsvReader::State::kEnd) break;
+      ++report.rows;
+      if (options.progress && reader.offset() >= next_progress) {
+        options.progress(reader.offset(), reader.size(), report.rows);
+        next_progress = reader.offset() + reader.size() / 200 + 1;
+      }
+      if (state == CsvReader::State::kError) {
+        reject({reader.line(), "", reader.error(), reader.raw()});
+        continue;
+      }
+      if (fields.size() == 1 && fields[0].empty()) {  // a blank line
+        --report.rows;
+        continue;
+      }
+      if (auto e = RowToCustomer(header, fields, options.carrier, today, actor.now, &customer)) {
+        e->line = reader.line();
+        e->raw = reader.raw();
+        reject(std::move(*e));
+        continue;
+      }
+      if (!seen.insert(customer.account_number).second) {
+        reject({reader.line(), "account_number",
+                "account number " + customer.account_number + " appears earlier in the file",
+                reader.raw()});
+        continue;
+      }
+      // Once a row is bad and bad rows are not skipped, nothing will be kept:
+      // go on reading only to report every bad row.
+      if (report.rejected > 0 && !options.skip_invalid) continue;
+      ASSIGN_OR_RETURN(std::optional<CustomerId> id, tx.InsertCustomerIfNew(customer));
+      if (!id) {
+        reject({reader.line(), "account_number",
+                "account number " + customer.account_number +
+                    " already exists for this carrier",
+                reader.raw()});
+        continue;
+      }
+      if (first_id == 0) first_id = id->value();
+      last_id = id->value();
+      ++report.imported;
+    }
+    if (options.progress) options.progress(reader.size(), reader.size(), report.rows);
+    if (report.rejected > 0 && !options.skip_invalid) {
+      report.imported = 0;
+      return Status::Aborted("bad rows");  // rolls the transaction back
+    }
+    store::LedgerEvent ev;
+    ev.carrier = options.carrier;
+    ev.at = actor.now;
+    ev.actor = actor.id;
+    ev.type = "customers.imported";
+    ev.subject = "carrier:" + options.carrier.ToString();
+    ev.body = nlohmann::json{{"source", options.source_name},
+                             {"file_sha256", report.file_sha256},
+                             {"rows", report.rows},
+                             {"imported", report.imported},
+                             {"rejected", report.rejected},
+                             {"first_customer", first_id},
+                             {"last_customer", last_id}}
+                  .dump();
+    ASSIGN_OR_RETURN(store::AppendResult appended, tx.Append(ev));
+    report.ledger_seq = appended.seq;
+    return Status::Ok();
+  });
+  if (st.code() == StatusCode::kAborted && report.rejected > 0 && !options.skip_invalid) {
+    return report;  // committed stays false
+  }
+  RETURN_IF_ERROR(st);
+  report.committed = true;
+  return report;
+}
+
+}  // namespace proprio::services
