@@ -49,6 +49,10 @@ Result<std::string> NormalizeE164(std::string_view raw) {
       return Status::InvalidArgument("telephone number '" + std::string(raw) +
                                      "' is not E.164 (+, country code, 8 to 15 digits)");
     }
+    if (digits[0] == '1' && digits.size() != 11) {
+      return Status::InvalidArgument("telephone number '" + std::string(raw) +
+                                     "' is not a valid North American number (+1 and 10 digits)");
+    }
   } else {
     if (digits.size() == 11 && digits[0] == '1') digits.erase(0, 1);
     if (digits.size() != 10) {

@@ -135,6 +135,13 @@ VerifyReport Verifier::Finish(const Head& head) {
   } else if (head.size < read) {
     Report(ProblemKind::kInserted, head.size + 1,
            "entries after " + std::to_string(head.size) + " were never appended through the ledger");
+  } else if (report_.valid && read > 0 && prev_hash_ != head.last_hash &&
+             tree_.Root() != head.root) {
+    // Every link holds but the last entry is not the one the head recorded:
+    // it was altered and its hash column rewritten to match.
+    Report(ProblemKind::kAltered, read,
+           "entry " + std::to_string(read) + " was altered: its hash differs from the one the " +
+               "head recorded for it");
   } else if (report_.valid && (tree_.Root() != head.root || (read > 0 && prev_hash_ != head.last_hash))) {
     Report(ProblemKind::kHeadMismatch, read,
            "the recorded head does not match the entries (root or last hash differs)");

@@ -1,0 +1,381 @@
+#include "ledger/verify.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace proprio::ledger {
+namespace {
+
+constexpr CarrierId kCarrier{3};
+
+// An in-memory ledger built exactly as store/tx.cc appends: entry n links to
+// entry n-1, is leaf n-1 of the tree, and the head follows every append.
+class Ledger {
+ public:
+  explicit Ledger(int n) {
+    for (int i = 1; i <= n; ++i) {
+      // Every third entry carries a payload (entries 3, 6, 9, ...).
+      if (i % 3 == 0) {
+        Append("consent.opt_in", "{\"channel\":\"web\"}", "name=Customer " + std::to_string(i));
+      } else {
+        Append("customer.updated", "{\"n\":" + std::to_string(i) + "}", std::nullopt);
+      }
+    }
+  }
+
+  int64_t Append(const std::string& type, const std::string& body,
+                 std::optional<std::string> payload) {
+    Entry e = Make(static_cast<int64_t>(rows.size()) + 1, type, body, payload, head.last_hash);
+    const std::string bytes = e.Encode();
+    const Hash hash = ChainHash(bytes);
+    rows.push_back({e.seq, bytes, std::string(HashBytes(hash)), payload, false});
+    tree_.Push(LeafHash(bytes));
+    head.size = static_cast<int64_t>(tree_.size());
+    head.root = tree_.Root();
+    head.last_hash = hash;
+    return e.seq;
+  }
+
+  // What Tx::ErasePayload does: mark the payload erased and append the
+  // erasure entry naming it.
+  void ErasePayload(int64_t seq) {
+    Row(seq).payload.reset();
+    Row(seq).payload_erased = true;
+    Append(std::string(kPayloadErasedType),
+           "{\"entry\":" + std::to_string(seq) + ",\"reason\":\"retention ended\"}",
+           std::nullopt);
+  }
+
+  static Entry Make(int64_t seq, const std::string& type, const std::string& body,
+                    const std::optional<std::string>& payload, const Hash& prev) {
+    Entry e;
+    e.carrier = kCarrier;
+    e.seq = seq;
+    e.at = Instant::FromSeconds(1700000000 + seq * 60);
+    e.actor = "staff:7";
+    e.type = type;
+    e.subject = "customer:" + std::to_string(100 + seq);
+    e.body = body;
+    if (payload) e.payload_hash = Sha256Of(*payload);
+    e.prev_hash = prev;
+    return e;
+  }
+
+  StoredEntry& Row(int64_t seq) { return rows[static_cast<size_t>(seq - 1)]; }
+
+  std::vector<StoredEntry> rows;  // in sequence-column order
+  Head head;
+
+ private:
+  CompactTree tree_;
+};
+
+// Runs the verifier over rows in sequence-column order, as the store reads them.
+VerifyReport Verify(std::vector<StoredEntry> rows, const Head& head,
+                    CarrierId carrier = kCarrier) {
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const StoredEntry& a, const StoredEntry& b) { return a.seq < b.seq; });
+  Verifier v(carrier);
+  for (const StoredEntry& r : rows) v.Add(r);
+  return v.Finish(head);
+}
+
+std::string Describe(const VerifyReport& r) {
+  std::string out = r.valid ? "valid" : "invalid";
+  for (const Problem& p : r.problems) {
+    out += "\n  " + std::string(ProblemKindName(p.kind)) + " " + std::to_string(p.entry) + ": " +
+           p.detail;
+  }
+  return out;
+}
+
+// Expects an invalid report whose first problem is `kind` at `entry`.
+void ExpectFirst(const VerifyReport& r, ProblemKind kind, int64_t entry) {
+  EXPECT_FALSE(r.valid) << Describe(r);
+  ASSERT_FALSE(r.problems.empty()) << Describe(r);
+  EXPECT_EQ(r.problems[0].kind, kind) << Describe(r);
+  EXPECT_EQ(r.problems[0].entry, entry) << Describe(r);
+  EXPECT_FALSE(r.problems[0].detail.empty());
+}
+
+// Re-stores a row as an attacker with write access would: new bytes and a
+// matching hash column.
+void Rewrite(StoredEntry& row, std::string bytes) {
+  row.hash = std::string(HashBytes(ChainHash(bytes)));
+  row.bytes = std::move(bytes);
+}
+
+// ---- intact ledgers ----
+
+TEST(VerifyTest, IntactLedgerIsValid) {
+  Ledger l(12);
+  const VerifyReport r = Verify(l.rows, l.head);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_TRUE(r.problems.empty());
+  EXPECT_EQ(r.carrier, kCarrier);
+  EXPECT_EQ(r.entries, 12);
+  EXPECT_EQ(r.payloads_checked, 4);  // entries 3, 6, 9, 12
+  EXPECT_EQ(r.payloads_erased, 0);
+  EXPECT_EQ(r.root, l.head.root);
+  std::vector<Hash> leaves;
+  for (const StoredEntry& row : l.rows) leaves.push_back(LeafHash(row.bytes));
+  EXPECT_EQ(r.root, MerkleRoot(leaves));
+}
+
+TEST(VerifyTest, EmptyLedgerIsValid) {
+  const VerifyReport r = Verify({}, Head{});
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.entries, 0);
+  EXPECT_EQ(r.root, EmptyTreeHash());
+}
+
+TEST(VerifyTest, ProblemKindNames) {
+  EXPECT_STREQ(ProblemKindName(ProblemKind::kAltered), "altered");
+  EXPECT_STREQ(ProblemKindName(ProblemKind::kRemoved), "removed");
+  EXPECT_STREQ(ProblemKindName(ProblemKind::kInserted), "inserted");
+  EXPECT_STREQ(ProblemKindName(ProblemKind::kReordered), "reordered");
+  EXPECT_STREQ(ProblemKindName(ProblemKind::kTruncated), "truncated");
+  EXPECT_STREQ(ProblemKindName(ProblemKind::kPayloadAltered), "payload_altered");
+  EXPECT_STREQ(ProblemKindName(ProblemKind::kPayloadRemoved), "payload_removed");
+  EXPECT_STREQ(ProblemKindName(ProblemKind::kHeadMismatch), "head_mismatch");
+}
+
+// ---- altered entries ----
+
+TEST(VerifyTest, AByteFlippedAnywhereInAnEntryNamesThatEntry) {
+  const Ledger l(8);
+  for (int64_t k = 1; k <= 8; ++k) {
+    const size_t size = l.rows[static_cast<size_t>(k - 1)].bytes.size();
+    for (size_t off = 0; off < size; ++off) {
+      Ledger t = l;
+      t.Row(k).bytes[off] ^= 0x01;
+      SCOPED_TRACE("entry " + std::to_string(k) + ", byte " + std::to_string(off));
+      ExpectFirst(Verify(t.rows, t.head), ProblemKind::kAltered, k);
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
+TEST(VerifyTest, AFlippedHashColumnNamesThatEntry) {
+  for (int64_t k = 1; k <= 6; ++k) {
+    Ledger t(6);
+    t.Row(k).hash[5] ^= 0x40;
+    ExpectFirst(Verify(t.rows, t.head), ProblemKind::kAltered, k);
+  }
+}
+
+TEST(VerifyTest, AlteredEntryWithRecomputedHashIsFoundByItsLinks) {
+  // The attacker changes the body and rewrites the hash column to match: the
+  // next entry's link, or for the last entry the head, still names it.
+  for (int64_t k = 1; k <= 6; ++k) {
+    Ledger t(6);
+    auto e = Entry::Decode(t.Row(k).bytes);
+    ASSERT_TRUE(e.ok());
+    e->body = "{\"n\":999}";
+    Rewrite(t.Row(k), e->Encode());
+    SCOPED_TRACE("entry " + std::to_string(k));
+    ExpectFirst(Verify(t.rows, t.head), ProblemKind::kAltered, k);
+  }
+}
+
+TEST(VerifyTest, RewrittenLinkNamesBothEntriesItCouldBe) {
+  // The attacker changes the previous-hash field of entry k and rewrites its
+  // hash column. From the stored rows this cannot be told apart from entries
+  // k-1 and k both rewritten, so both are named, k-1 first.
+  {
+    Ledger t(6);
+    auto e = Entry::Decode(t.Row(1).bytes);
+    ASSERT_TRUE(e.ok());
+    e->prev_hash[0] ^= 0xff;
+    Rewrite(t.Row(1), e->Encode());
+    ExpectFirst(Verify(t.rows, t.head), ProblemKind::kAltered, 1);  // does not start the chain
+  }
+  for (int64_t k = 2; k <= 5; ++k) {
+    Ledger t(6);
+    auto e = Entry::Decode(t.Row(k).bytes);
+    ASSERT_TRUE(e.ok());
+    e->prev_hash[0] ^= 0xff;
+    Rewrite(t.Row(k), e->Encode());
+    SCOPED_TRACE("entry " + std::to_string(k));
+    const VerifyReport r = Verify(t.rows, t.head);
+    ExpectFirst(r, ProblemKind::kAltered, k - 1);
+    ASSERT_EQ(r.problems.size(), 2u) << Describe(r);
+    EXPECT_EQ(r.problems[1].kind, ProblemKind::kAltered);
+    EXPECT_EQ(r.problems[1].entry, k);
+  }
+}
+
+TEST(VerifyTest, EntryOfAnotherCarrierIsAltered) {
+  Ledger t(5);
+  auto e = Entry::Decode(t.Row(2).bytes);
+  ASSERT_TRUE(e.ok());
+  e->carrier = CarrierId(99);
+  Rewrite(t.Row(2), e->Encode());
+  ExpectFirst(Verify(t.rows, t.head), ProblemKind::kAltered, 2);
+}
+
+// ---- payloads ----
+
+TEST(VerifyTest, AByteFlippedInAPayloadNamesItsEntry) {
+  for (int64_t k : {3, 6, 9}) {
+    Ledger t(9);
+    ASSERT_TRUE(t.Row(k).payload.has_value());
+    (*t.Row(k).payload)[0] ^= 0x20;
+    const VerifyReport r = Verify(t.rows, t.head);
+    ExpectFirst(r, ProblemKind::kPayloadAltered, k);
+    EXPECT_EQ(r.problems.size(), 1u) << Describe(r);  // the chain itself is intact
+  }
+}
+
+TEST(VerifyTest, LegitimatelyErasedPayloadStillVerifies) {
+  Ledger t(9);
+  t.ErasePayload(6);
+  const VerifyReport r = Verify(t.rows, t.head);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.entries, 10);
+  EXPECT_EQ(r.payloads_erased, 1);
+  EXPECT_EQ(r.payloads_checked, 2);  // 3 and 9 still stored
+  EXPECT_EQ(r.root, t.head.root);
+
+  t.ErasePayload(3);
+  const VerifyReport r2 = Verify(t.rows, t.head);
+  EXPECT_TRUE(r2.valid) << Describe(r2);
+  EXPECT_EQ(r2.payloads_erased, 2);
+  EXPECT_EQ(r2.payloads_checked, 1);
+}
+
+TEST(VerifyTest, PayloadMarkedErasedWithoutAnErasureEntryIsReported) {
+  Ledger t(9);
+  t.Row(6).payload.reset();
+  t.Row(6).payload_erased = true;
+  const VerifyReport r = Verify(t.rows, t.head);
+  ExpectFirst(r, ProblemKind::kPayloadRemoved, 6);
+  EXPECT_EQ(r.payloads_erased, 0);
+}
+
+TEST(VerifyTest, DeletedPayloadIsReported) {
+  Ledger t(9);
+  t.Row(6).payload.reset();  // the payload row is simply gone
+  ExpectFirst(Verify(t.rows, t.head), ProblemKind::kPayloadRemoved, 6);
+}
+
+TEST(VerifyTest, AnErasureEntryCoversOnlyTheEntryItNames) {
+  Ledger t(9);
+  t.ErasePayload(3);
+  t.Row(9).payload.reset();  // erased by hand, no erasure entry for 9
+  t.Row(9).payload_erased = true;
+  const VerifyReport r = Verify(t.rows, t.head);
+  ExpectFirst(r, ProblemKind::kPayloadRemoved, 9);
+  EXPECT_EQ(r.payloads_erased, 1);
+}
+
+TEST(VerifyTest, AnErasureEntryDoesNotExcuseADeletedPayload) {
+  Ledger t(9);
+  t.ErasePayload(6);
+  t.Row(3).payload.reset();  // deleted outright, not marked erased
+  ExpectFirst(Verify(t.rows, t.head), ProblemKind::kPayloadRemoved, 3);
+}
+
+// ---- removed, inserted, reordered, truncated ----
+
+TEST(VerifyTest, DeletedEntryIsRemoved) {
+  for (int64_t k = 1; k <= 9; ++k) {
+    Ledger t(10);
+    t.rows.erase(t.rows.begin() + (k - 1));
+    SCOPED_TRACE("entry " + std::to_string(k));
+    ExpectFirst(Verify(t.rows, t.head), ProblemKind::kRemoved, k);
+  }
+}
+
+TEST(VerifyTest, DeletedEntryWithTheRestRenumberedIsRemoved) {
+  // The attacker closes the gap by lowering the sequence column of every
+  // later row: the position now holds a later entry, and entry k never shows up.
+  for (int64_t k = 1; k <= 9; ++k) {
+    Ledger t(10);
+    t.rows.erase(t.rows.begin() + (k - 1));
+    for (size_t i = static_cast<size_t>(k - 1); i < t.rows.size(); ++i) --t.rows[i].seq;
+    SCOPED_TRACE("entry " + std::to_string(k));
+    const VerifyReport r = Verify(t.rows, t.head);
+    ExpectFirst(r, ProblemKind::kRemoved, k);
+    // ... and the head still records ten entries.
+    EXPECT_EQ(r.problems.back().kind, ProblemKind::kTruncated) << Describe(r);
+  }
+}
+
+TEST(VerifyTest, ForgedSelfConsistentEntryIsInserted) {
+  // A forged entry with a correct hash column and a correct link to the entry
+  // before it; the later rows' sequence columns are moved up by one.
+  for (int64_t k = 1; k <= 10; ++k) {
+    Ledger t(10);
+    const Hash prev = k == 1 ? kZeroHash : ChainHash(t.Row(k - 1).bytes);
+    const Entry forged = Ledger::Make(k, "consent.opt_in", "{\"forged\":true}", std::nullopt, prev);
+    StoredEntry row;
+    row.seq = k;
+    Rewrite(row, forged.Encode());
+    for (size_t i = static_cast<size_t>(k - 1); i < t.rows.size(); ++i) ++t.rows[i].seq;
+    t.rows.insert(t.rows.begin() + (k - 1), row);
+    SCOPED_TRACE("position " + std::to_string(k));
+    ExpectFirst(Verify(t.rows, t.head), ProblemKind::kInserted, k);
+  }
+}
+
+TEST(VerifyTest, ForgedEntryAppendedPastTheHeadIsInserted) {
+  Ledger t(6);
+  Head recorded = t.head;
+  t.Append("consent.opt_in", "{\"forged\":true}", std::nullopt);  // chained, head not updated
+  ExpectFirst(Verify(t.rows, recorded), ProblemKind::kInserted, 7);
+}
+
+TEST(VerifyTest, SwappedEntriesAreReordered) {
+  const std::pair<int64_t, int64_t> swaps[] = {{1, 2}, {2, 3}, {2, 7}, {4, 5}, {1, 8}, {7, 8}};
+  for (auto [i, j] : swaps) {
+    Ledger t(8);
+    std::swap(t.Row(i).seq, t.Row(j).seq);
+    SCOPED_TRACE("swap " + std::to_string(i) + " and " + std::to_string(j));
+    const VerifyReport r = Verify(t.rows, t.head);
+    ExpectFirst(r, ProblemKind::kReordered, i);
+  }
+}
+
+TEST(VerifyTest, TruncatedTailIsReported) {
+  for (int cut = 1; cut <= 4; ++cut) {
+    Ledger t(10);
+    t.rows.resize(t.rows.size() - static_cast<size_t>(cut));
+    const VerifyReport r = Verify(t.rows, t.head);
+    SCOPED_TRACE("cut " + std::to_string(cut));
+    ExpectFirst(r, ProblemKind::kTruncated, 10 - cut + 1);
+    EXPECT_EQ(r.problems.size(), 1u) << Describe(r);
+    EXPECT_EQ(r.entries, 10 - cut);
+  }
+  // Everything gone.
+  Ledger t(3);
+  ExpectFirst(Verify({}, t.head), ProblemKind::kTruncated, 1);
+}
+
+TEST(VerifyTest, HeadThatDoesNotMatchIsReported) {
+  Ledger t(5);
+  Head bad = t.head;
+  bad.root[0] ^= 1;
+  ExpectFirst(Verify(t.rows, bad), ProblemKind::kHeadMismatch, 5);
+  // A head recording fewer entries than stored: the extra ones were never appended.
+  Head short_head = t.head;
+  short_head.size = 4;
+  ExpectFirst(Verify(t.rows, short_head), ProblemKind::kInserted, 5);
+}
+
+TEST(VerifyTest, ProblemsAreCapped) {
+  Ledger t(30);
+  for (StoredEntry& row : t.rows) row.bytes[10] ^= 1;
+  const VerifyReport r = Verify(t.rows, t.head);
+  EXPECT_FALSE(r.valid);
+  EXPECT_EQ(r.problems.size(), Verifier::kMaxProblems);
+  EXPECT_EQ(r.problems[0].entry, 1);
+  EXPECT_EQ(r.problems[19].entry, 20);
+  EXPECT_EQ(r.entries, 30);
+}
+
+}  // namespace
+}  // namespace proprio::ledger
