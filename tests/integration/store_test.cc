@@ -1,0 +1,888 @@
+// Store tests, run against both backends: SQLite (a temporary file) and
+// PostgreSQL (a fresh database on the harness cluster, see pg_test_db.h).
+// Tampering goes through a raw connection (sqlite3 / libpq), as an attacker
+// with write access to the database would.
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "ledger/proof.h"
+#include "pg_test_db.h"
+
+namespace proprio::store {
+namespace {
+
+namespace fs = std::filesystem;
+using ledger::ProblemKind;
+using ledger::VerifyReport;
+using testing::PgTestDb;
+
+enum class Backend { kSqlite, kPostgres };
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "sqlite" : "postgres";
+}
+
+const Instant kT0 = Instant::FromSeconds(1710338700);  // 2024-03-13T14:05:00Z
+constexpr int64_t kDay = kMicrosPerDay;
+const Instant kRetainUntil = kT0 + 30 * kDay;
+
+// ---- raw access to the database underneath the store ----
+
+class RawDb {
+ public:
+  virtual ~RawDb() = default;
+  // Each fails the test (non-fatally) on a database error.
+  virtual void Exec(const std::string& sql) = 0;
+  virtual int64_t Int(const std::string& sql) = 0;
+  // The first column of the first row, as bytes.
+  virtual std::string Blob(const std::string& sql) = 0;
+  // Runs `sql` with $1 bound to `blob` as a byte string.
+  virtual void ExecBlob(const std::string& sql, const std::string& blob) = 0;
+};
+
+class SqliteRaw final : public RawDb {
+ public:
+  explicit SqliteRaw(const std::string& path) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) ADD_FAILURE() << "open " << path;
+    sqlite3_busy_timeout(db_, 10000);
+  }
+  ~SqliteRaw() override { sqlite3_close(db_); }
+
+  void Exec(const std::string& sql) override {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << (err ? err : "?");
+    }
+    sqlite3_free(err);
+  }
+  int64_t Int(const std::string& sql) override {
+    int64_t v = -1;
+    Query(sql, nullptr, [&](sqlite3_stmt* s) { v = sqlite3_column_int64(s, 0); });
+    return v;
+  }
+  std::string Blob(const std::string& sql) override {
+    std::string v;
+    Query(sql, nullptr, [&](sqlite3_stmt* s) {
+      const auto* p = static_cast<const char*>(sqlite3_column_blob(s, 0));
+      v.assign(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(s, 0)));
+    });
+    return v;
+  }
+  void ExecBlob(const std::string& sql, const std::string& blob) override {
+    Query(sql, &blob, nullptr);
+  }
+
+ private:
+  template <typename Fn>
+  void Query(const std::string& sql, const std::string* blob, Fn on_row) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+      return;
+    }
+    if (blob) sqlite3_bind_blob(s, 1, blob->data(), static_cast<int>(blob->size()), SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      if constexpr (!std::is_same_v<Fn, std::nullptr_t>) on_row(s);
+    } else if (rc != SQLITE_DONE) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+    }
+    sqlite3_finalize(s);
+  }
+
+  sqlite3* db_ = nullptr;
+};
+
+class PgRaw final : public RawDb {
+ public:
+  explicit PgRaw(const std::string& url) : conn_(PQconnectdb(url.c_str())) {
+    if (PQstatus(conn_) != CONNECTION_OK) ADD_FAILURE() << PQerrorMessage(conn_);
+  }
+  ~PgRaw() override { PQfinish(conn_); }
+
+  void Exec(const std::string& sql) override { Check(PQexec(conn_, sql.c_str()), sql); }
+  int64_t Int(const std::string& sql) override {
+    PGresult* r = Check(PQexec(conn_, sql.c_str()), sql);
+    const int64_t v = r && PQntuples(r) > 0 ? std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10) : -1;
+    PQclear(r);
+    return v;
+  }
+  std::string Blob(const std::string& sql) override {
+    PGresult* r = Check(PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                                     /*resultFormat=*/1),
+                        sql);
+    std::string v;
+    if (r && PQntuples(r) > 0) {
+      v.assign(PQgetvalue(r, 0, 0), static_cast<size_t>(PQgetlength(r, 0, 0)));
+    }
+    PQclear(r);
+    return v;
+  }
+  void ExecBlob(const std::string& sql, const std::string& blob) override {
+    const char* values[] = {blob.data()};
+    const int lengths[] = {static_cast<int>(blob.size())};
+    const int formats[] = {1};
+    PQclear(Check(PQexecParams(conn_, sql.c_str(), 1, nullptr, values, lengths, formats, 0), sql));
+  }
+
+ private:
+  // Returns the result when it succeeded (caller clears it), else nullptr.
+  PGresult* Check(PGresult* r, const std::string& sql) {
+    const ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
+    ADD_FAILURE() << sql << ": " << PQresultErrorMessage(r);
+    PQclear(r);
+    return nullptr;
+  }
+
+  PGconn* conn_;
+};
+
+// ---- domain values ----
+
+Carrier MakeCarrier(const std::string& filer_id, const std::string& name) {
+  Carrier c;
+  c.legal_name = name;
+  c.filer_id_499 = filer_id;
+  c.address = {"100 Main St", "Orlando", "FL", "32801", "US"};
+  c.time_zone = "America/New_York";
+  c.officers = {{"Ada Lovelace", "Chief Compliance Officer", true}, {"Alan Turing", "CEO", false}};
+  c.created_at = kT0;
+  return c;
+}
+
+Customer MakeCustomer(CarrierId carrier, const std::string& account, int n = 0) {
+  Customer c;
+  c.carrier = carrier;
+  c.account_number = account;
+  c.type = CustomerType::kResidential;
+  c.name = "Customer " + account;
+  c.phones_of_record = {"(407) 260-" + std::to_string(1000 + n)};
+  c.address_of_record = {std::to_string(n + 1) + " Elm St", "Orlando", "FL", "32801", "US"};
+  c.address_since = CivilDate{2019, 6, 1};
+  c.email = "c" + std::to_string(n) + "@example.com";
+  c.services.Add(ServiceCategory::kLocal);
+  c.created_at = kT0 + n;
+  EXPECT_TRUE(NormalizeCustomer(c).ok());
+  return c;
+}
+
+// The n-th event of a test ledger; even-numbered events carry a payload.
+LedgerEvent MakeEvent(CarrierId carrier, int n) {
+  LedgerEvent ev;
+  ev.carrier = carrier;
+  ev.at = kT0 + n * 60 * kMicrosPerSecond;
+  ev.actor = "staff:7";
+  ev.type = n % 2 == 0 ? "consent.opt_in" : "customer.updated";
+  ev.subject = "customer:" + std::to_string(100 + n);
+  ev.body = "{\"n\":" + std::to_string(n) + "}";
+  if (n % 2 == 0) {
+    ev.payload = "{\"name\":\"Customer " + std::to_string(n) + "\",\"phone\":\"+14072601011\"}";
+    ev.retain_until = kRetainUntil;
+  }
+  return ev;
+}
+
+// ---- the fixture ----
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kPostgres) {
+      if (auto why = PgTestDb::SkipReason()) GTEST_SKIP() << *why;
+      const Status created = pg_.Create();
+      ASSERT_TRUE(created.ok()) << created.ToString();
+      options_.sqlite_path.clear();
+      options_.postgres_url = pg_.url();
+    } else {
+      static std::atomic<int> counter{0};
+      dir_ = fs::path(::testing::TempDir()) /
+             ("proprio_store_test_" + std::to_string(getpid()) + "_" +
+              std::to_string(counter.fetch_add(1)));
+      fs::remove_all(dir_);
+      fs::create_directories(dir_);
+      options_.sqlite_path = (dir_ / "proprio.db").string();
+    }
+    auto opened = Store::Open(options_);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
+  }
+
+  void TearDown() override {
+    store_.reset();
+    if (GetParam() == Backend::kPostgres) {
+      pg_.Drop();
+    } else if (!dir_.empty()) {
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+    }
+  }
+
+  std::unique_ptr<RawDb> Raw() {
+    if (GetParam() == Backend::kPostgres) return std::make_unique<PgRaw>(pg_.url());
+    return std::make_unique<SqliteRaw>(options_.sqlite_path);
+  }
+
+  CarrierId AddCarrier(const std::string& filer_id = "825123") {
+    CarrierId id;
+    const Status st = store_->Transact([&](Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(id, tx.InsertCarrier(MakeCarrier(filer_id, "Carrier " + filer_id)));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return id;
+  }
+
+  CustomerId AddCustomer(const Customer& c) {
+    CustomerId id;
+    const Status st = store_->Transact([&](Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(id, tx.InsertCustomer(c));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return id;
+  }
+
+  // Appends events 1..n in transactions of 1, 2, 3, ... events.
+  std::vector<AppendResult> BuildLedger(CarrierId carrier, int n) {
+    std::vector<AppendResult> out;
+    int next = 1;
+    for (int batch = 1; next <= n; ++batch) {
+      const Status st = store_->Transact([&](Tx& tx) -> Status {
+        for (int i = 0; i < batch && next <= n; ++i, ++next) {
+          ASSIGN_OR_RETURN(AppendResult r, tx.Append(MakeEvent(carrier, next)));
+          out.push_back(r);
+        }
+        return Status::Ok();
+      });
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      if (!st.ok()) break;
+    }
+    return out;
+  }
+
+  ledger::Head Head(CarrierId carrier) {
+    ledger::Head head;
+    const Status st = store_->Read([&](Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(head, tx.LedgerHead(carrier));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return head;
+  }
+
+  VerifyReport Verify(CarrierId carrier) {
+    VerifyReport report;
+    const Status st = store_->Read([&](Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(report, tx.VerifyLedger(carrier));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return report;
+  }
+
+  Result<ledger::InclusionProof> Prove(CarrierId carrier, int64_t seq) {
+    std::optional<ledger::InclusionProof> proof;
+    const Status st = store_->Read([&](Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(proof, tx.ProveEntry(carrier, seq));
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return *proof;
+  }
+
+  std::string Where(CarrierId carrier, int64_t seq) {
+    return " WHERE carrier_id = " + carrier.ToString() + " AND seq = " + std::to_string(seq);
+  }
+
+  StoreOptions options_;
+  std::unique_ptr<Store> store_;
+  PgTestDb pg_;
+  fs::path dir_;
+};
+
+std::string Describe(const VerifyReport& r) {
+  std::string out = r.valid ? "valid" : "invalid";
+  for (const auto& p : r.problems) {
+    out += "\n  " + std::string(ledger::ProblemKindName(p.kind)) + " " + std::to_string(p.entry) +
+           ": " + p.detail;
+  }
+  return out;
+}
+
+void ExpectFirst(const VerifyReport& r, ProblemKind kind, int64_t entry) {
+  EXPECT_FALSE(r.valid) << Describe(r);
+  ASSERT_FALSE(r.problems.empty()) << Describe(r);
+  EXPECT_EQ(r.problems[0].kind, kind) << Describe(r);
+  EXPECT_EQ(r.problems[0].entry, entry) << Describe(r);
+}
+
+// ---- opening and migrating ----
+
+TEST_P(StoreTest, OpensAndMigrates) {
+  EXPECT_EQ(store_->schema_version(), kSchemaVersion);
+  EXPECT_STREQ(store_->backend_name(), GetParam() == Backend::kSqlite ? "sqlite" : "postgres");
+  auto raw = Raw();
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM schema_migrations"), 1);
+  EXPECT_EQ(raw->Int("SELECT MAX(version) FROM schema_migrations"), 1);
+  for (const char* table : {"carriers", "customers", "customer_phones", "staff", "ledger_entries",
+                            "ledger_payloads", "ledger_heads"}) {
+    EXPECT_EQ(raw->Int(std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
+  }
+  if (GetParam() == Backend::kSqlite) {
+    EXPECT_EQ(raw->Blob("PRAGMA journal_mode"), "wal");
+  }
+}
+
+TEST_P(StoreTest, OpeningTwiceIsIdempotent) {
+  const CarrierId carrier = AddCarrier();
+  auto second = Store::Open(options_);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ((*second)->schema_version(), kSchemaVersion);
+  // The second store sees what the first wrote.
+  Status st = (*second)->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Carrier c, tx.GetCarrier(carrier));
+    EXPECT_EQ(c.filer_id_499, "825123");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  second->reset();
+
+  // Closed and opened again: same schema, same data, no second migration row.
+  store_.reset();
+  auto third = Store::Open(options_);
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  store_ = std::move(*third);
+  EXPECT_EQ(Raw()->Int("SELECT COUNT(*) FROM schema_migrations"), 1);
+  st = store_->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto carriers, tx.ListCarriers());
+    EXPECT_EQ(carriers.size(), 1u);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, NewerSchemaIsRefused) {
+  store_.reset();
+  Raw()->Exec("INSERT INTO schema_migrations (version, name, applied_at) "
+              "VALUES (99, '0099_from_the_future', 0)");
+  auto opened = Store::Open(options_);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(opened.status().message().find("newer"), std::string::npos)
+      << opened.status().message();
+  EXPECT_NE(opened.status().message().find("99"), std::string::npos)
+      << opened.status().message();
+}
+
+// ---- carriers ----
+
+TEST_P(StoreTest, CarrierInsertGetList) {
+  const Carrier want = MakeCarrier("825123", "Suncoast Telephone Company");
+  ASSERT_TRUE(ValidateCarrier(want).ok());
+  CarrierId a, b;
+  Status st = store_->Transact([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(a, tx.InsertCarrier(want));
+    ASSIGN_OR_RETURN(b, tx.InsertCarrier(MakeCarrier("825124", "Gulf Wireless")));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(a.valid());
+  EXPECT_NE(a, b);
+
+  st = store_->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Carrier got, tx.GetCarrier(a));
+    EXPECT_EQ(got.id, a);
+    EXPECT_EQ(got.legal_name, want.legal_name);
+    EXPECT_EQ(got.filer_id_499, want.filer_id_499);
+    EXPECT_EQ(got.address, want.address);
+    EXPECT_EQ(got.time_zone, want.time_zone);
+    EXPECT_EQ(got.officers, want.officers);
+    EXPECT_EQ(got.created_at, want.created_at);
+
+    ASSIGN_OR_RETURN(auto list, tx.ListCarriers());
+    EXPECT_EQ(list.size(), 2u);
+    if (list.size() == 2) {
+      EXPECT_EQ(list[0].id, a);
+      EXPECT_EQ(list[1].id, b);
+      EXPECT_EQ(list[1].legal_name, "Gulf Wireless");
+    }
+    ASSIGN_OR_RETURN(auto found, tx.FindCarrierByFilerId("825124"));
+    EXPECT_TRUE(found.has_value() && found->id == b);
+    ASSIGN_OR_RETURN(auto none, tx.FindCarrierByFilerId("999999"));
+    EXPECT_FALSE(none.has_value());
+
+    auto missing = tx.GetCarrier(CarrierId(b.value() + 100));
+    EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, DuplicateFilerIdIsAlreadyExists) {
+  AddCarrier("825123");
+  Status inner;
+  const Status st = store_->Transact([&](Tx& tx) -> Status {
+    auto r = tx.InsertCarrier(MakeCarrier("825123", "Impostor Telecom"));
+    inner = r.status();
+    return r.status();
+  });
+  EXPECT_EQ(inner.code(), StatusCode::kAlreadyExists) << inner.ToString();
+  EXPECT_EQ(inner.field(), "filer_id_499");
+  EXPECT_NE(inner.message().find("825123"), std::string::npos);
+  EXPECT_EQ(st.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(Raw()->Int("SELECT COUNT(*) FROM carriers"), 1);
+}
+
+// ---- customers ----
+
+TEST_P(StoreTest, CustomerInsertGetRoundTrip) {
+  const CarrierId carrier = AddCarrier();
+  Customer want = MakeCustomer(carrier, "B-77");
+  want.type = CustomerType::kBusiness;
+  want.name = "Zürich Café Holdings LLC";
+  want.phones_of_record = {"+14072601011", "(407) 555-2020", "+44 20 7946 0958"};
+  want.address_of_record = {"500 Corporate Blvd, Suite 9", "Tampa", "FL", "33602-1234", "US"};
+  want.address_since = CivilDate{2021, 2, 28};
+  want.email = "it@zurich-cafe.example";
+  want.services = ServiceSet();
+  want.services.Add(ServiceCategory::kInterexchange);
+  want.services.Add(ServiceCategory::kInterconnectedVoip);
+  want.services.Add(ServiceCategory::kCpe);
+  want.account_representative = "Dana Rep";
+  want.cpni_contract_ref = "MSA-2023-17 s.9";
+  want.created_at = kT0 + 123456;
+  ASSERT_TRUE(NormalizeCustomer(want).ok());
+  const CustomerId id = AddCustomer(want);
+  ASSERT_TRUE(id.valid());
+
+  const Status st = store_->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Customer got, tx.GetCustomer(carrier, id));
+    EXPECT_EQ(got.id, id);
+    EXPECT_EQ(got.carrier, carrier);
+    EXPECT_EQ(got.account_number, "B-77");
+    EXPECT_EQ(got.type, CustomerType::kBusiness);
+    EXPECT_EQ(got.name, want.name);
+    EXPECT_EQ(got.phones_of_record,
+              (std::vector<std::string>{"+14072601011", "+14075552020", "+442079460958"}));
+    EXPECT_EQ(got.address_of_record, want.address_of_record);
+    EXPECT_EQ(got.address_since, (CivilDate{2021, 2, 28}));
+    EXPECT_EQ(got.email, want.email);
+    EXPECT_EQ(got.services.bits(), 0b1001010u);  // interexchange=1, voip=3, cpe=6
+    EXPECT_EQ(got.account_representative, "Dana Rep");
+    EXPECT_EQ(got.cpni_contract_ref, "MSA-2023-17 s.9");
+    EXPECT_EQ(got.created_at, want.created_at);
+
+    ASSIGN_OR_RETURN(auto by_account, tx.FindCustomerByAccount(carrier, "B-77"));
+    EXPECT_TRUE(by_account.has_value());
+    if (by_account) {
+      EXPECT_EQ(by_account->id, id);
+      EXPECT_EQ(by_account->phones_of_record.size(), 3u);
+    }
+    ASSIGN_OR_RETURN(auto none, tx.FindCustomerByAccount(carrier, "B-78"));
+    EXPECT_FALSE(none.has_value());
+    ASSIGN_OR_RETURN(int64_t count, tx.CountCustomers(carrier));
+    EXPECT_EQ(count, 1);
+    ASSIGN_OR_RETURN(auto existing, tx.ExistingAccounts(carrier, {"B-76", "B-77", "B-78"}));
+    EXPECT_EQ(existing, (std::vector<std::string>{"B-77"}));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, AnotherCarriersCustomerIsNotFound) {
+  const CarrierId mine = AddCarrier("825123");
+  const CarrierId theirs = AddCarrier("825124");
+  const CustomerId id = AddCustomer(MakeCustomer(mine, "A-1"));
+  const Status st = store_->Read([&](Tx& tx) -> Status {
+    auto cross = tx.GetCustomer(theirs, id);
+    EXPECT_EQ(cross.status().code(), StatusCode::kNotFound);
+    ASSIGN_OR_RETURN(auto by_account, tx.FindCustomerByAccount(theirs, "A-1"));
+    EXPECT_FALSE(by_account.has_value());
+    ASSIGN_OR_RETURN(int64_t count, tx.CountCustomers(theirs));
+    EXPECT_EQ(count, 0);
+    EXPECT_TRUE(tx.GetCustomer(mine, id).ok());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, DuplicateAccountIsAlreadyExistsPerCarrier) {
+  const CarrierId a = AddCarrier("825123");
+  const CarrierId b = AddCarrier("825124");
+  AddCustomer(MakeCustomer(a, "A-1", 1));
+  Status inner;
+  const Status st = store_->Transact([&](Tx& tx) -> Status {
+    auto r = tx.InsertCustomer(MakeCustomer(a, "A-1", 2));
+    inner = r.status();
+    return r.status();
+  });
+  EXPECT_EQ(inner.code(), StatusCode::kAlreadyExists) << inner.ToString();
+  EXPECT_EQ(inner.field(), "account_number");
+  EXPECT_EQ(st.code(), StatusCode::kAlreadyExists);
+  // The same account number at another carrier is fine.
+  EXPECT_TRUE(AddCustomer(MakeCustomer(b, "A-1", 3)).valid());
+  auto raw = Raw();
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM customers"), 2);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM customer_phones"), 2);
+}
+
+TEST_P(StoreTest, CustomerOfAnUnknownCarrierIsNotFound) {
+  AddCarrier();
+  Status inner;
+  const Status st = store_->Transact([&](Tx& tx) -> Status {
+    auto r = tx.InsertCustomer(MakeCustomer(CarrierId(424242), "A-1"));
+    inner = r.status();
+    return r.status();
+  });
+  EXPECT_EQ(inner.code(), StatusCode::kNotFound) << inner.ToString();
+  EXPECT_FALSE(st.ok());
+}
+
+TEST_P(StoreTest, ListPaginatesByCursor) {
+  const CarrierId carrier = AddCarrier("825123");
+  const CarrierId other = AddCarrier("825124");
+  std::vector<CustomerId> ids;
+  for (int i = 0; i < 7; ++i) {
+    ids.push_back(AddCustomer(MakeCustomer(carrier, "A-" + std::to_string(i), i)));
+    AddCustomer(MakeCustomer(other, "O-" + std::to_string(i), i));  // interleaved ids
+  }
+  std::vector<CustomerId> seen;
+  std::vector<size_t> page_sizes;
+  CustomerId cursor;
+  const Status st = store_->Read([&](Tx& tx) -> Status {
+    for (int guard = 0; guard < 10; ++guard) {
+      ASSIGN_OR_RETURN(CustomerPage page, tx.ListCustomers(carrier, cursor, 3));
+      page_sizes.push_back(page.customers.size());
+      for (const Customer& c : page.customers) {
+        EXPECT_EQ(c.carrier, carrier);
+        EXPECT_EQ(c.phones_of_record.size(), 1u);
+        seen.push_back(c.id);
+      }
+      if (!page.next) break;
+      EXPECT_EQ(*page.next, page.customers.back().id);
+      cursor = *page.next;
+    }
+    // Exactly a multiple of the page size: the last full page has no cursor.
+    ASSIGN_OR_RETURN(CustomerPage six, tx.ListCustomers(carrier, ids[2], 3));
+    EXPECT_EQ(six.customers.size(), 3u);
+    EXPECT_TRUE(six.next.has_value());
+    ASSIGN_OR_RETURN(CustomerPage last, tx.ListCustomers(carrier, ids[3], 3));
+    EXPECT_EQ(last.customers.size(), 3u);
+    EXPECT_FALSE(last.next.has_value());
+    ASSIGN_OR_RETURN(CustomerPage past, tx.ListCustomers(carrier, ids[6], 3));
+    EXPECT_TRUE(past.customers.empty());
+    EXPECT_FALSE(past.next.has_value());
+
+    EXPECT_EQ(tx.ListCustomers(carrier, CustomerId(), 0).status().field(), "limit");
+    EXPECT_EQ(tx.ListCustomers(carrier, CustomerId(), 1001).status().code(),
+              StatusCode::kInvalidArgument);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(page_sizes, (std::vector<size_t>{3, 3, 1}));
+  EXPECT_EQ(seen, ids);
+}
+
+// ---- transactions ----
+
+TEST_P(StoreTest, FailingTransactionRollsEverythingBack) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 3);
+  const ledger::Head before = Head(carrier);
+  ASSERT_EQ(before.size, 3);
+
+  const Status st = store_->Transact([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(CustomerId id, tx.InsertCustomer(MakeCustomer(carrier, "R-1")));
+    LedgerEvent ev = MakeEvent(carrier, 4);
+    ev.type = "customer.created";
+    ev.subject = "customer:" + id.ToString();
+    ASSIGN_OR_RETURN(AppendResult appended, tx.Append(ev));
+    EXPECT_EQ(appended.seq, 4);
+    return Status::Aborted("the function fails after writing");
+  });
+  EXPECT_EQ(st.code(), StatusCode::kAborted);
+  EXPECT_EQ(st.message(), "the function fails after writing");
+
+  const ledger::Head after = Head(carrier);
+  EXPECT_EQ(after.size, 3);
+  EXPECT_EQ(after.root, before.root);
+  EXPECT_EQ(after.last_hash, before.last_hash);
+  auto raw = Raw();
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM customers"), 0);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM customer_phones"), 0);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_entries"), 3);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_payloads"), 1);  // entry 2's only
+
+  // The next append continues at 4, and the ledger verifies.
+  const std::vector<AppendResult> more = BuildLedger(carrier, 1);
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].seq, 4);
+  const VerifyReport r = Verify(carrier);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.entries, 4);
+}
+
+TEST_P(StoreTest, FailingStatementRollsBackEarlierWrites) {
+  const CarrierId carrier = AddCarrier();
+  AddCustomer(MakeCustomer(carrier, "A-1", 1));
+  BuildLedger(carrier, 2);
+  const ledger::Head before = Head(carrier);
+
+  const Status st = store_->Transact([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Append(MakeEvent(carrier, 3)).status());
+    RETURN_IF_ERROR(tx.InsertCustomer(MakeCustomer(carrier, "A-2", 2)).status());
+    return tx.InsertCustomer(MakeCustomer(carrier, "A-1", 3)).status();  // duplicate
+  });
+  EXPECT_EQ(st.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(Head(carrier).size, before.size);
+  EXPECT_EQ(Head(carrier).root, before.root);
+  auto raw = Raw();
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM customers"), 1);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_entries"), 2);
+  // The store is usable afterwards.
+  EXPECT_TRUE(AddCustomer(MakeCustomer(carrier, "A-2", 2)).valid());
+}
+
+// ---- the ledger ----
+
+TEST_P(StoreTest, LedgerAppendsChainAndVerify) {
+  const CarrierId carrier = AddCarrier("825123");
+  const CarrierId other = AddCarrier("825124");
+  const std::vector<AppendResult> appended = BuildLedger(carrier, 10);  // 4 transactions
+  ASSERT_EQ(appended.size(), 10u);
+  const std::vector<AppendResult> theirs = BuildLedger(other, 2);
+  ASSERT_EQ(theirs.size(), 2u);
+  EXPECT_EQ(theirs[0].seq, 1);  // each carrier has its own ledger
+
+  std::vector<ledger::Hash> leaves;
+  const Status st = store_->Read([&](Tx& tx) -> Status {
+    ledger::Hash prev = ledger::kZeroHash;
+    for (int64_t seq = 1; seq <= 10; ++seq) {
+      EXPECT_EQ(appended[static_cast<size_t>(seq - 1)].seq, seq);
+      ASSIGN_OR_RETURN(auto read, tx.ReadEntry(carrier, seq));
+      const ledger::Entry& e = read.first;
+      const LedgerEvent ev = MakeEvent(carrier, static_cast<int>(seq));
+      EXPECT_EQ(e.carrier, carrier);
+      EXPECT_EQ(e.seq, seq);
+      EXPECT_EQ(e.type, ev.type);
+      EXPECT_EQ(e.subject, ev.subject);
+      EXPECT_EQ(e.body, ev.body);
+      EXPECT_EQ(e.at, ev.at);
+      EXPECT_EQ(e.prev_hash, prev) << "entry " << seq;
+      EXPECT_EQ(read.second, ev.payload);
+      if (ev.payload) {
+        EXPECT_TRUE(e.payload_hash && *e.payload_hash == ledger::Sha256Of(*ev.payload));
+      }
+      const std::string bytes = e.Encode();
+      prev = ledger::ChainHash(bytes);
+      EXPECT_EQ(prev, appended[static_cast<size_t>(seq - 1)].hash);
+      leaves.push_back(ledger::LeafHash(bytes));
+    }
+    EXPECT_EQ(tx.ReadEntry(carrier, 11).status().code(), StatusCode::kNotFound);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  const ledger::Head head = Head(carrier);
+  EXPECT_EQ(head.size, 10);
+  EXPECT_EQ(head.last_hash, appended.back().hash);
+  EXPECT_EQ(head.root, ledger::MerkleRoot(leaves));
+
+  const VerifyReport r = Verify(carrier);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.carrier, carrier);
+  EXPECT_EQ(r.entries, 10);
+  EXPECT_EQ(r.payloads_checked, 5);
+  EXPECT_EQ(r.payloads_erased, 0);
+  EXPECT_EQ(r.root, head.root);
+
+  const VerifyReport o = Verify(other);
+  EXPECT_TRUE(o.valid) << Describe(o);
+  EXPECT_EQ(o.entries, 2);
+}
+
+TEST_P(StoreTest, EveryEntryHasAnInclusionProof) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 10);
+  const ledger::Head head = Head(carrier);
+  ledger::Hash wrong_root = head.root;
+  wrong_root[0] ^= 1;
+  for (int64_t seq = 1; seq <= 10; ++seq) {
+    auto proof = Prove(carrier, seq);
+    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+    EXPECT_EQ(proof->entry, seq);
+    EXPECT_EQ(proof->tree_size, 10u);
+    EXPECT_EQ(proof->root, head.root);
+    const ledger::ProofCheck check = ledger::CheckProof(*proof, head.root);
+    EXPECT_TRUE(check.valid) << "entry " << seq << ": " << check.reason;
+    EXPECT_EQ(check.entry.seq, seq);
+    // Through its JSON document, with no database.
+    auto back = ledger::InclusionProof::FromJson(proof->ToJson());
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_TRUE(ledger::CheckProof(*back, head.root).valid);
+    EXPECT_FALSE(ledger::CheckProof(*back, wrong_root).valid);
+  }
+  EXPECT_EQ(Prove(carrier, 0).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Prove(carrier, 11).status().code(), StatusCode::kNotFound);
+}
+
+// ---- tampering underneath the store ----
+
+TEST_P(StoreTest, FlippedEntryByteIsReportedAsAltered) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 8);
+  {
+    auto raw = Raw();
+    std::string bytes = raw->Blob("SELECT entry FROM ledger_entries" + Where(carrier, 3));
+    ASSERT_GT(bytes.size(), 60u);
+    bytes[60] ^= 0x01;
+    raw->ExecBlob("UPDATE ledger_entries SET entry = $1" + Where(carrier, 3), bytes);
+  }
+  const VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kAltered, 3);
+  EXPECT_EQ(r.entries, 8);
+  // A proof cannot be made from a ledger that no longer matches its head.
+  EXPECT_EQ(Prove(carrier, 5).status().code(), StatusCode::kDataLoss);
+}
+
+TEST_P(StoreTest, DeletedEntryIsReportedAsRemoved) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 8);
+  Raw()->Exec("DELETE FROM ledger_entries" + Where(carrier, 3));  // entry 3 has no payload
+  const VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kRemoved, 3);
+  EXPECT_EQ(r.entries, 7);
+}
+
+TEST_P(StoreTest, UpdatedPayloadIsReportedAsPayloadAltered) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 8);
+  Raw()->ExecBlob("UPDATE ledger_payloads SET body = $1" + Where(carrier, 4),
+                  "{\"name\":\"Someone Else\"}");
+  const VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kPayloadAltered, 4);
+  EXPECT_EQ(r.problems.size(), 1u) << Describe(r);
+}
+
+TEST_P(StoreTest, DeletedTailIsReportedAsTruncated) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 8);
+  auto raw = Raw();
+  const std::string tail =
+      " WHERE carrier_id = " + carrier.ToString() + " AND seq > 5";
+  raw->Exec("DELETE FROM ledger_payloads" + tail);
+  raw->Exec("DELETE FROM ledger_entries" + tail);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_entries"), 5);
+  const VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kTruncated, 6);
+  EXPECT_EQ(r.entries, 5);
+  EXPECT_EQ(r.problems.size(), 1u) << Describe(r);
+}
+
+TEST_P(StoreTest, SwappedRowsAreReportedAsReordered) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 8);
+  auto raw = Raw();
+  // Entries 1 and 3 carry no payload, so no payload row points at them.
+  raw->Exec("UPDATE ledger_entries SET seq = -3" + Where(carrier, 3));
+  raw->Exec("UPDATE ledger_entries SET seq = 3" + Where(carrier, 1));
+  raw->Exec("UPDATE ledger_entries SET seq = 1" + Where(carrier, -3));
+  const VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kReordered, 1);
+}
+
+TEST_P(StoreTest, PayloadRemovedWithoutErasureEntryIsReported) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 8);
+  auto raw = Raw();
+  // Marked erased by hand: no ledger.payload_erased entry records it.
+  raw->Exec("UPDATE ledger_payloads SET body = NULL, erased_at = 1" + Where(carrier, 4));
+  VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kPayloadRemoved, 4);
+  EXPECT_EQ(r.payloads_erased, 0);
+  // Deleted outright.
+  raw->Exec("DELETE FROM ledger_payloads" + Where(carrier, 4));
+  r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kPayloadRemoved, 4);
+}
+
+// ---- erasure at the end of retention ----
+
+TEST_P(StoreTest, ErasePayloadOnlyAfterRetentionAndTheLedgerStillVerifies) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 8);
+  const ledger::Head before = Head(carrier);
+
+  Status inner;
+  Status st = store_->Transact([&](Tx& tx) -> Status {
+    auto r = tx.ErasePayload(carrier, 4, kRetainUntil + (-1), "staff:7", "retention ended");
+    inner = r.status();
+    return r.status();
+  });
+  EXPECT_EQ(inner.code(), StatusCode::kFailedPrecondition) << inner.ToString();
+  EXPECT_NE(inner.message().find(kRetainUntil.ToRfc3339()), std::string::npos) << inner.message();
+  EXPECT_EQ(Head(carrier).size, before.size);
+
+  AppendResult erasure;
+  st = store_->Transact([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(erasure, tx.ErasePayload(carrier, 4, kRetainUntil, "staff:7",
+                                              "retention ended"));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(erasure.seq, 9);
+
+  st = store_->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto erased, tx.ReadEntry(carrier, 4));
+    EXPECT_FALSE(erased.second.has_value());  // the personal data is gone
+    EXPECT_TRUE(erased.first.payload_hash.has_value());  // the entry is unchanged
+    ASSIGN_OR_RETURN(auto record, tx.ReadEntry(carrier, 9));
+    EXPECT_EQ(record.first.type, ledger::kPayloadErasedType);
+    EXPECT_EQ(record.first.actor, "staff:7");
+    EXPECT_NE(record.first.body.find("\"entry\":4"), std::string::npos) << record.first.body;
+    EXPECT_EQ(record.first.at, kRetainUntil);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+
+  const VerifyReport r = Verify(carrier);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.entries, 9);
+  EXPECT_EQ(r.payloads_erased, 1);
+  EXPECT_EQ(r.payloads_checked, 3);  // 2, 6, 8
+  EXPECT_EQ(r.root, Head(carrier).root);
+  // The erased entry's proof still checks.
+  auto proof = Prove(carrier, 4);
+  ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+  EXPECT_TRUE(ledger::CheckProof(*proof, Head(carrier).root).valid);
+
+  // Erasing twice, or an entry without a payload, is refused.
+  st = store_->Transact([&](Tx& tx) -> Status {
+    EXPECT_EQ(tx.ErasePayload(carrier, 4, kRetainUntil + kDay, "staff:7", "again").status().code(),
+              StatusCode::kFailedPrecondition);
+    EXPECT_EQ(tx.ErasePayload(carrier, 3, kRetainUntil + kDay, "staff:7", "none").status().code(),
+              StatusCode::kNotFound);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Head(carrier).size, 9);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
+
+}  // namespace
+}  // namespace proprio::store
