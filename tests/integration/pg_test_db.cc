@@ -38,6 +38,7 @@ Status PgExec(const std::string& url, const std::string& sql) {
     PQfinish(conn);
     return Status::Unavailable("cannot connect to " + url + ": " + msg);
   }
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
   PGresult* res = PQexec(conn, sql.c_str());
   const ExecStatusType st = PQresultStatus(res);
   Status out = Status::Ok();

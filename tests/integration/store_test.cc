@@ -112,7 +112,7 @@ class PgRaw final : public RawDb {
   }
   ~PgRaw() override { PQfinish(conn_); }
 
-  void Exec(const std::string& sql) override { Check(PQexec(conn_, sql.c_str()), sql); }
+  void Exec(const std::string& sql) override { PQclear(Check(PQexec(conn_, sql.c_str()), sql)); }
   int64_t Int(const std::string& sql) override {
     PGresult* r = Check(PQexec(conn_, sql.c_str()), sql);
     const int64_t v = r && PQntuples(r) > 0 ? std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10) : -1;
