@@ -59,7 +59,7 @@ Result<std::string> NormalizeE164(std::string_view raw) {
       return Status::InvalidArgument("telephone number '" + std::string(raw) +
                                      "' is neither +E.164 nor a 10-digit North American number");
     }
-    digits.insert(0, "1");
+    digits = "1" + digits;
   }
   if (digits[0] == '1' && digits.size() == 11 &&
       (digits[1] < '2' || digits[4] < '2')) {

@@ -1,9 +1,11 @@
 // ledger/entry.h: a ledger entry and its canonical encoding.
 //
-// Each carrier has one append-only ledger. Entry n (1-based) holds the SHA-256
-// of entry n-1's encoding (32 zero bytes for entry 1), so the entries form a
-// hash chain; each encoding is also leaf n-1 of the carrier's RFC 6962 Merkle
-// tree (ledger/merkle.h).
+// Each carrier has one append-only ledger. Entry n (1-based) holds the hash of
+// entry n-1 (32 zero bytes for entry 1), so the entries form a hash chain; each
+// encoding is also leaf n-1 of the carrier's RFC 6962 Merkle tree
+// (ledger/merkle.h). The chain hash of an entry is its Merkle leaf hash,
+// SHA-256(0x00 || encoding): one SHA-256 per entry serves both structures, so
+// verification hashes every byte once.
 //
 // Personal data never sits in an entry: it goes in a payload stored beside the
 // chain, and the entry holds only the payload's SHA-256. When the payload's
@@ -33,6 +35,7 @@
 #include "core/ids.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "ledger/merkle.h"
 #include "ledger/sha256.h"
 
 namespace proprio::ledger {
@@ -54,8 +57,9 @@ struct Entry {
   static Result<Entry> Decode(std::string_view bytes);
 };
 
-// The chain hash of an encoded entry (what the next entry holds as prev_hash).
-inline Hash ChainHash(std::string_view encoded) { return Sha256Of(encoded); }
+// The chain hash of an encoded entry (what the next entry holds as prev_hash):
+// its Merkle leaf hash.
+inline Hash ChainHash(std::string_view encoded) { return LeafHash(encoded); }
 
 // Entry types written by the ledger itself.
 inline constexpr std::string_view kPayloadErasedType = "ledger.payload_erased";

@@ -27,8 +27,9 @@ void Verifier::Report(ProblemKind kind, int64_t entry, std::string detail) {
 
 void Verifier::Add(const StoredEntry& row) {
   ++report_.entries;
-  tree_.Push(LeafHash(row.bytes));
-  const Hash actual = ChainHash(row.bytes);
+  report_.bytes_hashed += static_cast<int64_t>(row.bytes.size());
+  const Hash actual = ChainHash(row.bytes);  // also the Merkle leaf hash
+  tree_.Push(actual);
 
   if (row.seq > expected_) {
     Report(ProblemKind::kRemoved, expected_,
@@ -85,6 +86,7 @@ void Verifier::Add(const StoredEntry& row) {
   if (e.payload_hash) {
     if (row.payload) {
       ++report_.payloads_checked;
+      report_.bytes_hashed += static_cast<int64_t>(row.payload->size());
       if (Sha256Of(*row.payload) != *e.payload_hash) {
         Report(ProblemKind::kPayloadAltered, pos,
                "the payload of entry " + std::to_string(pos) + " does not match its hash");

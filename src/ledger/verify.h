@@ -61,6 +61,7 @@ struct VerifyReport {
   int64_t entries = 0;        // rows read
   int64_t payloads_checked = 0;
   int64_t payloads_erased = 0;
+  int64_t bytes_hashed = 0;     // entry and payload bytes read and hashed
   Hash root = EmptyTreeHash();  // Merkle root over the rows as read
   std::vector<Problem> problems;  // in order found; the first is the first bad entry
 };

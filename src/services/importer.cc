@@ -1,6 +1,10 @@
 #include "services/importer.h"
 
 #include <array>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <unordered_set>
 
@@ -146,10 +150,111 @@ std::optional<ImportRowError> RowToCustomer(const Header& h, const std::vector<s
 
 }  // namespace
 
+namespace {
+
+// One data row after parsing: a customer to insert, or the reason it is bad.
+struct ParsedRow {
+  int64_t line = 0;
+  size_t offset = 0;  // bytes read once this row was parsed
+  std::string_view raw;
+  std::optional<ImportRowError> error;
+  Customer customer;
+};
+
+// Parsing and validating run on their own thread, ahead of the inserts, and
+// hand rows over in batches through this bounded queue: on two cores the
+// import then takes about as long as the inserts alone.
+class RowQueue {
+ public:
+  static constexpr size_t kBatch = 2048;
+  static constexpr size_t kMaxBatches = 8;
+
+  void Push(std::vector<ParsedRow> batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return batches_.size() < kMaxBatches || cancelled_; });
+    if (cancelled_) return;
+    batches_.push_back(std::move(batch));
+    not_empty_.notify_one();
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    not_empty_.notify_one();
+  }
+  // Returns false when the producer is done and everything was taken.
+  bool Pop(std::vector<ParsedRow>* out) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !batches_.empty() || closed_; });
+    if (batches_.empty()) return false;
+    *out = std::move(batches_.front());
+    batches_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  // The consumer stops early (a database error): release the producer.
+  void Cancel() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+    not_full_.notify_all();
+  }
+  bool cancelled() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return cancelled_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<std::vector<ParsedRow>> batches_;
+  bool closed_ = false;
+  bool cancelled_ = false;
+};
+
+void ParseRows(CsvReader& reader, const Header& header, CarrierId carrier, CivilDate today,
+               Instant now, RowQueue& queue) {
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> fields;
+  std::vector<ParsedRow> batch;
+  batch.reserve(RowQueue::kBatch);
+  for (;;) {
+    const CsvReader::State state = reader.Next(&fields);
+    if (state == CsvReader::State::kEnd) break;
+    if (state == CsvReader::State::kRecord && fields.size() == 1 && fields[0].empty()) {
+      continue;  // a blank line
+    }
+    ParsedRow& row = batch.emplace_back();
+    row.line = reader.line();
+    row.offset = reader.offset();
+    row.raw = reader.raw();
+    if (state == CsvReader::State::kError) {
+      row.error = ImportRowError{row.line, "", reader.error(), row.raw};
+    } else if (auto e = RowToCustomer(header, fields, carrier, today, now, &row.customer)) {
+      row.error = std::move(*e);
+    } else if (!seen.insert(row.customer.account_number).second) {
+      row.error = ImportRowError{0, "account_number",
+                                 "account number " + row.customer.account_number +
+                                     " appears earlier in the file",
+                                 {}};
+    }
+    if (row.error) {
+      row.error->line = row.line;
+      row.error->raw = row.raw;
+    }
+    if (batch.size() == RowQueue::kBatch) {
+      queue.Push(std::move(batch));
+      if (queue.cancelled()) return;
+      batch = {};
+      batch.reserve(RowQueue::kBatch);
+    }
+  }
+  if (!batch.empty()) queue.Push(std::move(batch));
+}
+
+}  // namespace
+
 Result<ImportReport> ImportCustomersCsv(store::Store& store, std::string_view csv,
                                         const ImportOptions& options, const Actor& actor) {
   ImportReport report;
-  report.file_sha256 = ledger::HashHex(ledger::Sha256Of(csv));
   CsvReader reader(csv);
   std::vector<std::string> fields;
   const CsvReader::State first = reader.Next(&fields);
@@ -163,7 +268,6 @@ Result<ImportReport> ImportCustomersCsv(store::Store& store, std::string_view cs
   }
   ASSIGN_OR_RETURN(Header header, ParseHeader(fields));
 
-  const CivilDate today = UtcDate(actor.now);
   auto reject = [&](ImportRowError e) {
     ++report.rejected;
     if (options.on_reject) options.on_reject(e);
@@ -175,52 +279,51 @@ Result<ImportReport> ImportCustomersCsv(store::Store& store, std::string_view cs
 
   Status st = store.Transact([&](store::Tx& tx) -> Status {
     RETURN_IF_ERROR(tx.GetCarrier(options.carrier).status());
-    std::unordered_set<std::string> seen;
-    Customer customer;
+    RowQueue queue;
+    std::thread parser([&] {
+      ParseRows(reader, header, options.carrier, UtcDate(actor.now), actor.now, queue);
+      queue.Close();
+    });
+    // Whatever happens below, the parser is stopped and joined before return.
+    struct Joiner {
+      RowQueue& q;
+      std::thread& t;
+      ~Joiner() {
+        q.Cancel();
+        t.join();
+      }
+    } joiner{queue, parser};
+
+    report.file_sha256 = ledger::HashHex(ledger::Sha256Of(csv));
     int64_t first_id = 0, last_id = 0;
     size_t next_progress = 0;
-    for (;;) {
-      const CsvReader::State state = reader.Next(&fields);
-      if (state == CsvReader::State::kEnd) break;
-      ++report.rows;
-      if (options.progress && reader.offset() >= next_progress) {
-        options.progress(reader.offset(), reader.size(), report.rows);
-        next_progress = reader.offset() + reader.size() / 200 + 1;
+    std::vector<ParsedRow> batch;
+    while (queue.Pop(&batch)) {
+      for (ParsedRow& row : batch) {
+        ++report.rows;
+        if (row.error) {
+          reject(std::move(*row.error));
+          continue;
+        }
+        // Once a row is bad and bad rows are not skipped, nothing will be
+        // kept: go on reading only to report every bad row.
+        if (report.rejected > 0 && !options.skip_invalid) continue;
+        ASSIGN_OR_RETURN(std::optional<CustomerId> id, tx.InsertCustomerIfNew(row.customer));
+        if (!id) {
+          reject({row.line, "account_number",
+                  "account number " + row.customer.account_number +
+                      " already exists for this carrier",
+                  row.raw});
+          continue;
+        }
+        if (first_id == 0) first_id = id->value();
+        last_id = id->value();
+        ++report.imported;
       }
-      if (state == CsvReader::State::kError) {
-        reject({reader.line(), "", reader.error(), reader.raw()});
-        continue;
+      if (options.progress && !batch.empty() && batch.back().offset >= next_progress) {
+        options.progress(batch.back().offset, reader.size(), report.rows);
+        next_progress = batch.back().offset + reader.size() / 200 + 1;
       }
-      if (fields.size() == 1 && fields[0].empty()) {  // a blank line
-        --report.rows;
-        continue;
-      }
-      if (auto e = RowToCustomer(header, fields, options.carrier, today, actor.now, &customer)) {
-        e->line = reader.line();
-        e->raw = reader.raw();
-        reject(std::move(*e));
-        continue;
-      }
-      if (!seen.insert(customer.account_number).second) {
-        reject({reader.line(), "account_number",
-                "account number " + customer.account_number + " appears earlier in the file",
-                reader.raw()});
-        continue;
-      }
-      // Once a row is bad and bad rows are not skipped, nothing will be kept:
-      // go on reading only to report every bad row.
-      if (report.rejected > 0 && !options.skip_invalid) continue;
-      ASSIGN_OR_RETURN(std::optional<CustomerId> id, tx.InsertCustomerIfNew(customer));
-      if (!id) {
-        reject({reader.line(), "account_number",
-                "account number " + customer.account_number +
-                    " already exists for this carrier",
-                reader.raw()});
-        continue;
-      }
-      if (first_id == 0) first_id = id->value();
-      last_id = id->value();
-      ++report.imported;
     }
     if (options.progress) options.progress(reader.size(), reader.size(), report.rows);
     if (report.rejected > 0 && !options.skip_invalid) {

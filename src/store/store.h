@@ -13,7 +13,7 @@
 // Thread-safety: a Store is safe to share; transactions are serialised on its
 // one connection.
 //
-//   ASSIGN_OR_RETURN(auto store, Store::Open({.sqlite_path = "proprio.db"}));
+//   ASSIGN_OR_RETURN(auto store, Store::Open(StoreOptions::Sqlite("proprio.db")));
 //   RETURN_IF_ERROR(store->Transact([&](Tx& tx) -> Status {
 //     ASSIGN_OR_RETURN(CustomerId id, tx.InsertCustomer(customer));
 //     return tx.Append({...}).status();
@@ -45,6 +45,9 @@ inline constexpr int kSchemaVersion = 1;
 struct StoreOptions {
   std::string sqlite_path = "proprio.db";
   std::string postgres_url;  // when set, PostgreSQL is used instead of SQLite
+
+  static StoreOptions Sqlite(std::string path) { return {std::move(path), {}}; }
+  static StoreOptions Postgres(std::string url) { return {{}, std::move(url)}; }
 };
 
 // One change of compliance state, as the caller describes it. Tx::Append

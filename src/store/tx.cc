@@ -1,5 +1,7 @@
 // store/tx.cc: the typed operations, written once over internal::Connection
 // and shared by both backends.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "ledger/entry.h"
@@ -38,7 +40,7 @@ Carrier CarrierFromRow(const Row& r) {
 constexpr char kCustomerColumns[] =
     "id, carrier_id, account_number, customer_type, name, street, city, state, postal_code, "
     "country, address_since, email, services, account_representative, cpni_contract_ref, "
-    "created_at";
+    "created_at, telephone_numbers";
 
 Customer CustomerFromRow(const Row& r) {
   Customer c;
@@ -55,7 +57,22 @@ Customer CustomerFromRow(const Row& r) {
   c.account_representative = r.Text(13);
   c.cpni_contract_ref = r.Text(14);
   c.created_at = Instant::FromMicros(r.Int(15));
+  const std::string phones = r.Text(16);
+  for (size_t start = 0; start < phones.size();) {
+    const size_t semi = std::min(phones.find(';', start), phones.size());
+    c.phones_of_record.push_back(phones.substr(start, semi - start));
+    start = semi + 1;
+  }
   return c;
+}
+
+std::string JoinPhones(const std::vector<std::string>& phones) {
+  std::string out;
+  for (const std::string& p : phones) {
+    if (!out.empty()) out += ';';
+    out += p;
+  }
+  return out;
 }
 
 std::string RolesToText(const std::vector<Role>& roles) {
@@ -128,16 +145,19 @@ Result<std::vector<Carrier>> Tx::ListCarriers() {
 
 Result<std::optional<CustomerId>> Tx::InsertCustomerIfNew(const Customer& c) {
   const std::string since = c.address_since.ToString();
+  const std::string phones = JoinPhones(c.phones_of_record);
   const auto& a = c.address_of_record;
   std::optional<CustomerId> id;
   Status st = conn_.Run(
       "INSERT INTO customers (carrier_id, account_number, customer_type, name, street, city, "
-      "state, postal_code, country, address_since, email, services, account_representative, "
-      "cpni_contract_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "state, postal_code, country, telephone_numbers, address_since, email, services, "
+      "account_representative, cpni_contract_ref, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (carrier_id, account_number) DO NOTHING RETURNING id",
       {c.carrier.value(), c.account_number, int64_t{static_cast<int>(c.type)}, c.name, a.street,
-       a.city, a.state, a.postal_code, a.country, since, c.email, int64_t{c.services.bits()},
-       c.account_representative, c.cpni_contract_ref, c.created_at.micros()},
+       a.city, a.state, a.postal_code, a.country, phones, since, c.email,
+       int64_t{c.services.bits()}, c.account_representative, c.cpni_contract_ref,
+       c.created_at.micros()},
       [&](const Row& r) {
         id = CustomerId(r.Int(0));
         return Status::Ok();
@@ -147,10 +167,10 @@ Result<std::optional<CustomerId>> Tx::InsertCustomerIfNew(const Customer& c) {
   }
   RETURN_IF_ERROR(st);
   if (!id) return id;
-  for (size_t i = 0; i < c.phones_of_record.size(); ++i) {
+  for (const std::string& phone : c.phones_of_record) {
     RETURN_IF_ERROR(conn_.Exec(
-        "INSERT INTO customer_phones (customer_id, position, carrier_id, e164) VALUES (?, ?, ?, ?)",
-        {id->value(), static_cast<int64_t>(i), c.carrier.value(), c.phones_of_record[i]}));
+        "INSERT INTO customer_phones (carrier_id, e164, customer_id) VALUES (?, ?, ?)",
+        {c.carrier.value(), phone, id->value()}));
   }
   return id;
 }
@@ -165,18 +185,6 @@ Result<CustomerId> Tx::InsertCustomer(const Customer& c) {
   return *id;
 }
 
-namespace {
-
-Status LoadPhones(internal::Connection& conn, Customer& c) {
-  c.phones_of_record.clear();
-  return conn.Run("SELECT e164 FROM customer_phones WHERE customer_id = ? ORDER BY position",
-                  {c.id.value()}, [&](const Row& r) {
-                    c.phones_of_record.push_back(r.Text(0));
-                    return Status::Ok();
-                  });
-}
-
-}  // namespace
 
 Result<Customer> Tx::GetCustomer(CarrierId carrier, CustomerId id) {
   std::optional<Customer> found;
@@ -187,7 +195,6 @@ Result<Customer> Tx::GetCustomer(CarrierId carrier, CustomerId id) {
                               return Status::Ok();
                             }));
   if (!found) return Status::NotFound("no customer " + id.ToString() + " for this carrier");
-  RETURN_IF_ERROR(LoadPhones(conn_, *found));
   return *found;
 }
 
@@ -200,7 +207,6 @@ Result<std::optional<Customer>> Tx::FindCustomerByAccount(CarrierId carrier,
                               found = CustomerFromRow(r);
                               return Status::Ok();
                             }));
-  if (found) RETURN_IF_ERROR(LoadPhones(conn_, *found));
   return found;
 }
 
@@ -221,7 +227,6 @@ Result<CustomerPage> Tx::ListCustomers(CarrierId carrier, CustomerId after, int 
     page.customers.pop_back();
     page.next = page.customers.back().id;
   }
-  for (Customer& c : page.customers) RETURN_IF_ERROR(LoadPhones(conn_, c));
   return page;
 }
 
@@ -344,7 +349,7 @@ Result<AppendResult> Tx::Append(const LedgerEvent& event) {
         "INSERT INTO ledger_payloads (carrier_id, seq, body, retain_until) VALUES (?, ?, ?, ?)",
         {event.carrier.value(), e.seq, Bytes{*event.payload}, event.retain_until.micros()}));
   }
-  head->tree.Push(ledger::LeafHash(bytes));
+  head->tree.Push(hash);  // the chain hash is the leaf hash
   head->last_hash = hash;
   head->dirty = true;
   return AppendResult{e.seq, hash};

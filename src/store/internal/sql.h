@@ -40,6 +40,12 @@ using RowFn = std::function<Status(const Row&)>;
 
 enum class Backend { kSqlite, kPostgres };
 
+// Lets statement caches be searched by string_view without building a string.
+struct SqlHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>()(s); }
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;

@@ -1,6 +1,7 @@
 -- 0001_initial: carriers, customers, staff and the ledger.
 -- Tokens replaced per backend: @ID@ (auto-assigned 64-bit primary key),
--- @BLOB@ (byte string). Instants are BIGINT microseconds since the Unix
+-- @BLOB@ (byte string), @WITHOUT_ROWID@ (SQLite: the table is its primary-key
+-- B-tree; PostgreSQL: nothing). Instants are BIGINT microseconds since the Unix
 -- epoch, UTC; dates are TEXT 'YYYY-MM-DD'.
 
 CREATE TABLE carriers (
@@ -28,6 +29,7 @@ CREATE TABLE customers (
   state TEXT NOT NULL,
   postal_code TEXT NOT NULL,
   country TEXT NOT NULL,
+  telephone_numbers TEXT NOT NULL,   -- numbers of record, E.164, ';'-separated, primary first
   address_since TEXT NOT NULL,       -- the day the address of record was set
   email TEXT NOT NULL,
   services BIGINT NOT NULL,          -- bit mask of core/domain.h ServiceCategory
@@ -37,14 +39,13 @@ CREATE TABLE customers (
   UNIQUE (carrier_id, account_number)
 );
 
+-- Who has this number of record? (caller verification, pretexting checks)
 CREATE TABLE customer_phones (
-  customer_id BIGINT NOT NULL REFERENCES customers (id),
-  position SMALLINT NOT NULL,        -- 0 is the primary number of record
   carrier_id BIGINT NOT NULL,
   e164 TEXT NOT NULL,
-  PRIMARY KEY (customer_id, position)
-);
-CREATE INDEX customer_phones_by_number ON customer_phones (carrier_id, e164);
+  customer_id BIGINT NOT NULL REFERENCES customers (id),
+  PRIMARY KEY (carrier_id, e164, customer_id)
+) @WITHOUT_ROWID@;
 
 CREATE TABLE staff (
   id @ID@,

@@ -74,8 +74,7 @@ class PgConnection final : public Connection {
 
   Status Run(std::string_view sql, std::initializer_list<Value> params,
              const RowFn& on_row) override {
-    std::string key(sql);
-    auto it = prepared_.find(key);
+    auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
       const std::string name = "s" + std::to_string(prepared_.size());
       PGresult* res = PQprepare(conn_, name.c_str(), RewritePlaceholders(sql).c_str(), 0, nullptr);
@@ -83,7 +82,7 @@ class PgConnection final : public Connection {
       Status st = ok ? Status::Ok() : PgResultError(res, "prepare");
       PQclear(res);
       if (!ok) return st;
-      it = prepared_.emplace(std::move(key), name).first;
+      it = prepared_.emplace(std::string(sql), name).first;
     }
     const int n = static_cast<int>(params.size());
     std::vector<std::string> text(params.size());
@@ -144,7 +143,7 @@ class PgConnection final : public Connection {
 
  private:
   PGconn* conn_;
-  std::unordered_map<std::string, std::string> prepared_;
+  std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> prepared_;
 };
 
 }  // namespace

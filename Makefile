@@ -1,0 +1,42 @@
+# Proprio: the two commands of the README, and a few more for developers.
+#   make run    set up, build (release), build the demo carrier in ./proprio.db, verify its ledger
+#   make test   set up, build with AddressSanitizer+UBSan, run every test (unit, SQLite and
+#               PostgreSQL store, CLI end to end, benchmark smoke runs)
+#   make bench  set up (with wrk, nginx), build (release), run the benchmarks
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+DB ?= proprio.db
+
+.PHONY: all setup build run test bench format clean
+
+all: build
+
+setup:
+	@scripts/setup
+
+build: setup
+	@cmake --preset release >/dev/null
+	@cmake --build build/release -j $(JOBS)
+
+run: build
+	@build/release/src/cli/proprio --db $(DB) init
+	@build/release/src/cli/proprio --db $(DB) demo
+	@build/release/src/cli/proprio --db $(DB) audit verify
+
+test: setup
+	@cmake --preset asan >/dev/null
+	@cmake --build build/asan -j $(JOBS)
+	@cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+	@scripts/test-counts build/asan
+
+bench: build
+	@scripts/setup --bench
+	@bench/run.sh
+
+format:
+	@clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf build

@@ -1,0 +1,254 @@
+// End-to-end tests of the proprio command line, through the built binary.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+
+namespace proprio::testing {
+namespace {
+
+using nlohmann::json;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/proprio-cli-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  RunResult Run(std::vector<std::string> args, const std::string& in = "") {
+    return RunProprio(args, dir_, in);
+  }
+  json RunJson(std::vector<std::string> args) {
+    args.push_back("--json");
+    RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ + "/" + name) << text;
+  }
+  void Sql(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ + "/proprio.db").c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+  }
+  std::string dir_;
+};
+
+constexpr char kHeader[] =
+    "account_number,customer_type,name,telephone_numbers,street,city,state,postal_code\n";
+
+TEST_F(CliTest, HelpNamesEveryCommand) {
+  RunResult r = Run({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* cmd : {"init", "carrier", "customer", "import", "audit", "demo"}) {
+    EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+  }
+  RunResult sub = Run({"import", "customers", "--help"});
+  EXPECT_EQ(sub.exit_code, 0);
+  EXPECT_NE(sub.out.find("--skip-invalid"), std::string::npos);
+}
+
+TEST_F(CliTest, UnknownCommandOrMissingOptionIsUsageError) {
+  EXPECT_EQ(Run({"frobnicate"}).exit_code, 2);
+  RunResult r = Run({"customer", "show"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--carrier"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, InitIsIdempotent) {
+  RunResult first = Run({"init"});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("schema version 1"), std::string::npos);
+  EXPECT_EQ(Run({"init"}).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/proprio.db"));
+}
+
+TEST_F(CliTest, NewerSchemaIsRefused) {
+  ASSERT_EQ(Run({"init"}).exit_code, 0);
+  Sql("INSERT INTO schema_migrations VALUES (99, '0099_future', 0)");
+  RunResult r = Run({"carrier", "list"});
+  EXPECT_EQ(r.exit_code, 6);
+  EXPECT_NE(r.err.find("newer"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, DemoThenVerifyIsValidAndAChangedByteIsNamed) {
+  RunResult demo = Run({"demo", "--customers", "300"});
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_NE(demo.out.find("customers: 300"), std::string::npos) << demo.out;
+  RunResult ok = Run({"audit", "verify"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("valid"), std::string::npos);
+
+  // Change one byte inside ledger entry 4's row.
+  Sql("UPDATE ledger_entries SET entry = CAST(substr(entry, 1, 49) || 'Z' || substr(entry, 51) "
+      "AS BLOB) WHERE carrier_id = 1 AND seq = 4");
+  RunResult bad = Run({"audit", "verify"});
+  EXPECT_EQ(bad.exit_code, 8);
+  EXPECT_NE(bad.out.find("entry 4: altered"), std::string::npos) << bad.out;
+  json j = json::parse(Run({"audit", "verify", "--json"}).out);
+  EXPECT_FALSE(j["valid"]);
+  EXPECT_EQ(j["carriers"][0]["problems"][0]["entry"], 4);
+  EXPECT_EQ(j["carriers"][0]["problems"][0]["kind"], "altered");
+}
+
+TEST_F(CliTest, DemoTwiceAddsNothing) {
+  ASSERT_EQ(Run({"demo", "--customers", "50"}).exit_code, 0);
+  RunResult again = Run({"demo", "--customers", "50"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("found the demo carrier"), std::string::npos);
+  EXPECT_EQ(RunJson({"carrier", "show", "1"})["customers"], 50);
+}
+
+TEST_F(CliTest, CarrierAddListShow) {
+  json added = RunJson({"carrier", "add", "--name", "Fusion Telecom", "--filer-id", "825160",
+                        "--time-zone", "America/New_York", "--signatory", "Don Hutchins:CFO",
+                        "--street", "420 Lexington Ave", "--city", "New York", "--state", "NY",
+                        "--zip", "10170"});
+  EXPECT_EQ(added["id"], 1);
+  EXPECT_EQ(added["officers"][0]["signatory"], true);
+  RunResult dup = Run({"carrier", "add", "--name", "Again", "--filer-id", "825160", "--time-zone",
+                       "UTC"});
+  EXPECT_EQ(dup.exit_code, 5);
+  EXPECT_NE(dup.err.find("825160"), std::string::npos);
+  RunResult bad_tz = Run({"carrier", "add", "--name", "X", "--filer-id", "1", "--time-zone",
+                          "Nowhere/Land"});
+  EXPECT_EQ(bad_tz.exit_code, 2);
+  EXPECT_NE(bad_tz.err.find("time_zone"), std::string::npos);
+  json list = RunJson({"carrier", "list"});
+  ASSERT_EQ(list["carriers"].size(), 1u);
+  EXPECT_EQ(list["carriers"][0]["filer_id_499"], "825160");
+  EXPECT_EQ(Run({"carrier", "show", "42"}).exit_code, 4);
+}
+
+TEST_F(CliTest, CustomerAddShowListAndCarrierIsolation) {
+  RunJson({"carrier", "add", "--name", "A", "--filer-id", "1", "--time-zone", "UTC"});
+  RunJson({"carrier", "add", "--name", "B", "--filer-id", "2", "--time-zone", "UTC"});
+  RunResult bad = Run({"customer", "add", "--carrier", "1", "--account", "X1", "--name", "Bo",
+                       "--phone", "12345", "--street", "1 A St", "--city", "C", "--state", "FL",
+                       "--zip", "32750"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("telephone"), std::string::npos) << bad.err;
+  json c = RunJson({"customer", "add", "--carrier", "1", "--account", "X1", "--name", "Bo Li",
+                    "--phone", "407.555.0142", "--street", "1 A St", "--city", "Longwood",
+                    "--state", "FL", "--zip", "32750", "--services", "local;cmrs"});
+  EXPECT_EQ(c["telephone_numbers"][0], "+14075550142");
+  json shown = RunJson({"customer", "show", "--carrier", "1", "--account", "X1"});
+  EXPECT_EQ(shown["name"], "Bo Li");
+  EXPECT_EQ(shown["services"], json::array({"local", "cmrs"}));
+  RunResult other = Run({"customer", "show", "--carrier", "2", c["id"].dump()});
+  EXPECT_EQ(other.exit_code, 4);
+  EXPECT_EQ(other.out, "");
+  json list = RunJson({"customer", "list", "--carrier", "1"});
+  ASSERT_EQ(list["customers"].size(), 1u);
+  EXPECT_TRUE(list["next"].is_null());
+}
+
+TEST_F(CliTest, ImportRefusesBadFileNamingLineAndColumn) {
+  RunJson({"carrier", "add", "--name", "A", "--filer-id", "1", "--time-zone", "UTC"});
+  Write("in.csv", std::string(kHeader) + "A1,residential,Ann,4075550100,1 Main St,Longwood,FL,32750\n"
+                                          "A2,residential,Bob,555,1 Main St,Longwood,FL,32750\n");
+  RunResult r = Run({"import", "customers", "--carrier", "1", "in.csv"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("in.csv: line 3, column telephone_numbers"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing imported"), std::string::npos);
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << "no progress bar when not on a terminal";
+  EXPECT_EQ(RunJson({"carrier", "show", "1"})["customers"], 0);
+
+  RunResult skip = Run({"import", "customers", "--carrier", "1", "in.csv", "--skip-invalid",
+                        "--rejects", "bad.csv"});
+  EXPECT_EQ(skip.exit_code, 0) << skip.err;
+  EXPECT_NE(skip.out.find("imported 1 of 2 rows"), std::string::npos) << skip.out;
+  std::ifstream rejects(dir_ + "/bad.csv");
+  std::string header, row;
+  std::getline(rejects, header);
+  std::getline(rejects, row);
+  EXPECT_EQ(header, "line,column,reason,record");
+  EXPECT_EQ(row.substr(0, 25), "3,\"telephone_numbers\",\"te");
+  EXPECT_EQ(RunJson({"carrier", "show", "1"})["customers"], 1);
+}
+
+TEST_F(CliTest, ImportOfMissingFileOrEmptyFileFailsClearly) {
+  RunJson({"carrier", "add", "--name", "A", "--filer-id", "1", "--time-zone", "UTC"});
+  RunResult missing = Run({"import", "customers", "--carrier", "1", "nope.csv"});
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_NE(missing.err.find("nope.csv"), std::string::npos);
+  Write("empty.csv", "");
+  RunResult empty = Run({"import", "customers", "--carrier", "1", "empty.csv"});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("line 1"), std::string::npos) << empty.err;
+}
+
+TEST_F(CliTest, ProofChecksOutWithoutTheDatabaseAndFailsOnAnotherRoot) {
+  ASSERT_EQ(Run({"demo", "--customers", "20"}).exit_code, 0);
+  const std::string root = RunJson({"audit", "head", "--carrier", "1"})["root"];
+  ASSERT_EQ(Run({"audit", "proof", "--carrier", "1", "--entry", "5", "--out", "p.json"}).exit_code, 0);
+  std::filesystem::remove(dir_ + "/proprio.db");
+  RunResult ok = Run({"audit", "check-proof", "p.json", "--root", root});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("valid: entry 5"), std::string::npos);
+  std::string other = root;
+  other[0] = other[0] == '0' ? '1' : '0';
+  EXPECT_EQ(Run({"audit", "check-proof", "p.json", "--root", other}).exit_code, 8);
+  // A forged entry in the proof does not verify either.
+  std::ifstream in(dir_ + "/p.json");
+  json proof = json::parse(in);
+  std::string hex = proof["entry_hex"];
+  hex[60] = hex[60] == 'a' ? 'b' : 'a';
+  proof["entry_hex"] = hex;
+  Write("forged.json", proof.dump());
+  RunResult forged = Run({"audit", "check-proof", "forged.json", "--root", root});
+  EXPECT_EQ(forged.exit_code, 8) << forged.out;
+  EXPECT_EQ(Run({"audit", "check-proof", "p.json", "--root", "xyz"}).exit_code, 2);
+}
+
+TEST_F(CliTest, ProofOfMissingEntryIsNotFound) {
+  ASSERT_EQ(Run({"demo", "--customers", "5"}).exit_code, 0);
+  RunResult r = Run({"audit", "proof", "--carrier", "1", "--entry", "999"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("no entry 999"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, JsonErrorsAreMachineReadable) {
+  RunResult r = Run({"carrier", "show", "7", "--json"});
+  EXPECT_EQ(r.exit_code, 4);
+  json err = json::parse(r.err);
+  EXPECT_EQ(err["error"]["code"], "not_found");
+}
+
+// The same commands against a throwaway PostgreSQL cluster (tests/integration
+// starts it as a CTest fixture).
+TEST_F(CliTest, PostgresBackendRunsDemoAndVerify) {
+  const char* url_file = std::getenv("PROPRIO_TEST_POSTGRES_URL_FILE");
+  if (url_file == nullptr) GTEST_SKIP() << "no PostgreSQL fixture (run through ctest)";
+  std::ifstream f(url_file);
+  std::string url;
+  std::getline(f, url);
+  ASSERT_FALSE(url.empty());
+  // A database of our own so that reruns and other tests do not collide.
+  const std::string db = "cli_e2e_" + std::to_string(getpid());
+  ASSERT_EQ(std::system(("psql -q -d '" + url + "' -c 'DROP DATABASE IF EXISTS " + db +
+                         "' -c 'CREATE DATABASE " + db + "' >/dev/null").c_str()),
+            0);
+  const std::string mine = url.substr(0, url.rfind('/') + 1) + db;
+  ASSERT_EQ(Run({"init", "--postgres", mine}).exit_code, 0);
+  RunResult demo = Run({"demo", "--customers", "100", "--postgres", mine});
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  RunResult verify = Run({"audit", "verify", "--postgres", mine});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_EQ(RunJson({"carrier", "show", "1", "--postgres", mine})["customers"], 100);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/proprio.db"));
+}
+
+}  // namespace
+}  // namespace proprio::testing
