@@ -1,0 +1,291 @@
+// rules/rule_set.cc: the rule tables of fcc-2007 and fcc-2024, and the
+// choice of the set in force at an instant.
+#include "rules/rule_set.h"
+
+#include <array>
+#include <string>
+
+#include "rules/tz.h"
+
+namespace proprio::rules {
+namespace {
+
+constexpr CivilDate k2007 = kFcc2007Effective;
+
+// 47 U.S.C. 222 and 47 CFR 64.2003-64.2010 as amended in 2007. Paragraphs the
+// 2007 order did not change are listed with the set's date: that is when this
+// version of the whole took effect.
+constexpr Rule kGeneralRules[] = {
+    {"statute.provide_service", "47 U.S.C. 222(c)(1)", k2007, false,
+     "Without approval, CPNI only in providing the service it comes from or services "
+     "necessary to it (including directories), and as required by law."},
+    {"statute.customer_written_request", "47 U.S.C. 222(c)(2)", k2007, false,
+     "Disclose CPNI on the customer's affirmative written request to any person the "
+     "customer designates."},
+    {"statute.billing", "47 U.S.C. 222(d)(1)", k2007, false,
+     "Initiate, render, bill and collect for telecommunications services."},
+    {"statute.fraud", "47 U.S.C. 222(d)(2)", k2007, false,
+     "Protect the carrier's rights or property and users and other carriers from "
+     "fraudulent, abusive or unlawful use."},
+    {"statute.inbound_telemarketing", "47 U.S.C. 222(d)(3)", k2007, false,
+     "Inbound telemarketing, referral or administrative services for the duration of a "
+     "customer-initiated call, with the customer's approval."},
+    {"statute.emergency", "47 U.S.C. 222(d)(4)", k2007, false,
+     "Call location information of CMRS and IP-enabled voice users for emergency services "
+     "and, in emergencies, to immediate family."},
+    {"definitions", "47 CFR 64.2003", k2007, false,
+     "Definitions: CPNI, call detail, account information, address of record, opt-in and "
+     "opt-out approval, communications-related services."},
+    {"use.category_of_service", "47 CFR 64.2005(a)", k2007, false,
+     "Use, disclose or permit access to CPNI to provide or market offerings among the "
+     "categories of service the customer already buys, without approval."},
+    {"use.affiliates.multi_category", "47 CFR 64.2005(a)(1)", k2007, false,
+     "A customer of more than one category: CPNI may be shared with affiliates that "
+     "provide a service offering to the customer."},
+    {"use.affiliates.single_category", "47 CFR 64.2005(a)(2)", k2007, false,
+     "A customer of one category: no sharing with affiliates except with approval under "
+     "64.2007(b)."},
+    {"use.other_category", "47 CFR 64.2005(b)", k2007, false,
+     "No CPNI to market a category of service the customer does not buy, without approval."},
+    {"use.cpe_information_services", "47 CFR 64.2005(b)(1)", k2007, false,
+     "CMRS CPNI for CPE and information services; wireline CPNI for CPE, call answering, "
+     "voice mail or messaging, voice storage and retrieval, fax store-and-forward and "
+     "protocol conversion."},
+    {"use.no_tracking_competitors", "47 CFR 64.2005(b)(2)", k2007, false,
+     "Never use CPNI to identify or track customers who call competing providers."},
+    {"use.inside_wiring", "47 CFR 64.2005(c)(1)", k2007, false,
+     "Inside wiring installation, maintenance and repair."},
+    {"use.cmrs_health_research", "47 CFR 64.2005(c)(2)", k2007, false,
+     "CMRS providers: research on the health effects of CMRS."},
+    {"use.adjunct_to_basic", "47 CFR 64.2005(c)(3)", k2007, false,
+     "LECs, CMRS and interconnected VoIP providers may use CPNI to market services formerly "
+     "known as adjunct-to-basic."},
+    {"use.fraud_protection", "47 CFR 64.2005(d)", k2007, false,
+     "Protect the carrier's rights or property, users and other carriers from fraud, abuse "
+     "or unlawful use."},
+    {"approval.methods", "47 CFR 64.2007(a)", k2007, false,
+     "Approval may be written, oral or electronic."},
+    {"approval.oral_burden", "47 CFR 64.2007(a)(1)", k2007, false,
+     "A carrier relying on oral approval must prove it."},
+    {"approval.duration", "47 CFR 64.2007(a)(2)", k2007, false,
+     "Approval or disapproval stays in effect until the customer revokes or limits it."},
+    {"approval.records", "47 CFR 64.2007(a)(3)", k2007, false,
+     "Records of approval kept at least one year."},
+    {"approval.opt_out_scope", "47 CFR 64.2007(b)", k2007, false,
+     "Opt-out or opt-in: own marketing of communications-related services, and disclosure "
+     "for it to agents and affiliates providing communications-related services; "
+     "everything else not otherwise permitted needs opt-in."},
+    {"notice.before_solicitation", "47 CFR 64.2008(a)(1)", k2007, false,
+     "Notify the customer of the right to restrict CPNI before soliciting approval."},
+    {"notice.records", "47 CFR 64.2008(a)(2)", k2007, false,
+     "Records of notification kept at least one year."},
+    {"notice.individual", "47 CFR 64.2008(b)", k2007, false,
+     "Individual notice when soliciting approval."},
+    {"notice.content", "47 CFR 64.2008(c)", k2007, false,
+     "Content of the notice, items (c)(1) to (c)(10)."},
+    {"notice.opt_out.channel", "47 CFR 64.2008(d)", k2007, false,
+     "Opt-out notice by written or electronic means only, not orally (except (f))."},
+    {"notice.opt_out.wait", "47 CFR 64.2008(d)(1)", k2007, false,
+     "Wait at least 30 days after notice before assuming opt-out approval; state the period."},
+    {"notice.opt_out.wait_electronic", "47 CFR 64.2008(d)(1)(i)", k2007, false,
+     "Electronic notice: the wait runs from the date sent."},
+    {"notice.opt_out.wait_mail", "47 CFR 64.2008(d)(1)(ii)", k2007, false,
+     "Mailed notice: the wait runs from the third day after mailing."},
+    {"notice.opt_out.renewal", "47 CFR 64.2008(d)(2)", k2007, false,
+     "Opt-out notices every two years."},
+    {"notice.opt_out.email", "47 CFR 64.2008(d)(3)", k2007, false,
+     "E-mail notices: prior express consent, reply-to-opt-out, bounced notices re-sent, "
+     "clear subject line; an opt-out method at no cost, 24x7."},
+    {"notice.opt_in", "47 CFR 64.2008(e)", k2007, false,
+     "Opt-in notice may be oral, written or electronic."},
+    {"notice.one_time", "47 CFR 64.2008(f)", k2007, false,
+     "Oral notice for limited one-time use during one call, for its duration."},
+    {"safeguards.status_system", "47 CFR 64.2009(a)", k2007, false,
+     "A system establishing approval status before CPNI is used."},
+    {"safeguards.training", "47 CFR 64.2009(b)", k2007, false,
+     "Train personnel; an express disciplinary process."},
+    {"safeguards.campaign_records", "47 CFR 64.2009(c)", k2007, false,
+     "Records of sales and marketing campaigns using CPNI and third-party disclosures, one "
+     "year."},
+    {"safeguards.supervisory_review", "47 CFR 64.2009(d)", k2007, false,
+     "Supervisory review of outbound marketing; compliance records one year."},
+    {"safeguards.certification", "47 CFR 64.2009(e)", k2007, false,
+     "Annual officer certification, EB Docket 06-36, on or before March 1 for the previous "
+     "year."},
+    {"safeguards.opt_out_failure", "47 CFR 64.2009(f)", k2007, false,
+     "Written notice to the FCC within 5 business days of opt-out mechanism failures."},
+    {"disclosure.safeguards", "47 CFR 64.2010(a)", k2007, false,
+     "Discover and protect against pretexting; authenticate before disclosing CPNI."},
+    {"disclosure.telephone", "47 CFR 64.2010(b)", k2007, false,
+     "Call detail by telephone only with a password, or sent to the address of record, or "
+     "by calling the telephone number of record."},
+    {"disclosure.online", "47 CFR 64.2010(c)", k2007, false,
+     "Online access only with a password, after authentication without readily available "
+     "biographical or account information."},
+    {"disclosure.in_store", "47 CFR 64.2010(d)", k2007, false,
+     "In store, a valid photo ID matching the account."},
+    {"disclosure.passwords", "47 CFR 64.2010(e)", k2007, false,
+     "Passwords and back-up authentication without biographical or account information."},
+    {"disclosure.account_change_notice", "47 CFR 64.2010(f)", k2007, false,
+     "Notify the customer immediately of account changes, to the existing contact."},
+    {"disclosure.business_customers", "47 CFR 64.2010(g)", k2007, false,
+     "Business customers with a dedicated representative and a CPNI contract may agree "
+     "other authentication."},
+};
+
+constexpr Rule kBreach2007[] = {
+    {"breach.law_enforcement_first", "47 CFR 64.2011(a)", k2007, false,
+     "No customer or public notice before law enforcement has been notified."},
+    {"breach.agency_notice", "47 CFR 64.2011(b)", k2007, false,
+     "Within 7 business days after reasonable determination, notify USSS and FBI through "
+     "the central reporting facility."},
+    {"breach.customer_wait", "47 CFR 64.2011(b)(1)", k2007, false,
+     "No customer notice until 7 full business days have passed after the agency notice."},
+    {"breach.urgent_need", "47 CFR 64.2011(b)(2)", k2007, false,
+     "Extraordinarily urgent need to avoid immediate and irreparable harm: notify customers "
+     "sooner only after consulting the investigating agency."},
+    {"breach.agency_delay", "47 CFR 64.2011(b)(3)", k2007, false,
+     "The agency may direct a delay, initially up to 30 days, extendable, in writing."},
+    {"breach.customer_notice", "47 CFR 64.2011(c)", k2007, false,
+     "Then notify customers."},
+    {"breach.records", "47 CFR 64.2011(d)", k2007, false,
+     "Records of breaches and notifications kept at least 2 years."},
+    {"breach.definition", "47 CFR 64.2011(e)", k2007, false,
+     "Breach: intentional access, use or disclosure of CPNI without or beyond authorization."},
+};
+
+// FCC 23-111 64.2011. Paragraph letters below follow the adopted text as we
+// read it; (confirm) each against the CFR once the rule takes effect.
+constexpr Rule kBreach2024[] = {
+    {"breach.agency_notice", "47 CFR 64.2011(b)(1)", kFcc2024Effective, true,
+     "Within 7 business days after reasonable determination, notify the FCC, USSS and FBI "
+     "through the central reporting facility, with the listed contents."},
+    {"breach.threshold", "47 CFR 64.2011(b)(2)", kFcc2024Effective, true,
+     "Fewer than 500 customers affected and no harm reasonably likely: report in the "
+     "annual summary instead (due February 1 for the previous year; confirm)."},
+    {"breach.customer_notice", "47 CFR 64.2011(c)", kFcc2024Effective, true,
+     "Notify customers without unreasonable delay after the agency notice and within 30 "
+     "days after reasonable determination, unless no harm is reasonably likely or law "
+     "enforcement directs a delay."},
+    {"breach.records", "47 CFR 64.2011(d)", kFcc2024Effective, true,
+     "Records of breaches and notifications kept 2 years."},
+    {"breach.definition", "47 CFR 64.2011(e)", kFcc2024Effective, true,
+     "Breach of covered data (CPNI and PII), including inadvertent; good-faith employee "
+     "acquisition not further used or disclosed is excluded."},
+};
+
+constexpr std::string_view kNames[] = {"fcc-2007", "fcc-2024"};
+
+BreachRules Breach2007() {
+  BreachRules b;
+  b.regime = BreachRegime::k2007;
+  b.citation = "47 CFR 64.2011 (2007)";
+  b.customer_wait = DayCount{7, DayUnit::kBusiness};
+  return b;
+}
+
+BreachRules Breach2024() {
+  BreachRules b;
+  b.regime = BreachRegime::k2024;
+  b.citation = "47 CFR 64.2011 (FCC 23-111)";
+  b.notify_fcc = true;
+  b.covers_pii = true;
+  b.covers_inadvertent = true;
+  b.customer_deadline = DayCount{30, DayUnit::kCalendar};
+  b.agency_threshold_customers = 500;
+  b.harm_based_customer_exception = true;
+  b.annual_summary_due = MonthDay{2, 1};  // confirm against the rule text
+  return b;
+}
+
+RuleSet Fcc2007() {
+  RuleSet rs;
+  rs.name = kNames[0];
+  rs.effective = kFcc2007Effective;
+  rs.source = "FCC 07-22, 72 FR 31948 (2007)";
+  rs.breach = Breach2007();
+  rs.rules = kGeneralRules;
+  rs.breach_rules = kBreach2007;
+  return rs;
+}
+
+RuleSet Fcc2024(Instant at, const RuleConfig& config) {
+  RuleSet rs;
+  rs.name = kNames[1];
+  rs.effective = kFcc2024Effective;
+  rs.source = "FCC 23-111, 89 FR 9968 (2024)";
+  rs.rules = kGeneralRules;
+  rs.breach_2024_effective = config.breach_2024_effective;
+  bool new_breach = false;
+  if (config.breach_2024_effective) {
+    CivilDate d = *config.breach_2024_effective;
+    if (d < kFcc2024Effective) d = kFcc2024Effective;
+    rs.breach_2024_effective = d;
+    new_breach = at >= FederalEffectiveInstant(d);
+  }
+  rs.breach = new_breach ? Breach2024() : Breach2007();
+  rs.breach_rules = new_breach ? std::span<const Rule>(kBreach2024)
+                               : std::span<const Rule>(kBreach2007);
+  return rs;
+}
+
+const TimeZone& Eastern() {
+  static const TimeZone* zone = [] {
+    Result<TimeZone> tz = TimeZone::FromPosixTz("EST5EDT,M3.2.0,M11.1.0", "US/Eastern");
+    return new TimeZone(tz.ok() ? std::move(*tz) : TimeZone::Utc());
+  }();
+  return *zone;
+}
+
+}  // namespace
+
+const char* DayUnitName(DayUnit unit) {
+  return unit == DayUnit::kBusiness ? "business" : "calendar";
+}
+
+const char* BreachRegimeName(BreachRegime r) { return r == BreachRegime::k2024 ? "2024" : "2007"; }
+
+const Rule* RuleSet::Find(std::string_view id) const {
+  for (const Rule& r : rules) {
+    if (r.id == id) return &r;
+  }
+  for (const Rule& r : breach_rules) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+Status ValidateRuleConfig(const RuleConfig& config) {
+  if (!config.breach_2024_effective) return Status::Ok();
+  const CivilDate d = *config.breach_2024_effective;
+  if (!d.Valid()) {
+    return Status::InvalidArgument("breach_2024_effective is not a calendar date",
+                                   "breach_2024_effective");
+  }
+  if (d < kFcc2024Effective) {
+    return Status::InvalidArgument("breach_2024_effective " + d.ToString() +
+                                       " is before the FCC 23-111 order took effect (" +
+                                       kFcc2024Effective.ToString() + ")",
+                                   "breach_2024_effective");
+  }
+  return Status::Ok();
+}
+
+Instant FederalEffectiveInstant(CivilDate date) { return Eastern().StartOfDay(date); }
+
+RuleSet RuleSetFor(Instant at, const RuleConfig& config) {
+  static const Instant k2024Start = FederalEffectiveInstant(kFcc2024Effective);
+  if (at < k2024Start) return Fcc2007();
+  return Fcc2024(at, config);
+}
+
+Result<RuleSet> RuleSetByName(std::string_view name, Instant at, const RuleConfig& config) {
+  if (name == kNames[0]) return Fcc2007();
+  if (name == kNames[1]) return Fcc2024(at, config);
+  return Status::InvalidArgument(
+      "unknown rule set '" + std::string(name) + "' (known: fcc-2007, fcc-2024)", "rule_set");
+}
+
+std::span<const std::string_view> RuleSetNames() { return kNames; }
+
+}  // namespace proprio::rules
