@@ -233,7 +233,7 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
         if (!since.ok()) return Fail(ctx, Status::InvalidArgument(since.status().message(), "address_since"));
         c.address_since = *since;
       } else {
-        c.address_since = CivilDate{0, 0, 0};
+        c.address_since = CivilDate{};  // today, set by the service
       }
       auto store = ctx.OpenStore();
       if (!store.ok()) return Fail(ctx, store.status());
@@ -358,7 +358,7 @@ void RegisterStaff(CLI::App& app, Context& ctx) {
     ctx.action = [&ctx, args] {
       Staff s = args->s;
       s.carrier = CarrierId(args->carrier);
-      s.hired_on = CivilDate{0, 0, 0};
+      s.hired_on = CivilDate{};  // today, set by the service
       for (const std::string& r : args->roles) {
         auto role = ParseRole(r);
         if (!role.ok()) return Fail(ctx, role.status());

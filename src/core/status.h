@@ -127,10 +127,13 @@ Status AsStatus(const Result<T>& r) { return r.status(); }
 #define PROPRIO_CONCAT(a, b) PROPRIO_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function when `expr` (a Status or Result) fails.
-#define RETURN_IF_ERROR(expr)                                              \
-  do {                                                                     \
-    ::proprio::Status proprio_status_ = ::proprio::internal::AsStatus(expr); \
-    if (!proprio_status_.ok()) return proprio_status_;                     \
+// (The local's name is unique per expansion, so nested uses do not shadow.)
+#define RETURN_IF_ERROR(expr) \
+  PROPRIO_RETURN_IF_ERROR_IMPL(PROPRIO_CONCAT(proprio_status_, __COUNTER__), expr)
+#define PROPRIO_RETURN_IF_ERROR_IMPL(tmp, expr)                    \
+  do {                                                             \
+    ::proprio::Status tmp = ::proprio::internal::AsStatus(expr);   \
+    if (!tmp.ok()) return tmp;                                     \
   } while (0)
 
 #define PROPRIO_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
@@ -141,4 +144,4 @@ Status AsStatus(const Result<T>& r) { return r.status(); }
 // ASSIGN_OR_RETURN(Type name, expr): evaluates a Result, returns its status on
 // failure, otherwise moves the value into `name`.
 #define ASSIGN_OR_RETURN(lhs, expr) \
-  PROPRIO_ASSIGN_OR_RETURN_IMPL(PROPRIO_CONCAT(proprio_result_, __LINE__), lhs, expr)
+  PROPRIO_ASSIGN_OR_RETURN_IMPL(PROPRIO_CONCAT(proprio_result_, __COUNTER__), lhs, expr)

@@ -42,10 +42,12 @@ class Instant {
 inline constexpr int64_t kMicrosPerSecond = 1'000'000;
 inline constexpr int64_t kMicrosPerDay = 86'400LL * kMicrosPerSecond;
 
+// A default-constructed CivilDate is no date at all (Valid() is false), so
+// "not given" needs no separate flag.
 struct CivilDate {
-  int year = 1970;
-  int month = 1;  // 1..12
-  int day = 1;    // 1..31
+  int year = 0;
+  int month = 0;  // 1..12
+  int day = 0;    // 1..31
 
   // "YYYY-MM-DD"
   static Result<CivilDate> Parse(std::string_view text);

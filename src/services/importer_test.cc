@@ -147,7 +147,7 @@ TEST_F(ImporterTest, UnknownServiceCategoryIsABadRow) {
 }
 
 TEST_F(ImporterTest, BadUtf8IsABadRow) {
-  ExpectBadRow(Row("A2", "4075550100", "local", "Jos\xC3 Garc\xEDa"), 3, "name", "UTF-8");
+  ExpectBadRow(Row("A2", "4075550100", "local", "Jos\xC3 Garc\xED" "a"), 3, "name", "UTF-8");
 }
 
 TEST_F(ImporterTest, OversizedFieldIsABadRow) {
