@@ -232,7 +232,9 @@ bool Consistent(const DecisionRequest& r) {
       static_cast<int>(r.service_category) >= kServiceCategoryCount) {
     return false;
   }
-  if (!r.customer.valid() || r.cpni.empty()) return false;
+  if (!r.customer.valid() || r.cpni.empty() || r.at.micros() == 0 || r.recipient.id < 0) {
+    return false;
+  }
   if ((r.action == Action::kUse) != (r.recipient.kind == RecipientKind::kCarrierItself)) {
     return false;
   }
@@ -337,7 +339,7 @@ class Evaluator {
       case Purpose::kMarketingOtherCategory:
         // 64.2005(b): a category the customer does not buy needs approval.
         Basis(k2005b);
-        ApprovalPath(true, 0);
+        ApprovalPath(CommMarketing(), 0);
         break;
       case Purpose::kMarketingCpeInfoServices:
         CpeInfoServices();
@@ -420,7 +422,12 @@ class Evaluator {
       return;
     }
     Basis(kPolCarveOut);
-    ApprovalPath(IsMarketing(req_.purpose) && req_.offering != Offering::kNonCommunications, 0);
+    ApprovalPath(CommMarketing(), 0);
+  }
+
+  // Marketing of communications-related services (64.2007(b)).
+  bool CommMarketing() const {
+    return IsMarketing(req_.purpose) && req_.offering != Offering::kNonCommunications;
   }
 
   // 64.2007(b): which approval this recipient and purpose need, and whether
@@ -525,7 +532,7 @@ class Evaluator {
     Basis(k222d3);
     const RecipientKind k = req_.recipient.kind;
     if (k != RecipientKind::kCarrierItself && k != RecipientKind::kAgent) {
-      ApprovalPath(req_.offering != Offering::kNonCommunications, 0);
+      ApprovalPath(CommMarketing(), 0);
       return;
     }
     if (!policy_.uses_without_approval.Has(Purpose::kInboundTelemarketing)) {
@@ -552,7 +559,7 @@ class Evaluator {
     Basis(k2005a);
     ServiceCategory target;
     const bool is_category = OfferingCategory(req_.offering, req_.service_category, &target);
-    const bool comm = req_.offering != Offering::kNonCommunications;
+    const bool comm = CommMarketing();
     if (!is_category || !facts_.services.Has(target) ||
         !facts_.services.Has(req_.service_category)) {
       // 64.2005(b): outside the customer's categories, approval is needed.
@@ -599,7 +606,7 @@ class Evaluator {
       CarveOut(kRsnCpeInfoOk);
       return;
     }
-    ApprovalPath(req_.offering != Offering::kNonCommunications, 0);
+    ApprovalPath(CommMarketing(), 0);
   }
 
   void Adjunct() {
@@ -614,7 +621,7 @@ class Evaluator {
       CarveOut(kRsnAdjunctOk);
       return;
     }
-    ApprovalPath(true, 0);
+    ApprovalPath(CommMarketing(), 0);
   }
 
   // 64.2010: the customer's own CPNI to the customer.
