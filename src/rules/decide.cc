@@ -410,6 +410,8 @@ class Evaluator {
 
   Decision Finish() {
     d_.allowed = !blocked_ && !allow_reason_.empty();
+    // Alternatives not taken (e.g. 64.2005(a)(1) vs approval) leave nothing to ask for.
+    if (d_.allowed) d_.requirements.clear();
     d_.reason = d_.allowed ? allow_reason_ : (block_reason_.empty() ? kRsnMalformed : block_reason_);
     return d_;
   }
@@ -434,8 +436,12 @@ class Evaluator {
   // the customer has given it. `comm_marketing`: marketing of
   // communications-related services. `group`: alternatives group for the
   // approval requirement.
-  void ApprovalPath(bool comm_marketing, uint8_t group) {
-    Basis(k2007b);
+  struct Needed {
+    ApprovalScope scope;
+    bool opt_out_ok;
+    bool opt_in_only_by_policy;  // the floor would take opt-out; the policy does not
+  };
+  Needed ApprovalNeeded(bool comm_marketing) const {
     ApprovalScope scope = ApprovalScope::kThirdParties;
     bool opt_out_ok = false;
     switch (req_.recipient.kind) {
@@ -461,10 +467,24 @@ class Evaluator {
         scope = ApprovalScope::kThirdParties;
         break;
     }
-    if (opt_out_ok && policy_.approval_mode == ApprovalMode::kOptInOnly) {
-      Basis(kPolOptInOnly);
-      opt_out_ok = false;
-    }
+    const bool by_policy = opt_out_ok && policy_.approval_mode == ApprovalMode::kOptInOnly;
+    return Needed{scope, opt_out_ok && !by_policy, by_policy};
+  }
+
+  // Whether the customer's approval covers this use (no side effects).
+  bool HasApproval(bool comm_marketing) const {
+    const Needed n = ApprovalNeeded(comm_marketing);
+    const ApprovalStatus& st = facts_.approval;
+    return st.OneTimeCovers(call_, req_.at, n.scope) || st.opt_in.Has(n.scope) ||
+           (n.opt_out_ok && st.opt_out.Has(n.scope));
+  }
+
+  void ApprovalPath(bool comm_marketing, uint8_t group) {
+    Basis(k2007b);
+    const Needed n = ApprovalNeeded(comm_marketing);
+    const ApprovalScope scope = n.scope;
+    const bool opt_out_ok = n.opt_out_ok;
+    if (n.opt_in_only_by_policy) Basis(kPolOptInOnly);
     const ApprovalStatus& st = facts_.approval;
     if (st.OneTimeCovers(call_, req_.at, scope)) {
       // 64.2008(f): one-time use for the duration of the call.
@@ -547,6 +567,11 @@ class Evaluator {
                           facts_.approval.OneTimeCovers(call_, req_.at, scope);
     if (on_call && approved) {
       Allow(kRsnInboundOk);
+      return;
+    }
+    // Outside 222(d)(3), a standing approval under 64.2007(b) still serves.
+    if (HasApproval(CommMarketing())) {
+      ApprovalPath(CommMarketing(), 0);
       return;
     }
     if (!on_call) Need(RequirementKind::kCustomerInitiatedCall);

@@ -148,6 +148,7 @@ class SmallList {
   void push_back(const T& v) {
     if (size_ < N) items_[size_++] = v;
   }
+  void clear() { size_ = 0; }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   const T& operator[](size_t i) const { return items_[i]; }

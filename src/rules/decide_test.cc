@@ -171,6 +171,9 @@ std::vector<Case> FloorCases() {
                    .call("call-7"),
                Facts().one_time("call-7", ScopeSet{AS::kOwnMarketingCommRelated}), true,
                "47 U.S.C. 222(d)(3)", {}});
+  c.push_back({"c64_2007_b_TelemarketingOffTheCallWithStandingApproval",
+               Req().purpose(P::kInboundTelemarketing),
+               Facts().opt_out(AS::kOwnMarketingCommRelated), true, "47 CFR 64.2007(b)", {}});
   c.push_back({"c222_d_3_InboundTelemarketingNeedsCallAndApproval",
                Req().purpose(P::kInboundTelemarketing), Facts(), false, "47 U.S.C. 222(d)(3)",
                {Need(RK::kCustomerInitiatedCall), Need(RK::kApprovalOnCall)}});
