@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <deque>
 #include <filesystem>
 
 #include "services/demo.h"
@@ -48,7 +49,10 @@ class ImporterTest : public ::testing::Test {
     o.carrier = carrier_;
     o.skip_invalid = skip_invalid;
     o.source_name = "test.csv";
-    o.on_reject = [&](const ImportRowError& e) { rejects_.push_back(e); };
+    o.on_reject = [&](const ImportRowError& e) {
+      rejects_.push_back(e);
+      rejects_.back().raw = raw_rows_.emplace_back(e.raw);  // `e.raw` lives only as long as the CSV
+    };
     auto r = ImportCustomersCsv(*store_, csv, o, actor_);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ImportReport{};
@@ -95,6 +99,7 @@ class ImporterTest : public ::testing::Test {
   CarrierId carrier_;
   Actor actor_{"test", Instant::Parse("2026-11-26T12:00:00Z").value()};
   std::vector<ImportRowError> rejects_;
+  std::deque<std::string> raw_rows_;
 };
 
 TEST_F(ImporterTest, ImportsGoodRowsAndAppendsOneLedgerEntry) {

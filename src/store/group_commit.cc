@@ -16,18 +16,27 @@ GroupCommitter::~GroupCommitter() {
   writer_.join();
 }
 
-std::future<Status> GroupCommitter::SubmitAsync(std::function<Status(Tx&)> work) {
-  Item item{std::move(work), {}};
-  std::future<Status> f = item.done.get_future();
+void GroupCommitter::Enqueue(Item item) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) {
-      item.done.set_value(Status::Unavailable("the writer is shutting down"));
-      return f;
+    if (!stopping_) {
+      queue_.push_back(std::move(item));
+      cv_.notify_one();
+      return;
     }
-    queue_.push_back(std::move(item));
   }
-  cv_.notify_one();
+  item.done(Status::Unavailable("the writer is shutting down"));
+}
+
+void GroupCommitter::SubmitWithCallback(std::function<Status(Tx&)> work,
+                                        std::function<void(Status)> done) {
+  Enqueue(Item{std::move(work), std::move(done)});
+}
+
+std::future<Status> GroupCommitter::SubmitAsync(std::function<Status(Tx&)> work) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  std::future<Status> f = promise->get_future();
+  Enqueue(Item{std::move(work), [promise](Status st) { promise->set_value(std::move(st)); }});
   return f;
 }
 
@@ -60,7 +69,7 @@ void GroupCommitter::Loop() {
     });
     ++batches_;
     for (size_t i = 0; i < batch.size(); ++i) {
-      batch[i].done.set_value(commit.ok() ? results[i] : commit);
+      batch[i].done(commit.ok() ? results[i] : commit);
     }
   }
 }

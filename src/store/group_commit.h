@@ -39,14 +39,18 @@ class GroupCommitter {
   // Blocks until `work` is committed durably (OK) or failed (nothing of it kept).
   Status Submit(std::function<Status(Tx&)> work);
   std::future<Status> SubmitAsync(std::function<Status(Tx&)> work);
+  // Does not block: `done` runs on the writer thread once the batch holding
+  // `work` is committed (OK) or failed. It must be quick and must not submit.
+  void SubmitWithCallback(std::function<Status(Tx&)> work, std::function<void(Status)> done);
 
   uint64_t batches() const { return batches_; }
 
  private:
   struct Item {
     std::function<Status(Tx&)> work;
-    std::promise<Status> done;
+    std::function<void(Status)> done;
   };
+  void Enqueue(Item item);
   void Loop();
 
   Store& store_;

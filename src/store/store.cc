@@ -68,31 +68,85 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
     ASSIGN_OR_RETURN(conn, internal::OpenSqlite(options.sqlite_path));
   }
   ASSIGN_OR_RETURN(int version, Migrate(*conn));
-  return std::unique_ptr<Store>(new Store(std::move(conn), version));
+  return std::unique_ptr<Store>(new Store(options, std::move(conn), version));
 }
 
-Store::Store(std::unique_ptr<Connection> conn, int version)
-    : conn_(std::move(conn)), schema_version_(version) {}
+Store::Store(StoreOptions options, std::unique_ptr<Connection> conn, int version)
+    : options_(std::move(options)), writer_(std::move(conn)), schema_version_(version) {}
 
 Store::~Store() = default;
 
 const char* Store::backend_name() const {
-  return conn_->backend() == Backend::kSqlite ? "sqlite" : "postgres";
+  return writer_->backend() == Backend::kSqlite ? "sqlite" : "postgres";
 }
 
-Status Store::Run(bool write, const std::function<Status(Tx&)>& fn) {
-  std::lock_guard<std::mutex> lock(mu_);
-  RETURN_IF_ERROR(conn_->Begin(write));
-  Tx tx(*conn_);
+Status Store::RunIn(Connection& conn, bool write, const std::function<Status(Tx&)>& fn) {
+  RETURN_IF_ERROR(conn.Begin(write));
+  Tx tx(conn);
   Status st = fn(tx);
   if (st.ok() && write) st = tx.FlushHeads();
-  if (st.ok()) st = conn_->Commit();
-  if (!st.ok()) conn_->Rollback();
+  if (st.ok()) st = conn.Commit();
+  if (!st.ok()) conn.Rollback();
   return st;
 }
 
-Status Store::Transact(const std::function<Status(Tx&)>& fn) { return Run(true, fn); }
-Status Store::Read(const std::function<Status(Tx&)>& fn) { return Run(false, fn); }
+Status Store::Transact(const std::function<Status(Tx&)>& fn) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return RunIn(*writer_, true, fn);
+}
+
+Result<std::unique_ptr<Connection>> Store::AcquireReader() {
+  {
+    std::unique_lock<std::mutex> lock(readers_mu_);
+    reader_free_.wait(lock, [&] {
+      return !idle_readers_.empty() || open_readers_ < options_.max_readers;
+    });
+    if (!idle_readers_.empty()) {
+      auto conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return conn;
+    }
+    ++open_readers_;  // reserve a slot, open outside the lock
+  }
+  auto conn = options_.postgres_url.empty() ? internal::OpenSqlite(options_.sqlite_path)
+                                            : internal::OpenPostgres(options_.postgres_url);
+  if (!conn.ok()) {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    --open_readers_;
+    reader_free_.notify_one();
+  }
+  return conn;
+}
+
+void Store::ReleaseReader(std::unique_ptr<Connection> conn) {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  idle_readers_.push_back(std::move(conn));
+  reader_free_.notify_one();
+}
+
+Status Store::Read(const std::function<Status(Tx&)>& fn) {
+  // An in-memory SQLite database exists only on its one connection.
+  if (options_.max_readers <= 0 ||
+      (options_.postgres_url.empty() && options_.sqlite_path == ":memory:")) {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    return RunIn(*writer_, false, fn);
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
+  Status st = RunIn(*conn, false, fn);
+  if (st.code() == StatusCode::kUnavailable) {
+    // A broken connection is dropped rather than handed to the next reader.
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    --open_readers_;
+    reader_free_.notify_one();
+    return st;
+  }
+  ReleaseReader(std::move(conn));
+  return st;
+}
+
+Status Store::Ping() {
+  return Read([](Tx& tx) { return tx.ListCarriers().status(); });
+}
 
 }  // namespace proprio::store
 

@@ -10,8 +10,10 @@
 // any error nothing is written. Every change of compliance state appends a
 // ledger entry in the same transaction (Tx::Append).
 //
-// Thread-safety: a Store is safe to share; transactions are serialised on its
-// one connection.
+// Thread-safety: a Store is safe to share. Write transactions are serialised
+// on one connection; read transactions run concurrently on a small pool of
+// further connections (SQLite in WAL mode lets readers and the writer proceed
+// together), each seeing a consistent committed snapshot.
 //
 //   ASSIGN_OR_RETURN(auto store, Store::Open(StoreOptions::Sqlite("proprio.db")));
 //   RETURN_IF_ERROR(store->Transact([&](Tx& tx) -> Status {
@@ -20,6 +22,7 @@
 //   }));
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -46,8 +49,11 @@ struct StoreOptions {
   std::string sqlite_path = "proprio.db";
   std::string postgres_url;  // when set, PostgreSQL is used instead of SQLite
 
-  static StoreOptions Sqlite(std::string path) { return {std::move(path), {}}; }
-  static StoreOptions Postgres(std::string url) { return {{}, std::move(url)}; }
+  // Connections for concurrent readers, opened as needed up to this many.
+  int max_readers = 4;
+
+  static StoreOptions Sqlite(std::string path) { return {std::move(path), {}, 4}; }
+  static StoreOptions Postgres(std::string url) { return {{}, std::move(url), 4}; }
 };
 
 // One change of compliance state, as the caller describes it. Tx::Append
@@ -148,18 +154,29 @@ class Store {
 
   // Runs `fn` in one write transaction; commits when it returns OK.
   Status Transact(const std::function<Status(Tx&)>& fn);
-  // Runs `fn` in one read-only transaction (a consistent snapshot).
+  // Runs `fn` in one read-only transaction (a consistent snapshot), on a
+  // reader connection; it must not write.
   Status Read(const std::function<Status(Tx&)>& fn);
+
+  // Checks that the database answers (for readiness probes).
+  Status Ping();
 
   int schema_version() const { return schema_version_; }
   const char* backend_name() const;
 
  private:
-  Store(std::unique_ptr<internal::Connection> conn, int version);
-  Status Run(bool write, const std::function<Status(Tx&)>& fn);
+  Store(StoreOptions options, std::unique_ptr<internal::Connection> conn, int version);
+  static Status RunIn(internal::Connection& conn, bool write, const std::function<Status(Tx&)>& fn);
+  Result<std::unique_ptr<internal::Connection>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<internal::Connection> conn);
 
-  std::mutex mu_;
-  std::unique_ptr<internal::Connection> conn_;
+  const StoreOptions options_;
+  std::mutex write_mu_;
+  std::unique_ptr<internal::Connection> writer_;
+  std::mutex readers_mu_;
+  std::condition_variable reader_free_;
+  std::vector<std::unique_ptr<internal::Connection>> idle_readers_;
+  int open_readers_ = 0;
   int schema_version_;
 };
 
