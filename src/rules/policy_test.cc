@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -277,6 +278,33 @@ TEST(PolicyTest, WrongTypesAndValues) {
                 "calendar.extra_closures[0]", "no such calendar date");
   ExpectRefused(std::string(kMinimal) + "[calendar]\nextra_closures = [20181205]\n",
                 "calendar.extra_closures[0]", "expected a date");
+}
+
+TEST(PolicyTest, MutatedTextNeverCrashes) {
+  const std::string seed = SeedPolicyText();
+  ASSERT_FALSE(seed.empty());
+  std::mt19937_64 rng(2013);
+  int accepted = 0;
+  for (int i = 0; i < 1500; ++i) {
+    std::string text = seed;
+    for (int k = 0; k < 3; ++k) {
+      const size_t at = rng() % text.size();
+      switch (rng() % 3) {
+        case 0: text[at] = static_cast<char>(rng() & 0x7f); break;
+        case 1: text.erase(at, 1 + rng() % 8); break;
+        default: text.insert(at, 1, "=[]{}\"\n,#0-"[rng() % 11]); break;
+      }
+    }
+    Result<Policy> p = ParsePolicy(text);
+    if (p.ok()) {
+      ++accepted;
+      EXPECT_TRUE(ValidatePolicy(*p).ok());
+    } else {
+      EXPECT_TRUE(p.status().IsInvalidArgument());
+      EXPECT_FALSE(p.status().field().empty()) << p.status().message();
+    }
+  }
+  EXPECT_GT(accepted, 0);
 }
 
 }  // namespace

@@ -347,7 +347,7 @@ TimeZone::Segment TimeZone::FooterSegmentAt(int64_t t, int64_t floor) const {
     int order;  // ties: DST ending (0) sorts before DST starting (1)
     int32_t offset_after;
   };
-  const int year = UtcDate(Instant::FromSeconds(t + rule.std_offset)).year;
+  const int year = CivilDate::FromDays(FloorDiv(t + rule.std_offset, 86400)).year;
   std::array<Event, 10> ev{};
   size_t n = 0;
   for (int y = year - 2; y <= year + 2; ++y) {

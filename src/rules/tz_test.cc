@@ -359,6 +359,30 @@ TEST(TzifTest, UnsortedTransitionsAreRefused) {
   ExpectTzifError(bytes, "not strictly increasing");
 }
 
+TEST(TzifTest, CorruptedFilesNeverCrash) {
+  SKIP_WITHOUT_TZDATA();
+  const std::string good = ReadZoneFile("America/Los_Angeles");
+  std::mt19937_64 rng(8536);
+  int parsed = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string bytes = good;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < flips; ++k) {
+      bytes[rng() % bytes.size()] = static_cast<char>(rng() & 0xff);
+    }
+    if (rng() % 8 == 0) bytes.resize(rng() % bytes.size());
+    Result<TimeZone> tz = TimeZone::FromTzif(bytes);
+    if (!tz.ok()) continue;
+    ++parsed;
+    for (const char* t : {"1900-01-01T00:00:00Z", "2024-03-10T10:30:00Z", "2100-07-01T00:00:00Z"}) {
+      const Instant u = At(t);
+      const LocalDateTime l = tz->ToLocal(u);
+      EXPECT_LE(tz->LocalToUtc(l.date, l.seconds_of_day), u);
+    }
+  }
+  EXPECT_GT(parsed, 0);
+}
+
 TEST(TzifTest, LeapSecondZonesAreRefused) {
   const std::string right = ReadZoneFile("right/America/New_York");
   if (right.empty()) GTEST_SKIP() << "no right/ zones installed";
