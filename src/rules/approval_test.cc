@@ -456,9 +456,10 @@ TEST(NoticeTemplateTest, EachMissingItemIsNamedWithItsParagraph) {
     const char* citation;
   };
   const Item items[] = {
-      {&NoticeTemplate::states_right_and_duty_to_protect, false, "states_right_and_duty_to_protect",
-       "47 CFR 64.2008(c)(1)"},
-      {&NoticeTemplate::specifies_cpni_types, false, "specifies_cpni_types", "47 CFR 64.2008(c)(2)"},
+      {&NoticeTemplate::states_right_and_duty_to_protect, false,
+       "states_right_and_duty_to_protect", "47 CFR 64.2008(c)(1)"},
+      {&NoticeTemplate::specifies_cpni_types, false, "specifies_cpni_types",
+       "47 CFR 64.2008(c)(2)"},
       {&NoticeTemplate::names_recipients, false, "names_recipients", "47 CFR 64.2008(c)(2)"},
       {&NoticeTemplate::describes_purposes, false, "describes_purposes", "47 CFR 64.2008(c)(2)"},
       {&NoticeTemplate::states_right_to_disapprove_and_withdraw, false,

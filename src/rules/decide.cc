@@ -39,12 +39,14 @@ constexpr std::string_view k2010g = "47 CFR 64.2010(g)";
 
 constexpr std::string_view kPolOptInOnly = "carrier policy: [approval] mode = \"opt_in_only\"";
 constexpr std::string_view kPolCarveOut = "carrier policy: [uses_without_approval] purposes";
-constexpr std::string_view kPolNoThirdParty = "carrier policy: [disclosure] third_parties = \"never\"";
+constexpr std::string_view kPolNoThirdParty =
+    "carrier policy: [disclosure] third_parties = \"never\"";
 constexpr std::string_view kPolNewCarrier =
     "carrier policy: [disclosure] new_carrier_requires_written_authorization";
 constexpr std::string_view kPolJvAgreement =
     "carrier policy: [disclosure] jv_contractor_requires_confidentiality_agreement";
-constexpr std::string_view kPolJvOptIn = "carrier policy: [disclosure] jv_contractor_requires_opt_in";
+constexpr std::string_view kPolJvOptIn =
+    "carrier policy: [disclosure] jv_contractor_requires_opt_in";
 constexpr std::string_view kPolAgent =
     "carrier policy: [disclosure] agent_requires_limited_use_certification";
 constexpr std::string_view kPolPhonePassword =
@@ -412,7 +414,11 @@ class Evaluator {
     d_.allowed = !blocked_ && !allow_reason_.empty();
     // Alternatives not taken (e.g. 64.2005(a)(1) vs approval) leave nothing to ask for.
     if (d_.allowed) d_.requirements.clear();
-    d_.reason = d_.allowed ? allow_reason_ : (block_reason_.empty() ? kRsnMalformed : block_reason_);
+    if (d_.allowed) {
+      d_.reason = allow_reason_;
+    } else {
+      d_.reason = block_reason_.empty() ? kRsnMalformed : block_reason_;
+    }
     return d_;
   }
 
@@ -707,7 +713,8 @@ class Evaluator {
         Allow(kRsnAccessCallDetailOk);
         return;
       }
-      if (Flag(ContextFlag::kCallerProvidedCallDetail) && req_.cpni == CpniSet{CpniCategory::kCallDetail}) {
+      if (Flag(ContextFlag::kCallerProvidedCallDetail) &&
+          req_.cpni == CpniSet{CpniCategory::kCallDetail}) {
         Allow(kRsnAccessUnaidedOk);
         return;
       }

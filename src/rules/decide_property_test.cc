@@ -150,7 +150,8 @@ std::string Describe(const DecisionRequest& r) {
 
 void ExpectWellFormed(const Decision& d, const DecisionRequest& r) {
   ASSERT_FALSE(d.reason.empty()) << Describe(r);
-  ASSERT_TRUE(d.reason.starts_with(d.allowed ? "Allowed" : "Denied")) << d.reason << " " << Describe(r);
+  ASSERT_TRUE(d.reason.starts_with(d.allowed ? "Allowed" : "Denied"))
+      << d.reason << " " << Describe(r);
   if (d.allowed) {
     ASSERT_FALSE(d.basis.empty()) << Describe(r);
     ASSERT_TRUE(d.requirements.empty()) << Describe(r);

@@ -56,11 +56,14 @@
 //   business_customer_alternative_authentication = true   # 64.2010(g)
 //
 //   [breach]
-//   agency_notice = { days = 7, unit = "business" }   # business <= 7 or calendar <= 7   64.2011(b)
-//   customer_wait = { days = 7, unit = "business" }   # business >= 7; never calendar  64.2011(b)(1) (2007)
-//   urgent_notice_requires_agency_consultation = true  # must be true                 64.2011(b)(2) (2007)
-//   customer_deadline = { days = 30, unit = "calendar" }  # calendar <= 30            64.2011(c) (2024)
-//   record_retention_years = 2                          # >= 2                        64.2011(d)
+//   agency_notice = { days = 7, unit = "business" }      # business <= 7 or calendar <= 7
+//                                                        #   64.2011(b)
+//   customer_wait = { days = 7, unit = "business" }      # business >= 7, never calendar;
+//                                                        #   applies while the 2007 64.2011
+//                                                        #   is in force: 64.2011(b)(1)
+//   urgent_notice_requires_agency_consultation = true    # must be true: 64.2011(b)(2) (2007)
+//   customer_deadline = { days = 30, unit = "calendar" } # calendar <= 30: 64.2011(c) (2024)
+//   record_retention_years = 2                           # >= 2: 64.2011(d)
 //
 //   [safeguards]
 //   opt_mechanism_failure_notice = { days = 5, unit = "business" }   # <= 5          64.2009(f)

@@ -59,7 +59,9 @@ class PosixParser {
       tz.end = PosixDate{PosixDate::Kind::kMonthWeekDay, 0, 11, 1, 0, 7200};
       return Checked(tz);
     }
-    if (!Eat(',') || !Date(&tz.start)) return Error("expected ',' and the date daylight time starts");
+    if (!Eat(',') || !Date(&tz.start)) {
+      return Error("expected ',' and the date daylight time starts");
+    }
     if (!Eat(',') || !Date(&tz.end)) return Error("expected ',' and the date daylight time ends");
     if (!AtEnd()) return Error("unexpected characters after the rule");
     return Checked(tz);
