@@ -87,11 +87,20 @@ void BM_RawSqliteInsert(benchmark::State& state) {
       sqlite3_bind_text(ins, 12, f[3].data(), static_cast<int>(f[3].size()), SQLITE_STATIC);
       sqlite3_step(ins);
       sqlite3_reset(ins);
-      sqlite3_bind_int64(phone, 1, sqlite3_last_insert_rowid(h));
-      sqlite3_bind_int64(phone, 2, db->carrier().value());
-      sqlite3_bind_text(phone, 3, f[3].data(), static_cast<int>(f[3].size()), SQLITE_STATIC);
-      sqlite3_step(phone);
-      sqlite3_reset(phone);
+      // Every number of record, as the integer of its digits, as the store keeps them.
+      const int64_t customer = sqlite3_last_insert_rowid(h);
+      int64_t key = 0;
+      for (size_t i = 0; i <= f[3].size(); ++i) {
+        const char ch = i < f[3].size() ? f[3][i] : ';';
+        if (ch >= '0' && ch <= '9') key = key * 10 + (ch - '0');
+        if (ch != ';') continue;
+        sqlite3_bind_int64(phone, 1, customer);
+        sqlite3_bind_int64(phone, 2, db->carrier().value());
+        sqlite3_bind_int64(phone, 3, 10'000'000'000 + key);
+        sqlite3_step(phone);
+        sqlite3_reset(phone);
+        key = 0;
+      }
     }
     sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr);
     state.PauseTiming();

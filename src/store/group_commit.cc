@@ -51,10 +51,11 @@ void GroupCommitter::Loop() {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
-      // Give concurrent submitters a moment to join this batch.
-      const auto deadline = std::chrono::steady_clock::now() + options_.max_delay;
-      while (!stopping_ && queue_.size() < options_.max_batch &&
-             cv_.wait_until(lock, deadline) != std::cv_status::timeout) {
+      if (options_.max_delay.count() > 0) {
+        const auto deadline = std::chrono::steady_clock::now() + options_.max_delay;
+        while (!stopping_ && queue_.size() < options_.max_batch &&
+               cv_.wait_until(lock, deadline) != std::cv_status::timeout) {
+        }
       }
       const size_t n = std::min(queue_.size(), options_.max_batch);
       for (size_t i = 0; i < n; ++i) {

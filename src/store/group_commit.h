@@ -6,8 +6,10 @@
 // after that commit, so every acknowledged write is durable, while the cost of
 // the fsync is shared by the whole batch.
 //
-// A batch closes when it holds max_batch units or when the oldest unit has
-// waited max_delay, whichever comes first.
+// The writer takes everything queued (up to max_batch) as soon as it is free:
+// while one batch commits, the next gathers, so batches grow with the load and
+// a lone write waits for nobody. A positive max_delay makes the writer linger
+// that long for more units before it starts a batch.
 #pragma once
 
 #include <chrono>
@@ -28,7 +30,7 @@ class GroupCommitter {
  public:
   struct Options {
     size_t max_batch = 1024;
-    std::chrono::microseconds max_delay{2000};
+    std::chrono::microseconds max_delay{0};
   };
 
   GroupCommitter(Store& store, Options options);

@@ -66,6 +66,15 @@ Customer CustomerFromRow(const Row& r) {
   return c;
 }
 
+// The digits of a normalised E.164 number as an integer (at most 15 digits).
+int64_t E164Key(std::string_view e164) {
+  int64_t key = 0;
+  for (char ch : e164) {
+    if (ch >= '0' && ch <= '9') key = key * 10 + (ch - '0');
+  }
+  return key;
+}
+
 std::string JoinPhones(const std::vector<std::string>& phones) {
   std::string out;
   for (const std::string& p : phones) {
@@ -147,30 +156,26 @@ Result<std::optional<CustomerId>> Tx::InsertCustomerIfNew(const Customer& c) {
   const std::string since = c.address_since.ToString();
   const std::string phones = JoinPhones(c.phones_of_record);
   const auto& a = c.address_of_record;
-  std::optional<CustomerId> id;
-  Status st = conn_.Run(
+  auto inserted = conn_.Insert(
       "INSERT INTO customers (carrier_id, account_number, customer_type, name, street, city, "
       "state, postal_code, country, telephone_numbers, address_since, email, services, "
       "account_representative, cpni_contract_ref, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (carrier_id, account_number) DO NOTHING RETURNING id",
+      "ON CONFLICT (carrier_id, account_number) DO NOTHING",
       {c.carrier.value(), c.account_number, int64_t{static_cast<int>(c.type)}, c.name, a.street,
        a.city, a.state, a.postal_code, a.country, phones, since, c.email,
        int64_t{c.services.bits()}, c.account_representative, c.cpni_contract_ref,
-       c.created_at.micros()},
-      [&](const Row& r) {
-        id = CustomerId(r.Int(0));
-        return Status::Ok();
-      });
-  if (st.code() == StatusCode::kFailedPrecondition) {
+       c.created_at.micros()});
+  if (!inserted.ok() && inserted.status().code() == StatusCode::kFailedPrecondition) {
     return Status::NotFound("no carrier " + c.carrier.ToString());
   }
-  RETURN_IF_ERROR(st);
-  if (!id) return id;
+  RETURN_IF_ERROR(inserted.status());
+  if (!*inserted) return std::optional<CustomerId>();
+  const std::optional<CustomerId> id = CustomerId(**inserted);
   for (const std::string& phone : c.phones_of_record) {
     RETURN_IF_ERROR(conn_.Exec(
         "INSERT INTO customer_phones (carrier_id, e164, customer_id) VALUES (?, ?, ?)",
-        {c.carrier.value(), phone, id->value()}));
+        {c.carrier.value(), E164Key(phone), id->value()}));
   }
   return id;
 }
@@ -495,14 +500,14 @@ Result<AppendResult> Tx::ErasePayload(CarrierId carrier, int64_t seq, Instant no
 }
 
 Status Tx::Isolated(const std::function<Status(Tx&)>& fn) {
-  RETURN_IF_ERROR(conn_.Script("SAVEPOINT proprio_isolated"));
+  RETURN_IF_ERROR(conn_.Control("SAVEPOINT proprio_isolated"));
   const auto heads_before = heads_;
   Status st = fn(*this);
   if (!st.ok()) {
     heads_ = heads_before;  // the ledger appends it made are undone too
-    RETURN_IF_ERROR(conn_.Script("ROLLBACK TO SAVEPOINT proprio_isolated"));
+    RETURN_IF_ERROR(conn_.Control("ROLLBACK TO SAVEPOINT proprio_isolated"));
   }
-  RETURN_IF_ERROR(conn_.Script("RELEASE SAVEPOINT proprio_isolated"));
+  RETURN_IF_ERROR(conn_.Control("RELEASE SAVEPOINT proprio_isolated"));
   return st;
 }
 

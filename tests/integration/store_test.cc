@@ -335,8 +335,8 @@ TEST_P(StoreTest, OpensAndMigrates) {
   EXPECT_EQ(store_->schema_version(), kSchemaVersion);
   EXPECT_STREQ(store_->backend_name(), GetParam() == Backend::kSqlite ? "sqlite" : "postgres");
   auto raw = Raw();
-  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM schema_migrations"), 1);
-  EXPECT_EQ(raw->Int("SELECT MAX(version) FROM schema_migrations"), 1);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM schema_migrations"), kSchemaVersion);
+  EXPECT_EQ(raw->Int("SELECT MAX(version) FROM schema_migrations"), kSchemaVersion);
   for (const char* table : {"carriers", "customers", "customer_phones", "staff", "ledger_entries",
                             "ledger_payloads", "ledger_heads"}) {
     EXPECT_EQ(raw->Int(std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
@@ -365,7 +365,7 @@ TEST_P(StoreTest, OpeningTwiceIsIdempotent) {
   auto third = Store::Open(options_);
   ASSERT_TRUE(third.ok()) << third.status().ToString();
   store_ = std::move(*third);
-  EXPECT_EQ(Raw()->Int("SELECT COUNT(*) FROM schema_migrations"), 1);
+  EXPECT_EQ(Raw()->Int("SELECT COUNT(*) FROM schema_migrations"), kSchemaVersion);
   st = store_->Read([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto carriers, tx.ListCarriers());
     EXPECT_EQ(carriers.size(), 1u);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -53,8 +54,17 @@ class Connection {
   // Runs one statement; rows it returns, if any, go to `on_row`.
   virtual Status Run(std::string_view sql, std::initializer_list<Value> params,
                      const RowFn& on_row) = 0;
-  // Runs several statements with no parameters (migrations, BEGIN, COMMIT).
+  // Runs several statements with no parameters (migrations).
   virtual Status Script(std::string_view sql) = 0;
+  // Runs one statement with no parameters and no rows, as cheaply as the
+  // backend allows (BEGIN, COMMIT, SAVEPOINT: prepared once where possible).
+  virtual Status Control(std::string_view sql) = 0;
+  // Runs an INSERT into a table with an `id` key and returns the new row's id,
+  // or nullopt when an ON CONFLICT DO NOTHING clause skipped the row. `sql`
+  // has no RETURNING clause: SQLite reads the id from the connection (cheaper
+  // than RETURNING), PostgreSQL appends RETURNING id.
+  virtual Result<std::optional<int64_t>> Insert(std::string_view sql,
+                                                std::initializer_list<Value> params) = 0;
   virtual Status Begin(bool write) = 0;
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;

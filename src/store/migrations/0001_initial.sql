@@ -40,9 +40,11 @@ CREATE TABLE customers (
 );
 
 -- Who has this number of record? (caller verification, pretexting checks)
+-- The number is held as the integer of its E.164 digits (+14075550100 is
+-- 14075550100): compact keys that compare fast.
 CREATE TABLE customer_phones (
   carrier_id BIGINT NOT NULL,
-  e164 TEXT NOT NULL,
+  e164 BIGINT NOT NULL,
   customer_id BIGINT NOT NULL REFERENCES customers (id),
   PRIMARY KEY (carrier_id, e164, customer_id)
 ) @WITHOUT_ROWID@;

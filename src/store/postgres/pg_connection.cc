@@ -130,6 +130,19 @@ class PgConnection final : public Connection {
     return status;
   }
 
+  Result<std::optional<int64_t>> Insert(std::string_view sql,
+                                        std::initializer_list<Value> params) override {
+    std::optional<int64_t> id;
+    RETURN_IF_ERROR(Run(std::string(sql) + " RETURNING id", params, [&](const Row& r) {
+      id = r.Int(0);
+      return Status::Ok();
+    }));
+    return id;
+  }
+
+  // Utility statements cannot be prepared in PostgreSQL.
+  Status Control(std::string_view sql) override { return Script(sql); }
+
   Status Begin(bool write) override {
     return Script(write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
                         : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");

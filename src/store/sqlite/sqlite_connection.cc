@@ -114,8 +114,16 @@ class SqliteConnection final : public Connection {
 
   // BEGIN IMMEDIATE takes the write lock up front, so two writers never
   // deadlock upgrading from read to write.
-  Status Begin(bool write) override { return Script(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
-  Status Commit() override { return Script("COMMIT"); }
+  Status Control(std::string_view sql) override { return Run(sql, {}, nullptr); }
+
+  Result<std::optional<int64_t>> Insert(std::string_view sql,
+                                        std::initializer_list<Value> params) override {
+    RETURN_IF_ERROR(Run(sql, params, nullptr));
+    if (sqlite3_changes(db_) == 0) return std::optional<int64_t>();
+    return std::optional<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+  Status Begin(bool write) override { return Control(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status Commit() override { return Control("COMMIT"); }
   void Rollback() override {
     if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
