@@ -14,6 +14,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "services/registry.h"
@@ -33,6 +34,9 @@ using Action = std::function<int()>;
 struct Context {
   GlobalOptions global;
   Action action;
+  // Run after parsing, before `action`; a command file may wrap or replace the
+  // action another registered (e.g. init --admin-name adds a step to init).
+  std::vector<std::function<void()>> finalize;
 
   Result<std::unique_ptr<store::Store>> OpenStore() const;
   services::Actor actor() const;
@@ -52,6 +56,11 @@ void RegisterStaff(CLI::App& app, Context& ctx);
 void RegisterImport(CLI::App& app, Context& ctx);
 void RegisterAudit(CLI::App& app, Context& ctx);
 void RegisterDemo(CLI::App& app, Context& ctx);
+// serve_command.cc: proprio serve. access_commands.cc: init --admin-*, staff
+// add --login/--password-stdin, staff password|grant|token|revoke-token.
+// REQUIRES: after RegisterInit and RegisterStaff.
+void RegisterServe(CLI::App& app, Context& ctx);
+void RegisterAccess(CLI::App& app, Context& ctx);
 
 // Adds a subcommand that accepts the global options after its name too.
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help);

@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterImport(app, ctx);
   proprio::cli::RegisterAudit(app, ctx);
   proprio::cli::RegisterDemo(app, ctx);
+  proprio::cli::RegisterServe(app, ctx);
+  proprio::cli::RegisterAccess(app, ctx);
 
   try {
     app.parse(argc, argv);
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
+  for (const auto& step : ctx.finalize) step();
   if (!ctx.action) {
     std::cerr << app.help();
     return 2;

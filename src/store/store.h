@@ -36,6 +36,7 @@
 #include "ledger/merkle.h"
 #include "ledger/proof.h"
 #include "ledger/verify.h"
+#include "store/access_records.h"
 
 namespace proprio::store {
 
@@ -43,7 +44,7 @@ namespace internal {
 class Connection;
 }
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct StoreOptions {
   std::string sqlite_path = "proprio.db";
@@ -128,6 +129,37 @@ class Tx {
   // Runs `fn` under a savepoint: if it fails, what it wrote is undone and the
   // rest of the transaction goes on. Used by group commit to isolate requests.
   Status Isolated(const std::function<Status(Tx&)>& fn);
+
+  // ---- staff credentials, sessions, tokens, idempotency (tx_access.cc) ----
+  // Accounts: logins are unique (AlreadyExists, field login); one per staff.
+  Result<AccountId> InsertAccount(const AccountRecord& a);
+  Result<std::optional<AccountRecord>> FindAccountByLogin(const std::string& login);
+  Result<std::optional<AccountRecord>> FindAccountByStaff(StaffId staff);
+  Result<AccountRecord> GetAccount(AccountId id);
+  Result<int64_t> CountAccounts();
+  Status SetAccountPassword(AccountId id, const std::string& password_hash);
+  Status SetAccountLogin(AccountId id, const std::string& login);
+  Status RecordSignInOutcome(AccountId id, int64_t failed_attempts, Instant locked_until);
+  // Carriers an account may act for besides its staff member's own.
+  Status AddAccountCarrier(AccountId id, CarrierId carrier, Instant at);
+  Result<std::vector<CarrierId>> AccountCarriers(AccountId id);
+  Result<Staff> GetStaff(StaffId id);
+  // Tokens: looked up by the SHA-256 of their text.
+  Result<int64_t> InsertToken(const TokenRecord& t);
+  Result<std::optional<TokenRecord>> FindToken(const std::string& token_hash);
+  Result<std::optional<TokenRecord>> GetToken(int64_t id);
+  Result<std::vector<TokenRecord>> ListTokens(AccountId account);
+  Status RevokeToken(int64_t id, Instant at);
+  // Idempotency-Key answers.
+  Result<std::optional<IdempotencyRecord>> FindIdempotency(CarrierId carrier, AccountId account,
+                                                            const std::string& key);
+  Status InsertIdempotency(const IdempotencyRecord& r);
+  // Replaces a customer's mutable fields and numbers of record.
+  // REQUIRES: the customer passed NormalizeCustomer(). NotFound unless it
+  // belongs to c.carrier; AlreadyExists (field account_number) on a taken one.
+  Status UpdateCustomer(const Customer& c);
+  // Entries over all carriers' ledgers (metrics).
+  Result<int64_t> LedgerEntriesTotal();
 
  private:
   friend class Store;

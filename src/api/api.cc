@@ -1,0 +1,384 @@
+#include "api/api.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "api/problem.h"
+#include "ledger/sha256.h"
+
+namespace proprio::api {
+
+using nlohmann::json;
+
+namespace {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 1;
+  while (start <= path.size()) {
+    const size_t slash = std::min(path.find('/', start), path.size());
+    parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return parts;
+}
+
+std::string ProblemSlug(const std::string& body) {
+  // The slug of a problem body's type, for logs (no parsing of other fields).
+  const std::string marker = kProblemTypeBase;
+  const size_t at = body.find(marker);
+  if (at == std::string::npos) return {};
+  const size_t start = at + marker.size();
+  const size_t end = body.find('"', start);
+  return body.substr(start, end - start);
+}
+
+// The field a problem names, when it looks like one of our field names (a
+// client's unknown key could be anything, and logs carry no request data).
+std::string ProblemField(const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("field") || !j["field"].is_string()) return {};
+  const std::string f = j["field"];
+  if (f.empty() || f.size() > 64 || !std::isalpha(static_cast<unsigned char>(f[0]))) return {};
+  for (char c : f) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '[' &&
+        c != ']' && c != '-') {
+      return {};
+    }
+  }
+  return f;
+}
+
+}  // namespace
+
+bool RouteSpec::Allows(const services::Principal& p) const {
+  if (roles.empty()) return true;
+  for (Role r : roles) {
+    if (p.HasRole(r)) return true;
+  }
+  return false;
+}
+
+void Call::Send(Response r) {
+  if (replied.exchange(true)) return;
+  reply_fn(std::move(r));
+}
+
+void Call::Json(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  Send(std::move(r));
+}
+
+void Call::Fail(const Status& s) { Send(ProblemResponse(s, req.request_id)); }
+
+Result<int64_t> Call::IdParam(const std::string& name) const {
+  auto it = req.params.find(name);
+  const std::string text = it == req.params.end() ? std::string() : it->second;
+  int64_t v = 0;
+  if (text.empty() || text.size() > 18) {
+    return Status::NotFound("no " + name + " '" + text + "'");
+  }
+  for (char c : text) {
+    if (c < '0' || c > '9') return Status::NotFound("no " + name + " '" + text + "'");
+    v = v * 10 + (c - '0');
+  }
+  if (v <= 0) return Status::NotFound("no " + name + " " + text);
+  return v;
+}
+
+Api::Api(store::Store& store, ApiOptions options)
+    : store_(store), options_(std::move(options)), logger_(options_.log) {
+  AddOperationsRoutes(*this, routes_);
+  AddSessionRoutes(*this, routes_);
+  AddCarrierRoutes(*this, routes_);
+  AddCustomerRoutes(*this, routes_);
+  AddStaffRoutes(*this, routes_);
+  AddLedgerRoutes(*this, routes_);
+  openapi_ = BuildOpenApi(routes_);
+  access_log_ = std::make_unique<services::AccessLog>(store_, options_.access_log);
+  int workers = options_.workers;
+  if (workers <= 0) {
+    workers = std::max(8, 4 * static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  pool_ = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(workers));
+}
+
+Api::~Api() { Quiesce(); }
+
+void Api::Quiesce() {
+  std::lock_guard<std::mutex> lock(quiesce_mu_);
+  pool_->join();
+  access_log_.reset();  // commits what is queued
+}
+
+void Api::Post(std::function<void()> fn) { boost::asio::post(*pool_, std::move(fn)); }
+
+void Api::ForgetToken(int64_t token_id) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (token_id == 0) {
+    token_cache_.clear();
+    return;
+  }
+  for (auto it = token_cache_.begin(); it != token_cache_.end();) {
+    if (it->second.principal.token_id == token_id) {
+      it = token_cache_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+Api::Match Api::Route(const std::string& method, const std::string& path) const {
+  Match m;
+  const std::vector<std::string> parts = SplitPath(path);
+  for (const RouteSpec& r : routes_) {
+    const std::vector<std::string> pattern = SplitPath(r.pattern);
+    if (pattern.size() != parts.size()) continue;
+    std::map<std::string, std::string> params;
+    bool ok = true;
+    for (size_t i = 0; i < parts.size() && ok; ++i) {
+      const std::string& p = pattern[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+        if (parts[i].empty()) ok = false;
+        params[p.substr(1, p.size() - 2)] = parts[i];
+      } else {
+        ok = p == parts[i];
+      }
+    }
+    if (!ok) continue;
+    if (r.method == method) {
+      m.route = &r;
+      m.params = std::move(params);
+      return m;
+    }
+    m.allowed.push_back(r.method);
+  }
+  return m;
+}
+
+void Api::Handle(Request req, Reply done) {
+  const int64_t started = NowMicros();
+  in_flight_.fetch_add(1);
+  auto call = std::make_shared<Call>();
+  call->req = std::move(req);
+  Match m = Route(call->req.method, call->req.path);
+  call->route = m.route;
+  // The Call owns this function, so the raw pointer is valid whenever it runs.
+  call->reply_fn = [this, call_ptr = call.get(), started, done = std::move(done)](Response r) {
+    Finish(*call_ptr, std::move(r), started, done);
+  };
+  if (m.route == nullptr) {
+    if (!m.allowed.empty()) {
+      std::string allow;
+      for (const std::string& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+      Response r = Problem(405, "method-not-allowed", "Method not allowed",
+                           call->req.method + " is not allowed here; allowed: " + allow,
+                           call->req.request_id);
+      r.Header("Allow", allow);
+      call->Send(std::move(r));
+    } else {
+      call->Send(Problem(404, "not-found", "Not found", "no such resource", call->req.request_id));
+    }
+    return;
+  }
+  call->req.params = std::move(m.params);
+  Post([this, call] { Run(call); });
+}
+
+Result<services::Principal> Api::Authenticate(const Request& req) {
+  const std::string& h = req.authorization;
+  if (h.empty()) {
+    return Status::Unauthenticated("this route needs a token: Authorization: Bearer <token>");
+  }
+  if (h.size() < 8 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0)) {
+    return Status::Unauthenticated("the Authorization header must be 'Bearer <token>'");
+  }
+  const std::string token = h.substr(7);
+  const std::string hash = services::TokenHash(token);
+  const Instant now = Instant::Now();
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = token_cache_.find(hash);
+    if (it != token_cache_.end()) {
+      const services::Principal& p = it->second.principal;
+      if (p.token_expires != Instant() && p.token_expires <= now) {
+        token_cache_.erase(it);
+        return Status::Unauthenticated("the token has expired");
+      }
+      if (now - it->second.loaded < options_.token_cache_us) return p;
+      token_cache_.erase(it);
+    }
+  }
+  ASSIGN_OR_RETURN(services::Principal p, services::ResolveToken(store_, token, now));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (token_cache_.size() > 100'000) token_cache_.clear();
+  token_cache_[hash] = CachedPrincipal{p, now};
+  return p;
+}
+
+void Api::Run(const std::shared_ptr<Call>& call) {
+  const RouteSpec& route = *call->route;
+  call->actor.now = Instant::Now();
+  call->actor.id = "anonymous via " + route.Name();
+  if (route.authenticated) {
+    auto p = Authenticate(call->req);
+    if (!p.ok()) {
+      Response r = ProblemResponse(p.status(), call->req.request_id);
+      r.Header("WWW-Authenticate", "Bearer realm=\"proprio\"");
+      call->Send(std::move(r));
+      return;
+    }
+    call->principal = std::move(*p);
+    call->actor.id = call->principal->ActorId() + " via " + route.Name();
+  }
+  if (call->req.params.count("carrier")) {
+    auto id = call->IdParam("carrier");
+    if (!id.ok()) {
+      call->Fail(id.status());
+      return;
+    }
+    call->carrier = CarrierId(*id);
+    if (call->principal && !call->principal->ActsFor(call->carrier)) {
+      // Another carrier's resource: the same answer as a carrier that does
+      // not exist, and the attempt goes to that carrier's ledger.
+      const Status not_found = Status::NotFound("no carrier " + call->carrier.ToString());
+      access_log_->RecordRefused(call->carrier, "not a member of this carrier", call->actor,
+                                 [call, not_found](Status) { call->Fail(not_found); });
+      return;
+    }
+  }
+  if (call->principal && !route.Allows(*call->principal)) {
+    const Status denied = Status::PermissionDenied(
+        "your roles do not allow " + route.Name());
+    if (call->carrier.valid()) {
+      access_log_->RecordRefused(call->carrier, "role does not allow " + route.Name(),
+                                 call->actor, [call, denied](Status) { call->Fail(denied); });
+    } else {
+      call->Fail(denied);
+    }
+    return;
+  }
+  if (route.method == "POST" && !call->req.idempotency_key.empty() && call->principal) {
+    WithIdempotency(call);
+    return;
+  }
+  route.handler(call);
+}
+
+void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
+  const std::string& key = call->req.idempotency_key;
+  if (key.size() > 255) {
+    call->Fail(Status::InvalidArgument("the Idempotency-Key must be at most 255 bytes",
+                                       "Idempotency-Key"));
+    return;
+  }
+  const store::AccountId account = call->principal->account;
+  const CarrierId carrier = call->carrier;
+  const std::string request_hash = std::string(ledger::HashBytes(ledger::Sha256Of(
+      call->req.method + "\n" + call->req.target + "\n" + call->req.content_type + "\n" +
+      call->req.body)));
+  std::optional<store::IdempotencyRecord> found;
+  Status st = store_.Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(found, tx.FindIdempotency(carrier, account, key));
+    return Status::Ok();
+  });
+  if (!st.ok()) {
+    call->Fail(st);
+    return;
+  }
+  if (found) {
+    if (found->request_hash != request_hash) {
+      call->Send(Problem(422, "idempotency-key-reused",
+                         "Idempotency-Key reused with another request",
+                         "this Idempotency-Key was used with a different request; use a new key "
+                         "for a new request",
+                         call->req.request_id, "Idempotency-Key"));
+      return;
+    }
+    Response r;
+    r.status = found->status;
+    r.content_type = found->content_type;
+    r.body = found->body;
+    r.Header("Idempotent-Replayed", "true");
+    call->Send(std::move(r));
+    return;
+  }
+  const std::string slot = carrier.ToString() + "/" + account.ToString() + "/" + key;
+  {
+    std::lock_guard<std::mutex> lock(idem_mu_);
+    if (!idem_in_progress_.insert(slot).second) {
+      call->Send(Problem(409, "idempotency-key-in-use",
+                         "A request with this Idempotency-Key is in progress",
+                         "a request with this Idempotency-Key is still being processed; retry "
+                         "later",
+                         call->req.request_id, "Idempotency-Key"));
+      return;
+    }
+  }
+  // Keep the answer before sending it, so a retry after a lost answer finds it.
+  auto inner = std::move(call->reply_fn);
+  call->reply_fn = [this, slot, carrier, account, key, request_hash,
+                    inner = std::move(inner)](Response r) {
+    if (r.status < 500 && r.status != 429) {
+      store::IdempotencyRecord rec;
+      rec.carrier = carrier;
+      rec.account = account;
+      rec.key = key;
+      rec.request_hash = request_hash;
+      rec.status = r.status;
+      rec.content_type = r.content_type;
+      rec.body = r.body;
+      rec.created_at = Instant::Now();
+      Status saved = store_.Transact([&](store::Tx& tx) { return tx.InsertIdempotency(rec); });
+      if (!saved.ok()) {
+        logger_.Write({"warn", "idempotency record not kept", {}, {}, {}, 0, -1, {}, {}, {},
+                       saved.ToString()});
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(idem_mu_);
+      idem_in_progress_.erase(slot);
+    }
+    inner(std::move(r));
+  };
+  call->route->handler(call);
+}
+
+void Api::Finish(Call& call, Response r, int64_t started_us, const Reply& done) {
+  r.Header("X-Request-Id", call.req.request_id);
+  const double seconds = static_cast<double>(NowMicros() - started_us) / 1e6;
+  const std::string route = call.route ? call.route->Name() : "unmatched";
+  metrics_.ObserveRequest(route, r.status, seconds);
+  if (options_.log_requests) {
+    LogLine line;
+    line.level = r.status >= 500 ? "error" : "info";
+    line.msg = "request";
+    line.request_id = call.req.request_id;
+    line.method = call.req.method;
+    line.route = call.route ? call.route->pattern : "unmatched";
+    line.status = r.status;
+    line.duration_ms = seconds * 1000;
+    if (call.principal) line.actor = call.principal->ActorId();
+    if (r.status >= 400 && r.content_type == "application/problem+json") {
+      line.problem = ProblemSlug(r.body);
+      line.field = ProblemField(r.body);
+    }
+    logger_.Write(line);
+  }
+  done(std::move(r));
+  in_flight_.fetch_sub(1);
+}
+
+}  // namespace proprio::api

@@ -1,0 +1,177 @@
+// api/api.h: the HTTP API without the network — the route table, and the one
+// pipeline every request goes through:
+//
+//   match route (404, 405) -> authenticate (401) -> carrier scope (404, the
+//   attempt recorded) -> roles (403, recorded) -> Idempotency-Key (replay or
+//   422) -> handler -> metrics and one structured log line
+//
+// Handlers parse, call a service, serialise; they decide nothing. They run on
+// the Api's worker threads (store calls block), and answer through
+// Call::Send, possibly later and from another thread (a CPNI read answers
+// once its access-log entry is durable).
+//
+// Thread-safety: Handle() may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/http_types.h"
+#include "api/log.h"
+#include "api/metrics.h"
+#include "core/domain.h"
+#include "services/access_log.h"
+#include "services/staff_auth.h"
+#include "store/store.h"
+
+namespace boost::asio {
+class thread_pool;
+}
+
+namespace proprio::api {
+
+struct ApiOptions {
+  services::AuthPolicy auth;
+  int workers = 0;  // 0: 4 per core, at least 8
+  store::GroupCommitter::Options access_log{256, std::chrono::microseconds(500)};
+  int64_t token_cache_us = 2 * kMicrosPerSecond;  // how long a resolved token is trusted
+  LogSink log = nullptr;  // nullptr: JSON lines to stderr
+  bool log_requests = true;
+};
+
+using Reply = std::function<void(Response)>;
+
+// One request in progress, shared by the pipeline and its handler.
+struct Call {
+  Request req;
+  std::optional<services::Principal> principal;
+  CarrierId carrier;      // the {carrier} of the route, when it has one
+  services::Actor actor;  // "staff:12 via GET /v1/carriers/{carrier}/customers/{customer}"
+  const struct RouteSpec* route = nullptr;
+
+  // Answers the request (exactly once; later calls are ignored).
+  void Send(Response r);
+  void Json(int status, const nlohmann::json& body);
+  void Fail(const Status& s);
+  // The path parameter `name` as a positive id; InvalidArgument otherwise.
+  Result<int64_t> IdParam(const std::string& name) const;
+
+  std::function<void(Response)> reply_fn;
+  std::atomic<bool> replied{false};
+};
+
+using Handler = std::function<void(const std::shared_ptr<Call>&)>;
+
+struct QueryParam {
+  std::string name;
+  std::string type;  // JSON schema type: "string", "integer", "boolean"
+  std::string description;
+};
+
+struct RouteSpec {
+  std::string method;   // "GET"
+  std::string pattern;  // "/v1/carriers/{carrier}/customers/{customer}"
+  std::string summary;
+  std::string tag;
+  bool authenticated = true;
+  std::vector<Role> roles;  // who may call it; empty: any authenticated caller
+  bool reads_cpni = false;  // each call is recorded in the carrier's ledger
+  std::vector<QueryParam> query;
+  std::vector<std::string> request_headers;  // documented: "If-Match", "Idempotency-Key"
+  std::string request_type;  // "application/json", "text/csv", or empty: no body
+  nlohmann::json request_schema;  // JSON schema (or a $ref)
+  int success_status = 200;
+  std::string response_type = "application/json";
+  nlohmann::json response_schema;
+  Handler handler;
+
+  std::string Name() const { return method + " " + pattern; }
+  bool Allows(const services::Principal& p) const;
+};
+
+class Api {
+ public:
+  Api(store::Store& store, ApiOptions options);
+  // Waits for handlers in progress and commits queued access-log entries.
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // Handles one request; `done` is called exactly once, from any thread.
+  void Handle(Request req, Reply done);
+
+  const std::vector<RouteSpec>& routes() const { return routes_; }
+  // The OpenAPI 3.1 document of every route.
+  const nlohmann::json& OpenApi() const { return openapi_; }
+
+  // For handlers.
+  store::Store& store() { return store_; }
+  services::AccessLog& access_log() { return *access_log_; }
+  const ApiOptions& options() const { return options_; }
+  Metrics& metrics() { return metrics_; }
+  Logger& logger() { return logger_; }
+  // Forgets cached principals of a revoked token (0: all).
+  void ForgetToken(int64_t token_id);
+  // Runs `fn` on a worker thread.
+  void Post(std::function<void()> fn);
+  // Stops taking work: waits for the handlers in progress and commits the
+  // queued access-log entries (their answers are posted as usual). Called by
+  // the server once its connections are drained; idempotent.
+  void Quiesce();
+  // Requests handed to Handle and not yet answered.
+  int64_t in_flight() const { return in_flight_.load(); }
+
+ private:
+  struct Match {
+    const RouteSpec* route = nullptr;
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allowed;  // methods for the path, when route is null
+  };
+  Match Route(const std::string& method, const std::string& path) const;
+  void Run(const std::shared_ptr<Call>& call);
+  Result<services::Principal> Authenticate(const Request& req);
+  void Finish(Call& call, Response r, int64_t started_us, const Reply& done);
+  void WithIdempotency(const std::shared_ptr<Call>& call);
+
+  store::Store& store_;
+  ApiOptions options_;
+  Metrics metrics_;
+  Logger logger_;
+  std::vector<RouteSpec> routes_;
+  nlohmann::json openapi_;
+  std::unique_ptr<services::AccessLog> access_log_;
+  std::unique_ptr<boost::asio::thread_pool> pool_;
+  std::atomic<int64_t> in_flight_{0};
+  std::mutex quiesce_mu_;
+
+  struct CachedPrincipal {
+    services::Principal principal;
+    Instant loaded;
+  };
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, CachedPrincipal> token_cache_;  // by token hash
+
+  std::mutex idem_mu_;
+  std::set<std::string> idem_in_progress_;
+};
+
+// Route tables, one function per resource (routes_*.cc).
+void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes);
+void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes);
+void AddCarrierRoutes(Api& api, std::vector<RouteSpec>& routes);
+void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes);
+void AddStaffRoutes(Api& api, std::vector<RouteSpec>& routes);
+void AddLedgerRoutes(Api& api, std::vector<RouteSpec>& routes);
+
+// Builds the OpenAPI document from a route table (openapi.cc).
+nlohmann::json BuildOpenApi(const std::vector<RouteSpec>& routes);
+
+}  // namespace proprio::api

@@ -1,0 +1,247 @@
+// The OpenAPI 3.1 document, generated from the route table: every route with
+// its roles (x-proprio-roles), whether it reads CPNI, its parameters, request
+// and response schemas, and the problem answers.
+#include <cctype>
+#include <set>
+
+#include "api/api.h"
+#include "api/problem.h"
+#include "api/routes_common.h"
+
+namespace proprio::api {
+
+using nlohmann::json;
+
+namespace {
+
+json Str() { return {{"type", "string"}}; }
+json Int() { return {{"type", "integer"}}; }
+json Bool() { return {{"type", "boolean"}}; }
+json Arr(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+json Nullable(const char* type) { return {{"type", json::array({type, "null"})}}; }
+json Obj(json properties, std::vector<std::string> required, bool closed = true) {
+  json j = {{"type", "object"}, {"properties", std::move(properties)}};
+  if (!required.empty()) j["required"] = required;
+  if (closed) j["additionalProperties"] = false;
+  return j;
+}
+
+json RoleEnum() {
+  json roles = json::array();
+  for (Role r : {Role::kAdmin, Role::kComplianceOfficer, Role::kGeneralCounsel, Role::kSupervisor,
+                 Role::kCsr, Role::kMarketing, Role::kSecurity, Role::kAuditor, Role::kSystem}) {
+    roles.push_back(RoleName(r));
+  }
+  return {{"type", "string"}, {"enum", roles}};
+}
+
+json Schemas() {
+  json services_enum = json::array();
+  for (int i = 0; i < kServiceCategoryCount; ++i) {
+    services_enum.push_back(ServiceCategoryName(static_cast<ServiceCategory>(i)));
+  }
+  const json address = Obj({{"street", Str()}, {"city", Str()}, {"state", Str()},
+                            {"postal_code", Str()}, {"country", Str()}},
+                           {"street", "city", "state", "postal_code"});
+  const json customer_type = {{"type", "string"}, {"enum", {"residential", "business"}}};
+  const json customer_fields = {
+      {"account_number", Str()},
+      {"customer_type", customer_type},
+      {"name", Str()},
+      {"telephone_numbers", Arr(Str())},
+      {"address", Ref("Address")},
+      {"address_since", {{"type", "string"}, {"format", "date"}}},
+      {"email", Str()},
+      {"services", Arr({{"type", "string"}, {"enum", services_enum}})},
+      {"account_representative", Str()},
+      {"cpni_contract", Str()}};
+  json customer = customer_fields;
+  customer["id"] = Int();
+  customer["carrier"] = Int();
+  customer["created_at"] = {{"type", "string"}, {"format", "date-time"}};
+  const json officer = Obj({{"name", Str()}, {"title", Str()}, {"signatory", Bool()}},
+                           {"name", "title"});
+  json problem_types = json::array();
+  for (const ProblemType& t : ProblemTypes()) {
+    problem_types.push_back(std::string(kProblemTypeBase) + t.slug);
+  }
+  return {
+      {"Address", address},
+      {"Officer", officer},
+      {"CarrierInput", Obj({{"legal_name", Str()}, {"filer_id_499", Str()},
+                            {"address", Ref("Address")}, {"time_zone", Str()},
+                            {"officers", Arr(Ref("Officer"))}},
+                           {"legal_name", "filer_id_499", "address", "time_zone"})},
+      {"Carrier", Obj({{"id", Int()}, {"legal_name", Str()}, {"filer_id_499", Str()},
+                       {"address", Ref("Address")}, {"time_zone", Str()},
+                       {"officers", Arr(Ref("Officer"))}, {"created_at", Str()},
+                       {"customers", Int()},
+                       {"ledger", Obj({{"entries", Int()}, {"root", Str()}}, {})}},
+                      {"id", "legal_name", "filer_id_499"}, false)},
+      {"CustomerInput", Obj(customer_fields, {"account_number", "name", "telephone_numbers",
+                                              "address"})},
+      {"CustomerPatch", Obj(customer_fields, {})},
+      {"Customer", Obj(customer, {"id", "carrier", "account_number", "customer_type", "name",
+                                  "telephone_numbers", "address", "address_since", "services"},
+                       false)},
+      {"CustomerPage",
+       Obj({{"customers",
+             Arr(Obj({{"id", Int()}, {"account_number", Str()}, {"customer_type", customer_type},
+                      {"name", Str()}},
+                     {"id", "account_number", "customer_type", "name"}))},
+            {"next_cursor", Nullable("string")}},
+           {"customers", "next_cursor"})},
+      {"ImportReport", Obj({{"rows", Int()}, {"imported", Int()}, {"rejected", Int()},
+                            {"committed", Bool()}, {"ledger_seq", Int()}, {"file_sha256", Str()},
+                            {"errors", Arr(Obj({{"line", Int()}, {"column", Str()},
+                                                {"reason", Str()}},
+                                               {}))}},
+                           {"rows", "imported", "rejected", "committed"})},
+      {"StaffInput", Obj({{"name", Str()}, {"email", Str()}, {"roles", Arr(RoleEnum())},
+                          {"hired_on", {{"type", "string"}, {"format", "date"}}},
+                          {"login", Str()}, {"password", {{"type", "string"}, {"minLength", 12}}}},
+                         {"name", "roles"})},
+      {"Staff", Obj({{"id", Int()}, {"carrier", Int()}, {"name", Str()}, {"email", Str()},
+                     {"roles", Arr(RoleEnum())}, {"hired_on", Str()}, {"active", Bool()},
+                     {"created_at", Str()}, {"login", Str()}},
+                    {"id", "carrier", "name", "roles"}, false)},
+      {"TokenInput", Obj({{"label", Str()}}, {})},
+      {"Token", Obj({{"id", Int()}, {"kind", {{"type", "string"}, {"enum", {"session", "api"}}}},
+                     {"label", Str()}, {"created_at", Str()}, {"expires_at", Nullable("string")},
+                     {"revoked_at", Nullable("string")}},
+                    {"id", "kind"}, false)},
+      {"IssuedToken", {{"allOf", {Ref("Token"), Obj({{"token", Str()}, {"staff", Int()}},
+                                                    {"token"}, false)}}}},
+      {"SignIn", Obj({{"login", Str()}, {"password", Str()}}, {"login", "password"})},
+      {"Principal", Obj({{"account", Int()}, {"staff", Nullable("integer")}, {"name", Str()},
+                         {"roles", Arr(RoleEnum())}, {"carriers", Arr(Int())},
+                         {"token_id", Int()}, {"token_kind", Str()},
+                         {"token_expires_at", Nullable("string")}},
+                        {"account", "roles", "carriers"}, false)},
+      {"Session", Obj({{"token", Str()}, {"token_type", Str()}, {"expires_at", Str()},
+                       {"principal", Ref("Principal")}},
+                      {"token", "expires_at"}, false)},
+      {"LedgerHead", Obj({{"carrier", Int()}, {"entries", Int()}, {"root", Str()},
+                          {"last_hash", Str()}},
+                         {"carrier", "entries", "root"}, false)},
+      {"VerifyReport",
+       Obj({{"carrier", Int()}, {"valid", Bool()}, {"entries", Int()},
+            {"payloads_checked", Int()}, {"payloads_erased", Int()}, {"root", Str()},
+            {"problems", Arr(Obj({{"kind", Str()}, {"entry", Int()}, {"detail", Str()}}, {}))}},
+           {"valid", "entries", "problems"}, false)},
+      {"LedgerEntry", Obj({{"carrier", Int()}, {"seq", Int()}, {"at", Str()}, {"actor", Str()},
+                           {"type", Str()}, {"subject", Str()}, {"body", {{"type", "object"}}},
+                           {"payload_hash", Nullable("string")}, {"prev_hash", Str()}},
+                          {"seq", "type"}, false)},
+      {"InclusionProof",
+       Obj({{"format", {{"const", "proprio-inclusion-proof/1"}}}, {"carrier", Int()},
+            {"entry", Int()}, {"leaf_index", Int()}, {"tree_size", Int()}, {"entry_hex", Str()},
+            {"leaf_hash", Str()}, {"audit_path", Arr(Str())}, {"root", Str()}},
+           {"format", "entry", "tree_size", "audit_path", "root"}, false)},
+      {"Problem", Obj({{"type", {{"type", "string"}, {"enum", problem_types}}},
+                       {"title", Str()}, {"status", Int()}, {"detail", Str()},
+                       {"field", Str()}, {"instance", Str()}},
+                      {"type", "title", "status"}, false)},
+  };
+}
+
+json ProblemResponseObject(const char* description) {
+  return {{"description", description},
+          {"content", {{"application/problem+json", {{"schema", Ref("Problem")}}}}}};
+}
+
+}  // namespace
+
+json BuildOpenApi(const std::vector<RouteSpec>& routes) {
+  json paths = json::object();
+  for (const RouteSpec& r : routes) {
+    json op;
+    op["operationId"] = [&] {
+      std::string id = r.method;
+      for (char c : r.pattern) id += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+      return id;
+    }();
+    op["summary"] = r.summary;
+    op["tags"] = {r.tag};
+    json roles = json::array();
+    for (Role role : r.roles) roles.push_back(RoleName(role));
+    op["x-proprio-roles"] = r.authenticated ? (r.roles.empty() ? json("any") : roles)
+                                            : json("public");
+    op["x-proprio-reads-cpni"] = r.reads_cpni;
+    op["security"] = r.authenticated ? json::array({{{"bearer", json::array()}}}) : json::array();
+    json params = json::array();
+    for (size_t at = r.pattern.find('{'); at != std::string::npos;
+         at = r.pattern.find('{', at + 1)) {
+      const std::string name = r.pattern.substr(at + 1, r.pattern.find('}', at) - at - 1);
+      params.push_back({{"name", name}, {"in", "path"}, {"required", true},
+                        {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+    }
+    for (const QueryParam& q : r.query) {
+      params.push_back({{"name", q.name}, {"in", "query"}, {"required", false},
+                        {"description", q.description}, {"schema", {{"type", q.type}}}});
+    }
+    for (const std::string& h : r.request_headers) {
+      params.push_back({{"name", h}, {"in", "header"}, {"required", h == "If-Match"},
+                        {"schema", Str()},
+                        {"description", h == "If-Match"
+                                            ? "the ETag of the version read (412 if it changed, "
+                                              "428 if absent)"
+                                            : "retries with the same key and body get the first "
+                                              "answer; another body gets 422"}});
+    }
+    if (!params.empty()) op["parameters"] = params;
+    if (!r.request_type.empty()) {
+      op["requestBody"] = {{"required", true},
+                           {"content", {{r.request_type, {{"schema", r.request_schema}}}}}};
+    }
+    json responses;
+    json ok = {{"description", "success"}};
+    if (!r.response_type.empty()) {
+      ok["content"] = {{r.response_type, {{"schema", r.response_schema}}}};
+    }
+    responses[std::to_string(r.success_status)] = ok;
+    if (!r.request_type.empty() || !r.query.empty()) {
+      responses["400"] = ProblemResponseObject("invalid input; `field` names it");
+    }
+    if (r.authenticated) {
+      responses["401"] = ProblemResponseObject("no valid token");
+      responses["403"] = ProblemResponseObject("the caller's roles do not allow this route");
+    }
+    if (r.pattern.find('{') != std::string::npos) {
+      responses["404"] = ProblemResponseObject(
+          "no such resource, or another carrier's (the attempt is recorded)");
+    }
+    if (r.method == "PUT" || r.method == "PATCH") {
+      responses["412"] = ProblemResponseObject("If-Match does not match the current ETag");
+      responses["428"] = ProblemResponseObject("If-Match is required");
+    }
+    if (r.method == "POST" && r.authenticated) {
+      responses["422"] = ProblemResponseObject("Idempotency-Key reused with another body");
+    }
+    responses["default"] = ProblemResponseObject("any other problem (RFC 9457)");
+    op["responses"] = responses;
+    std::string method = r.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    paths[r.pattern][method] = op;
+  }
+  return {
+      {"openapi", "3.1.0"},
+      {"info",
+       {{"title", "Proprio"},
+        {"version", "1"},
+        {"description",
+         "CPNI compliance engine (47 CFR 64.2001-64.2011). Every read of a customer's CPNI and "
+         "every change is recorded in the carrier's tamper-evident ledger. Errors are RFC 9457 "
+         "problem documents; unknown JSON fields are refused; lists paginate by cursor."}}},
+      {"paths", paths},
+      {"components",
+       {{"schemas", Schemas()},
+        {"securitySchemes",
+         {{"bearer",
+           {{"type", "http"},
+            {"scheme", "bearer"},
+            {"description", "a session token from POST /v1/sessions, or an API token"}}}}}}},
+  };
+}
+
+}  // namespace proprio::api

@@ -1,0 +1,94 @@
+// /healthz, /readyz, /metrics, /v1/openapi.json: operations, no auth.
+#include "api/problem.h"
+#include "api/routes_common.h"
+
+namespace proprio::api {
+
+using nlohmann::json;
+
+Result<int64_t> QueryInt(const Request& req, const std::string& name, int64_t fallback,
+                         int64_t min, int64_t max) {
+  if (req.query.count(name) > 1) {
+    return Status::InvalidArgument("query parameter " + name + " is given more than once", name);
+  }
+  const std::string text = req.Query(name);
+  if (text.empty()) return fallback;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || v > (max / 10)) {
+      return Status::InvalidArgument(
+          name + " must be an integer between " + std::to_string(min) + " and " +
+              std::to_string(max),
+          name);
+    }
+    v = v * 10 + (c - '0');
+  }
+  if (v < min || v > max) {
+    return Status::InvalidArgument(
+        name + " must be between " + std::to_string(min) + " and " + std::to_string(max), name);
+  }
+  return v;
+}
+
+void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes) {
+  const json status_schema = {{"type", "object"},
+                              {"properties", {{"status", {{"type", "string"}}}}}};
+  routes.push_back(RouteSpec{
+      .method = "GET",
+      .pattern = "/healthz",
+      .summary = "Liveness: the process answers",
+      .tag = "operations",
+      .authenticated = false,
+      .response_schema = status_schema,
+      .handler = [](const std::shared_ptr<Call>& call) { call->Json(200, {{"status", "ok"}}); }});
+  routes.push_back(RouteSpec{
+      .method = "GET",
+      .pattern = "/readyz",
+      .summary = "Readiness: the database answers (503 otherwise)",
+      .tag = "operations",
+      .authenticated = false,
+      .response_schema = status_schema,
+      .handler =
+          [&api](const std::shared_ptr<Call>& call) {
+            Status st = api.store().Ping();
+            if (!st.ok()) {
+              call->Fail(Status::Unavailable("the database does not answer"));
+              return;
+            }
+            call->Json(200, {{"status", "ready"}, {"backend", api.store().backend_name()}});
+          }});
+  routes.push_back(RouteSpec{
+      .method = "GET",
+      .pattern = "/metrics",
+      .summary = "Prometheus metrics (text format 0.0.4)",
+      .tag = "operations",
+      .authenticated = false,
+      .response_type = "text/plain; version=0.0.4",
+      .response_schema = {{"type", "string"}},
+      .handler =
+          [&api](const std::shared_ptr<Call>& call) {
+            std::map<std::string, double> gauges;
+            int64_t entries = 0;
+            Status st = api.store().Read([&](store::Tx& tx) -> Status {
+              ASSIGN_OR_RETURN(entries, tx.LedgerEntriesTotal());
+              return Status::Ok();
+            });
+            if (st.ok()) gauges["proprio_ledger_entries"] = static_cast<double>(entries);
+            gauges["proprio_http_in_flight"] = static_cast<double>(api.in_flight());
+            gauges["proprio_access_log_batches"] = static_cast<double>(api.access_log().batches());
+            Response r;
+            r.content_type = "text/plain; version=0.0.4";
+            r.body = api.metrics().Render(gauges);
+            call->Send(std::move(r));
+          }});
+  routes.push_back(RouteSpec{
+      .method = "GET",
+      .pattern = "/v1/openapi.json",
+      .summary = "This API's OpenAPI 3.1 document",
+      .tag = "operations",
+      .authenticated = false,
+      .response_schema = {{"type", "object"}},
+      .handler = [&api](const std::shared_ptr<Call>& call) { call->Json(200, api.OpenApi()); }});
+}
+
+}  // namespace proprio::api

@@ -1,0 +1,96 @@
+// /v1/sessions, /v1/me: signing in and out, and who am I.
+#include "api/json_input.h"
+#include "api/problem.h"
+#include "api/routes_common.h"
+
+namespace proprio::api {
+
+using nlohmann::json;
+
+namespace {
+
+json PrincipalToJson(const services::Principal& p) {
+  json roles = json::array();
+  for (Role r : p.roles) roles.push_back(RoleName(r));
+  json carriers = json::array();
+  for (CarrierId c : p.carriers) carriers.push_back(c.value());
+  json j = {{"account", p.account.value()}, {"name", p.name},     {"roles", roles},
+            {"carriers", carriers},         {"token_id", p.token_id}};
+  j["staff"] = p.staff ? json(p.staff->value()) : json(nullptr);
+  j["token_kind"] = p.token_kind == store::TokenKind::kApi ? "api" : "session";
+  j["token_expires_at"] =
+      p.token_expires == Instant() ? json(nullptr) : json(p.token_expires.ToRfc3339());
+  return j;
+}
+
+}  // namespace
+
+void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
+  routes.push_back(RouteSpec{
+      .method = "POST",
+      .pattern = "/v1/sessions",
+      .summary = "Sign in with login and password; returns a session token (shown once). "
+                 "Repeated failures lock the account with a growing back-off (429).",
+      .tag = "sessions",
+      .authenticated = false,
+      .request_type = "application/json",
+      .request_schema = Ref("SignIn"),
+      .success_status = 201,
+      .response_schema = Ref("Session"),
+      .handler =
+          [&api](const std::shared_ptr<Call>& call) {
+            auto body = ParseJsonObject(call->req);
+            if (!body.ok()) return call->Fail(body.status());
+            ObjectReader r(*body);
+            const std::string login = r.String("login", kMaxEmailBytes);
+            const std::string password = r.String("password", services::kMaxPasswordBytes);
+            if (Status st = r.Finish(); !st.ok()) return call->Fail(st);
+            int64_t retry_after = 0;
+            auto result = services::SignIn(api.store(), login, password, api.options().auth,
+                                           Instant::Now(), &retry_after);
+            if (!result.ok()) {
+              if (result.status().code() == StatusCode::kUnauthenticated ||
+                  result.status().code() == StatusCode::kResourceExhausted) {
+                api.metrics().SignInFailed();
+              }
+              Response resp = ProblemResponse(result.status(), call->req.request_id);
+              if (retry_after > 0) resp.Header("Retry-After", std::to_string(retry_after));
+              return call->Send(std::move(resp));
+            }
+            json out = {{"token", result->session.token},
+                        {"token_type", "Bearer"},
+                        {"expires_at", result->session.record.expires_at.ToRfc3339()},
+                        {"principal", PrincipalToJson(result->principal)}};
+            call->Json(201, out);
+          }});
+  routes.push_back(RouteSpec{
+      .method = "DELETE",
+      .pattern = "/v1/sessions/current",
+      .summary = "Sign out: revokes the token this request carries",
+      .tag = "sessions",
+      .success_status = 204,
+      .response_type = "",
+      .handler =
+          [&api](const std::shared_ptr<Call>& call) {
+            const services::Principal& p = *call->principal;
+            Status st = services::RevokeToken(api.store(), p.token_id, p.account, std::nullopt,
+                                              call->actor);
+            if (!st.ok()) return call->Fail(st);
+            api.ForgetToken(p.token_id);
+            Response r;
+            r.status = 204;
+            r.content_type.clear();
+            call->Send(std::move(r));
+          }});
+  routes.push_back(RouteSpec{
+      .method = "GET",
+      .pattern = "/v1/me",
+      .summary = "The caller: account, staff member, roles, carriers, token",
+      .tag = "sessions",
+      .response_schema = Ref("Principal"),
+      .handler = [](const std::shared_ptr<Call>& call) {
+        call->Json(200, PrincipalToJson(*call->principal));
+      }});
+}
+
+}  // namespace proprio::api

@@ -1,0 +1,114 @@
+// proprio serve: the HTTP API (api/) on the chosen store, until SIGTERM/SIGINT.
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "api/api.h"
+#include "api/server.h"
+#include "cli/common.h"
+
+namespace proprio::cli {
+
+namespace {
+
+struct ServeArgs {
+  std::string listen = "127.0.0.1:8080";
+  std::string tls_cert;
+  std::string tls_key;
+  size_t body_limit = 1 << 20;
+  int io_threads = 0;
+  int workers = 0;
+  double idle_timeout = 60;
+  double header_timeout = 10;
+  double body_timeout = 30;
+  double drain_timeout = 30;
+  double session_hours = 8;
+  int access_log_delay_us = 500;
+  bool quiet = false;
+};
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+}  // namespace
+
+void RegisterServe(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = AddCommand(app, "serve",
+                             "Serve the HTTP API (/v1, /healthz, /readyz, /metrics) until "
+                             "SIGTERM or SIGINT, which drain requests in progress");
+  cmd->add_option("--listen", args->listen, "host:port to listen on (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--tls-cert", args->tls_cert, "PEM certificate chain: serve HTTPS");
+  cmd->add_option("--tls-key", args->tls_key, "PEM private key for --tls-cert");
+  cmd->add_option("--body-limit", args->body_limit, "largest request body, bytes")
+      ->capture_default_str();
+  cmd->add_option("--io-threads", args->io_threads, "network threads (default: one per core)");
+  cmd->add_option("--workers", args->workers,
+                  "threads running handlers and database calls (default: 4 per core, >= 8)");
+  cmd->add_option("--idle-timeout", args->idle_timeout,
+                  "seconds a keep-alive connection may wait for its next request")
+      ->capture_default_str();
+  cmd->add_option("--header-timeout", args->header_timeout,
+                  "seconds a request header may take from its first byte")
+      ->capture_default_str();
+  cmd->add_option("--body-timeout", args->body_timeout, "seconds a request body may take")
+      ->capture_default_str();
+  cmd->add_option("--drain-timeout", args->drain_timeout,
+                  "seconds shutdown waits for requests in progress")
+      ->capture_default_str();
+  cmd->add_option("--session-hours", args->session_hours, "lifetime of a session token, hours")
+      ->capture_default_str();
+  cmd->add_option("--access-log-delay-us", args->access_log_delay_us,
+                  "longest wait for other CPNI reads to share a ledger commit, microseconds")
+      ->capture_default_str();
+  cmd->add_flag("--quiet", args->quiet, "no log line per request (server events only)");
+  cmd->callback([&ctx, args] {
+    ctx.action = [&ctx, args] {
+      api::ApiOptions options;
+      options.workers = args->workers;
+      options.log_requests = !args->quiet;
+      options.auth.session_ttl_us = static_cast<int64_t>(args->session_hours * 3600.0 * 1e6);
+      options.access_log.max_delay = std::chrono::microseconds(args->access_log_delay_us);
+      int workers = options.workers > 0
+                        ? options.workers
+                        : std::max(8, 4 * static_cast<int>(std::thread::hardware_concurrency()));
+      store::StoreOptions store_options;
+      store_options.sqlite_path = ctx.global.db;
+      store_options.postgres_url = ctx.global.postgres;
+      store_options.max_readers = workers;
+      auto store = store::Store::Open(store_options);
+      if (!store.ok()) return Fail(ctx, store.status());
+      api::ServerOptions server_options;
+      server_options.listen = args->listen;
+      server_options.tls_cert_file = args->tls_cert;
+      server_options.tls_key_file = args->tls_key;
+      server_options.body_limit = args->body_limit;
+      server_options.io_threads = args->io_threads;
+      server_options.idle_timeout = Millis(args->idle_timeout);
+      server_options.header_timeout = Millis(args->header_timeout);
+      server_options.body_timeout = Millis(args->body_timeout);
+      server_options.drain_timeout = Millis(args->drain_timeout);
+      server_options.handle_signals = true;
+      api::Api api(**store, options);
+      api::Server server(api, server_options);
+      Status st = server.Start();
+      if (!st.ok()) return Fail(ctx, st);
+      const std::string url = std::string(server.tls() ? "https" : "http") + "://" +
+                              args->listen.substr(0, args->listen.rfind(':')) + ":" +
+                              std::to_string(server.port());
+      std::cout << "proprio serve: listening on " << url << " ("
+                << (*store)->backend_name() << ")" << std::endl;
+      api::LogLine line;
+      line.msg = "listening";
+      line.detail = url;
+      api.logger().Write(line);
+      server.Run();
+      std::cout << "proprio serve: stopped" << std::endl;
+      return 0;
+    };
+  });
+}
+
+}  // namespace proprio::cli

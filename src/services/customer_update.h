@@ -1,0 +1,34 @@
+// services/customer_update.h: changing a customer's record, with optimistic
+// concurrency (the record's version, which the HTTP API shows as its ETag).
+//
+// The version is a hash of every field of the record, so any change, through
+// any path, gives a new version; no counter has to be kept in step.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/domain.h"
+#include "services/registry.h"
+#include "store/store.h"
+
+namespace proprio::services {
+
+// 32 hex digits identifying the record's current content.
+std::string CustomerVersion(const Customer& c);
+
+// Reads the customer in a write transaction, checks `expected_version` (when
+// given; Aborted with field "If-Match" when it differs), lets `change` edit a
+// copy, normalises and validates it, stores it and appends customer.updated
+// (the names of the changed fields; personal data in the payload). The id,
+// carrier and creation time cannot change. When `change` leaves
+// address_since unset (an invalid date), a changed address of record is dated
+// today and an unchanged one keeps its date. A change that changes nothing is
+// stored nowhere and returns the record as it is.
+Result<Customer> UpdateCustomer(store::Store& store, CarrierId carrier, CustomerId id,
+                                const std::optional<std::string>& expected_version,
+                                const std::function<Status(Customer&)>& change,
+                                const Actor& actor);
+
+}  // namespace proprio::services
