@@ -39,10 +39,10 @@ class Reader {
     in_.remove_prefix(1);
     return true;
   }
-  bool String(std::string* s) {
+  bool String(std::string_view* s) {
     uint32_t n = 0;
     if (!U32(&n) || n > kMaxFieldBytes || in_.size() < n) return false;
-    s->assign(in_.substr(0, n));
+    *s = in_.substr(0, n);
     in_.remove_prefix(n);
     return true;
   }
@@ -82,9 +82,9 @@ std::string Entry::Encode() const {
   return out;
 }
 
-Result<Entry> Entry::Decode(std::string_view bytes) {
+Result<EntryView> EntryView::Parse(std::string_view bytes) {
   Reader r(bytes);
-  Entry e;
+  EntryView e;
   uint64_t carrier = 0, seq = 0, at = 0;
   uint8_t flag = 0;
   if (!r.Magic("PRL1")) return Status::DataLoss("ledger entry: unknown encoding (magic)");
@@ -103,6 +103,21 @@ Result<Entry> Entry::Decode(std::string_view bytes) {
   e.carrier = CarrierId(static_cast<int64_t>(carrier));
   e.seq = static_cast<int64_t>(seq);
   e.at = Instant::FromMicros(static_cast<int64_t>(at));
+  return e;
+}
+
+Result<Entry> Entry::Decode(std::string_view bytes) {
+  ASSIGN_OR_RETURN(EntryView v, EntryView::Parse(bytes));
+  Entry e;
+  e.carrier = v.carrier;
+  e.seq = v.seq;
+  e.at = v.at;
+  e.actor = std::string(v.actor);
+  e.type = std::string(v.type);
+  e.subject = std::string(v.subject);
+  e.body = std::string(v.body);
+  e.payload_hash = v.payload_hash;
+  e.prev_hash = v.prev_hash;
   return e;
 }
 

@@ -57,6 +57,24 @@ struct Entry {
   static Result<Entry> Decode(std::string_view bytes);
 };
 
+// An entry decoded in place: its text fields point into the encoded bytes,
+// which must outlive the view. Verification decodes millions of entries this
+// way without allocating.
+struct EntryView {
+  CarrierId carrier;
+  int64_t seq = 0;
+  Instant at;
+  std::string_view actor;
+  std::string_view type;
+  std::string_view subject;
+  std::string_view body;
+  std::optional<Hash> payload_hash;
+  Hash prev_hash{};
+
+  // DataLoss when the bytes are not a well-formed encoding.
+  static Result<EntryView> Parse(std::string_view bytes);
+};
+
 // The chain hash of an encoded entry (what the next entry holds as prev_hash):
 // its Merkle leaf hash.
 inline Hash ChainHash(std::string_view encoded) { return LeafHash(encoded); }

@@ -26,6 +26,20 @@ void Verifier::Report(ProblemKind kind, int64_t entry, std::string detail) {
 }
 
 void Verifier::Add(const StoredEntry& row) {
+  std::string_view payload;
+  if (row.payload) payload = *row.payload;
+  Add(row.seq, row.bytes, row.hash, row.payload ? &payload : nullptr, row.payload_erased);
+}
+
+void Verifier::Add(int64_t seq, std::string_view bytes, std::string_view hash,
+                   const std::string_view* payload, bool payload_erased) {
+  struct RowRef {
+    int64_t seq;
+    std::string_view bytes;
+    std::string_view hash;
+    const std::string_view* payload;
+    bool payload_erased;
+  } row{seq, bytes, hash, payload, payload_erased};
   ++report_.entries;
   report_.bytes_hashed += static_cast<int64_t>(row.bytes.size());
   const Hash actual = ChainHash(row.bytes);  // also the Merkle leaf hash
@@ -46,7 +60,7 @@ void Verifier::Add(const StoredEntry& row) {
   }
   const int64_t pos = expected_++;
 
-  auto decoded = Entry::Decode(row.bytes);
+  auto decoded = EntryView::Parse(row.bytes);
   Hash stored{};
   const bool stored_ok = HashFromBytes(row.hash, &stored);
   if (!decoded.ok() || !stored_ok || stored != actual) {
@@ -56,7 +70,7 @@ void Verifier::Add(const StoredEntry& row) {
     prev_ok_ = false;
     return;
   }
-  const Entry& e = *decoded;
+  const EntryView& e = *decoded;
 
   if (looking_for_ && !found_at_ && e.seq == *looking_for_) found_at_ = pos;
 

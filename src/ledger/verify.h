@@ -70,6 +70,10 @@ class Verifier {
  public:
   explicit Verifier(CarrierId carrier) { report_.carrier = carrier; }
   void Add(const StoredEntry& row);
+  // The same, on borrowed bytes (no copies): `payload` is null when no payload
+  // row exists. The views need only last for the call.
+  void Add(int64_t seq, std::string_view bytes, std::string_view hash,
+           const std::string_view* payload, bool payload_erased);
   VerifyReport Finish(const Head& head);
 
   static constexpr size_t kMaxProblems = 20;

@@ -1,15 +1,13 @@
 #include "services/importer.h"
 
 #include <array>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <thread>
 #include <optional>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
+#include "core/bounded_queue.h"
 #include "core/csv.h"
 #include "core/text.h"
 #include "ledger/sha256.h"
@@ -170,76 +168,17 @@ struct ParsedRow {
 };
 
 // Parsing and validating run on their own thread, ahead of the inserts, and
-// hand rows over in batches through this bounded queue: on two cores the
-// import then takes about as long as the inserts alone.
-class RowQueue {
- public:
-  static constexpr size_t kBatch = 2048;
-  static constexpr size_t kMaxBatches = 8;
-
-  void Push(std::vector<ParsedRow> batch) {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_full_.wait(lock, [&] { return batches_.size() < kMaxBatches || cancelled_; });
-    if (cancelled_) return;
-    batches_.push_back(std::move(batch));
-    not_empty_.notify_one();
-  }
-  void Close() {
-    std::lock_guard<std::mutex> lock(mu_);
-    closed_ = true;
-    not_empty_.notify_one();
-  }
-  // Returns false when the producer is done and everything was taken.
-  bool Pop(std::vector<ParsedRow>* out) {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_empty_.wait(lock, [&] { return !batches_.empty() || closed_; });
-    if (batches_.empty()) return false;
-    *out = std::move(batches_.front());
-    batches_.pop_front();
-    not_full_.notify_one();
-    return true;
-  }
-  // Spent batches go back to the parser, whose rows and strings are reused:
-  // no allocation per row once the pipeline is warm, and no memory freed on
-  // another thread than the one that allocated it.
-  void Recycle(std::vector<ParsedRow> batch) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (spare_.size() < kMaxBatches) spare_.push_back(std::move(batch));
-  }
-  std::vector<ParsedRow> TakeSpare() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (spare_.empty()) return {};
-    std::vector<ParsedRow> b = std::move(spare_.back());
-    spare_.pop_back();
-    return b;
-  }
-
-  // The consumer stops early (a database error): release the producer.
-  void Cancel() {
-    std::lock_guard<std::mutex> lock(mu_);
-    cancelled_ = true;
-    not_full_.notify_all();
-  }
-  bool cancelled() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return cancelled_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<std::vector<ParsedRow>> batches_;
-  std::vector<std::vector<ParsedRow>> spare_;
-  bool closed_ = false;
-  bool cancelled_ = false;
-};
+// hand rows over in batches: on two cores the import then takes about as long
+// as the inserts alone.
+constexpr size_t kBatchRows = 2048;
+using RowQueue = BoundedQueue<std::vector<ParsedRow>>;
 
 void ParseRows(CsvReader& reader, const Header& header, CarrierId carrier, CivilDate today,
                Instant now, RowQueue& queue) {
   std::unordered_set<std::string> seen;
   std::vector<std::string> fields;
   std::vector<ParsedRow> batch;
-  batch.reserve(RowQueue::kBatch);
+  batch.reserve(kBatchRows);
   size_t used = 0;  // rows of `batch` filled; the rest are spares to reuse
   for (;;) {
     const CsvReader::State state = reader.Next(&fields);
@@ -267,12 +206,11 @@ void ParseRows(CsvReader& reader, const Header& header, CarrierId carrier, Civil
       row.error->line = row.line;
       row.error->raw = row.raw;
     }
-    if (used == RowQueue::kBatch) {
+    if (used == kBatchRows) {
       batch.resize(used);
-      queue.Push(std::move(batch));
-      if (queue.cancelled()) return;
+      if (!queue.Push(std::move(batch))) return;
       batch = queue.TakeSpare();
-      batch.reserve(RowQueue::kBatch);
+      batch.reserve(kBatchRows);
       used = 0;
     }
   }
@@ -309,7 +247,7 @@ Result<ImportReport> ImportCustomersCsv(store::Store& store, std::string_view cs
 
   Status st = store.Transact([&](store::Tx& tx) -> Status {
     RETURN_IF_ERROR(tx.GetCarrier(options.carrier).status());
-    RowQueue queue;
+    RowQueue queue(8);
     std::thread parser([&] {
       ParseRows(reader, header, options.carrier, UtcDate(actor.now), actor.now, queue);
       queue.Close();
@@ -327,8 +265,8 @@ Result<ImportReport> ImportCustomersCsv(store::Store& store, std::string_view cs
     report.file_sha256 = ledger::HashHex(ledger::Sha256Of(csv));
     int64_t first_id = 0, last_id = 0;
     size_t next_progress = 0;
-    std::vector<ParsedRow> batch;
-    while (queue.Pop(&batch)) {
+    while (std::optional<std::vector<ParsedRow>> next = queue.Pop()) {
+      std::vector<ParsedRow>& batch = *next;
       for (ParsedRow& row : batch) {
         ++report.rows;
         if (row.error) {
@@ -355,7 +293,6 @@ Result<ImportReport> ImportCustomersCsv(store::Store& store, std::string_view cs
         next_progress = batch.back().offset + reader.size() / 200 + 1;
       }
       queue.Recycle(std::move(batch));
-      batch = {};
     }
     if (options.progress) options.progress(reader.size(), reader.size(), report.rows);
     if (report.rejected > 0 && !options.skip_invalid) {

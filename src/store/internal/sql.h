@@ -35,6 +35,8 @@ class Row {
   virtual int64_t Int(int col) const = 0;
   virtual std::string Text(int col) const = 0;
   virtual std::string Blob(int col) const = 0;
+  // The bytes without a copy; valid until the next row or the end of the call.
+  virtual std::string_view BlobView(int col) const = 0;
 };
 
 using RowFn = std::function<Status(const Row&)>;

@@ -65,9 +65,9 @@ CREATE TABLE ledger_entries (
   carrier_id BIGINT NOT NULL REFERENCES carriers (id),
   seq BIGINT NOT NULL,
   entry @BLOB@ NOT NULL,             -- canonical encoding
-  hash @BLOB@ NOT NULL,              -- SHA-256 of entry
+  hash @BLOB@ NOT NULL,              -- chain hash of entry (ledger/entry.h)
   PRIMARY KEY (carrier_id, seq)
-);
+) @WITHOUT_ROWID@;                   -- read in key order without a second lookup
 
 -- Payloads with personal data, beside the chain, referenced by hash.
 CREATE TABLE ledger_payloads (
@@ -78,7 +78,7 @@ CREATE TABLE ledger_payloads (
   erased_at BIGINT,
   PRIMARY KEY (carrier_id, seq),
   FOREIGN KEY (carrier_id, seq) REFERENCES ledger_entries (carrier_id, seq)
-);
+) @WITHOUT_ROWID@;
 
 -- Updated with every append, in the same transaction.
 CREATE TABLE ledger_heads (

@@ -53,6 +53,11 @@ class PgRow final : public Row {
   std::string Text(int c) const override {
     return std::string(PQgetvalue(r_, row_, c), static_cast<size_t>(PQgetlength(r_, row_, c)));
   }
+  std::string_view BlobView(int c) const override {
+    // bytea arrives as hex text: decoded into a per-column scratch buffer.
+    if (scratch_.size() <= static_cast<size_t>(c)) scratch_.resize(static_cast<size_t>(c) + 1);
+    return scratch_[static_cast<size_t>(c)] = Blob(c);
+  }
   std::string Blob(int c) const override {
     std::string_view v(PQgetvalue(r_, row_, c), static_cast<size_t>(PQgetlength(r_, row_, c)));
     if (v.substr(0, 2) != "\\x") return std::string(v);
@@ -63,6 +68,7 @@ class PgRow final : public Row {
  private:
   PGresult* r_;
   int row_;
+  mutable std::vector<std::string> scratch_;
 };
 
 class PgConnection final : public Connection {

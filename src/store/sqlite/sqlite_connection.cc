@@ -34,9 +34,11 @@ class SqliteRow final : public Row {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, c))) : std::string();
   }
-  std::string Blob(int c) const override {
+  std::string Blob(int c) const override { return std::string(BlobView(c)); }
+  std::string_view BlobView(int c) const override {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s_, c)))
+             : std::string_view();
   }
 
  private:
