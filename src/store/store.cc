@@ -29,16 +29,21 @@ std::string ForBackend(std::string sql, Backend b) {
 
 }  // namespace
 
+int LatestSchemaVersion() {
+  const auto all = internal::Migrations();
+  return all.empty() ? 0 : all.back().version;
+}
+
 Result<int> Migrate(Connection& conn) {
   RETURN_IF_ERROR(conn.Script(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
       "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
   ASSIGN_OR_RETURN(int64_t current,
                    conn.QueryInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-  if (current > kSchemaVersion) {
+  if (current > LatestSchemaVersion()) {
     return Status::FailedPrecondition(
         "the database schema is version " + std::to_string(current) +
-        ", newer than this proprio understands (" + std::to_string(kSchemaVersion) +
+        ", newer than this proprio understands (" + std::to_string(LatestSchemaVersion()) +
         "); upgrade proprio before using this database");
   }
   for (const internal::Migration& m : internal::Migrations()) {

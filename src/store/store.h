@@ -44,7 +44,9 @@ namespace internal {
 class Connection;
 }
 
-inline constexpr int kSchemaVersion = 2;
+// The schema version this program brings: the number of its last migration
+// (store/migrations/NNNN_name.sql). Adding a migration file is all it takes.
+int LatestSchemaVersion();
 
 struct StoreOptions {
   std::string sqlite_path = "proprio.db";
@@ -180,7 +182,7 @@ class Tx {
 class Store {
  public:
   // Opens the database, creating it (SQLite) and applying pending migrations.
-  // FailedPrecondition when the schema is newer than kSchemaVersion.
+  // FailedPrecondition when the schema is newer than LatestSchemaVersion().
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
   ~Store();
 

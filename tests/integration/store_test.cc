@@ -2,6 +2,7 @@
 // PostgreSQL (a fresh database on the harness cluster, see pg_test_db.h).
 // Tampering goes through a raw connection (sqlite3 / libpq), as an attacker
 // with write access to the database would.
+#include "store/internal/migrations.h"
 #include "store/store.h"
 
 #include <gtest/gtest.h>
@@ -331,12 +332,22 @@ void ExpectFirst(const VerifyReport& r, ProblemKind kind, int64_t entry) {
 
 // ---- opening and migrating ----
 
+TEST(MigrationsTest, VersionsAreConsecutiveFromOne) {
+  int expected = 1;
+  for (const internal::Migration& m : internal::Migrations()) {
+    EXPECT_EQ(m.version, expected) << m.name;
+    EXPECT_EQ(std::string(m.name).substr(0, 4), (expected < 10 ? "000" : "00") + std::to_string(expected));
+    ++expected;
+  }
+  EXPECT_EQ(LatestSchemaVersion(), expected - 1);
+}
+
 TEST_P(StoreTest, OpensAndMigrates) {
-  EXPECT_EQ(store_->schema_version(), kSchemaVersion);
+  EXPECT_EQ(store_->schema_version(), LatestSchemaVersion());
   EXPECT_STREQ(store_->backend_name(), GetParam() == Backend::kSqlite ? "sqlite" : "postgres");
   auto raw = Raw();
-  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM schema_migrations"), kSchemaVersion);
-  EXPECT_EQ(raw->Int("SELECT MAX(version) FROM schema_migrations"), kSchemaVersion);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM schema_migrations"), LatestSchemaVersion());
+  EXPECT_EQ(raw->Int("SELECT MAX(version) FROM schema_migrations"), LatestSchemaVersion());
   for (const char* table : {"carriers", "customers", "customer_phones", "staff", "ledger_entries",
                             "ledger_payloads", "ledger_heads"}) {
     EXPECT_EQ(raw->Int(std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
@@ -350,7 +361,7 @@ TEST_P(StoreTest, OpeningTwiceIsIdempotent) {
   const CarrierId carrier = AddCarrier();
   auto second = Store::Open(options_);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
-  EXPECT_EQ((*second)->schema_version(), kSchemaVersion);
+  EXPECT_EQ((*second)->schema_version(), LatestSchemaVersion());
   // The second store sees what the first wrote.
   Status st = (*second)->Read([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Carrier c, tx.GetCarrier(carrier));
@@ -365,7 +376,7 @@ TEST_P(StoreTest, OpeningTwiceIsIdempotent) {
   auto third = Store::Open(options_);
   ASSERT_TRUE(third.ok()) << third.status().ToString();
   store_ = std::move(*third);
-  EXPECT_EQ(Raw()->Int("SELECT COUNT(*) FROM schema_migrations"), kSchemaVersion);
+  EXPECT_EQ(Raw()->Int("SELECT COUNT(*) FROM schema_migrations"), LatestSchemaVersion());
   st = store_->Read([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto carriers, tx.ListCarriers());
     EXPECT_EQ(carriers.size(), 1u);
