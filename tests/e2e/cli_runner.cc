@@ -56,3 +56,27 @@ RunResult RunProprio(const std::vector<std::string>& args, const std::string& cw
 }
 
 }  // namespace proprio::testing
+
+namespace proprio::testing {
+
+int StartProprio(const std::vector<std::string>& args, const std::string& cwd) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(cwd.c_str()) != 0) _exit(127);
+    const int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    std::vector<char*> argv;
+    std::string bin = PROPRIO_BIN;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+}  // namespace proprio::testing

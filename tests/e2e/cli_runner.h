@@ -18,3 +18,11 @@ RunResult RunProprio(const std::vector<std::string>& args, const std::string& cw
                      const std::string& stdin_text = "");
 
 }  // namespace proprio::testing
+
+namespace proprio::testing {
+
+// Starts `proprio args...` in `cwd` without waiting; output is discarded.
+// Returns the child's pid.
+int StartProprio(const std::vector<std::string>& args, const std::string& cwd);
+
+}  // namespace proprio::testing

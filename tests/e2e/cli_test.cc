@@ -3,6 +3,10 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -224,6 +228,36 @@ TEST_F(CliTest, JsonErrorsAreMachineReadable) {
   EXPECT_EQ(r.exit_code, 4);
   json err = json::parse(r.err);
   EXPECT_EQ(err["error"]["code"], "not_found");
+}
+
+// A process killed in the middle of an import leaves the database as it was
+// before or with the whole import, never half of it, and the ledger verifies.
+TEST_F(CliTest, ImportKilledMidwayLeavesNothingHalfWritten) {
+  RunJson({"carrier", "add", "--name", "A", "--filer-id", "1", "--time-zone", "UTC"});
+  ASSERT_EQ(Run({"customer", "add", "--carrier", "1", "--account", "BEFORE", "--name", "Kept",
+                 "--phone", "4075550100", "--street", "1 A St", "--city", "Longwood", "--state",
+                 "FL", "--zip", "32750"}).exit_code, 0);
+  constexpr int kRows = 200000;
+  {
+    std::ofstream f(dir_ + "/big.csv");
+    f << kHeader;
+    for (int i = 0; i < kRows; ++i) {
+      f << "K" << i << ",residential,Name " << i << ",407" << (2000000 + i)
+        << ",1 Main St,Longwood,FL,32750\n";
+    }
+  }
+  const int pid = StartProprio({"import", "customers", "--carrier", "1", "big.csv"}, dir_);
+  ASSERT_GT(pid, 0);
+  usleep(400 * 1000);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult verify = Run({"audit", "verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  const int64_t customers = RunJson({"carrier", "show", "1"})["customers"];
+  EXPECT_TRUE(customers == 1 || customers == 1 + kRows) << customers;
+  // The write acknowledged before the crash is there.
+  EXPECT_EQ(RunJson({"customer", "show", "--carrier", "1", "--account", "BEFORE"})["name"], "Kept");
 }
 
 // The same commands against a throwaway PostgreSQL cluster (tests/integration

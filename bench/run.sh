@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the foundation benchmarks on the release build, each beside its
+# baseline in the same run, and prints the figures bench/RESULTS.md records.
+#   bench/run.sh            everything
+#   bench/run.sh import     one of: import, ledger
+# Databases go to $PROPRIO_BENCH_DIR (default /var/tmp, a real disk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=build/release/bench
+[[ -x $bin/import_bench ]] || { echo "bench/run.sh: build first: make build" >&2; exit 1; }
+what=${1:-all}
+
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+
+if [[ $what == all || $what == import ]]; then
+  echo "## import: CSV -> SQLite, 1M customers, durable at the end (baseline: raw SQLite inserts of the same rows)"
+  $bin/import_bench --benchmark_counters_tabular=true
+fi
+
+if [[ $what == all || $what == ledger ]]; then
+  echo "## ledger: append with group commit (baseline: one commit per append), verify (baseline: openssl speed)"
+  $bin/ledger_bench --benchmark_counters_tabular=true --benchmark_format=console \
+    --benchmark_out=/tmp/proprio-ledger-bench.json --benchmark_out_format=json
+  echo "## openssl speed -evp sha256 (one core)"
+  openssl speed -evp sha256 -seconds 3 2>/dev/null | tail -2 | tee /tmp/proprio-openssl-speed.txt
+  python3 - <<'PY'
+import json
+bench = json.load(open('/tmp/proprio-ledger-bench.json'))
+verify = [b for b in bench['benchmarks'] if b['name'].startswith('BM_Verify')][0]
+ours = verify['bytes_per_second'] / 1e6
+line = open('/tmp/proprio-openssl-speed.txt').read().split('\n')[-2].split()
+sizes = [16, 64, 256, 1024, 8192, 16384]
+figures = dict(zip(sizes, [float(x.rstrip('k')) * 1000 / 1e6 for x in line[1:]]))
+print(f"verify: {ours:.0f} MB/s of ledger bytes")
+for size in (256, 16384):
+    print(f"  = {100 * ours / figures[size]:.0f}% of openssl sha256 at {size}-byte blocks ({figures[size]:.0f} MB/s)")
+PY
+fi
