@@ -113,7 +113,8 @@ namespace {
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(Server::Impl& server, Stream&& stream) : server_(server), stream_(std::move(stream)) {}
+  Session(Server::Impl& server, Stream&& stream)
+      : server_(server), stream_(std::move(stream)), timer_(stream_.get_executor()) {}
   ~Session() override { server_.Unregister(this); }
 
   void Start() {
@@ -163,7 +164,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->header_limit(static_cast<uint32_t>(server_.options_.header_limit));
     parser_->body_limit(server_.options_.body_limit);
     // The whole header must arrive within header_timeout of its first byte.
-    Lowest().expires_after(server_.options_.header_timeout);
+    Arm(server_.options_.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, size_t) {
                               self->OnHeader(ec);
@@ -171,6 +172,16 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void OnHeader(beast::error_code ec) {
+    Disarm();
+    if (timed_out_) {
+      return Refuse(408, "request-timeout", "Request timeout",
+                    "the request header did not arrive in time");
+    }
+    if (ec == http::error::body_limit) {
+      return Refuse(413, "payload-too-large", "Payload too large",
+                    "the body exceeds the limit of " +
+                        std::to_string(server_.options_.body_limit) + " bytes");
+    }
     if (ec == http::error::header_limit) {
       return Refuse(431, "header-fields-too-large", "Request header fields too large",
                     "the request header exceeds " +
@@ -209,7 +220,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void ReadBody() {
-    Lowest().expires_after(server_.options_.body_timeout);
+    Arm(server_.options_.body_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        self->OnBody(ec);
@@ -217,6 +228,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void OnBody(beast::error_code ec) {
+    Disarm();
+    if (timed_out_) {
+      return Refuse(408, "request-timeout", "Request timeout", "the body did not arrive in time");
+    }
     if (ec == http::error::body_limit) {
       return Refuse(413, "payload-too-large", "Payload too large",
                     "the body exceeds the limit of " +
@@ -326,8 +341,25 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                              });
   }
 
+  // Header and body deadlines cancel the read but keep the socket open, so
+  // that the client can still be told 408 (tcp_stream's own expiry closes it).
+  void Arm(std::chrono::milliseconds after) {
+    timed_out_ = false;
+    Lowest().expires_never();
+    timer_.expires_after(after);
+    timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      self->timed_out_ = true;
+      beast::error_code cancel_ec;
+      self->Lowest().socket().cancel(cancel_ec);
+    });
+  }
+  void Disarm() { timer_.cancel(); }
+
   void Close() {
     if (state_ == State::kClosed) return;
+    timer_.cancel();
     state_ = State::kClosed;
     beast::error_code ec;
     Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -342,6 +374,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool keep_alive_ = true;
   bool draining_ = false;
   std::vector<char> scratch_;
+  net::steady_timer timer_;
+  bool timed_out_ = false;
 };
 
 }  // namespace

@@ -1,0 +1,803 @@
+// End-to-end tests of the HTTP API over real HTTP on loopback: an in-process
+// proprio server (api::Api + api::Server) on a temporary SQLite database (and
+// PostgreSQL for the core flows), driven by a Beast client.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "api/api.h"
+#include "api/server.h"
+#include "http_client.h"
+#include "ledger/proof.h"
+#include "pg_test_db.h"
+#include "services/registry.h"
+#include "services/staff_auth.h"
+
+namespace proprio::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kPassword[] = "correct horse battery";
+
+// Values planted in requests; none may ever appear in a log line.
+constexpr char kPlantedName[] = "Zebediah Quuxworth";
+constexpr char kPlantedPhone[] = "+14075550187";
+constexpr char kPlantedEmail[] = "zebediah.q@example.org";
+constexpr char kPlantedAccount[] = "PLANT-77331";
+
+services::PasswordCost CheapCost() { return {1, 64, 1}; }
+
+class Harness {
+ public:
+  // Opens the store (SQLite in `dir`, or PostgreSQL at `pg_url`) and starts a server.
+  void Start(const std::string& dir, const std::string& pg_url = "",
+             std::function<void(api::ApiOptions&, api::ServerOptions&)> tweak = nullptr) {
+    store::StoreOptions so =
+        pg_url.empty() ? store::StoreOptions::Sqlite(dir + "/proprio.db")
+                       : store::StoreOptions::Postgres(pg_url);
+    so.max_readers = 8;
+    auto st = store::Store::Open(so);
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    store_ = std::move(*st);
+    api::ApiOptions ao;
+    ao.auth.cost = CheapCost();
+    ao.auth.lock_after = 3;
+    ao.auth.lock_base_us = 60 * kMicrosPerSecond;
+    ao.workers = 8;
+    ao.log = [this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(log_mu_);
+      log_ += line + "\n";
+    };
+    api::ServerOptions sv;
+    sv.listen = "127.0.0.1:0";
+    sv.io_threads = 2;
+    sv.body_limit = 64 * 1024;
+    sv.header_timeout = std::chrono::milliseconds(400);
+    sv.idle_timeout = std::chrono::milliseconds(800);
+    sv.body_timeout = std::chrono::milliseconds(600);
+    sv.drain_timeout = std::chrono::milliseconds(5000);
+    if (tweak) tweak(ao, sv);
+    api_ = std::make_unique<api::Api>(*store_, ao);
+    server_ = std::make_unique<api::Server>(*api_, sv);
+    Status started = server_->Start();
+    ASSERT_TRUE(started.ok()) << started.ToString();
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  void Stop() {
+    if (!server_) return;
+    server_->Shutdown();
+    thread_.join();
+    server_.reset();
+    api_.reset();
+    store_.reset();
+  }
+  ~Harness() { Stop(); }
+
+  std::string Log() {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    return log_;
+  }
+
+  uint16_t port() const { return server_->port(); }
+  store::Store& store() { return *store_; }
+  api::Api& api() { return *api_; }
+
+ private:
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<api::Api> api_;
+  std::unique_ptr<api::Server> server_;
+  std::thread thread_;
+  std::mutex log_mu_;
+  std::string log_;
+};
+
+services::Actor TestActor() { return {"test", Instant::Now()}; }
+
+Carrier MakeCarrier(const std::string& name, const std::string& filer) {
+  Carrier c;
+  c.legal_name = name;
+  c.filer_id_499 = filer;
+  c.address = {"1 Main St", "Longwood", "FL", "32750", "US"};
+  c.time_zone = "America/New_York";
+  return c;
+}
+
+json CustomerBody(const std::string& account, const std::string& name = "Ann Example",
+                  const std::string& phone = "(407) 555-0100") {
+  return {{"account_number", account},
+          {"customer_type", "residential"},
+          {"name", name},
+          {"telephone_numbers", {phone}},
+          {"address",
+           {{"street", "5 Oak Haven Ln"}, {"city", "Sanford"}, {"state", "FL"},
+            {"postal_code", "32771"}}},
+          {"services", {"local", "interexchange"}}};
+}
+
+// Two carriers, one staff member per role in carrier A (each with an API
+// token), a CSR in carrier B, and a few customers.
+class HttpApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/proprio-http-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    StartServer();
+  }
+  void TearDown() override {
+    h_.Stop();
+    std::filesystem::remove_all(dir_);
+  }
+
+  virtual void StartServer() { h_.Start(dir_); Seed(); }
+
+  void Seed() {
+    auto a = services::AddCarrier(h_.store(), MakeCarrier("Alpha Tel", "800001"), TestActor());
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    auto b = services::AddCarrier(h_.store(), MakeCarrier("Beta Tel", "800002"), TestActor());
+    ASSERT_TRUE(b.ok());
+    carrier_a_ = a->id;
+    carrier_b_ = b->id;
+    for (Role r : {Role::kAdmin, Role::kComplianceOfficer, Role::kGeneralCounsel, Role::kSupervisor,
+                   Role::kCsr, Role::kMarketing, Role::kSecurity, Role::kAuditor, Role::kSystem}) {
+      Staff s;
+      s.carrier = carrier_a_;
+      s.name = std::string("Staff ") + RoleName(r);
+      s.roles = {r};
+      auto added = services::AddStaff(h_.store(), s, TestActor());
+      ASSERT_TRUE(added.ok()) << added.status().ToString();
+      staff_[r] = added->id;
+      auto token = services::IssueApiToken(h_.store(), added->id, "test", TestActor());
+      ASSERT_TRUE(token.ok()) << token.status().ToString();
+      tokens_[r] = token->token;
+    }
+    Staff csr_b;
+    csr_b.carrier = carrier_b_;
+    csr_b.name = "Beta CSR";
+    csr_b.roles = {Role::kCsr};
+    auto added_b = services::AddStaff(h_.store(), csr_b, TestActor());
+    ASSERT_TRUE(added_b.ok());
+    auto token_b = services::IssueApiToken(h_.store(), added_b->id, "test", TestActor());
+    ASSERT_TRUE(token_b.ok());
+    token_b_ = token_b->token;
+    for (int i = 0; i < 3; ++i) {
+      Customer c;
+      c.carrier = carrier_a_;
+      c.account_number = "A-" + std::to_string(i);
+      c.name = "Alpha Customer " + std::to_string(i);
+      c.phones_of_record = {"+1407555020" + std::to_string(i)};
+      c.address_of_record = {"1 Elm St", "Sanford", "FL", "32771", "US"};
+      c.services.Add(ServiceCategory::kLocal);
+      auto added = services::AddCustomer(h_.store(), c, TestActor());
+      ASSERT_TRUE(added.ok()) << added.status().ToString();
+      customers_a_.push_back(added->id);
+    }
+    Customer cb;
+    cb.carrier = carrier_b_;
+    cb.account_number = "B-1";
+    cb.name = "Beta Customer";
+    cb.phones_of_record = {"+14075550300"};
+    cb.address_of_record = {"2 Elm St", "Sanford", "FL", "32771", "US"};
+    auto added_b_customer = services::AddCustomer(h_.store(), cb, TestActor());
+    ASSERT_TRUE(added_b_customer.ok());
+    customer_b_ = added_b_customer->id;
+  }
+
+  std::string A() const { return "/v1/carriers/" + carrier_a_.ToString(); }
+  std::string B() const { return "/v1/carriers/" + carrier_b_.ToString(); }
+  Headers Auth(const std::string& token) const { return {{"Authorization", "Bearer " + token}}; }
+
+  // The ledger entries of a carrier with type `type`.
+  std::vector<ledger::Entry> Entries(CarrierId carrier, const std::string& type) {
+    std::vector<ledger::Entry> out;
+    Status st = h_.store().Read([&](store::Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(ledger::Head head, tx.LedgerHead(carrier));
+      for (int64_t seq = 1; seq <= head.size; ++seq) {
+        ASSIGN_OR_RETURN(auto e, tx.ReadEntry(carrier, seq));
+        if (e.first.type == type) out.push_back(e.first);
+      }
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return out;
+  }
+
+  std::string dir_;
+  Harness h_;
+  CarrierId carrier_a_, carrier_b_;
+  std::map<Role, StaffId> staff_;
+  std::map<Role, std::string> tokens_;
+  std::string token_b_;
+  std::vector<CustomerId> customers_a_;
+  CustomerId customer_b_;
+};
+
+TEST_F(HttpApiTest, HealthReadyAndOpenApiListsEveryRoute) {
+  HttpClient c(h_.port());
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+  auto ready = c.Get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.Json()["status"], "ready");
+  auto doc = c.Get("/v1/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  json j = doc.Json();
+  EXPECT_EQ(j["openapi"], "3.1.0");
+  ASSERT_FALSE(h_.api().routes().empty());
+  for (const api::RouteSpec& r : h_.api().routes()) {
+    std::string method = r.method;
+    for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    ASSERT_TRUE(j["paths"].contains(r.pattern)) << "route missing from OpenAPI: " << r.Name();
+    ASSERT_TRUE(j["paths"][r.pattern].contains(method)) << "route missing: " << r.Name();
+    const json& op = j["paths"][r.pattern][method];
+    EXPECT_TRUE(op.contains("x-proprio-roles")) << r.Name();
+    EXPECT_TRUE(op["responses"].contains(std::to_string(r.success_status))) << r.Name();
+    if (!r.request_type.empty()) {
+      EXPECT_TRUE(op.contains("requestBody")) << r.Name();
+    }
+  }
+  // Every $ref resolves.
+  const std::string text = doc.body;
+  for (size_t at = text.find("#/components/schemas/"); at != std::string::npos;
+       at = text.find("#/components/schemas/", at + 1)) {
+    const size_t start = at + std::string("#/components/schemas/").size();
+    const std::string name = text.substr(start, text.find('"', start) - start);
+    EXPECT_TRUE(j["components"]["schemas"].contains(name)) << name;
+  }
+}
+
+TEST_F(HttpApiTest, UnknownRouteAndWrongMethodAreProblems) {
+  HttpClient c(h_.port());
+  auto missing = c.Get("/v1/nothing-here");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(missing.Json()["type"], "https://proprio.dev/problems/not-found");
+  auto wrong = c.Send("DELETE", "/healthz");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.Header("allow"), "GET");
+  EXPECT_EQ(c.Get(A() + "/customers").status, 401);
+  EXPECT_NE(c.Get(A() + "/customers").Header("www-authenticate").find("Bearer"), std::string::npos);
+  EXPECT_EQ(c.Get(A() + "/customers", "prp_not-a-real-token").status, 401);
+}
+
+// Every authenticated route, asked by every role: the server answers 403
+// exactly for the roles the route does not declare, and never 403 (nor 401)
+// for those it does.
+TEST_F(HttpApiTest, RoleRouteMatrix) {
+  HttpClient c(h_.port());
+  int pairs = 0;
+  for (const api::RouteSpec& r : h_.api().routes()) {
+    if (!r.authenticated || r.Name() == "DELETE /v1/sessions/current") continue;
+    std::string target = r.pattern;
+    auto fill = [&](const std::string& name, const std::string& value) {
+      const size_t at = target.find("{" + name + "}");
+      if (at != std::string::npos) target.replace(at, name.size() + 2, value);
+    };
+    fill("carrier", carrier_a_.ToString());
+    fill("customer", customers_a_[0].ToString());
+    fill("staff", staff_[Role::kSystem].ToString());
+    fill("token", "999999");
+    fill("seq", "1");
+    for (const auto& [role, token] : tokens_) {
+      const bool allowed =
+          r.roles.empty() || std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end();
+      Headers h = Auth(token);
+      if (r.method == "PUT" || r.method == "PATCH") h.push_back({"If-Match", "\"0\""});
+      const std::string ct = r.request_type.empty() ? "application/json" : r.request_type;
+      auto res = c.Send(r.method, target, r.method == "GET" || r.method == "DELETE" ? "" : "{}", h,
+                        ct);
+      ASSERT_NE(res.status, 0) << res.error;
+      if (allowed) {
+        EXPECT_NE(res.status, 403) << r.Name() << " as " << RoleName(role) << ": " << res.body;
+        EXPECT_NE(res.status, 401) << r.Name() << " as " << RoleName(role);
+      } else {
+        EXPECT_EQ(res.status, 403) << r.Name() << " as " << RoleName(role) << ": " << res.body;
+        EXPECT_EQ(res.Json()["type"], "https://proprio.dev/problems/permission-denied");
+      }
+      ++pairs;
+    }
+  }
+  EXPECT_GT(pairs, 100);
+  // Policy the table must keep: auditors only read; marketing never reads CPNI.
+  for (const api::RouteSpec& r : h_.api().routes()) {
+    const bool auditor = std::find(r.roles.begin(), r.roles.end(), Role::kAuditor) != r.roles.end();
+    if (auditor) {
+      EXPECT_EQ(r.method, "GET") << r.Name();
+    }
+    if (r.reads_cpni) {
+      EXPECT_EQ(std::find(r.roles.begin(), r.roles.end(), Role::kMarketing), r.roles.end())
+          << r.Name();
+    }
+  }
+  // Refusals inside the carrier are recorded in its ledger.
+  EXPECT_FALSE(Entries(carrier_a_, "access.refused").empty());
+}
+
+TEST_F(HttpApiTest, AnotherCarriersResourceIsNotFoundAndRecorded) {
+  HttpClient c(h_.port());
+  const std::string csr_a = tokens_[Role::kCsr];
+  auto other = c.Get(B() + "/customers/" + customer_b_.ToString(), csr_a);
+  auto nowhere = c.Get("/v1/carriers/999999/customers/" + customer_b_.ToString(), csr_a);
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(nowhere.status, 404);
+  EXPECT_EQ(other.Json()["type"], nowhere.Json()["type"]);
+  EXPECT_EQ(other.body.find("Beta"), std::string::npos);
+  // Carrier B's customer id under carrier A's path is not found either.
+  EXPECT_EQ(c.Get(A() + "/customers/" + customer_b_.ToString(), csr_a).status, 404);
+  // The attempt is in carrier B's ledger, with who and which route.
+  auto refused = Entries(carrier_b_, "access.refused");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_NE(refused[0].actor.find("staff:" + staff_[Role::kCsr].ToString()), std::string::npos);
+  EXPECT_NE(refused[0].actor.find("GET /v1/carriers/{carrier}/customers/{customer}"),
+            std::string::npos);
+  // Carrier B's own CSR reads it.
+  EXPECT_EQ(c.Get(B() + "/customers/" + customer_b_.ToString(), token_b_).status, 200);
+  // Lists of carriers show only one's own.
+  auto carriers = c.Get("/v1/carriers", csr_a).Json();
+  ASSERT_EQ(carriers["carriers"].size(), 1u);
+  EXPECT_EQ(carriers["carriers"][0]["id"], carrier_a_.value());
+}
+
+TEST_F(HttpApiTest, CpniReadIsRecordedBeforeTheAnswer) {
+  HttpClient c(h_.port());
+  const size_t before = Entries(carrier_a_, "cpni.accessed").size();
+  auto res = c.Get(A() + "/customers/" + customers_a_[1].ToString() + "?purpose=billing_inquiry",
+                   tokens_[Role::kCsr]);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.Json()["account_number"], "A-1");
+  EXPECT_FALSE(res.Header("etag").empty());
+  auto after = Entries(carrier_a_, "cpni.accessed");
+  ASSERT_EQ(after.size(), before + 1);
+  const ledger::Entry& e = after.back();
+  EXPECT_EQ(e.subject, "customer:" + customers_a_[1].ToString());
+  EXPECT_NE(e.actor.find("staff:" + staff_[Role::kCsr].ToString()), std::string::npos);
+  EXPECT_NE(e.body.find("billing_inquiry"), std::string::npos);
+  EXPECT_EQ(c.Get(A() + "/customers/" + customers_a_[1].ToString() + "?purpose=Bad%20Purpose",
+                  tokens_[Role::kCsr])
+                .status,
+            400);
+}
+
+TEST_F(HttpApiTest, StrictJsonNamesTheField) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  auto post = [&](const std::string& body) {
+    return c.Send("POST", A() + "/customers", body, Auth(token));
+  };
+  auto truncated = post("{\"account_number\": ");
+  EXPECT_EQ(truncated.status, 400);
+  EXPECT_EQ(truncated.Json()["field"], "body");
+  EXPECT_NE(truncated.Json()["detail"].get<std::string>().find("malformed JSON"), std::string::npos);
+  EXPECT_EQ(post("[1,2]").Json()["field"], "body");
+  json wrong_type = CustomerBody("X-1");
+  wrong_type["name"] = 42;
+  auto r1 = post(wrong_type.dump());
+  EXPECT_EQ(r1.status, 400);
+  EXPECT_EQ(r1.Json()["field"], "name");
+  json unknown = CustomerBody("X-2");
+  unknown["nickname"] = "Annie";
+  auto r2 = post(unknown.dump());
+  EXPECT_EQ(r2.status, 400);
+  EXPECT_EQ(r2.Json()["field"], "nickname");
+  json nested = CustomerBody("X-3");
+  nested["address"]["city"] = true;
+  EXPECT_EQ(post(nested.dump()).Json()["field"], "address.city");
+  json nested_unknown = CustomerBody("X-4");
+  nested_unknown["address"]["planet"] = "Earth";
+  EXPECT_EQ(post(nested_unknown.dump()).Json()["field"], "address.planet");
+  json bad_service = CustomerBody("X-5");
+  bad_service["services"] = {"local", "telepathy"};
+  EXPECT_EQ(post(bad_service.dump()).Json()["field"], "services[1]");
+  json missing = CustomerBody("X-6");
+  missing.erase("name");
+  EXPECT_EQ(post(missing.dump()).Json()["field"], "name");
+  auto dup = post(R"({"account_number":"X-7","account_number":"X-8"})");
+  EXPECT_EQ(dup.status, 400);
+  EXPECT_EQ(dup.Json()["field"], "account_number");
+  json bad_phone = CustomerBody("X-9", "Ann", "12");
+  EXPECT_EQ(post(bad_phone.dump()).Json()["field"], "telephone_numbers");
+  auto wrong_ct = c.Send("POST", A() + "/customers", CustomerBody("X-10").dump(), Auth(token),
+                         "text/plain");
+  EXPECT_EQ(wrong_ct.status, 400);
+  EXPECT_EQ(wrong_ct.Json()["field"], "Content-Type");
+  auto ok = post(CustomerBody("X-11").dump());
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(ok.Json()["telephone_numbers"][0], "+14075550100");
+  EXPECT_EQ(post(CustomerBody("X-11").dump()).status, 409);
+}
+
+TEST_F(HttpApiTest, OversizedAndTruncatedBodies) {
+  HttpClient c(h_.port());
+  const std::string big(80 * 1024, 'x');
+  auto res = c.Send("POST", A() + "/customers", big, Auth(tokens_[Role::kCsr]));
+  EXPECT_EQ(res.status, 413);
+  EXPECT_EQ(res.Json()["type"], "https://proprio.dev/problems/payload-too-large");
+  // Chunked, so the size is only known while reading.
+  {
+    RawConnection raw(h_.port());
+    std::string req = "POST " + A() + "/customers HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                      "application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    raw.Send(req);
+    for (int i = 0; i < 20; ++i) {
+      char size[16];
+      std::snprintf(size, sizeof size, "%x\r\n", 8192);
+      if (!raw.Send(size + std::string(8192, 'y') + "\r\n")) break;
+    }
+    bool closed = false;
+    std::string answer = raw.ReadUntilClosed(3000, &closed);
+    EXPECT_NE(answer.find("413"), std::string::npos) << answer.substr(0, 200);
+  }
+  // A body shorter than its Content-Length, then the client stops sending.
+  {
+    RawConnection raw(h_.port());
+    raw.Send("POST " + A() + "/customers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: 100\r\n\r\n{\"account_number\": \"T-1\"");
+    raw.ShutdownWrite();
+    bool closed = false;
+    std::string answer = raw.ReadUntilClosed(3000, &closed);
+    EXPECT_NE(answer.find("400 Bad Request"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("truncated"), std::string::npos) << answer;
+    EXPECT_TRUE(closed);
+  }
+  // ... or keeps the connection open without sending the rest: 408 after body_timeout.
+  {
+    RawConnection raw(h_.port());
+    raw.Send("POST " + A() + "/customers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: 100\r\n\r\n{\"account_number\": \"T-2\"");
+    bool closed = false;
+    std::string answer = raw.ReadUntilClosed(3000, &closed);
+    EXPECT_NE(answer.find("408"), std::string::npos) << answer;
+    EXPECT_TRUE(closed);
+  }
+  // Nothing was stored by any of them.
+  EXPECT_EQ(c.Get(A() + "/customers?limit=1000", tokens_[Role::kCsr]).Json()["customers"].size(),
+            3u);
+}
+
+TEST_F(HttpApiTest, SlowHeaderAndIdleClientsAreCut) {
+  // One byte every 100 ms: the header never completes within 400 ms.
+  RawConnection slow(h_.port());
+  const std::string header = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaa\r\n\r\n";
+  const auto start = std::chrono::steady_clock::now();
+  bool cut = false;
+  for (char ch : header) {
+    if (!slow.Send(std::string(1, ch))) {
+      cut = true;
+      break;
+    }
+    bool closed = false;
+    std::string got = slow.ReadUntilClosed(100, &closed);
+    if (closed || !got.empty()) {
+      cut = true;
+      EXPECT_EQ(got.find("200 OK"), std::string::npos);
+      break;
+    }
+  }
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(cut);
+  EXPECT_LT(waited, std::chrono::milliseconds(3000));
+  // A connection that never sends a byte is closed after the idle timeout.
+  RawConnection idle(h_.port());
+  bool closed = false;
+  idle.ReadUntilClosed(3000, &closed);
+  EXPECT_TRUE(closed);
+  // The server still answers others.
+  HttpClient c(h_.port());
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+}
+
+TEST_F(HttpApiTest, IdempotentRetries) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  Headers key = {{"Idempotency-Key", "create-ann-1"}};
+  auto first = c.PostJson(A() + "/customers", CustomerBody("I-1"), token, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = c.PostJson(A() + "/customers", CustomerBody("I-1"), token, key);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  auto other = c.PostJson(A() + "/customers", CustomerBody("I-2"), token, key);
+  EXPECT_EQ(other.status, 422);
+  EXPECT_EQ(other.Json()["type"], "https://proprio.dev/problems/idempotency-key-reused");
+  // The key is per caller: another staff member's same key is a new request.
+  auto supervisor = c.PostJson(A() + "/customers", CustomerBody("I-3"), tokens_[Role::kSupervisor],
+                               key);
+  EXPECT_EQ(supervisor.status, 201);
+  // A first answer that was an error is replayed too.
+  Headers key2 = {{"Idempotency-Key", "dup-1"}};
+  auto dup = c.PostJson(A() + "/customers", CustomerBody("I-1"), token, key2);
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(c.PostJson(A() + "/customers", CustomerBody("I-1"), token, key2).body, dup.body);
+  EXPECT_EQ(Entries(carrier_a_, "customer.created").size(), 3u + 2u);
+}
+
+TEST_F(HttpApiTest, UpdatesNeedTheCurrentETag) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  const std::string url = A() + "/customers/" + customers_a_[0].ToString();
+  auto read = c.Get(url, token);
+  const std::string etag = read.Header("etag");
+  ASSERT_FALSE(etag.empty());
+  Headers auth = Auth(token);
+  auto no_match = c.Send("PATCH", url, R"({"email":"new@example.net"})", auth);
+  EXPECT_EQ(no_match.status, 428);
+  Headers stale = auth;
+  stale.push_back({"If-Match", "\"0123456789abcdef0123456789abcdef\""});
+  EXPECT_EQ(c.Send("PATCH", url, R"({"email":"new@example.net"})", stale).status, 412);
+  Headers current = auth;
+  current.push_back({"If-Match", etag});
+  auto patched = c.Send("PATCH", url, R"({"email":"new@example.net"})", current);
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.Json()["email"], "new@example.net");
+  EXPECT_EQ(patched.Json()["name"], "Alpha Customer 0");
+  EXPECT_NE(patched.Header("etag"), etag);
+  // The old ETag is stale now.
+  EXPECT_EQ(c.Send("PATCH", url, R"({"email":"x@example.net"})", current).status, 412);
+  // PUT replaces: fields left out are cleared; unknown fields are refused.
+  Headers now = auth;
+  now.push_back({"If-Match", patched.Header("etag")});
+  json put = CustomerBody("A-0", "Alpha Customer Zero");
+  auto replaced = c.Send("PUT", url, put.dump(), now);
+  ASSERT_EQ(replaced.status, 200) << replaced.body;
+  EXPECT_EQ(replaced.Json()["email"], "");
+  EXPECT_EQ(replaced.Json()["name"], "Alpha Customer Zero");
+  auto updates = Entries(carrier_a_, "customer.updated");
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_NE(updates[0].body.find("email"), std::string::npos);
+  EXPECT_EQ(updates[0].body.find("new@example.net"), std::string::npos);  // payload only
+}
+
+TEST_F(HttpApiTest, ListsPaginateByCursor) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kAuditor];
+  auto page1 = c.Get(A() + "/customers?limit=2", token).Json();
+  ASSERT_EQ(page1["customers"].size(), 2u);
+  ASSERT_TRUE(page1["next_cursor"].is_string());
+  auto page2 =
+      c.Get(A() + "/customers?limit=2&cursor=" + page1["next_cursor"].get<std::string>(), token)
+          .Json();
+  ASSERT_EQ(page2["customers"].size(), 1u);
+  EXPECT_TRUE(page2["next_cursor"].is_null());
+  EXPECT_EQ(c.Get(A() + "/customers?limit=0", token).Json()["field"], "limit");
+  EXPECT_EQ(c.Get(A() + "/customers?cursor=abc", token).Json()["field"], "cursor");
+}
+
+TEST_F(HttpApiTest, SessionsExpireRevokeAndLockOut) {
+  auto account = services::SetStaffCredentials(h_.store(), staff_[Role::kCsr], "csr.alpha",
+                                               kPassword, CheapCost(), TestActor());
+  ASSERT_TRUE(account.ok()) << account.status().ToString();
+  HttpClient c(h_.port());
+  auto signin = c.PostJson("/v1/sessions", {{"login", "csr.alpha"}, {"password", kPassword}});
+  ASSERT_EQ(signin.status, 201) << signin.body;
+  const std::string session = signin.Json()["token"];
+  EXPECT_EQ(session.substr(0, 4), "prp_");
+  EXPECT_EQ(c.Get("/v1/me", session).Json()["roles"][0], "csr");
+  EXPECT_EQ(c.Get(A() + "/customers", session).status, 200);
+  // Signing out revokes the session at once.
+  EXPECT_EQ(c.Send("DELETE", "/v1/sessions/current", "", Auth(session)).status, 204);
+  EXPECT_EQ(c.Get(A() + "/customers", session).status, 401);
+
+  // An expired session (issued with a one-microsecond lifetime).
+  services::AuthPolicy instant = h_.api().options().auth;
+  instant.session_ttl_us = 1;
+  auto expired = services::SignIn(h_.store(), "csr.alpha", kPassword, instant, Instant::Now());
+  ASSERT_TRUE(expired.ok()) << expired.status().ToString();
+  auto late = c.Get(A() + "/customers", expired->session.token);
+  EXPECT_EQ(late.status, 401);
+  EXPECT_NE(late.Json()["detail"].get<std::string>().find("expired"), std::string::npos);
+
+  // A revoked API token (revoked by an admin through the API).
+  const std::string admin = tokens_[Role::kAdmin];
+  auto issued = c.PostJson(A() + "/staff/" + staff_[Role::kSystem].ToString() + "/tokens",
+                           {{"label", "billing"}}, admin);
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::string api_token = issued.Json()["token"];
+  EXPECT_EQ(c.Get(A() + "/customers", api_token).status, 200);
+  auto listed = c.Get(A() + "/staff/" + staff_[Role::kSystem].ToString() + "/tokens", admin);
+  EXPECT_EQ(listed.body.find(api_token), std::string::npos);  // never the token's text
+  auto revoked = c.Send("DELETE",
+                        A() + "/staff/" + staff_[Role::kSystem].ToString() + "/tokens/" +
+                            std::to_string(issued.Json()["id"].get<int64_t>()),
+                        "", Auth(admin));
+  EXPECT_EQ(revoked.status, 204);
+  EXPECT_EQ(c.Get(A() + "/customers", api_token).status, 401);
+  EXPECT_FALSE(Entries(carrier_a_, "staff.token_revoked").empty());
+
+  // Lockout: three wrong passwords lock the account; then even the right one is refused.
+  for (int i = 0; i < 3; ++i) {
+    auto wrong = c.PostJson("/v1/sessions", {{"login", "csr.alpha"}, {"password", "wrong-password!"}});
+    EXPECT_EQ(wrong.status, 401) << wrong.body;
+  }
+  auto locked = c.PostJson("/v1/sessions", {{"login", "csr.alpha"}, {"password", kPassword}});
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_EQ(locked.Json()["type"], "https://proprio.dev/problems/resource-exhausted");
+  EXPECT_FALSE(locked.Header("retry-after").empty());
+  EXPECT_EQ(Entries(carrier_a_, "auth.sign_in_failed").size(), 2u);
+  EXPECT_EQ(Entries(carrier_a_, "auth.locked").size(), 1u);
+  // Unknown logins get the same answer as wrong passwords.
+  auto unknown = c.PostJson("/v1/sessions", {{"login", "nobody"}, {"password", kPassword}});
+  EXPECT_EQ(unknown.status, 401);
+  auto metrics = c.Get("/metrics").body;
+  EXPECT_NE(metrics.find("proprio_sign_in_failures_total 5"), std::string::npos) << metrics;
+}
+
+TEST_F(HttpApiTest, MetricsCountRequestsAndLedger) {
+  HttpClient c(h_.port());
+  c.Get(A() + "/customers/" + customers_a_[0].ToString(), tokens_[Role::kCsr]);
+  c.Get("/v1/nothing");
+  auto m = c.Get("/metrics");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.Header("content-type").find("text/plain"), std::string::npos);
+  EXPECT_NE(m.body.find("proprio_http_requests_total{route=\"GET "
+                        "/v1/carriers/{carrier}/customers/{customer}\",status=\"200\"} 1"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("proprio_http_request_duration_seconds_bucket{le=\"+Inf\"}"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("proprio_ledger_entries "), std::string::npos);
+}
+
+TEST_F(HttpApiTest, LedgerVerificationAndInclusionProof) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kAuditor];
+  auto head = c.Get(A() + "/ledger", token).Json();
+  ASSERT_GT(head["entries"].get<int64_t>(), 3);
+  auto verify = c.Get(A() + "/ledger/verification", token).Json();
+  EXPECT_TRUE(verify["valid"].get<bool>()) << verify.dump();
+  auto proof_text = c.Get(A() + "/ledger/entries/2/proof", token);
+  ASSERT_EQ(proof_text.status, 200);
+  auto proof = ledger::InclusionProof::FromJson(proof_text.body);
+  ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+  ledger::Hash root;
+  ASSERT_TRUE(ledger::ParseHashHex(head["root"].get<std::string>(), &root));
+  EXPECT_TRUE(ledger::CheckProof(*proof, root).valid);
+  auto entry = c.Get(A() + "/ledger/entries/1", token).Json();
+  EXPECT_EQ(entry["type"], "carrier.created");
+  EXPECT_EQ(c.Get(A() + "/ledger/entries/99999/proof", token).status, 404);
+}
+
+TEST_F(HttpApiTest, CsvImportUsesTheImporter) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kSupervisor];
+  const std::string header =
+      "account_number,customer_type,name,telephone_numbers,street,city,state,postal_code\n";
+  auto good = c.Send("POST", A() + "/customers/imports",
+                     header + "C-1,residential,Cara One,(407) 555-0111,1 A St,Sanford,FL,32771\n"
+                              "C-2,business,Two LLC,(407) 555-0112,2 B St,Sanford,FL,32771\n",
+                     Auth(token), "text/csv");
+  ASSERT_EQ(good.status, 201) << good.body;
+  EXPECT_EQ(good.Json()["imported"], 2);
+  auto bad = c.Send("POST", A() + "/customers/imports",
+                    header + "C-3,residential,Cara Three,(407) 555-0113,1 A St,Sanford,FL,32771\n"
+                             "C-4,residential,Bad Phone,12,1 A St,Sanford,FL,32771\n",
+                    Auth(token), "text/csv");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  ASSERT_EQ(bad.Json()["errors"].size(), 1u);
+  EXPECT_EQ(bad.Json()["errors"][0]["line"], 3);
+  EXPECT_EQ(bad.Json()["errors"][0]["column"], "telephone_numbers");
+  auto wrong_type = c.Send("POST", A() + "/customers/imports", header, Auth(token),
+                           "application/json");
+  EXPECT_EQ(wrong_type.status, 415);
+}
+
+TEST_F(HttpApiTest, AdminsAddCarriersAndStaff) {
+  auto admin = services::CreatePlatformAdmin(h_.store(), "Ada Admin", "ada", kPassword,
+                                             CheapCost(), TestActor());
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  HttpClient c(h_.port());
+  auto signin = c.PostJson("/v1/sessions", {{"login", "ada"}, {"password", kPassword}});
+  ASSERT_EQ(signin.status, 201);
+  const std::string token = signin.Json()["token"];
+  EXPECT_EQ(c.Get("/v1/carriers", token).Json()["carriers"].size(), 0u);
+  json carrier = {{"legal_name", "Gamma Tel"},
+                  {"filer_id_499", "800003"},
+                  {"time_zone", "America/Chicago"},
+                  {"address",
+                   {{"street", "9 Pine"}, {"city", "Austin"}, {"state", "TX"},
+                    {"postal_code", "73301"}}},
+                  {"officers", {{{"name", "Pat Lee"}, {"title", "CEO"}, {"signatory", true}}}}};
+  auto created = c.PostJson("/v1/carriers", carrier, token);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = std::to_string(created.Json()["id"].get<int64_t>());
+  EXPECT_EQ(c.Get("/v1/carriers/" + id, token).status, 200);
+  auto staff = c.PostJson("/v1/carriers/" + id + "/staff",
+                          {{"name", "Gina CSR"}, {"roles", {"csr"}}, {"login", "gina"},
+                           {"password", kPassword}},
+                          token);
+  ASSERT_EQ(staff.status, 201) << staff.body;
+  auto gina = c.PostJson("/v1/sessions", {{"login", "gina"}, {"password", kPassword}});
+  ASSERT_EQ(gina.status, 201);
+  EXPECT_EQ(c.Get("/v1/carriers/" + id + "/customers", gina.Json()["token"]).status, 200);
+  // A carrier admin of Alpha cannot add carriers' staff elsewhere.
+  EXPECT_EQ(c.PostJson("/v1/carriers/" + id + "/staff", {{"name", "X"}, {"roles", {"csr"}}},
+                       tokens_[Role::kAdmin])
+                .status,
+            404);
+}
+
+TEST_F(HttpApiTest, LogsNeverCarryCpniPasswordsOrTokens) {
+  auto account = services::SetStaffCredentials(h_.store(), staff_[Role::kCsr], "csr.log",
+                                               kPassword, CheapCost(), TestActor());
+  ASSERT_TRUE(account.ok());
+  HttpClient c(h_.port());
+  auto signin = c.PostJson("/v1/sessions", {{"login", "csr.log"}, {"password", kPassword}});
+  ASSERT_EQ(signin.status, 201);
+  const std::string session = signin.Json()["token"];
+  json planted = CustomerBody(kPlantedAccount, kPlantedName, kPlantedPhone);
+  planted["email"] = kPlantedEmail;
+  auto created = c.PostJson(A() + "/customers", planted, session);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = std::to_string(created.Json()["id"].get<int64_t>());
+  c.Get(A() + "/customers/" + id, session);
+  c.PostJson(A() + "/customers", planted, session);  // 409, names the account number
+  json bad = planted;
+  bad["email"] = std::string(kPlantedEmail) + " not an address";
+  c.PostJson(A() + "/customers", bad, session);
+  json unknown = planted;
+  unknown[kPlantedPhone] = kPlantedName;
+  c.PostJson(A() + "/customers", unknown, session);
+  c.Get(A() + "/customers?cursor=" + std::string(kPlantedPhone), session);
+  c.PostJson("/v1/sessions", {{"login", "csr.log"}, {"password", "wrong " + std::string(kPassword)}});
+  c.Get("/v1/carriers/" + std::string(kPlantedAccount), session);
+  const std::string log = h_.Log();
+  EXPECT_NE(log.find("\"request_id\""), std::string::npos);
+  for (const std::string& secret :
+       {std::string(kPlantedName), std::string(kPlantedPhone), std::string("4075550187"),
+        std::string(kPlantedEmail), std::string(kPlantedAccount), std::string(kPassword), session,
+        session.substr(4), std::string("Alpha Customer")}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "log carries " << secret << "\n" << log;
+  }
+  // Every line is one JSON object.
+  size_t lines = 0;
+  for (size_t start = 0; start < log.size();) {
+    const size_t end = log.find('\n', start);
+    EXPECT_TRUE(json::accept(log.substr(start, end - start)));
+    start = end + 1;
+    ++lines;
+  }
+  EXPECT_GT(lines, 5u);
+}
+
+// The same core flows on PostgreSQL.
+class HttpApiPostgresTest : public HttpApiTest {
+ protected:
+  void SetUp() override {
+    if (auto why = PgTestDb::SkipReason()) GTEST_SKIP() << *why;
+    ASSERT_TRUE(db_.Create().ok());
+    char tmpl[] = "/tmp/proprio-http-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    h_.Start(dir_, db_.url());
+    Seed();
+  }
+  void TearDown() override {
+    h_.Stop();
+    db_.Drop();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  PgTestDb db_;
+};
+
+TEST_F(HttpApiPostgresTest, CustomersReadsUpdatesAndIdempotencyOnPostgres) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  Headers key = {{"Idempotency-Key", "pg-1"}};
+  auto created = c.PostJson(A() + "/customers", CustomerBody("PG-1"), token, key);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(c.PostJson(A() + "/customers", CustomerBody("PG-1"), token, key).body, created.body);
+  const std::string url = A() + "/customers/" + std::to_string(created.Json()["id"].get<int64_t>());
+  auto read = c.Get(url, token);
+  ASSERT_EQ(read.status, 200);
+  Headers h = Auth(token);
+  h.push_back({"If-Match", read.Header("etag")});
+  EXPECT_EQ(c.Send("PATCH", url, R"({"name":"Renamed"})", h).status, 200);
+  EXPECT_EQ(c.Get(B() + "/customers/" + customer_b_.ToString(), token).status, 404);
+  EXPECT_EQ(Entries(carrier_a_, "cpni.accessed").size(), 1u);
+  EXPECT_EQ(Entries(carrier_b_, "access.refused").size(), 1u);
+  EXPECT_TRUE(c.Get(A() + "/ledger/verification", tokens_[Role::kAuditor]).Json()["valid"]);
+  EXPECT_EQ(c.Get("/readyz").Json()["backend"], "postgres");
+}
+
+}  // namespace
+}  // namespace proprio::testing

@@ -1,0 +1,19 @@
+# HTTP end-to-end tests (included from tests/e2e/CMakeLists.txt): the API over
+# real HTTP on loopback, in process (http_api_test, SQLite and PostgreSQL) and
+# through the built proprio binary (http_shutdown_test: SIGTERM under load).
+find_package(Boost 1.74 REQUIRED)
+add_library(proprio_http_test_client STATIC http_client.cc)
+proprio_target_defaults(proprio_http_test_client)
+target_include_directories(proprio_http_test_client PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(proprio_http_test_client PUBLIC Boost::headers OpenSSL::SSL
+                      Threads::Threads nlohmann_json::nlohmann_json)
+
+proprio_add_test(http_api_test SOURCES http_api_test.cc
+  DEPS proprio_api proprio_http_test_client proprio_pg_test_db LABELS e2e
+  ENV ${PROPRIO_POSTGRES_TEST_ENV}
+  FIXTURES postgres)
+
+proprio_add_test(http_shutdown_test SOURCES http_shutdown_test.cc cli_runner.cc
+  DEPS proprio_http_test_client SQLite::SQLite3 LABELS e2e)
+target_compile_definitions(http_shutdown_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:proprio>")
+add_dependencies(http_shutdown_test proprio)
