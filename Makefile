@@ -1,11 +1,13 @@
 # Proprio: the two commands of the README, and a few more for developers.
-#   make run    set up, build (release), build the demo carrier in ./proprio.db, verify its ledger
+#   make run    set up, build (release), build the demo carrier in ./proprio.db, verify its ledger,
+#               then serve the HTTP API on http://127.0.0.1:8080 (LISTEN=host:port to change)
 #   make test   set up, build with AddressSanitizer+UBSan, run every test (unit, SQLite and
 #               PostgreSQL store, CLI end to end, benchmark smoke runs)
 #   make bench  set up (with wrk, nginx), build (release), run the benchmarks
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 DB ?= proprio.db
+LISTEN ?= 127.0.0.1:8080
 
 .PHONY: all setup build run test bench format clean
 
@@ -22,6 +24,14 @@ run: build
 	@build/release/src/cli/proprio --db $(DB) init
 	@build/release/src/cli/proprio --db $(DB) demo
 	@build/release/src/cli/proprio --db $(DB) audit verify
+	@echo
+	@echo "Demo staff sign in at POST /v1/sessions with password proprio-demo-2013:"
+	@echo "  alicia.gomez (csr)       priya.raman (compliance_officer)  tom.becker (supervisor)"
+	@echo "  robin.ellis (admin)      kim.tran (auditor)                sam.okafor (security)"
+	@echo "  marcus.oyelaran (general_counsel)  jordan.pike (marketing)"
+	@echo "Try the curl calls in README.md (section HTTP API). Ctrl-C stops the server."
+	@echo
+	@exec build/release/src/cli/proprio --db $(DB) serve --listen $(LISTEN)
 
 test: setup
 	@cmake --preset asan >/dev/null

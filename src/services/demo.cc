@@ -1,5 +1,7 @@
 #include "services/demo.h"
 
+#include "services/staff_auth.h"
+
 #include <array>
 #include <cstdio>
 #include <random>
@@ -126,20 +128,30 @@ Result<DemoSummary> BuildDemo(store::Store& store, int customers, const Actor& a
     c.officers = {{"Dana Whitfield", "Chief Financial Officer", true},
                   {"Marcus Oyelaran", "General Counsel", false}};
     ASSIGN_OR_RETURN(summary.carrier, AddCarrier(store, c, actor));
-    const std::array<std::pair<const char*, Role>, 6> staff = {{
+    const std::array<std::pair<const char*, Role>, 8> staff = {{
         {"Priya Raman", Role::kComplianceOfficer},
         {"Marcus Oyelaran", Role::kGeneralCounsel},
         {"Tom Becker", Role::kSupervisor},
         {"Alicia Gomez", Role::kCsr},
         {"Jordan Pike", Role::kMarketing},
         {"Sam Okafor", Role::kSecurity},
+        {"Robin Ellis", Role::kAdmin},
+        {"Kim Tran", Role::kAuditor},
     }};
     for (const auto& [name, role] : staff) {
       Staff s;
       s.carrier = summary.carrier.id;
       s.name = name;
       s.roles = {role};
-      RETURN_IF_ERROR(AddStaff(store, s, actor).status());
+      ASSIGN_OR_RETURN(Staff added, AddStaff(store, s, actor));
+      // Sign-in for proprio serve: "priya.raman" with the documented demo password.
+      std::string login = name;
+      for (char& ch : login) {
+        ch = ch == ' ' ? '.' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      }
+      RETURN_IF_ERROR(SetStaffCredentials(store, added.id, login, kDemoPassword,
+                                          PasswordCost::FromEnvironment(), actor)
+                          .status());
     }
     ImportOptions options;
     options.carrier = summary.carrier.id;

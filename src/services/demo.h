@@ -16,6 +16,10 @@
 namespace proprio::services {
 
 inline constexpr char kDemoFilerId[] = "899001";
+// Every demo staff member signs in to proprio serve with login "first.last"
+// (priya.raman, alicia.gomez, robin.ellis, ...) and this published password.
+// Demo data only: never use it for a real carrier.
+inline constexpr char kDemoPassword[] = "proprio-demo-2013";
 
 struct DemoSummary {
   Carrier carrier;
