@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# HTTP benchmark: wrk on loopback against proprio serve's
+#   GET /v1/carriers/1/customers/{id}   (session token; each read is recorded in
+#                                        the ledger, durably, before the answer)
+# beside nginx serving the same response body as a static file, in the same run.
+# Target (issue 3): >= 50% of nginx's requests/s, p99 < 5 ms at 64 connections.
+#
+#   bench/http_bench.sh [--record]      --record appends the figures to bench/RESULTS.md
+# Environment: BUILD (default build/release), DURATION (10s), CONNECTIONS (64),
+# THREADS (2), CUSTOMERS (10000), BENCH_DIR (default /var/tmp, a real disk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build/release}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+CUSTOMERS=${CUSTOMERS:-10000}
+record=false
+[[ ${1:-} == --record ]] && record=true
+bin=$BUILD/src/cli/proprio
+[[ -x $bin ]] || { echo "bench/http_bench.sh: build first (make build)" >&2; exit 1; }
+for tool in wrk nginx curl; do
+  command -v $tool >/dev/null || { echo "bench/http_bench.sh: needs $tool: scripts/setup --bench" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/proprio-http-bench.XXXXXX")
+chmod 755 "$work"
+proprio_port=18480
+nginx_port=18481
+serve_pid=
+cleanup() {
+  [[ -n $serve_pid ]] && kill -TERM "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
+  [[ -f $work/nginx/nginx.pid ]] && nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+db=$work/proprio.db
+$bin --db "$db" init >/dev/null
+$bin --db "$db" demo --customers "$CUSTOMERS" >/dev/null
+$bin --db "$db" serve --listen 127.0.0.1:$proprio_port --quiet >"$work/serve.out" 2>"$work/serve.log" &
+serve_pid=$!
+for _ in $(seq 50); do curl -sf http://127.0.0.1:$proprio_port/readyz >/dev/null && break; sleep 0.1; done
+token=$(curl -sf -X POST http://127.0.0.1:$proprio_port/v1/sessions -H 'Content-Type: application/json' \
+  -d '{"login":"alicia.gomez","password":"proprio-demo-2013"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+path=/v1/carriers/1/customers/42
+
+# nginx serves the very body proprio answers with.
+mkdir -p "$work/nginx/www" "$work/nginx/tmp"
+curl -sf "http://127.0.0.1:$proprio_port$path" -H "Authorization: Bearer $token" >"$work/nginx/www/customer.json"
+chmod -R a+rX "$work/nginx"
+sed -e "s|@PREFIX@|$work/nginx|g" -e "s|@PORT@|$nginx_port|g" bench/nginx.conf >"$work/nginx/nginx.conf"
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
+for _ in $(seq 50); do curl -sf http://127.0.0.1:$nginx_port/customer.json >/dev/null && break; sleep 0.1; done
+
+run_wrk() {  # url [header]
+  if [[ -n ${2:-} ]]; then
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$2" "$1"
+  else
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1"
+  fi
+}
+# Warm both up, then measure.
+DURATION=2s run_wrk "http://127.0.0.1:$proprio_port$path" "Authorization: Bearer $token" >/dev/null
+DURATION=2s run_wrk "http://127.0.0.1:$nginx_port/customer.json" >/dev/null
+proprio_out=$(run_wrk "http://127.0.0.1:$proprio_port$path" "Authorization: Bearer $token")
+nginx_out=$(run_wrk "http://127.0.0.1:$nginx_port/customer.json")
+
+rps() { awk '/^Requests\/sec/ {print $2}' <<<"$1"; }
+p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
+p50() { awk '$1 == "50%" {print $2}' <<<"$1"; }
+non2xx() { awk '/Non-2xx/ {print $NF}' <<<"$1"; }
+ms() {  # wrk latency ("812.00us", "1.23ms", "1.02s") in ms
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+p_rps=$(rps "$proprio_out"); n_rps=$(rps "$nginx_out")
+ratio=$(awk -v a="$p_rps" -v b="$n_rps" 'BEGIN { printf "%.0f", 100 * a / b }')
+accesses=$(sqlite3 "$db" "SELECT COUNT(*) FROM ledger_entries WHERE instr(entry, CAST('cpni.accessed' AS BLOB)) > 0" 2>/dev/null || echo "?")
+
+summary=$(cat <<TXT
+### $(date -u +%Y-%m-%dT%H:%M:%SZ) HTTP: GET customer (session token, CPNI read recorded) vs nginx static file
+- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); wrk and both servers share the machine
+- command: \`bench/http_bench.sh\` (wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency; SQLite demo database, $CUSTOMERS customers)
+- proprio serve: $p_rps req/s, p50 $(ms "$(p50 "$proprio_out")") ms, p99 $(ms "$(p99 "$proprio_out")") ms, non-2xx: $(non2xx "$proprio_out")${accesses:+; cpni.accessed entries in the ledger afterwards: $accesses}
+- baseline nginx $(nginx -v 2>&1 | sed 's/.*\///'), same body ($(wc -c <"$work/nginx/www/customer.json") bytes) as a static file: $n_rps req/s, p50 $(ms "$(p50 "$nginx_out")") ms, p99 $(ms "$(p99 "$nginx_out")") ms
+- proprio / nginx: ${ratio}% of requests/s (target >= 50%); p99 target < 5 ms
+TXT
+)
+echo "== proprio =="; echo "$proprio_out"
+echo "== nginx =="; echo "$nginx_out"
+echo
+echo "$summary"
+if $record; then
+  [[ -f bench/RESULTS.md ]] || printf '# Benchmark results\n\nEach entry: the command, the figures, and the baseline measured in the same run.\n' >bench/RESULTS.md
+  printf '\n%s\n' "$summary" >>bench/RESULTS.md
+  echo "(appended to bench/RESULTS.md)"
+fi
