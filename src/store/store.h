@@ -37,6 +37,7 @@
 #include "ledger/proof.h"
 #include "ledger/verify.h"
 #include "store/access_records.h"
+#include "store/consent_records.h"
 
 namespace proprio::store {
 
@@ -162,6 +163,40 @@ class Tx {
   Status UpdateCustomer(const Customer& c);
   // Entries over all carriers' ledgers (metrics).
   Result<int64_t> LedgerEntriesTotal();
+
+  // ---- consent, notices, policies, decisions (tx_consent.cc) ----
+  // Approval events: inserted with their ledger entry's seq; read back in the
+  // order the status folds them (event instant, then id).
+  Result<int64_t> InsertApprovalEvent(const ApprovalEventRow& e);
+  Result<std::vector<ApprovalEventRow>> ListApprovalEvents(CarrierId carrier, CustomerId customer);
+  // Every approval event of the carrier in (customer, instant, id) order.
+  Status ScanApprovalEvents(CarrierId carrier,
+                            const std::function<Status(const ApprovalEventRow&)>& fn);
+  // Events recorded by ledger entries after `after_seq`, in ledger order.
+  Result<std::vector<ApprovalEventRow>> ApprovalEventsAfter(CarrierId carrier, int64_t after_seq);
+  // Decision facts of customers with id > `after`, in id order (at most `limit`).
+  Result<std::vector<CustomerFactsRow>> CustomerFactsAfter(CarrierId carrier, CustomerId after,
+                                                           int limit);
+  Result<std::optional<CustomerFactsRow>> GetCustomerFacts(CarrierId carrier, CustomerId id);
+  // Notice templates: names are unique per carrier (AlreadyExists, field name).
+  Result<int64_t> InsertNoticeTemplate(const NoticeTemplateRow& t);
+  Result<std::optional<NoticeTemplateRow>> GetNoticeTemplate(CarrierId carrier, int64_t id);
+  Result<std::vector<NoticeTemplateRow>> ListNoticeTemplates(CarrierId carrier);
+  Result<int64_t> InsertNoticeSend(const NoticeSendRow& n);
+  Status SetNoticeSendOutcome(int64_t notice_id, int64_t customers, int64_t ledger_seq);
+  Status InsertNoticeRecipient(int64_t notice_id, CustomerId customer, int64_t ledger_seq);
+  // Carrier policies: (carrier, version) is unique (AlreadyExists, field version).
+  Status InsertPolicy(const PolicyRow& p);
+  // The highest version, or nullopt (the floor).
+  Result<std::optional<PolicyRow>> CurrentPolicy(CarrierId carrier);
+  Result<std::optional<PolicyRow>> GetPolicy(CarrierId carrier, int64_t version);
+  Result<std::vector<PolicyRow>> ListPolicies(CarrierId carrier);
+  // The decision log.
+  Result<int64_t> InsertDecision(const DecisionRow& d);
+  Result<std::optional<DecisionRow>> GetDecision(CarrierId carrier, int64_t id);
+  // Types and subjects of the carrier's ledger entries after `after_seq`, in
+  // order, at most `limit` (projections follow the ledger with this).
+  Result<std::vector<LedgerMark>> LedgerMarksAfter(CarrierId carrier, int64_t after_seq, int limit);
 
  private:
   friend class Store;

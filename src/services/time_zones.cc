@@ -1,0 +1,44 @@
+#include "services/time_zones.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+namespace proprio::services {
+
+Result<std::shared_ptr<const rules::TimeZone>> LoadTimeZone(const std::string& name) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const rules::TimeZone>> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(name);
+    if (it != cache.end()) return it->second;
+  }
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("time_zone '" + name + "' " + why, "time_zone");
+  };
+  std::shared_ptr<const rules::TimeZone> zone;
+  if (name == "UTC" || name == "Etc/UTC") {
+    zone = std::make_shared<const rules::TimeZone>(rules::TimeZone::Utc());
+  } else {
+    if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos ||
+        name.size() > 128) {
+      return bad("is not an IANA time zone name");
+    }
+    const char* dir = std::getenv("TZDIR");
+    const std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + name;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return bad("is not a known IANA time zone (no " + path + ")");
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    Result<rules::TimeZone> tz = rules::TimeZone::FromTzif(bytes.str(), name);
+    if (!tz.ok()) return bad("could not be read: " + tz.status().message());
+    zone = std::make_shared<const rules::TimeZone>(std::move(*tz));
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  return cache.emplace(name, std::move(zone)).first->second;
+}
+
+}  // namespace proprio::services
