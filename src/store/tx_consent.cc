@@ -107,9 +107,11 @@ DecisionRow DecisionFromRow(const Row& r) {
   return d;
 }
 
+// The last column is 1 when both the representative and the contract are set
+// (a CASE, not a boolean: both backends return an integer).
 constexpr char kFactsColumns[] =
-    "id, carrier_id, customer_type, services, account_representative <> '' AND "
-    "cpni_contract_ref <> ''";
+    "id, carrier_id, customer_type, services, CASE WHEN account_representative <> '' AND "
+    "cpni_contract_ref <> '' THEN 1 ELSE 0 END";
 
 CustomerFactsRow FactsFromRow(const Row& r) {
   CustomerFactsRow f;
