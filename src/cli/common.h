@@ -56,6 +56,9 @@ void RegisterStaff(CLI::App& app, Context& ctx);
 void RegisterImport(CLI::App& app, Context& ctx);
 void RegisterAudit(CLI::App& app, Context& ctx);
 void RegisterDemo(CLI::App& app, Context& ctx);
+// consent_commands.cc: decide, consent, notice, policy, calendar.
+void RegisterDecisions(CLI::App& app, Context& ctx);
+void RegisterBreach(CLI::App& app, Context& ctx);  // breach_commands.cc
 // serve_command.cc: proprio serve. access_commands.cc: init --admin-*, staff
 // add --login/--password-stdin, staff password|grant|token|revoke-token.
 // REQUIRES: after RegisterInit and RegisterStaff.

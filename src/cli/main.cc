@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterImport(app, ctx);
   proprio::cli::RegisterAudit(app, ctx);
   proprio::cli::RegisterDemo(app, ctx);
+  proprio::cli::RegisterDecisions(app, ctx);
+  proprio::cli::RegisterBreach(app, ctx);
   proprio::cli::RegisterServe(app, ctx);
   proprio::cli::RegisterAccess(app, ctx);
 

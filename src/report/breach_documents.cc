@@ -61,6 +61,12 @@ std::string Money(int64_t cents) {
   return buf;
 }
 
+// Starts with a capital letter (descriptions are typed in lower case too).
+std::string Sentence(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
 std::string Last4(const std::string& account) {
   return account.size() <= 4 ? account : account.substr(account.size() - 4);
 }
@@ -113,7 +119,7 @@ std::vector<std::string> CustomerLetterText(const BreachDocFacts& f, const Lette
                      " determined that information about your account had been " +
                      (f.intentional ? "accessed, used or disclosed without authorization"
                                     : "accessed, used or disclosed inadvertently") +
-                     ". " + f.description;
+                     ". " + Sentence(f.description);
   if (!what.empty() && what.back() != '.') what += ".";
   const std::string range = DateRange(f);
   what += range.empty() ? " We are still establishing the dates on which it took place."

@@ -149,7 +149,8 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
                                                    : policy.breach_customer_wait;
         if (by_rule >= by_policy) cust.basis.push_back(Cite(rs, "breach.customer_wait", "47 CFR 64.2011(b)(1)"));
         if (by_policy > by_rule) cust.basis.push_back("policy breach.customer_wait");
-        hold = "not until " + Count(used) + " have passed after the agency notice on " +
+        hold = "not until " + Count(used).insert(Count(used).find(' ') + 1, "full ") +
+               " have passed after the agency notice on " +
                Day(cal.LocalDate(*facts.agency_notified_at)) + ": from " +
                Day(cal.LocalDate(nb));
       }

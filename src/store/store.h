@@ -37,6 +37,7 @@
 #include "ledger/proof.h"
 #include "ledger/verify.h"
 #include "store/access_records.h"
+#include "store/breach_records.h"
 #include "store/consent_records.h"
 
 namespace proprio::store {
@@ -197,6 +198,21 @@ class Tx {
   // Types and subjects of the carrier's ledger entries after `after_seq`, in
   // order, at most `limit` (projections follow the ledger with this).
   Result<std::vector<LedgerMark>> LedgerMarksAfter(CarrierId carrier, int64_t after_seq, int limit);
+
+  // ---- breaches (tx_breach.cc) ----
+  // Cases: NotFound unless the case belongs to `carrier`. List: `carrier`
+  // invalid = every carrier; `state` "" = any ("open", "closed").
+  Result<int64_t> InsertBreachCase(const BreachCaseRow& c);
+  Result<BreachCaseRow> GetBreachCase(CarrierId carrier, int64_t id);
+  Result<std::vector<BreachCaseRow>> ListBreachCases(CarrierId carrier, const std::string& state);
+  // Writes the mutable fields: description, discovered_how, method, contact,
+  // affected_count, harm, state, closed_at, retain_until, erased_at, ledger_seq.
+  Status UpdateBreachCase(const BreachCaseRow& c);
+  Status AddBreachAffected(CarrierId carrier, int64_t case_id, CustomerId customer, Instant at);
+  Result<std::vector<CustomerId>> ListBreachAffected(CarrierId carrier, int64_t case_id);
+  Result<int64_t> InsertBreachAction(const BreachActionRow& a);
+  Result<std::vector<BreachActionRow>> ListBreachActions(CarrierId carrier, int64_t case_id);
+  Status SetBreachActionDetails(CarrierId carrier, int64_t action_id, const std::string& details);
 
  private:
   friend class Store;
