@@ -10,6 +10,22 @@ namespace proprio::services {
 
 using nlohmann::json;
 
+store::LedgerEvent MakeEvent(const Actor& actor, CarrierId carrier, std::string type,
+                             std::string subject, const json& body, const json* payload) {
+  store::LedgerEvent ev;
+  ev.carrier = carrier;
+  ev.at = actor.now;
+  ev.actor = actor.id;
+  ev.type = std::move(type);
+  ev.subject = std::move(subject);
+  ev.body = body.dump();
+  if (payload != nullptr) {
+    ev.payload = payload->dump();
+    ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
+  }
+  return ev;
+}
+
 bool TimeZoneExists(const std::string& name) {
   if (name == "UTC") return true;
   if (name.empty() || name.find("..") != std::string::npos || name.front() == '/') return false;
@@ -31,19 +47,14 @@ Result<Carrier> AddCarrier(store::Store& store, Carrier carrier, const Actor& ac
     for (const Officer& o : carrier.officers) {
       officers.push_back({{"name", o.name}, {"title", o.title}, {"signatory", o.signatory}});
     }
-    store::LedgerEvent ev;
-    ev.carrier = carrier.id;
-    ev.at = actor.now;
-    ev.actor = actor.id;
-    ev.type = "carrier.created";
-    ev.subject = "carrier:" + carrier.id.ToString();
-    ev.body = json{{"legal_name", carrier.legal_name},
-                   {"filer_id_499", carrier.filer_id_499},
-                   {"time_zone", carrier.time_zone}}
-                  .dump();
-    ev.payload = json{{"officers", officers}}.dump();
-    ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
-    return tx.Append(ev).status();
+    const json payload = {{"officers", officers}};
+    return tx
+        .Append(MakeEvent(actor, carrier.id, "carrier.created", "carrier:" + carrier.id.ToString(),
+                          {{"legal_name", carrier.legal_name},
+                           {"filer_id_499", carrier.filer_id_499},
+                           {"time_zone", carrier.time_zone}},
+                          &payload))
+        .status();
   }));
   return carrier;
 }
@@ -54,20 +65,15 @@ Result<Customer> AddCustomer(store::Store& store, Customer customer, const Actor
   RETURN_IF_ERROR(NormalizeCustomer(customer));
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(customer.id, tx.InsertCustomer(customer));
-    store::LedgerEvent ev;
-    ev.carrier = customer.carrier;
-    ev.at = actor.now;
-    ev.actor = actor.id;
-    ev.type = "customer.created";
-    ev.subject = "customer:" + customer.id.ToString();
-    ev.body = json{{"customer_type", CustomerTypeName(customer.type)},
-                   {"services", customer.services.ToString()}}
-                  .dump();
     json personal = CustomerPersonalData(customer);
     personal["account_number"] = customer.account_number;
-    ev.payload = personal.dump();
-    ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
-    return tx.Append(ev).status();
+    return tx
+        .Append(MakeEvent(actor, customer.carrier, "customer.created",
+                          "customer:" + customer.id.ToString(),
+                          {{"customer_type", CustomerTypeName(customer.type)},
+                           {"services", customer.services.ToString()}},
+                          &personal))
+        .status();
   }));
   return customer;
 }
@@ -76,14 +82,10 @@ namespace {
 
 Status RecordAccess(store::Tx& tx, const Customer& c, const std::string& purpose,
                     const Actor& actor) {
-  store::LedgerEvent ev;
-  ev.carrier = c.carrier;
-  ev.at = actor.now;
-  ev.actor = actor.id;
-  ev.type = "cpni.accessed";
-  ev.subject = "customer:" + c.id.ToString();
-  ev.body = json{{"purpose", purpose}, {"fields", "customer_record"}}.dump();
-  return tx.Append(ev).status();
+  return tx
+      .Append(MakeEvent(actor, c.carrier, "cpni.accessed", "customer:" + c.id.ToString(),
+                        {{"purpose", purpose}, {"fields", "customer_record"}}))
+      .status();
 }
 
 }  // namespace
@@ -119,16 +121,11 @@ Result<Staff> AddStaff(store::Store& store, Staff staff, const Actor& actor) {
     ASSIGN_OR_RETURN(staff.id, tx.InsertStaff(staff));
     json roles = json::array();
     for (Role r : staff.roles) roles.push_back(RoleName(r));
-    store::LedgerEvent ev;
-    ev.carrier = staff.carrier;
-    ev.at = actor.now;
-    ev.actor = actor.id;
-    ev.type = "staff.created";
-    ev.subject = "staff:" + staff.id.ToString();
-    ev.body = json{{"roles", roles}, {"hired_on", staff.hired_on.ToString()}}.dump();
-    ev.payload = json{{"name", staff.name}, {"email", staff.email}}.dump();
-    ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
-    return tx.Append(ev).status();
+    const json payload = {{"name", staff.name}, {"email", staff.email}};
+    return tx
+        .Append(MakeEvent(actor, staff.carrier, "staff.created", "staff:" + staff.id.ToString(),
+                          {{"roles", roles}, {"hired_on", staff.hired_on.ToString()}}, &payload))
+        .status();
   }));
   return staff;
 }

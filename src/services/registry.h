@@ -6,6 +6,7 @@
 // entry itself, so it can be erased when its retention ends.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/domain.h"
@@ -22,6 +23,12 @@ struct Actor {
 // Personal-data payloads are kept at least this long (approval and notice
 // records: 64.2007(a)(3), 64.2008(a)(2) — one year; we keep two).
 inline constexpr int64_t kDefaultPayloadRetentionDays = 2 * 365 + 1;
+
+// A ledger event by `actor`, at actor.now. `payload` holds personal data, kept
+// beside the chain for kDefaultPayloadRetentionDays; `body` must hold none.
+store::LedgerEvent MakeEvent(const Actor& actor, CarrierId carrier, std::string type,
+                             std::string subject, const nlohmann::json& body,
+                             const nlohmann::json* payload = nullptr);
 
 // Validates, checks the time zone exists, stores, and appends carrier.created.
 Result<Carrier> AddCarrier(store::Store& store, Carrier carrier, const Actor& actor);

@@ -17,10 +17,6 @@ struct RunResult {
 RunResult RunProprio(const std::vector<std::string>& args, const std::string& cwd,
                      const std::string& stdin_text = "");
 
-}  // namespace proprio::testing
-
-namespace proprio::testing {
-
 // Starts `proprio args...` in `cwd` without waiting; output is discarded.
 // Returns the child's pid.
 int StartProprio(const std::vector<std::string>& args, const std::string& cwd);
