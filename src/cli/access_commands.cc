@@ -5,8 +5,8 @@
 //   proprio staff grant --staff ID --carrier C
 //   proprio staff token --staff ID [--label L]        (prints the token once)
 //   proprio staff revoke-token --token ID
+#include <cstdio>
 #include <iostream>
-#include <iterator>
 
 #include "cli/common.h"
 #include "services/json_codec.h"
@@ -18,7 +18,12 @@ namespace {
 
 // The password on standard input: everything up to the first line break.
 std::string ReadPassword() {
-  std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  std::string all;
+  char buf[512];
+  size_t n = 0;
+  while (all.size() < 64 * 1024 && (n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+    all.append(buf, n);
+  }
   const size_t eol = all.find_first_of("\r\n");
   return eol == std::string::npos ? all : all.substr(0, eol);
 }
