@@ -41,7 +41,8 @@ namespace proprio::api {
 struct ApiOptions {
   services::AuthPolicy auth;
   int workers = 0;  // 0: 4 per core, at least 8
-  store::GroupCommitter::Options access_log{256, std::chrono::microseconds(500)};
+  // No added delay: reads arriving while a commit is in progress share the next.
+  store::GroupCommitter::Options access_log{256, std::chrono::microseconds(0)};
   int64_t token_cache_us = 2 * kMicrosPerSecond;  // how long a resolved token is trusted
   LogSink log = nullptr;  // nullptr: JSON lines to stderr
   bool log_requests = true;

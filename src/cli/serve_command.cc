@@ -23,7 +23,7 @@ struct ServeArgs {
   double body_timeout = 30;
   double drain_timeout = 30;
   double session_hours = 8;
-  int access_log_delay_us = 500;
+  int access_log_delay_us = 0;
   bool quiet = false;
 };
 
