@@ -171,6 +171,9 @@ void AddCarrierRoutes(Api& api, std::vector<RouteSpec>& routes);
 void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes);
 void AddStaffRoutes(Api& api, std::vector<RouteSpec>& routes);
 void AddLedgerRoutes(Api& api, std::vector<RouteSpec>& routes);
+void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes);  // routes_breaches.cc
+// /metrics gauges of breach obligations (open, overdue), routes_breaches.cc.
+void AddBreachGauges(Api& api, std::map<std::string, double>& gauges);
 
 // Builds the OpenAPI document from a route table (openapi.cc).
 nlohmann::json BuildOpenApi(const std::vector<RouteSpec>& routes);

@@ -17,3 +17,6 @@ proprio_add_test(http_shutdown_test SOURCES http_shutdown_test.cc cli_runner.cc
   DEPS proprio_http_test_client SQLite::SQLite3 LABELS e2e)
 target_compile_definitions(http_shutdown_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:proprio>")
 add_dependencies(http_shutdown_test proprio)
+
+proprio_add_test(http_breach_test SOURCES http_breach_test.cc
+  DEPS proprio_api proprio_http_test_client LABELS e2e)

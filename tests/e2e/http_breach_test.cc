@@ -1,0 +1,257 @@
+// End-to-end tests of /v1/carriers/{carrier}/breaches over real HTTP: roles,
+// out-of-order steps refused citing the rule, strict input naming the field,
+// documents (JSON, PDF), the due list, /metrics gauges and carrier scope.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "api/api.h"
+#include "api/server.h"
+#include "http_client.h"
+#include "report/pdf.h"
+#include "services/registry.h"
+#include "services/staff_auth.h"
+
+namespace proprio::testing {
+namespace {
+
+using nlohmann::json;
+
+services::Actor Now() { return {"test", Instant::Now()}; }
+
+class HttpBreachTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/proprio-http-breach-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    store_ = std::move(store::Store::Open(store::StoreOptions::Sqlite(dir_ + "/p.db")).value());
+    api::ApiOptions ao;
+    ao.auth.cost = {1, 64, 1};
+    ao.workers = 4;
+    ao.log_requests = false;
+    api_ = std::make_unique<api::Api>(*store_, ao);
+    api::ServerOptions sv;
+    sv.listen = "127.0.0.1:0";
+    sv.io_threads = 1;
+    server_ = std::make_unique<api::Server>(*api_, sv);
+    ASSERT_TRUE(server_->Start().ok());
+    thread_ = std::thread([this] { server_->Run(); });
+
+    for (const char* filer : {"900001", "900002"}) {
+      Carrier c;
+      c.legal_name = std::string("Carrier ") + filer;
+      c.filer_id_499 = filer;
+      c.address = {"1 Main St", "New York", "NY", "10001", "US"};
+      c.time_zone = "America/New_York";
+      carriers_.push_back(services::AddCarrier(*store_, c, Now()).value().id);
+    }
+    for (Role r : {Role::kComplianceOfficer, Role::kAuditor, Role::kCsr, Role::kSecurity}) {
+      Staff s;
+      s.carrier = carriers_[0];
+      s.name = std::string("Staff ") + RoleName(r);
+      s.roles = {r};
+      auto added = services::AddStaff(*store_, s, Now()).value();
+      tokens_[r] = services::IssueApiToken(*store_, added.id, "t", Now()).value().token;
+    }
+    Staff other;
+    other.carrier = carriers_[1];
+    other.name = "Other compliance";
+    other.roles = {Role::kComplianceOfficer};
+    auto added = services::AddStaff(*store_, other, Now()).value();
+    other_token_ = services::IssueApiToken(*store_, added.id, "t", Now()).value().token;
+    Customer cu;
+    cu.carrier = carriers_[0];
+    cu.account_number = "ACCT-4321";
+    cu.name = "Imogen Breachley";
+    cu.phones_of_record = {"+12125550111"};
+    cu.address_of_record = {"9 Elm St", "Albany", "NY", "12207", "US"};
+    customer_ = services::AddCustomer(*store_, cu, Now()).value().id;
+  }
+  void TearDown() override {
+    server_->Shutdown();
+    thread_.join();
+    server_.reset();
+    api_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string Base() const { return "/v1/carriers/" + carriers_[0].ToString() + "/breaches"; }
+  Headers Auth(Role r) { return {{"Authorization", "Bearer " + tokens_[r]}}; }
+  HttpResponse Post(const std::string& target, const json& body, Role r) {
+    return client().Send("POST", target, body.dump(), Auth(r));
+  }
+  HttpResponse Get(const std::string& target, Role r) { return client().Get(target, tokens_[r]); }
+  HttpClient& client() {
+    if (!client_) client_ = std::make_unique<HttpClient>(server_->port());
+    return *client_;
+  }
+  json OpenBody() {
+    return {{"description", "A contractor exported call records"},
+            {"discovered_how", "audit log review"},
+            {"discovered_at", "2024-12-19T10:00:00-05:00"},
+            {"determined_at", "2024-12-20T10:00:00-05:00"},
+            {"cpni", {"call_detail"}},
+            {"other_data", {"name", "ssn_last4"}},
+            {"customers", {customer_.value()}}};
+  }
+
+  std::string dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<api::Api> api_;
+  std::unique_ptr<api::Server> server_;
+  std::thread thread_;
+  std::unique_ptr<HttpClient> client_;
+  std::vector<CarrierId> carriers_;
+  std::map<Role, std::string> tokens_;
+  std::string other_token_;
+  CustomerId customer_;
+};
+
+TEST_F(HttpBreachTest, CaseLifecycleOverHttp) {
+  // Roles: auditors and CSRs may not open a case.
+  EXPECT_EQ(Post(Base(), OpenBody(), Role::kAuditor).status, 403);
+  EXPECT_EQ(Post(Base(), OpenBody(), Role::kCsr).status, 403);
+  auto opened = Post(Base(), OpenBody(), Role::kComplianceOfficer);
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const json c = opened.Json();
+  const std::string one = Base() + "/" + std::to_string(c["id"].get<int64_t>());
+  EXPECT_EQ(opened.Header("location"), one);
+  EXPECT_EQ(c["breach_regime"], "2007");
+  EXPECT_EQ(c["obligations"][0]["kind"], "agency_notice");
+  EXPECT_EQ(c["obligations"][0]["due"], "2025-01-03T04:59:59.999999Z");  // Thu 2025-01-02, EST
+  EXPECT_EQ(c["obligations"][0]["basis"], json({"47 CFR 64.2011(b)"}));
+
+  // Auditors read; they do not write.
+  EXPECT_EQ(Get(one, Role::kAuditor).status, 200);
+  EXPECT_EQ(Post(one + "/actions", {{"kind", "closed"}}, Role::kAuditor).status, 403);
+  EXPECT_EQ(Get(one, Role::kCsr).status, 403);
+
+  // Customers before the agencies: 409 citing the rule.
+  json notice = {{"kind", "customer_notified"},
+                 {"customer", customer_.value()},
+                 {"channel", "mail"},
+                 {"outcome", "sent"},
+                 {"at", "2024-12-23T10:00:00-05:00"}};
+  auto early = Post(one + "/actions", notice, Role::kSecurity);
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_NE(early.Json()["detail"].get<std::string>().find("47 CFR 64.2011(a)"), std::string::npos);
+
+  // Bad input names the field; unknown fields are refused.
+  json bad = notice;
+  bad["channel"] = "carrier pigeon";
+  auto r = Post(one + "/actions", bad, Role::kComplianceOfficer);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Json()["field"], "channel");
+  bad = notice;
+  bad["colour"] = "red";
+  EXPECT_EQ(Post(one + "/actions", bad, Role::kComplianceOfficer).Json()["field"], "colour");
+  json bad_open = OpenBody();
+  bad_open["determined_at"] = "yesterday";
+  r = Post(Base(), bad_open, Role::kComplianceOfficer);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Json()["field"], "determined_at");
+  bad_open = OpenBody();
+  bad_open["cpni"] = {"horoscope"};
+  EXPECT_EQ(Post(Base(), bad_open, Role::kComplianceOfficer).Json()["field"], "cpni[0]");
+
+  auto agency = Post(one + "/actions",
+                     {{"kind", "agency_notified"},
+                      {"agencies", {"usss", "fbi"}},
+                      {"reference", "CRF-77"},
+                      {"at", "2025-01-02T15:00:00-05:00"}},
+                     Role::kComplianceOfficer);
+  ASSERT_EQ(agency.status, 201) << agency.body;
+  EXPECT_EQ(agency.Json()["obligations"][0]["state"], "met");
+  EXPECT_EQ(agency.Json()["obligations"][1]["not_before"], "2025-01-14T05:00:00Z");
+  notice["at"] = "2025-01-14T10:00:00-05:00";
+  auto sent = Post(one + "/actions", notice, Role::kComplianceOfficer);
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  EXPECT_EQ(sent.Json()["obligations"][1]["state"], "met");
+  EXPECT_EQ(sent.Json()["timeline"].size(), 2u);
+
+  // Documents.
+  auto report = Get(one + "/agency-report", Role::kAuditor);
+  ASSERT_EQ(report.status, 200);
+  EXPECT_EQ(report.Json()["format"], "proprio-breach-agency-report/1");
+  EXPECT_EQ(report.Json()["approximate_customers_affected"], 1);
+  auto pdf = Get(one + "/agency-report.pdf", Role::kAuditor);
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.Header("content-type"), "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-1.4", 0), 0u);
+  EXPECT_EQ(Get(one + "/letters/" + customer_.ToString(), Role::kAuditor).status, 403);
+  auto letter = Get(one + "/letters/" + customer_.ToString(), Role::kComplianceOfficer);
+  ASSERT_EQ(letter.status, 200) << letter.body;
+  const std::string text = report::ExtractPdfText(letter.body);
+  EXPECT_NE(text.find("Dear Imogen Breachley,"), std::string::npos) << text;
+  EXPECT_NE(text.find("Equifax"), std::string::npos) << "ssn_last4: identity theft risk";
+
+  // Close; erasure is refused until the retention ends.
+  auto closed = Post(one + "/actions", {{"kind", "closed"}, {"reasons", "done"}},
+                     Role::kComplianceOfficer);
+  ASSERT_EQ(closed.status, 201) << closed.body;
+  auto erase = client().Send("POST", one + "/erasure", "", Auth(Role::kComplianceOfficer));
+  EXPECT_EQ(erase.status, 409);
+  EXPECT_NE(erase.Json()["detail"].get<std::string>().find("cannot be erased earlier"),
+            std::string::npos);
+
+  // Another carrier's staff: 404.
+  EXPECT_EQ(client().Get(one, other_token_).status, 404);
+}
+
+TEST_F(HttpBreachTest, DueListAndMetrics) {
+  ASSERT_EQ(Post(Base(), OpenBody(), Role::kComplianceOfficer).status, 201);
+  json later = OpenBody();
+  later["customers"] = json::array();
+  later["affected_unknown"] = true;
+  later["discovered_at"] = "2025-06-02T20:00:00-04:00";
+  later["determined_at"] = "2025-06-02T23:30:00-04:00";  // Mon, 23:30 local
+  ASSERT_EQ(Post(Base(), later, Role::kComplianceOfficer).status, 201);
+  auto due = Get(Base() + "/due", Role::kAuditor);
+  ASSERT_EQ(due.status, 200) << due.body;
+  const json j = due.Json();
+  EXPECT_EQ(j["open"], 4);
+  EXPECT_EQ(j["overdue"], 2);  // both agency notices are long past
+  EXPECT_EQ(j["obligations"][0]["due_local"], "2025-01-02T23:59:59.999999-05:00");
+  EXPECT_EQ(j["obligations"][1]["due_local"], "2025-06-11T23:59:59.999999-04:00");
+  EXPECT_TRUE(j["obligations"][3]["due"].is_null());
+  auto metrics = client().Get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("proprio_breach_obligations_open 4"), std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("proprio_breach_obligations_overdue 2"), std::string::npos);
+  auto openapi = client().Get("/v1/openapi.json").Json();
+  EXPECT_TRUE(openapi["paths"].contains("/v1/carriers/{carrier}/breaches/{breach}/actions"));
+  EXPECT_TRUE(openapi["paths"].contains("/v1/carriers/{carrier}/breach-summaries/{year}"));
+}
+
+TEST_F(HttpBreachTest, AnnualSummaryOfSmallNoHarmBreaches) {
+  json body = OpenBody();
+  body["customers"] = json::array();
+  body["affected_count"] = 12;
+  body["breach_2024_effective"] = "2024-03-13";
+  auto opened = Post(Base(), body, Role::kComplianceOfficer);
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const std::string one = Base() + "/" + std::to_string(opened.Json()["id"].get<int64_t>());
+  auto nh = Post(one + "/actions",
+                 {{"kind", "no_harm_determined"},
+                  {"reasons", "the export was recovered unopened"},
+                  {"at", "2024-12-21T10:00:00-05:00"}},
+                 Role::kSecurity);
+  ASSERT_EQ(nh.status, 201) << nh.body;
+  EXPECT_EQ(nh.Json()["obligations"][2]["kind"], "annual_summary");
+  EXPECT_EQ(nh.Json()["obligations"][2]["last_day"], "2025-02-01");
+  const std::string summary = "/v1/carriers/" + carriers_[0].ToString() + "/breach-summaries/2024";
+  auto s = Get(summary, Role::kAuditor);
+  ASSERT_EQ(s.status, 200) << s.body;
+  EXPECT_EQ(s.Json()["total_breaches"], 1);
+  EXPECT_EQ(s.Json()["total_customers_affected"], 12);
+  auto pdf = Get(summary + "/document.pdf", Role::kAuditor);
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_NE(report::ExtractPdfText(pdf.body).find("1 breaches, 12 customers affected."),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace proprio::testing
