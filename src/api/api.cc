@@ -106,6 +106,7 @@ Api::Api(store::Store& store, ApiOptions options)
   AddCustomerRoutes(*this, routes_);
   AddStaffRoutes(*this, routes_);
   AddLedgerRoutes(*this, routes_);
+  AddDecisionRoutes(*this, routes_);
   AddBreachRoutes(*this, routes_);
   openapi_ = BuildOpenApi(routes_);
   access_log_ = std::make_unique<services::AccessLog>(store_, options_.access_log);

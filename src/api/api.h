@@ -171,6 +171,8 @@ void AddCarrierRoutes(Api& api, std::vector<RouteSpec>& routes);
 void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes);
 void AddStaffRoutes(Api& api, std::vector<RouteSpec>& routes);
 void AddLedgerRoutes(Api& api, std::vector<RouteSpec>& routes);
+// Decisions, consent, notices, policies, calendar (routes_decisions.cc).
+void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes);
 void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes);  // routes_breaches.cc
 // /metrics gauges of breach obligations (open, overdue), routes_breaches.cc.
 void AddBreachGauges(Api& api, std::map<std::string, double>& gauges);
