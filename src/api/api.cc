@@ -108,6 +108,7 @@ Api::Api(store::Store& store, ApiOptions options)
   AddLedgerRoutes(*this, routes_);
   AddDecisionRoutes(*this, routes_);
   AddBreachRoutes(*this, routes_);
+  AddAuthRoutes(*this, routes_);
   openapi_ = BuildOpenApi(routes_);
   access_log_ = std::make_unique<services::AccessLog>(store_, options_.access_log);
   int workers = options_.workers;

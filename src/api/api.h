@@ -176,6 +176,10 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes);
 void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes);  // routes_breaches.cc
 // /metrics gauges of breach obligations (open, overdue), routes_breaches.cc.
 void AddBreachGauges(Api& api, std::map<std::string, double>& gauges);
+void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes);  // routes_auth.cc
+// /metrics gauges of account-change notices (pending, overdue: an alert) and
+// password checks (queued, done, refused), routes_auth.cc.
+void AddAuthGauges(Api& api, std::map<std::string, double>& gauges);
 
 // Builds the OpenAPI document from a route table (openapi.cc).
 nlohmann::json BuildOpenApi(const std::vector<RouteSpec>& routes);

@@ -77,6 +77,7 @@ void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes) {
             gauges["proprio_http_in_flight"] = static_cast<double>(api.in_flight());
             gauges["proprio_access_log_batches"] = static_cast<double>(api.access_log().batches());
             AddBreachGauges(api, gauges);
+            AddAuthGauges(api, gauges);
             Response r;
             r.content_type = "text/plain; version=0.0.4";
             r.body = api.metrics().Render(gauges);

@@ -64,6 +64,8 @@ void RegisterBreach(CLI::App& app, Context& ctx);  // breach_commands.cc
 // REQUIRES: after RegisterInit and RegisterStaff.
 void RegisterServe(CLI::App& app, Context& ctx);
 void RegisterAccess(CLI::App& app, Context& ctx);
+// auth_commands.cc: proprio auth ... and proprio notifications ...
+void RegisterAuth(CLI::App& app, Context& ctx);
 
 // Adds a subcommand that accepts the global options after its name too.
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help);

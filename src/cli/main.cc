@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterBreach(app, ctx);
   proprio::cli::RegisterServe(app, ctx);
   proprio::cli::RegisterAccess(app, ctx);
+  proprio::cli::RegisterAuth(app, ctx);
 
   try {
     app.parse(argc, argv);

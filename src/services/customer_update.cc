@@ -5,6 +5,7 @@
 
 #include "ledger/sha256.h"
 #include "services/json_codec.h"
+#include "services/notifications.h"
 
 namespace proprio::services {
 
@@ -72,7 +73,9 @@ Result<Customer> UpdateCustomer(store::Store& store, CarrierId carrier, Customer
     personal["account_number"] = updated.account_number;
     ev.payload = personal.dump();
     ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
-    return tx.Append(ev).status();
+    RETURN_IF_ERROR(tx.Append(ev).status());
+    // 64.2010(f): a changed address of record is notified at once, never to the new one.
+    return NoteCustomerContactChange(tx, current, updated, actor);
   }));
   return updated;
 }

@@ -37,6 +37,7 @@
 #include "ledger/proof.h"
 #include "ledger/verify.h"
 #include "store/access_records.h"
+#include "store/auth_records.h"
 #include "store/breach_records.h"
 #include "store/consent_records.h"
 
@@ -213,6 +214,70 @@ class Tx {
   Result<int64_t> InsertBreachAction(const BreachActionRow& a);
   Result<std::vector<BreachActionRow>> ListBreachActions(CarrierId carrier, int64_t case_id);
   Status SetBreachActionDetails(CarrierId carrier, int64_t action_id, const std::string& details);
+
+  // ---- customer authentication and notifications (tx_auth.cc) ----
+  // Secrets (kind 0 password, 1 back-up): one per customer and kind; an
+  // upsert replaces the previous one.
+  Status UpsertCustomerSecret(const CustomerSecretRow& s);
+  Result<std::optional<CustomerSecretRow>> GetCustomerSecret(CarrierId carrier,
+                                                             CustomerId customer, int kind);
+  // Failures, lockouts, previous contact data; a customer without a row
+  // reads as all zero.
+  Result<CustomerAuthStateRow> GetCustomerAuthState(CarrierId carrier, CustomerId customer);
+  Status PutCustomerAuthState(const CustomerAuthStateRow& s);
+  // Online accounts: logins are unique per carrier (AlreadyExists, field login).
+  Status UpsertOnlineAccount(const OnlineAccountRow& a);
+  Result<std::optional<OnlineAccountRow>> GetOnlineAccount(CarrierId carrier, CustomerId customer);
+  Result<std::optional<OnlineAccountRow>> FindOnlineAccountByLogin(CarrierId carrier,
+                                                                   const std::string& login);
+  // Verification sessions and their steps. Get: NotFound unless the session
+  // belongs to `carrier`. Update writes expires_at, closed_at, flags,
+  // failures, stated_call_detail and ledger_seq.
+  Result<int64_t> InsertVerificationSession(const VerificationSessionRow& s);
+  Result<VerificationSessionRow> GetVerificationSession(CarrierId carrier, int64_t id);
+  Result<std::optional<VerificationSessionRow>> FindVerificationSessionByToken(
+      CarrierId carrier, const std::string& token_hash);
+  Status UpdateVerificationSession(const VerificationSessionRow& s);
+  Result<int64_t> InsertVerificationStep(const VerificationStepRow& s);
+  Result<std::vector<VerificationStepRow>> ListVerificationSteps(CarrierId carrier,
+                                                                 int64_t session_id);
+  // Failed steps at or after `since` with the calling number, actor or
+  // customer id `key`.
+  Result<FailureTally> TallyFailures(CarrierId carrier, FailureKey by, const std::string& key,
+                                     Instant since);
+  // One-time reset codes (unused and unexpired at `now`).
+  Result<int64_t> InsertResetCode(const ResetCodeRow& c);
+  Result<std::vector<ResetCodeRow>> ListLiveResetCodes(CarrierId carrier, CustomerId customer,
+                                                       Instant now);
+  Status UpdateResetCode(const ResetCodeRow& c);
+  // Pretexting flags. List: `state` "" = any; `to` epoch = no upper bound.
+  Result<int64_t> InsertPretextingFlag(const PretextingFlagRow& f);
+  Result<std::optional<PretextingFlagRow>> FindOpenPretextingFlag(CarrierId carrier,
+                                                                  const std::string& kind,
+                                                                  const std::string& key);
+  Result<PretextingFlagRow> GetPretextingFlag(CarrierId carrier, int64_t id);
+  Status UpdatePretextingFlag(const PretextingFlagRow& f);
+  Result<std::vector<PretextingFlagRow>> ListPretextingFlags(CarrierId carrier,
+                                                             const std::string& state,
+                                                             Instant from, Instant to);
+  // Notification settings and the outbox. Claim marks due notifications of
+  // the channel family (mail, or the webhook's) as sending until
+  // `lease_until` and returns them; a lapsed lease makes one due again.
+  Result<std::optional<NotificationSettingsRow>> GetNotificationSettings(CarrierId carrier);
+  Status PutNotificationSettings(const NotificationSettingsRow& s);
+  Result<int64_t> InsertNotification(const NotificationRow& n);
+  Result<NotificationRow> GetNotification(CarrierId carrier, int64_t id);
+  Result<std::vector<NotificationRow>> ListNotifications(CarrierId carrier,
+                                                         const NotificationFilter& filter);
+  Result<std::vector<NotificationRow>> ClaimDueNotifications(CarrierId carrier, bool mail,
+                                                             Instant now, Instant lease_until,
+                                                             int limit);
+  // Writes state, attempts, next_attempt_at, lease_until, last_error,
+  // delivered_at, message and ledger_seq.
+  Status UpdateNotification(const NotificationRow& n);
+  // `carrier` invalid: over every carrier.
+  Result<NotificationBacklog> GetNotificationBacklog(CarrierId carrier, Instant now);
+  Result<std::vector<CarrierId>> CarriersWithPendingNotifications();
 
  private:
   friend class Store;

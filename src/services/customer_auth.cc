@@ -1,0 +1,1737 @@
+#include "services/customer_auth.h"
+
+#include <sys/random.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "services/notifications.h"
+
+namespace proprio::services {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr char k2003[] = "47 CFR 64.2003";
+constexpr char k2010a[] = "47 CFR 64.2010(a)";
+constexpr char k2010b[] = "47 CFR 64.2010(b)";
+constexpr char k2010be[] = "47 CFR 64.2010(b), (e)";
+constexpr char k2010c[] = "47 CFR 64.2010(c)";
+constexpr char k2010d[] = "47 CFR 64.2010(d)";
+constexpr char k2010e[] = "47 CFR 64.2010(e)";
+constexpr char k2010g[] = "47 CFR 64.2010(g)";
+
+// ---- text checks ----
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+std::string DigitsOf(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (IsDigit(c)) out += c;
+  }
+  return out;
+}
+
+// Runs of digits, where single separators (- space . / ( )) between digits
+// do not break a run: "123-45-6789" is one run of 9 digits.
+std::vector<std::string> DigitRuns(std::string_view s) {
+  std::vector<std::string> runs;
+  std::string cur;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (IsDigit(c)) {
+      cur += c;
+      continue;
+    }
+    const bool sep = c == '-' || c == ' ' || c == '.' || c == '/' || c == '(' || c == ')';
+    if (sep && !cur.empty() && i + 1 < s.size() && IsDigit(s[i + 1])) continue;
+    if (!cur.empty()) runs.push_back(cur);
+    cur.clear();
+  }
+  if (!cur.empty()) runs.push_back(cur);
+  return runs;
+}
+
+bool PlausibleDate(int y, int m, int d) {
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
+  return d <= DaysInMonth(y, m);
+}
+
+int Num(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+bool LooksLikeDate(const std::string& run) {
+  if (run.size() == 8) {
+    // YYYYMMDD, MMDDYYYY, DDMMYYYY
+    if (PlausibleDate(Num(run.substr(0, 4)), Num(run.substr(4, 2)), Num(run.substr(6, 2)))) {
+      return true;
+    }
+    if (PlausibleDate(Num(run.substr(4, 4)), Num(run.substr(0, 2)), Num(run.substr(2, 2)))) {
+      return true;
+    }
+    if (PlausibleDate(Num(run.substr(4, 4)), Num(run.substr(2, 2)), Num(run.substr(0, 2)))) {
+      return true;
+    }
+  }
+  if (run.size() == 6) {
+    // MMDDYY
+    const int m = Num(run.substr(0, 2)), d = Num(run.substr(2, 2));
+    if (m >= 1 && m <= 12 && d >= 1 && d <= 31) return true;
+  }
+  return false;
+}
+
+bool LooksLikeAmount(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '$' && i + 1 < s.size() && IsDigit(s[i + 1])) return true;
+    // 123.45 (and not 123.456)
+    if (s[i] == '.' && i > 0 && IsDigit(s[i - 1]) && i + 2 < s.size() && IsDigit(s[i + 1]) &&
+        IsDigit(s[i + 2]) && (i + 3 >= s.size() || !IsDigit(s[i + 3]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// True when any `window`-long piece of `source` digits appears in a run.
+bool SharesDigits(const std::vector<std::string>& runs, const std::string& source,
+                  size_t window) {
+  if (source.size() < window) return false;
+  for (size_t i = 0; i + window <= source.size(); ++i) {
+    const std::string piece = source.substr(i, window);
+    for (const std::string& run : runs) {
+      if (run.find(piece) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+// Words of at least `min` letters.
+std::vector<std::string> Words(std::string_view s, size_t min) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    if (cur.size() >= min) out.push_back(cur);
+    cur.clear();
+  };
+  for (char c : s) {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+bool GenericStreetWord(const std::string& w) {
+  static const char* const kWords[] = {
+      "street", "avenue", "road", "drive", "lane", "court", "boulevard", "place", "suite",
+      "north", "south", "east", "west", "parkway", "circle", "highway", "apartment", "unit",
+      "floor", "terrace", "trail", "square", "box"};
+  for (const char* k : kWords) {
+    if (w == k) return true;
+  }
+  return false;
+}
+
+Status Refuse(const std::string& field, const std::string& what, const char* citation) {
+  return Status::InvalidArgument(
+      "refused: the " + field + " " + what + ". " + citation +
+          " does not allow a " + (field == "password" ? "password" : "back-up authentication") +
+          " built on readily available biographical information or account information; "
+          "choose something only the customer would know",
+      field);
+}
+
+// The content rules shared by passwords and back-up answers.
+Status CheckSecretContent(const Customer& c, std::string_view secret, const std::string& field,
+                          const char* citation) {
+  const std::string lower = Lower(secret);
+  const std::vector<std::string> runs = DigitRuns(secret);
+  for (const std::string& run : runs) {
+    if (run.size() == 9) {
+      return Refuse(field, "looks like a social security number (readily available biographical "
+                           "information, 64.2003)",
+                    citation);
+    }
+    if (LooksLikeDate(run)) {
+      return Refuse(field,
+                    "looks like a date, such as a date of birth (biographical information) or "
+                    "the date of a bill (account information)",
+                    citation);
+    }
+  }
+  if (LooksLikeAmount(secret)) {
+    return Refuse(field, "looks like an amount of money, such as a bill amount (account information)",
+                  citation);
+  }
+  // Account information (64.2003): the account number or any part of it, a
+  // telephone number associated with the account.
+  const std::string account_digits = DigitsOf(c.account_number);
+  if (SharesDigits(runs, account_digits, 4)) {
+    return Refuse(field, "contains the account number or part of it (account information)",
+                  citation);
+  }
+  const std::string account_lower = Lower(c.account_number);
+  if (account_lower.size() >= 4 && lower.find(account_lower) != std::string::npos) {
+    return Refuse(field, "contains the account number (account information)", citation);
+  }
+  for (const std::string& phone : c.phones_of_record) {
+    std::string national = DigitsOf(phone);
+    if (national.size() == 11 && national[0] == '1') national.erase(0, 1);
+    if (SharesDigits(runs, national, 4)) {
+      return Refuse(field,
+                    "contains a telephone number of the account or part of it (account "
+                    "information)",
+                    citation);
+    }
+  }
+  // Biographical information: the home address, the customer's name.
+  const PostalAddress& a = c.address_of_record;
+  const std::string zip = DigitsOf(a.postal_code);
+  if (zip.size() >= 5 && SharesDigits(runs, zip.substr(0, 5), 5)) {
+    return Refuse(field, "contains the ZIP code of the address (biographical information)",
+                  citation);
+  }
+  const std::vector<std::string> street_runs = DigitRuns(a.street);
+  for (const std::string& n : street_runs) {
+    if (n.size() >= 3) {
+      for (const std::string& run : runs) {
+        if (run == n) {
+          return Refuse(field, "contains the house number of the address (biographical information)",
+                        citation);
+        }
+      }
+    }
+  }
+  for (const std::string& w : Words(a.street + " " + a.city, 4)) {
+    if (!GenericStreetWord(w) && lower.find(w) != std::string::npos) {
+      return Refuse(field, "contains part of the customer's address (biographical information)",
+                    citation);
+    }
+  }
+  for (const std::string& w : Words(c.name, 3)) {
+    if (lower.find(w) != std::string::npos) {
+      return Refuse(field, "contains the account holder's name (biographical information)",
+                    citation);
+    }
+  }
+  const std::string email_local = Lower(c.email.substr(0, c.email.find('@')));
+  if (email_local.size() >= 4 && lower.find(email_local) != std::string::npos) {
+    return Refuse(field, "contains the customer's e-mail address (biographical information)",
+                  citation);
+  }
+  if (lower.find("ssn") != std::string::npos || lower.find("social security") != std::string::npos) {
+    return Refuse(field, "refers to a social security number (biographical information)", citation);
+  }
+  return Status::Ok();
+}
+
+// ---- randomness, tokens ----
+
+Status FillRandomBytes(uint8_t* out, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::getrandom(out + got, n - got, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return Status::Internal("getrandom failed");
+    }
+    got += static_cast<size_t>(r);
+  }
+  return Status::Ok();
+}
+
+// A code of `n` characters from `alphabet`, uniformly (rejection sampling).
+Result<std::string> RandomCode(size_t n, std::string_view alphabet) {
+  std::string out;
+  const unsigned limit = 256 - (256 % alphabet.size());
+  while (out.size() < n) {
+    uint8_t buf[32];
+    RETURN_IF_ERROR(FillRandomBytes(buf, sizeof buf));
+    for (uint8_t b : buf) {
+      if (b < limit && out.size() < n) out += alphabet[b % alphabet.size()];
+    }
+  }
+  return out;
+}
+
+// ---- sessions ----
+
+uint32_t Bit(SessionFlag f) { return 1u << static_cast<uint32_t>(f); }
+
+StaffId StaffIdOf(const std::string& actor_id) {
+  const std::string s = StaffActorOf(actor_id);
+  if (s.empty()) return StaffId();
+  return StaffId(std::strtoll(s.c_str() + 6, nullptr, 10));
+}
+
+// The actor recorded on steps: "staff:12" for staff (so failures by one CSR
+// add up across routes), the actor id otherwise.
+std::string StepActor(const Actor& actor) {
+  const std::string s = StaffActorOf(actor.id);
+  return s.empty() ? actor.id.substr(0, actor.id.find(" via ")) : s;
+}
+
+bool SessionOpen(const store::VerificationSessionRow& s, Instant now) {
+  return s.closed_at == Instant() && s.expires_at > now;
+}
+
+Result<store::VerificationSessionRow> OpenSession(store::Tx& tx, CarrierId carrier, int64_t id,
+                                                  Instant now) {
+  ASSIGN_OR_RETURN(store::VerificationSessionRow s, tx.GetVerificationSession(carrier, id));
+  if (s.closed_at != Instant()) {
+    return Status::FailedPrecondition("verification session " + std::to_string(id) +
+                                      " is closed; open a new one");
+  }
+  if (s.expires_at <= now) {
+    return Status::FailedPrecondition("verification session " + std::to_string(id) +
+                                      " has expired; open a new one");
+  }
+  return s;
+}
+
+Result<SessionView> ViewIn(store::Tx& tx, CarrierId carrier, int64_t id, Instant now) {
+  SessionView v;
+  ASSIGN_OR_RETURN(v.row, tx.GetVerificationSession(carrier, id));
+  v.row.token_hash.reset();
+  ASSIGN_OR_RETURN(v.steps, tx.ListVerificationSteps(carrier, id));
+  v.open = SessionOpen(v.row, now);
+  v.authenticated = v.open && SessionAuthenticated(v.row.flags);
+  ASSIGN_OR_RETURN(auto backup, tx.GetCustomerSecret(carrier, v.row.customer,
+                                                     static_cast<int>(SecretKind::kBackup)));
+  if (backup) v.backup_question = backup->question;
+  return v;
+}
+
+struct StepSpec {
+  std::string kind;     // password | backup_answer | ...
+  std::string outcome;  // passed | failed | refused | no_answer
+  std::string reason;
+  std::string citation;
+  json body = json::object();     // no personal data
+  std::optional<json> payload;    // personal data
+};
+
+// Appends the step's ledger entry, stores the step, and for a failure runs the
+// pretexting checks. Returns the step id.
+Result<int64_t> RecordStep(store::Tx& tx, store::VerificationSessionRow& session,
+                           const StepSpec& spec, const CustomerAuthPolicy& policy,
+                           const Actor& actor, std::vector<int64_t>* flags);
+
+Result<std::vector<int64_t>> CheckPretexting(store::Tx& tx, const store::VerificationStepRow& step,
+                                             const CustomerAuthPolicy& policy, const Actor& actor);
+
+Result<int64_t> RecordStep(store::Tx& tx, store::VerificationSessionRow& session,
+                           const StepSpec& spec, const CustomerAuthPolicy& policy,
+                           const Actor& actor, std::vector<int64_t>* flags) {
+  store::LedgerEvent ev;
+  ev.carrier = session.carrier;
+  ev.at = actor.now;
+  ev.actor = actor.id;
+  ev.type = "auth." + spec.kind + "." + spec.outcome;
+  ev.subject = "customer:" + session.customer.ToString();
+  json body = spec.body;
+  body["session"] = session.id;
+  body["channel"] = session.channel;
+  body["outcome"] = spec.outcome;
+  if (!spec.citation.empty()) body["basis"] = spec.citation;
+  ev.body = body.dump();
+  if (spec.payload) {
+    ev.payload = spec.payload->dump();
+    ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
+  }
+  ASSIGN_OR_RETURN(store::AppendResult appended, tx.Append(ev));
+  store::VerificationStepRow step;
+  step.carrier = session.carrier;
+  step.session_id = session.id;
+  step.customer = session.customer;
+  step.calling_number = session.calling_number;
+  step.actor = StepActor(actor);
+  step.at = actor.now;
+  step.kind = spec.kind;
+  step.outcome = spec.outcome;
+  json detail = spec.body;
+  if (!spec.reason.empty()) detail["reason"] = spec.reason;
+  if (!spec.citation.empty()) detail["basis"] = spec.citation;
+  step.detail = detail.dump();
+  step.ledger_seq = appended.seq;
+  ASSIGN_OR_RETURN(step.id, tx.InsertVerificationStep(step));
+  session.ledger_seq = appended.seq;
+  if (spec.outcome == "failed") {
+    ASSIGN_OR_RETURN(std::vector<int64_t> raised, CheckPretexting(tx, step, policy, actor));
+    if (flags) flags->insert(flags->end(), raised.begin(), raised.end());
+  }
+  return step.id;
+}
+
+Result<int64_t> RaiseFlag(store::Tx& tx, CarrierId carrier, const std::string& kind,
+                          const std::string& key, const store::FailureTally& tally,
+                          const CustomerAuthPolicy& policy, const Actor& actor) {
+  json steps = json::array();
+  size_t start = 0;
+  while (start < tally.step_ids.size()) {
+    const size_t comma = std::min(tally.step_ids.find(',', start), tally.step_ids.size());
+    steps.push_back(std::strtoll(tally.step_ids.substr(start, comma - start).c_str(), nullptr, 10));
+    start = comma + 1;
+  }
+  const json evidence = {{"window_from", (actor.now + (-policy.pretexting.window_us)).ToRfc3339()},
+                         {"window_to", actor.now.ToRfc3339()},
+                         {"failures", tally.failures},
+                         {"accounts", tally.accounts},
+                         {"steps", steps}};
+  ASSIGN_OR_RETURN(auto open, tx.FindOpenPretextingFlag(carrier, kind, key));
+  store::PretextingFlagRow f;
+  const bool fresh = !open.has_value();
+  if (open) {
+    f = *open;
+    if (f.failures == tally.failures && f.accounts == tally.accounts) return f.id;
+  } else {
+    f.carrier = carrier;
+    f.kind = kind;
+    f.key = key;
+    f.raised_at = actor.now;
+    f.state = "open";
+  }
+  f.updated_at = actor.now;
+  f.failures = tally.failures;
+  f.accounts = tally.accounts;
+  f.evidence = evidence.dump();
+  if (fresh) {
+    ASSIGN_OR_RETURN(f.id, tx.InsertPretextingFlag(f));
+  }
+  store::LedgerEvent ev;
+  ev.carrier = carrier;
+  ev.at = actor.now;
+  ev.actor = actor.id;
+  ev.type = fresh ? "auth.pretexting_flagged" : "auth.pretexting_evidence_added";
+  ev.subject = "pretexting_flag:" + std::to_string(f.id);
+  ev.body = json{{"flag", f.id},
+                 {"kind", kind},
+                 {"failures", tally.failures},
+                 {"accounts", tally.accounts},
+                 {"steps", steps},
+                 {"basis", k2010a}}
+                .dump();
+  ev.payload = json{{"key", key}}.dump();
+  ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
+  ASSIGN_OR_RETURN(store::AppendResult appended, tx.Append(ev));
+  f.ledger_seq = appended.seq;
+  RETURN_IF_ERROR(tx.UpdatePretextingFlag(f));
+  return f.id;
+}
+
+Result<std::vector<int64_t>> CheckPretexting(store::Tx& tx, const store::VerificationStepRow& step,
+                                             const CustomerAuthPolicy& policy,
+                                             const Actor& actor) {
+  std::vector<int64_t> raised;
+  const PretextingThresholds& t = policy.pretexting;
+  const Instant since = actor.now + (-t.window_us);
+  if (!step.calling_number.empty()) {
+    ASSIGN_OR_RETURN(store::FailureTally tally,
+                     tx.TallyFailures(step.carrier, store::FailureKey::kCallingNumber,
+                                      step.calling_number, since));
+    if (tally.accounts >= t.number_accounts || tally.failures >= t.number_failures) {
+      ASSIGN_OR_RETURN(int64_t id, RaiseFlag(tx, step.carrier, "calling_number",
+                                             step.calling_number, tally, policy, actor));
+      raised.push_back(id);
+    }
+  }
+  if (step.actor.rfind("staff:", 0) == 0) {
+    ASSIGN_OR_RETURN(store::FailureTally tally,
+                     tx.TallyFailures(step.carrier, store::FailureKey::kActor, step.actor, since));
+    if (tally.accounts >= t.staff_accounts) {
+      ASSIGN_OR_RETURN(int64_t id,
+                       RaiseFlag(tx, step.carrier, "staff", step.actor, tally, policy, actor));
+      raised.push_back(id);
+    }
+  }
+  if (step.customer.valid()) {
+    const std::string key = step.customer.ToString();
+    ASSIGN_OR_RETURN(store::FailureTally tally,
+                     tx.TallyFailures(step.carrier, store::FailureKey::kCustomer, key, since));
+    if (tally.failures >= t.account_failures) {
+      ASSIGN_OR_RETURN(int64_t id,
+                       RaiseFlag(tx, step.carrier, "account", key, tally, policy, actor));
+      raised.push_back(id);
+    }
+  }
+  return raised;
+}
+
+// A fixed encoding to verify against when there is no secret, so that the
+// time taken does not tell whether one is set.
+// (One per cost, so that it costs what a real check costs.)
+std::string DummyEncoding(const PasswordCost& cost) {
+  static std::mutex mu;
+  static std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::string> cache;
+  const auto key = std::make_tuple(cost.iterations, cost.memory_kib, cost.lanes);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+  }
+  auto h = HashPassword("proprio-no-such-secret", cost);
+  std::lock_guard<std::mutex> lock(mu);
+  return cache[key] = h.ok() ? *h : std::string();
+}
+
+std::string SetupPathOf(const store::VerificationSessionRow& s) {
+  if (HasFlag(s.flags, SessionFlag::kPasswordVerified)) return "session:password";
+  if (HasFlag(s.flags, SessionFlag::kBackupVerified)) return "session:backup_answer";
+  if (HasFlag(s.flags, SessionFlag::kCalledBack)) return "session:call_back";
+  if (HasFlag(s.flags, SessionFlag::kPhotoIdVerified)) return "session:photo_id";
+  if (HasFlag(s.flags, SessionFlag::kBusinessAlternative)) return "session:business_contract";
+  if (HasFlag(s.flags, SessionFlag::kOnlineSignedIn)) return "session:online";
+  return "session";
+}
+
+// What authenticated the customer before a secret is set (64.2010(e)).
+// Consumes a reset code. Returns the setup path.
+Result<std::string> Authorize(store::Tx& tx, const Customer& c, const SecretAuthorization& auth,
+                              const CustomerAuthPolicy& policy, const Actor& actor,
+                              bool allow_service_initiation) {
+  const int given = (auth.session_id != 0 ? 1 : 0) + (!auth.reset_code.empty() ? 1 : 0) +
+                    (auth.at_service_initiation ? 1 : 0);
+  if (given != 1) {
+    return Status::InvalidArgument(
+        "say how the customer was authenticated first (47 CFR 64.2010(e)): one of a "
+        "verification session, a one-time reset code, or service initiation",
+        "verification");
+  }
+  if (auth.at_service_initiation) {
+    if (!allow_service_initiation) {
+      return Status::FailedPrecondition(
+          "service initiation is a path for the first password only; a later change needs a "
+          "verification (47 CFR 64.2010(e))");
+    }
+    if (actor.now - c.created_at > policy.service_initiation_us) {
+      return Status::FailedPrecondition(
+          "the service was initiated more than a day ago; authenticate the customer without "
+          "biographical or account information first (47 CFR 64.2010(e))");
+    }
+    return std::string("service_initiation");
+  }
+  if (auth.session_id != 0) {
+    ASSIGN_OR_RETURN(store::VerificationSessionRow s,
+                     OpenSession(tx, c.carrier, auth.session_id, actor.now));
+    if (s.customer != c.id) {
+      return Status::PermissionDenied("verification session " +
+                                      std::to_string(auth.session_id) +
+                                      " is for another customer");
+    }
+    if (!SessionAuthenticated(s.flags)) {
+      return Status::FailedPrecondition(
+          "the customer is not authenticated in this session: give the password or back-up "
+          "answer, call back the telephone number of record, or check photo ID in store before "
+          "setting a secret (47 CFR 64.2010(e)); a stated call detail does not authenticate");
+    }
+    return SetupPathOf(s);
+  }
+  // A one-time code sent to the number or address of record.
+  ASSIGN_OR_RETURN(std::vector<store::ResetCodeRow> codes,
+                   tx.ListLiveResetCodes(c.carrier, c.id, actor.now));
+  const std::string hash = TokenHash(auth.reset_code);
+  for (store::ResetCodeRow& code : codes) {
+    if (code.attempts < policy.reset_code_attempts && ConstantTimeEquals(code.code_hash, hash)) {
+      code.used_at = actor.now;
+      RETURN_IF_ERROR(tx.UpdateResetCode(code));
+      return "reset_code:" + code.channel;
+    }
+  }
+  for (store::ResetCodeRow& code : codes) {
+    code.attempts += 1;
+    if (code.attempts >= policy.reset_code_attempts) code.used_at = actor.now;
+    RETURN_IF_ERROR(tx.UpdateResetCode(code));
+  }
+  return Status::Unauthenticated("the one-time code is wrong or has expired");
+}
+
+Status AppendSimple(store::Tx& tx, CarrierId carrier, const Actor& actor, const std::string& type,
+                    const std::string& subject, const json& body,
+                    std::optional<json> payload = std::nullopt, int64_t* seq = nullptr) {
+  store::LedgerEvent ev;
+  ev.carrier = carrier;
+  ev.at = actor.now;
+  ev.actor = actor.id;
+  ev.type = type;
+  ev.subject = subject;
+  ev.body = body.dump();
+  if (payload) {
+    ev.payload = payload->dump();
+    ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
+  }
+  ASSIGN_OR_RETURN(store::AppendResult appended, tx.Append(ev));
+  if (seq) *seq = appended.seq;
+  return Status::Ok();
+}
+
+// A refused secret leaves a trace (the reason, never the secret).
+void RecordRefusal(store::Store& store, CarrierId carrier, CustomerId customer,
+                   const std::string& kind, const Status& why, const Actor& actor) {
+  (void)store.Transact([&](store::Tx& tx) -> Status {
+    return AppendSimple(tx, carrier, actor, "auth.secret_refused",
+                        "customer:" + customer.ToString(),
+                        {{"secret", kind}, {"field", why.field()}, {"reason", why.message()}});
+  });
+}
+
+Result<Customer> ReadCustomer(store::Store& store, CarrierId carrier, CustomerId id) {
+  Customer c;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(c, tx.GetCustomer(carrier, id));
+    return Status::Ok();
+  }));
+  return c;
+}
+
+// Stores a secret with its ledger entry and queues the notices.
+Result<SecretSetResult> StoreSecret(store::Tx& tx, const Customer& c, SecretKind kind,
+                                    const std::string& question, const std::string& encoded,
+                                    const std::string& path, bool reset, const Actor& actor) {
+  SecretSetResult out;
+  out.setup_path = path;
+  ASSIGN_OR_RETURN(auto existing, tx.GetCustomerSecret(c.carrier, c.id, static_cast<int>(kind)));
+  out.created = !existing.has_value();
+  const char* name = kind == SecretKind::kPassword ? "password" : "backup";
+  store::CustomerSecretRow row;
+  row.carrier = c.carrier;
+  row.customer = c.id;
+  row.kind = static_cast<int>(kind);
+  row.question = question;
+  row.secret_hash = encoded;
+  row.set_at = actor.now;
+  row.set_by = StepActor(actor);
+  row.setup_path = path;
+  const ChangeEvent event =
+      reset ? ChangeEvent::kReset : (out.created ? ChangeEvent::kCreated : ChangeEvent::kChanged);
+  RETURN_IF_ERROR(AppendSimple(tx, c.carrier, actor, "auth.secret_set",
+                               "customer:" + c.id.ToString(),
+                               {{"secret", name},
+                                {"event", ChangeEventName(event)},
+                                {"setup_path", path},
+                                {"basis", k2010e}},
+                               std::nullopt, &row.ledger_seq));
+  out.ledger_seq = row.ledger_seq;
+  RETURN_IF_ERROR(tx.UpsertCustomerSecret(row));
+  // 64.2010(f): notify at once, except at service initiation.
+  if (path != "service_initiation") {
+    ASSIGN_OR_RETURN(out.notifications,
+                     QueueAccountChangeNotices(tx, c, c,
+                                               kind == SecretKind::kPassword ? ChangeKind::kPassword
+                                                                             : ChangeKind::kBackup,
+                                               event, actor));
+  }
+  return out;
+}
+
+Status CheckLogin(const std::string& login) {
+  if (login.size() < 3 || login.size() > 64) {
+    return Status::InvalidArgument("the login must be 3 to 64 characters", "login");
+  }
+  for (char c : login) {
+    if (!(IsAlnum(c) || c == '.' || c == '_' || c == '-' || c == '@')) {
+      return Status::InvalidArgument("the login may hold letters, digits and . _ - @ only",
+                                     "login");
+    }
+  }
+  return Status::Ok();
+}
+
+int64_t Backoff(int64_t failures, int after, int64_t base, int64_t max) {
+  const int64_t extra = std::min<int64_t>(failures - after, 20);
+  return std::min(max, base << std::max<int64_t>(extra, 0));
+}
+
+}  // namespace
+
+// ---- public checks ----
+
+std::string StaffActorOf(const std::string& actor_id) {
+  if (actor_id.rfind("staff:", 0) != 0) return {};
+  size_t end = 6;
+  while (end < actor_id.size() && IsDigit(actor_id[end])) ++end;
+  if (end == 6) return {};
+  return actor_id.substr(0, end);
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  // Compare every byte of the longer input; the result does not depend on
+  // where the inputs differ.
+  const size_t n = std::max(a.size(), b.size());
+  volatile unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff = static_cast<unsigned char>(diff | (x ^ y));
+  }
+  return diff == 0;
+}
+
+std::string NormalizeAnswer(std::string_view answer) {
+  std::string out;
+  bool space = false;
+  for (char c : Trim(answer)) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+Status CheckCpniPassword(const Customer& customer, std::string_view password) {
+  if (password.size() < kMinCpniPasswordBytes || password.size() > kMaxCpniPasswordBytes) {
+    return Status::InvalidArgument("the password must be " + std::to_string(kMinCpniPasswordBytes) +
+                                       " to " + std::to_string(kMaxCpniPasswordBytes) +
+                                       " bytes long",
+                                   "password");
+  }
+  if (!IsValidUtf8(password)) {
+    return Status::InvalidArgument("the password must be UTF-8 text", "password");
+  }
+  return CheckSecretContent(customer, password, "password", k2010be);
+}
+
+Status CheckBackupQuestion(std::string_view question) {
+  const std::string q = Lower(Trim(question));
+  if (q.size() < 10 || q.size() > kMaxQuestionBytes || !IsValidUtf8(question)) {
+    return Status::InvalidArgument("the question must be 10 to 200 bytes of UTF-8 text",
+                                   "question");
+  }
+  struct Banned {
+    const char* word;
+    const char* what;
+  };
+  static const Banned kBanned[] = {
+      {"maiden", "a mother's maiden name"},
+      {"social security", "a social security number"},
+      {"ssn", "a social security number"},
+      {"birth", "a date or place of birth"},
+      {"born", "a date or place of birth"},
+      {"dob", "a date of birth"},
+      {"address", "an address"},
+      {"street", "an address"},
+      {"zip", "an address"},
+      {"postal", "an address"},
+      {"where do you live", "an address"},
+      {"bill", "a bill's amount or date (account information)"},
+      {"amount", "a bill's amount (account information)"},
+      {"account", "account information"},
+      {"phone", "a telephone number (account information)"},
+      {"telephone", "a telephone number (account information)"},
+      {"number", "a number such as an SSN, account or telephone number"},
+      {"last four", "digits of an SSN, account or telephone number"},
+      {"last 4", "digits of an SSN, account or telephone number"},
+      {"digits", "digits of an SSN, account or telephone number"},
+  };
+  for (const Banned& b : kBanned) {
+    if (q.find(b.word) != std::string::npos) {
+      return Status::InvalidArgument(
+          std::string("refused: the question prompts for ") + b.what +
+              ", which is readily available biographical information or account information; "
+              "47 CFR 64.2010(e) does not allow a back-up authentication that prompts for it",
+          "question");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckBackupAnswer(const Customer& customer, std::string_view answer) {
+  const std::string a = NormalizeAnswer(answer);
+  if (a.size() < kMinAnswerBytes || answer.size() > kMaxAnswerBytes || !IsValidUtf8(answer)) {
+    return Status::InvalidArgument("the answer must be 3 to 200 bytes of UTF-8 text", "answer");
+  }
+  return CheckSecretContent(customer, a, "answer", k2010e);
+}
+
+bool SessionAuthenticated(uint32_t flags) {
+  return (flags & (Bit(SessionFlag::kPasswordVerified) | Bit(SessionFlag::kBackupVerified) |
+                   Bit(SessionFlag::kCalledBack) | Bit(SessionFlag::kPhotoIdVerified) |
+                   Bit(SessionFlag::kBusinessAlternative) | Bit(SessionFlag::kOnlineSignedIn))) !=
+         0;
+}
+
+const char* VerificationChannelName(VerificationChannel c) {
+  switch (c) {
+    case VerificationChannel::kPhone: return "phone";
+    case VerificationChannel::kOnline: return "online";
+    case VerificationChannel::kInStore: return "in_store";
+  }
+  return "phone";
+}
+
+Result<VerificationChannel> ParseVerificationChannel(std::string_view name) {
+  if (name == "phone") return VerificationChannel::kPhone;
+  if (name == "online") return VerificationChannel::kOnline;
+  if (name == "in_store") return VerificationChannel::kInStore;
+  return Status::InvalidArgument("channel must be phone, online or in_store", "channel");
+}
+
+// ---- secrets ----
+
+Result<SecretSetResult> SetCpniPassword(store::Store& store, CarrierId carrier,
+                                        CustomerId customer, std::string_view password,
+                                        const SecretAuthorization& auth,
+                                        const CustomerAuthPolicy& policy, const Actor& actor) {
+  ASSIGN_OR_RETURN(Customer c, ReadCustomer(store, carrier, customer));
+  if (Status st = CheckCpniPassword(c, password); !st.ok()) {
+    RecordRefusal(store, carrier, customer, "password", st, actor);
+    return st;
+  }
+  ASSIGN_OR_RETURN(std::string encoded, HashPassword(password, policy.cost));
+  SecretSetResult out;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Customer fresh, tx.GetCustomer(carrier, customer));
+    ASSIGN_OR_RETURN(auto existing, tx.GetCustomerSecret(carrier, customer, 0));
+    ASSIGN_OR_RETURN(std::string path,
+                     Authorize(tx, fresh, auth, policy, actor, !existing.has_value()));
+    ASSIGN_OR_RETURN(out, StoreSecret(tx, fresh, SecretKind::kPassword, "", encoded, path,
+                                      path.rfind("reset_code", 0) == 0, actor));
+    // A new password clears the telephone lockout.
+    ASSIGN_OR_RETURN(store::CustomerAuthStateRow state, tx.GetCustomerAuthState(carrier, customer));
+    if (state.phone_failures != 0 || state.online_failures != 0) {
+      state.phone_failures = 0;
+      state.phone_locked_until = Instant();
+      state.online_failures = 0;
+      state.online_locked_until = Instant();
+      RETURN_IF_ERROR(tx.PutCustomerAuthState(state));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<SecretSetResult> SetBackupAuthentication(store::Store& store, CarrierId carrier,
+                                                CustomerId customer, std::string_view question,
+                                                std::string_view answer,
+                                                const SecretAuthorization& auth,
+                                                const CustomerAuthPolicy& policy,
+                                                const Actor& actor) {
+  ASSIGN_OR_RETURN(Customer c, ReadCustomer(store, carrier, customer));
+  Status st = CheckBackupQuestion(question);
+  if (st.ok()) st = CheckBackupAnswer(c, answer);
+  if (!st.ok()) {
+    RecordRefusal(store, carrier, customer, "backup", st, actor);
+    return st;
+  }
+  ASSIGN_OR_RETURN(std::string encoded, HashPassword(NormalizeAnswer(answer), policy.cost));
+  const std::string q(Trim(question));
+  SecretSetResult out;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Customer fresh, tx.GetCustomer(carrier, customer));
+    ASSIGN_OR_RETURN(auto existing, tx.GetCustomerSecret(carrier, customer, 1));
+    ASSIGN_OR_RETURN(std::string path,
+                     Authorize(tx, fresh, auth, policy, actor, !existing.has_value()));
+    ASSIGN_OR_RETURN(out, StoreSecret(tx, fresh, SecretKind::kBackup, q, encoded, path, false,
+                                      actor));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<SecretsStatus> GetSecretsStatus(store::Store& store, CarrierId carrier,
+                                       CustomerId customer) {
+  SecretsStatus out;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.GetCustomer(carrier, customer).status());
+    ASSIGN_OR_RETURN(out.password, tx.GetCustomerSecret(carrier, customer, 0));
+    ASSIGN_OR_RETURN(out.backup, tx.GetCustomerSecret(carrier, customer, 1));
+    ASSIGN_OR_RETURN(out.online, tx.GetOnlineAccount(carrier, customer));
+    ASSIGN_OR_RETURN(out.state, tx.GetCustomerAuthState(carrier, customer));
+    return Status::Ok();
+  }));
+  if (out.password) out.password->secret_hash.clear();
+  if (out.backup) out.backup->secret_hash.clear();
+  return out;
+}
+
+// ---- sessions ----
+
+Result<SessionView> OpenVerification(store::Store& store, const OpenVerificationRequest& request,
+                                     const CustomerAuthPolicy& policy, const Actor& actor) {
+  if (request.channel == VerificationChannel::kOnline) {
+    return Status::InvalidArgument(
+        "online sessions begin with an online sign-in (47 CFR 64.2010(c))", "channel");
+  }
+  std::string number;
+  if (!request.calling_number.empty()) {
+    if (request.channel != VerificationChannel::kPhone) {
+      return Status::InvalidArgument("calling_number is for telephone sessions", "calling_number");
+    }
+    auto e164 = NormalizeE164(request.calling_number);
+    if (!e164.ok()) return Status::InvalidArgument(e164.status().message(), "calling_number");
+    number = *e164;
+  }
+  if (request.call_id.size() > 100) {
+    return Status::InvalidArgument("call_id must be at most 100 bytes", "call_id");
+  }
+  store::VerificationSessionRow s;
+  s.carrier = request.carrier;
+  s.customer = request.customer;
+  s.channel = VerificationChannelName(request.channel);
+  s.calling_number = number;
+  s.call_id = request.call_id;
+  s.actor = StepActor(actor);
+  s.staff = StaffIdOf(actor.id);
+  s.opened_at = actor.now;
+  s.expires_at = actor.now + (request.channel == VerificationChannel::kPhone
+                                  ? policy.phone_session_us
+                                  : policy.store_session_us);
+  SessionView view;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.GetCustomer(request.carrier, request.customer).status());
+    ASSIGN_OR_RETURN(s.id, tx.InsertVerificationSession(s));
+    json payload = json::object();
+    if (!number.empty()) payload["calling_number"] = number;
+    if (!s.call_id.empty()) payload["call_id"] = s.call_id;
+    RETURN_IF_ERROR(AppendSimple(tx, s.carrier, actor, "auth.session_opened",
+                                 "customer:" + s.customer.ToString(),
+                                 {{"session", s.id},
+                                  {"channel", s.channel},
+                                  {"staff", s.staff.value()},
+                                  {"expires_at", s.expires_at.ToRfc3339()}},
+                                 payload.empty() ? std::nullopt : std::optional<json>(payload),
+                                 &s.ledger_seq));
+    RETURN_IF_ERROR(tx.UpdateVerificationSession(s));
+    ASSIGN_OR_RETURN(view, ViewIn(tx, s.carrier, s.id, actor.now));
+    return Status::Ok();
+  }));
+  return view;
+}
+
+Result<SessionView> GetVerification(store::Store& store, CarrierId carrier, int64_t session_id,
+                                    Instant now) {
+  SessionView view;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(view, ViewIn(tx, carrier, session_id, now));
+    return Status::Ok();
+  }));
+  return view;
+}
+
+Status CloseVerification(store::Store& store, CarrierId carrier, int64_t session_id,
+                         const Actor& actor) {
+  return store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(store::VerificationSessionRow s,
+                     tx.GetVerificationSession(carrier, session_id));
+    if (s.closed_at != Instant()) return Status::Ok();
+    s.closed_at = actor.now;
+    RETURN_IF_ERROR(AppendSimple(tx, carrier, actor, "auth.session_closed",
+                                 "customer:" + s.customer.ToString(),
+                                 {{"session", s.id}, {"flags", s.flags}}, std::nullopt,
+                                 &s.ledger_seq));
+    return tx.UpdateVerificationSession(s);
+  });
+}
+
+namespace {
+
+// Password or back-up answer by telephone (64.2010(b), (e)).
+Result<StepResult> VerifySecretOnCall(store::Store& store, CarrierId carrier, int64_t session_id,
+                                      SecretKind kind, std::string_view given,
+                                      const CustomerAuthPolicy& policy, const Actor& actor) {
+  const bool password = kind == SecretKind::kPassword;
+  const std::string step_kind = password ? "password" : "backup_answer";
+  if (given.size() > (password ? kMaxCpniPasswordBytes : kMaxAnswerBytes)) {
+    return Status::InvalidArgument("the " + std::string(password ? "password" : "answer") +
+                                       " is too long",
+                                   password ? "password" : "answer");
+  }
+  const std::string candidate = password ? std::string(given) : NormalizeAnswer(given);
+  std::optional<store::CustomerSecretRow> secret;
+  store::VerificationSessionRow session;
+  store::CustomerAuthStateRow state;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(session, OpenSession(tx, carrier, session_id, actor.now));
+    ASSIGN_OR_RETURN(secret, tx.GetCustomerSecret(carrier, session.customer, static_cast<int>(kind)));
+    ASSIGN_OR_RETURN(state, tx.GetCustomerAuthState(carrier, session.customer));
+    return Status::Ok();
+  }));
+  if (session.channel != "phone") {
+    return Status::FailedPrecondition("this is a " + session.channel +
+                                      " session; passwords by telephone need a phone session");
+  }
+  StepSpec spec;
+  spec.kind = step_kind;
+  spec.citation = password ? k2010b : k2010e;
+  const bool session_locked = HasFlag(session.flags, SessionFlag::kLocked);
+  const bool account_locked = state.phone_locked_until > actor.now;
+  bool good = false;
+  if (session_locked || account_locked) {
+    spec.outcome = "refused";
+    spec.reason = session_locked
+                      ? "too many failed attempts on this call: release call detail only by "
+                        "sending it to the address of record or calling back the telephone "
+                        "number of record"
+                      : "after repeated failures, passwords and back-up answers by telephone are "
+                        "locked for this account until " +
+                            state.phone_locked_until.ToRfc3339() +
+                            ": call back the telephone number of record or send to the address "
+                            "of record";
+    spec.body = {{"reason", session_locked ? "session_locked" : "account_locked"}};
+  } else {
+    // Verify even when nothing is set, so the time taken says nothing.
+    good = VerifyPassword(secret ? secret->secret_hash : DummyEncoding(policy.cost), candidate) &&
+           secret.has_value();
+    if (good) {
+      spec.outcome = "passed";
+      spec.reason = password ? "the caller gave the account password"
+                             : "the caller answered the back-up question";
+    } else {
+      spec.outcome = "failed";
+      spec.reason = secret ? (password ? "the password is wrong" : "the answer is wrong")
+                           : (password ? "no CPNI password is set on this account"
+                                       : "no back-up authentication is set on this account");
+      spec.body = {{"reason", secret ? "mismatch" : "not_set"}};
+    }
+  }
+  StepResult result;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(session, OpenSession(tx, carrier, session_id, actor.now));
+    ASSIGN_OR_RETURN(state, tx.GetCustomerAuthState(carrier, session.customer));
+    if (spec.outcome == "passed") {
+      session.flags |= Bit(password ? SessionFlag::kPasswordVerified : SessionFlag::kBackupVerified);
+      state.phone_failures = 0;
+      state.phone_locked_until = Instant();
+    } else if (spec.outcome == "failed") {
+      session.failures += 1;
+      if (session.failures >= policy.session_failures) session.flags |= Bit(SessionFlag::kLocked);
+      state.phone_failures += 1;
+      if (state.phone_failures >= policy.phone_lock_after) {
+        state.phone_locked_until =
+            actor.now + Backoff(state.phone_failures, policy.phone_lock_after,
+                                policy.phone_lock_base_us, policy.phone_lock_max_us);
+        spec.body["account_locked_until"] = state.phone_locked_until.ToRfc3339();
+      }
+      spec.body["session_failures"] = session.failures;
+      spec.body["account_failures"] = state.phone_failures;
+    }
+    ASSIGN_OR_RETURN(result.step_id,
+                     RecordStep(tx, session, spec, policy, actor, &result.flags_raised));
+    RETURN_IF_ERROR(tx.UpdateVerificationSession(session));
+    RETURN_IF_ERROR(tx.PutCustomerAuthState(state));
+    ASSIGN_OR_RETURN(result.session, ViewIn(tx, carrier, session_id, actor.now));
+    return Status::Ok();
+  }));
+  result.passed = spec.outcome == "passed";
+  result.outcome = spec.outcome;
+  result.reason = spec.reason;
+  result.citation = spec.citation;
+  return result;
+}
+
+// Runs a step that needs no secret: `decide` fills the spec from the session
+// and customer, and may change the session and state.
+Result<StepResult> SimpleStep(
+    store::Store& store, CarrierId carrier, int64_t session_id, const CustomerAuthPolicy& policy,
+    const Actor& actor,
+    const std::function<Status(store::Tx&, store::VerificationSessionRow&, const Customer&,
+                               store::CustomerAuthStateRow&, StepSpec&)>& decide) {
+  StepResult result;
+  StepSpec spec;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(store::VerificationSessionRow session,
+                     OpenSession(tx, carrier, session_id, actor.now));
+    ASSIGN_OR_RETURN(Customer c, tx.GetCustomer(carrier, session.customer));
+    ASSIGN_OR_RETURN(store::CustomerAuthStateRow state,
+                     tx.GetCustomerAuthState(carrier, session.customer));
+    RETURN_IF_ERROR(decide(tx, session, c, state, spec));
+    if (spec.outcome == "failed") session.failures += 1;
+    ASSIGN_OR_RETURN(result.step_id,
+                     RecordStep(tx, session, spec, policy, actor, &result.flags_raised));
+    RETURN_IF_ERROR(tx.UpdateVerificationSession(session));
+    RETURN_IF_ERROR(tx.PutCustomerAuthState(state));
+    ASSIGN_OR_RETURN(result.session, ViewIn(tx, carrier, session_id, actor.now));
+    return Status::Ok();
+  }));
+  result.passed = spec.outcome == "passed";
+  result.outcome = spec.outcome;
+  result.reason = spec.reason;
+  result.citation = spec.citation;
+  return result;
+}
+
+bool OnFile(CivilDate since, Instant now, int days) {
+  return since.Valid() && since.AddDays(days) <= UtcDate(now);
+}
+
+}  // namespace
+
+Result<StepResult> VerifyCallerPassword(store::Store& store, CarrierId carrier,
+                                        int64_t session_id, std::string_view password,
+                                        const CustomerAuthPolicy& policy, const Actor& actor) {
+  return VerifySecretOnCall(store, carrier, session_id, SecretKind::kPassword, password, policy,
+                            actor);
+}
+
+Result<StepResult> VerifyBackupAnswer(store::Store& store, CarrierId carrier, int64_t session_id,
+                                      std::string_view answer, const CustomerAuthPolicy& policy,
+                                      const Actor& actor) {
+  return VerifySecretOnCall(store, carrier, session_id, SecretKind::kBackup, answer, policy,
+                            actor);
+}
+
+Result<StepResult> RecordCallerStatedCallDetail(store::Store& store, CarrierId carrier,
+                                                int64_t session_id, std::string_view description,
+                                                const CustomerAuthPolicy& policy,
+                                                const Actor& actor) {
+  const std::string text(Trim(description));
+  if (text.empty() || text.size() > 500 || !IsValidUtf8(text)) {
+    return Status::InvalidArgument(
+        "describe the call detail the caller stated (1 to 500 bytes), e.g. the number called and "
+        "the date",
+        "description");
+  }
+  return SimpleStep(store, carrier, session_id, policy, actor,
+                    [&](store::Tx&, store::VerificationSessionRow& s, const Customer&,
+                        store::CustomerAuthStateRow&, StepSpec& spec) -> Status {
+                      if (s.channel != "phone") {
+                        return Status::FailedPrecondition("stated call detail is for telephone sessions");
+                      }
+                      spec.kind = "caller_call_detail";
+                      spec.outcome = "passed";
+                      spec.citation = k2010b;
+                      spec.reason =
+                          "the caller stated this call detail without help: discuss that call "
+                          "detail only; any other call detail needs the password, the address of "
+                          "record or a call back";
+                      spec.payload = json{{"stated_call_detail", text}};
+                      s.flags |= Bit(SessionFlag::kCallerStatedCallDetail);
+                      s.stated_call_detail = text;
+                      return Status::Ok();
+                    });
+}
+
+Result<StepResult> RecordCallBack(store::Store& store, CarrierId carrier, int64_t session_id,
+                                  std::string_view number, bool reached,
+                                  const CustomerAuthPolicy& policy, const Actor& actor) {
+  auto e164 = NormalizeE164(number);
+  if (!e164.ok()) return Status::InvalidArgument(e164.status().message(), "number");
+  return SimpleStep(
+      store, carrier, session_id, policy, actor,
+      [&](store::Tx&, store::VerificationSessionRow& s, const Customer& c,
+          store::CustomerAuthStateRow& state, StepSpec& spec) -> Status {
+        if (s.channel != "phone") {
+          return Status::FailedPrecondition("call backs are for telephone sessions");
+        }
+        spec.kind = "call_back";
+        spec.citation = k2010b;
+        spec.payload = json{{"number", *e164}};
+        const bool of_record = std::find(c.phones_of_record.begin(), c.phones_of_record.end(),
+                                         *e164) != c.phones_of_record.end();
+        if (!of_record) {
+          spec.outcome = "refused";
+          spec.reason =
+              "that number is not a telephone number of record of this account; a contact number "
+              "the caller gives does not count (47 CFR 64.2003): call a number of record";
+          spec.body = {{"reason", "not_of_record"}};
+          return Status::Ok();
+        }
+        if (!reached) {
+          spec.outcome = "no_answer";
+          spec.reason = "the customer was not reached at the telephone number of record";
+          return Status::Ok();
+        }
+        spec.outcome = "passed";
+        spec.reason = "the customer was reached at the telephone number of record";
+        s.flags |= Bit(SessionFlag::kCalledBack);
+        state.phone_failures = 0;
+        state.phone_locked_until = Instant();
+        return Status::Ok();
+      });
+}
+
+Result<AddressRelease> ReleaseToAddressOfRecord(store::Store& store, CarrierId carrier,
+                                                int64_t session_id, AddressKind kind,
+                                                const CustomerAuthPolicy& policy,
+                                                const Actor& actor) {
+  AddressRelease out;
+  ASSIGN_OR_RETURN(
+      out.step,
+      SimpleStep(store, carrier, session_id, policy, actor,
+                 [&](store::Tx&, store::VerificationSessionRow& s, const Customer& c,
+                     store::CustomerAuthStateRow& state, StepSpec& spec) -> Status {
+                   spec.kind = "send_to_address_of_record";
+                   spec.citation = k2010b;
+                   CivilDate since;
+                   std::string dest;
+                   if (kind == AddressKind::kPostal) {
+                     since = c.address_since;
+                     if (state.postal_since.Valid() && state.postal_since > since) {
+                       since = state.postal_since;
+                     }
+                     dest = c.address_of_record.OneLine();
+                   } else {
+                     since = state.email_since.Valid() ? state.email_since : UtcDate(c.created_at);
+                     dest = c.email;
+                   }
+                   spec.body = {{"address", kind == AddressKind::kPostal ? "postal" : "email"}};
+                   if (dest.empty()) {
+                     spec.outcome = "refused";
+                     spec.reason = "the account has no such address";
+                     return Status::Ok();
+                   }
+                   if (!OnFile(since, actor.now, policy.address_of_record_days)) {
+                     spec.outcome = "refused";
+                     spec.citation = k2010b;
+                     spec.reason =
+                         "that address was set on " + since.ToString() + ", less than " +
+                         std::to_string(policy.address_of_record_days) +
+                         " days ago, so it is not yet the address of record (47 CFR 64.2003): "
+                         "send nothing there; call back the telephone number of record instead";
+                     spec.body["reason"] = "address_too_new";
+                     spec.body["on_file_since"] = since.ToString();
+                     return Status::Ok();
+                   }
+                   spec.outcome = "passed";
+                   spec.reason = "send the call detail to the address of record";
+                   spec.payload = json{{"destination", dest}};
+                   s.flags |= Bit(SessionFlag::kSentToAddressOfRecord);
+                   out.destination = dest;
+                   out.on_file_since = since;
+                   return Status::Ok();
+                 }));
+  return out;
+}
+
+Result<StepResult> RecordPhotoId(store::Store& store, CarrierId carrier, int64_t session_id,
+                                 const PhotoId& id, const CustomerAuthPolicy& policy,
+                                 const Actor& actor) {
+  static const char* const kTypes[] = {"drivers_license", "passport", "passport_card",
+                                       "state_id", "military_id", "tribal_id",
+                                       "permanent_resident_card"};
+  bool known = false;
+  for (const char* t : kTypes) known = known || id.type == t;
+  if (!known) {
+    return Status::InvalidArgument(
+        "id type must be a government-issued photo ID: drivers_license, passport, passport_card, "
+        "state_id, military_id, tribal_id or permanent_resident_card (47 CFR 64.2003)",
+        "id_type");
+  }
+  const std::string issuer(Trim(id.issuer));
+  if (issuer.empty() || issuer.size() > 100) {
+    return Status::InvalidArgument("issuer is required (at most 100 bytes)", "issuer");
+  }
+  if (id.last4.size() != 4 || !std::all_of(id.last4.begin(), id.last4.end(), IsAlnum)) {
+    return Status::InvalidArgument("last4 must be the last 4 letters or digits of the ID number",
+                                   "last4");
+  }
+  if (!id.expires_on.Valid()) {
+    return Status::InvalidArgument("expires_on is required (YYYY-MM-DD)", "expires_on");
+  }
+  const StaffId staff = id.staff.valid() ? id.staff : StaffIdOf(actor.id);
+  if (!staff.valid()) {
+    return Status::InvalidArgument("the staff member who checked the ID is required", "staff");
+  }
+  return SimpleStep(
+      store, carrier, session_id, policy, actor,
+      [&](store::Tx& tx, store::VerificationSessionRow& s, const Customer&,
+          store::CustomerAuthStateRow& state, StepSpec& spec) -> Status {
+        if (s.channel != "in_store") {
+          return Status::FailedPrecondition("photo ID is checked in in_store sessions");
+        }
+        auto member = tx.GetStaff(staff);
+        if (!member.ok() || member->carrier != carrier) {
+          return Status::InvalidArgument("no staff member " + staff.ToString() + " at this carrier",
+                                         "staff");
+        }
+        spec.kind = "photo_id";
+        spec.citation = k2010d;
+        spec.body = {{"id_type", id.type}, {"staff", staff.value()}};
+        spec.payload = json{{"id_type", id.type},
+                            {"issuer", issuer},
+                            {"last4", id.last4},
+                            {"expires_on", id.expires_on.ToString()},
+                            {"staff", staff.value()}};
+        if (id.expires_on < UtcDate(actor.now)) {
+          spec.outcome = "refused";
+          spec.reason = "the ID expired on " + id.expires_on.ToString() +
+                        ": an expired ID is not a valid photo ID (47 CFR 64.2003)";
+          spec.body["reason"] = "expired";
+          return Status::Ok();
+        }
+        if (!id.matches_account_holder) {
+          spec.outcome = "failed";
+          spec.reason = "the photo ID does not match the account holder: show no CPNI";
+          spec.body["reason"] = "mismatch";
+          return Status::Ok();
+        }
+        spec.outcome = "passed";
+        spec.reason = "valid photo ID matching the account holder";
+        s.flags |= Bit(SessionFlag::kPhotoIdVerified);
+        state.phone_failures = 0;
+        state.phone_locked_until = Instant();
+        return Status::Ok();
+      });
+}
+
+Result<StepResult> RecordBusinessAlternative(store::Store& store, CarrierId carrier,
+                                             int64_t session_id, std::string_view contract_ref,
+                                             std::string_view method,
+                                             const CustomerAuthPolicy& policy,
+                                             const Actor& actor) {
+  const std::string ref(Trim(contract_ref)), how(Trim(method));
+  if (ref.empty() || ref.size() > kMaxNameBytes) {
+    return Status::InvalidArgument("contract_ref is required", "contract_ref");
+  }
+  if (how.empty() || how.size() > 200) {
+    return Status::InvalidArgument(
+        "method is required: the contract's authentication procedure that was followed",
+        "method");
+  }
+  return SimpleStep(
+      store, carrier, session_id, policy, actor,
+      [&](store::Tx&, store::VerificationSessionRow& s, const Customer& c,
+          store::CustomerAuthStateRow&, StepSpec& spec) -> Status {
+        spec.kind = "business_alternative";
+        spec.citation = k2010g;
+        spec.body = {{"method", how}};
+        spec.payload = json{{"contract_ref", ref}};
+        if (c.type != CustomerType::kBusiness || c.account_representative.empty() ||
+            c.cpni_contract_ref.empty()) {
+          spec.outcome = "refused";
+          spec.reason =
+              "alternative authentication applies only to business customers with a dedicated "
+              "account representative and a contract that addresses CPNI protection (47 CFR "
+              "64.2010(g)); authenticate this customer by password, call back or photo ID";
+          spec.body["reason"] = "not_eligible";
+          return Status::Ok();
+        }
+        if (!ConstantTimeEquals(ref, c.cpni_contract_ref)) {
+          spec.outcome = "failed";
+          spec.reason = "that is not this customer's CPNI contract";
+          spec.body["reason"] = "contract_mismatch";
+          return Status::Ok();
+        }
+        spec.outcome = "passed";
+        spec.reason = "authenticated under the business customer's CPNI contract";
+        s.flags |= Bit(SessionFlag::kBusinessAlternative);
+        return Status::Ok();
+      });
+}
+
+rules::DecisionContext ContextFromSession(const store::VerificationSessionRow& s,
+                                          bool release_by_mail) {
+  rules::DecisionContext ctx;
+  ctx.call_id = s.call_id;
+  const uint32_t f = s.flags;
+  const bool secret = HasFlag(f, SessionFlag::kPasswordVerified) ||
+                      HasFlag(f, SessionFlag::kBackupVerified);
+  if (s.channel == "phone") {
+    ctx.flags.Add(rules::ContextFlag::kCustomerInitiatedCall);
+    ctx.channel = rules::AccessChannel::kInboundCall;
+    if (secret) ctx.flags.Add(rules::ContextFlag::kPasswordProvided);
+    if (secret || HasFlag(f, SessionFlag::kCalledBack) ||
+        HasFlag(f, SessionFlag::kBusinessAlternative)) {
+      ctx.flags.Add(rules::ContextFlag::kCustomerAuthenticated);
+    }
+    if (HasFlag(f, SessionFlag::kCallerStatedCallDetail)) {
+      ctx.flags.Add(rules::ContextFlag::kCallerProvidedCallDetail);
+    }
+    if (HasFlag(f, SessionFlag::kCalledBack)) ctx.channel = rules::AccessChannel::kNumberOfRecord;
+  } else if (s.channel == "online") {
+    ctx.channel = rules::AccessChannel::kOnline;
+    if (HasFlag(f, SessionFlag::kOnlineSignedIn)) {
+      ctx.flags.Add(rules::ContextFlag::kPasswordProvided);
+      ctx.flags.Add(rules::ContextFlag::kCustomerAuthenticated);
+    }
+  } else {
+    ctx.channel = rules::AccessChannel::kInStore;
+    if (HasFlag(f, SessionFlag::kPhotoIdVerified)) {
+      ctx.flags.Add(rules::ContextFlag::kPhotoIdVerified);
+      ctx.flags.Add(rules::ContextFlag::kCustomerAuthenticated);
+    }
+    if (HasFlag(f, SessionFlag::kBusinessAlternative)) {
+      ctx.flags.Add(rules::ContextFlag::kCustomerAuthenticated);
+    }
+  }
+  if (release_by_mail && HasFlag(f, SessionFlag::kSentToAddressOfRecord)) {
+    ctx.channel = rules::AccessChannel::kAddressOfRecord;
+  }
+  return ctx;
+}
+
+Result<rules::DecisionContext> DecisionContextForSession(store::Store& store, CarrierId carrier,
+                                                         int64_t session_id, CustomerId customer,
+                                                         Instant at, bool release_by_mail) {
+  store::VerificationSessionRow s;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(s, OpenSession(tx, carrier, session_id, at));
+    return Status::Ok();
+  }));
+  if (customer.valid() && s.customer != customer) {
+    return Status::PermissionDenied("verification session " + std::to_string(session_id) +
+                                    " is for another customer");
+  }
+  if (release_by_mail && !HasFlag(s.flags, SessionFlag::kSentToAddressOfRecord)) {
+    return Status::FailedPrecondition(
+        "no release to the address of record was recorded in this session");
+  }
+  return ContextFromSession(s, release_by_mail);
+}
+
+// ---- online ----
+
+Result<SecretSetResult> SetOnlineAccount(store::Store& store, CarrierId carrier,
+                                         CustomerId customer, const std::string& login,
+                                         const SecretAuthorization& auth,
+                                         const CustomerAuthPolicy& policy, const Actor& actor) {
+  RETURN_IF_ERROR(CheckLogin(login));
+  SecretSetResult out;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Customer c, tx.GetCustomer(carrier, customer));
+    ASSIGN_OR_RETURN(auto password, tx.GetCustomerSecret(carrier, customer, 0));
+    if (!password) {
+      return Status::FailedPrecondition(
+          "set a CPNI password first: online access is only with the password (47 CFR "
+          "64.2010(c))");
+    }
+    ASSIGN_OR_RETURN(auto existing, tx.GetOnlineAccount(carrier, customer));
+    ASSIGN_OR_RETURN(out.setup_path, Authorize(tx, c, auth, policy, actor, !existing.has_value()));
+    store::OnlineAccountRow a;
+    a.carrier = carrier;
+    a.customer = customer;
+    a.login = login;
+    a.created_at = existing ? existing->created_at : actor.now;
+    a.last_sign_in = existing ? existing->last_sign_in : Instant();
+    out.created = !existing.has_value();
+    const ChangeEvent event = out.created ? ChangeEvent::kCreated : ChangeEvent::kChanged;
+    RETURN_IF_ERROR(AppendSimple(tx, carrier, actor, "auth.online_account_set",
+                                 "customer:" + customer.ToString(),
+                                 {{"event", ChangeEventName(event)},
+                                  {"setup_path", out.setup_path},
+                                  {"basis", k2010c}},
+                                 json{{"login", login}}, &a.ledger_seq));
+    out.ledger_seq = a.ledger_seq;
+    RETURN_IF_ERROR(tx.UpsertOnlineAccount(a));
+    if (out.setup_path != "service_initiation") {
+      ASSIGN_OR_RETURN(out.notifications,
+                       QueueAccountChangeNotices(tx, c, c, ChangeKind::kOnlineAccount, event,
+                                                 actor));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<OnlineSignInResult> OnlineSignIn(store::Store& store, CarrierId carrier,
+                                        const std::string& login, std::string_view password,
+                                        const CustomerAuthPolicy& policy, const Actor& actor,
+                                        int64_t* retry_after_seconds) {
+  const Status wrong = Status::Unauthenticated("wrong login or password");
+  if (login.empty() || login.size() > 64 || password.size() > kMaxCpniPasswordBytes) return wrong;
+  std::optional<store::OnlineAccountRow> account;
+  std::optional<store::CustomerSecretRow> secret;
+  store::CustomerAuthStateRow state;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.GetCarrier(carrier).status());
+    ASSIGN_OR_RETURN(account, tx.FindOnlineAccountByLogin(carrier, login));
+    if (account) {
+      ASSIGN_OR_RETURN(secret, tx.GetCustomerSecret(carrier, account->customer, 0));
+      ASSIGN_OR_RETURN(state, tx.GetCustomerAuthState(carrier, account->customer));
+    }
+    return Status::Ok();
+  }));
+  if (!account) {
+    (void)VerifyPassword(DummyEncoding(policy.cost), password);
+    return wrong;
+  }
+  if (state.online_locked_until > actor.now) {
+    if (retry_after_seconds) {
+      *retry_after_seconds =
+          (state.online_locked_until - actor.now + kMicrosPerSecond - 1) / kMicrosPerSecond;
+    }
+    (void)store.Transact([&](store::Tx& tx) -> Status {
+      store::VerificationSessionRow pseudo;
+      pseudo.carrier = carrier;
+      pseudo.customer = account->customer;
+      pseudo.channel = "online";
+      StepSpec spec;
+      spec.kind = "online_sign_in";
+      spec.outcome = "refused";
+      spec.citation = k2010c;
+      spec.body = {{"reason", "locked"}};
+      return RecordStep(tx, pseudo, spec, policy, actor, nullptr).status();
+    });
+    return Status::ResourceExhausted("too many failed sign-ins: the online account is locked until " +
+                                     state.online_locked_until.ToRfc3339());
+  }
+  const bool good =
+      VerifyPassword(secret ? secret->secret_hash : DummyEncoding(policy.cost), password) &&
+      secret.has_value();
+  OnlineSignInResult out;
+  Instant locked_until;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(state, tx.GetCustomerAuthState(carrier, account->customer));
+    StepSpec spec;
+    spec.kind = "online_sign_in";
+    spec.citation = k2010c;
+    store::VerificationSessionRow s;
+    s.carrier = carrier;
+    s.customer = account->customer;
+    s.channel = "online";
+    s.actor = StepActor(actor);
+    s.opened_at = actor.now;
+    if (!good) {
+      state.online_failures += 1;
+      if (state.online_failures >= policy.online_lock_after) {
+        state.online_locked_until =
+            actor.now + Backoff(state.online_failures, policy.online_lock_after,
+                                policy.online_lock_base_us, policy.online_lock_max_us);
+        locked_until = state.online_locked_until;
+        spec.body["locked_until"] = locked_until.ToRfc3339();
+      }
+      spec.outcome = "failed";
+      spec.body["failures"] = state.online_failures;
+      RETURN_IF_ERROR(RecordStep(tx, s, spec, policy, actor, nullptr).status());
+      return tx.PutCustomerAuthState(state);
+    }
+    state.online_failures = 0;
+    state.online_locked_until = Instant();
+    RETURN_IF_ERROR(tx.PutCustomerAuthState(state));
+    ASSIGN_OR_RETURN(out.token, NewToken());
+    s.token_hash = TokenHash(out.token);
+    s.expires_at = actor.now + policy.online_session_us;
+    s.flags = Bit(SessionFlag::kOnlineSignedIn);
+    ASSIGN_OR_RETURN(s.id, tx.InsertVerificationSession(s));
+    spec.outcome = "passed";
+    spec.reason = "signed in with the password";
+    RETURN_IF_ERROR(RecordStep(tx, s, spec, policy, actor, nullptr).status());
+    RETURN_IF_ERROR(tx.UpdateVerificationSession(s));
+    store::OnlineAccountRow a = *account;
+    a.last_sign_in = actor.now;
+    RETURN_IF_ERROR(tx.UpsertOnlineAccount(a));
+    ASSIGN_OR_RETURN(out.session, ViewIn(tx, carrier, s.id, actor.now));
+    return Status::Ok();
+  }));
+  if (!good) {
+    if (locked_until != Instant() && retry_after_seconds) {
+      *retry_after_seconds = (locked_until - actor.now + kMicrosPerSecond - 1) / kMicrosPerSecond;
+    }
+    return wrong;
+  }
+  return out;
+}
+
+Status RequestPasswordReset(store::Store& store, CarrierId carrier, const std::string& login,
+                            ResetChannel channel, const CustomerAuthPolicy& policy,
+                            const Actor& actor) {
+  const bool mail = channel == ResetChannel::kMail;
+  ASSIGN_OR_RETURN(std::string code, mail ? RandomCode(10, "ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+                                          : RandomCode(6, "0123456789"));
+  const int64_t valid_us = mail ? 14LL * 86400 * kMicrosPerSecond : policy.reset_code_us;
+  return store.Transact([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.GetCarrier(carrier).status());
+    ASSIGN_OR_RETURN(auto account, tx.FindOnlineAccountByLogin(carrier, login));
+    if (!account) return Status::Ok();  // the same answer for an unknown login
+    ASSIGN_OR_RETURN(Customer c, tx.GetCustomer(carrier, account->customer));
+    ASSIGN_OR_RETURN(auto live, tx.ListLiveResetCodes(carrier, c.id, actor.now));
+    if (live.size() >= 3) {
+      return Status::ResourceExhausted(
+          "three reset codes are already outstanding; use one or wait for them to expire");
+    }
+    store::ResetCodeRow row;
+    row.carrier = carrier;
+    row.customer = c.id;
+    row.code_hash = TokenHash(code);
+    row.channel = mail ? "mail" : "text";
+    row.created_at = actor.now;
+    row.expires_at = actor.now + valid_us;
+    RETURN_IF_ERROR(tx.InsertResetCode(row).status());
+    ASSIGN_OR_RETURN(int64_t notice,
+                     QueueResetCode(tx, c, code, mail, valid_us / (60 * kMicrosPerSecond), actor));
+    return AppendSimple(tx, carrier, actor, "auth.reset_code_issued",
+                        "customer:" + c.id.ToString(),
+                        {{"channel", row.channel},
+                         {"notification", notice},
+                         {"expires_at", row.expires_at.ToRfc3339()},
+                         {"basis", k2010e}});
+  });
+}
+
+Result<SecretSetResult> ResetPasswordOnline(store::Store& store, CarrierId carrier,
+                                            const std::string& login, std::string_view code,
+                                            std::string_view backup_answer,
+                                            std::string_view new_password,
+                                            const CustomerAuthPolicy& policy, const Actor& actor) {
+  if (code.empty() == backup_answer.empty()) {
+    return Status::InvalidArgument(
+        "give either the one-time code sent to the number or address of record, or the back-up "
+        "answer (47 CFR 64.2010(e))",
+        "code");
+  }
+  std::optional<store::OnlineAccountRow> account;
+  std::optional<store::CustomerSecretRow> backup;
+  store::CustomerAuthStateRow state;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.GetCarrier(carrier).status());
+    ASSIGN_OR_RETURN(account, tx.FindOnlineAccountByLogin(carrier, login));
+    if (account) {
+      ASSIGN_OR_RETURN(backup, tx.GetCustomerSecret(carrier, account->customer, 1));
+      ASSIGN_OR_RETURN(state, tx.GetCustomerAuthState(carrier, account->customer));
+    }
+    return Status::Ok();
+  }));
+  const Status wrong = Status::Unauthenticated("wrong login, code or answer");
+  if (!account) {
+    (void)VerifyPassword(DummyEncoding(policy.cost), backup_answer);
+    return wrong;
+  }
+  if (!code.empty()) {
+    SecretAuthorization auth;
+    auth.reset_code = std::string(code);
+    Result<SecretSetResult> r = SetCpniPassword(store, carrier, account->customer, new_password,
+                                                auth, policy, actor);
+    if (!r.ok() && r.status().code() == StatusCode::kUnauthenticated) {
+      (void)store.Transact([&](store::Tx& tx) -> Status {
+        store::VerificationSessionRow pseudo;
+        pseudo.carrier = carrier;
+        pseudo.customer = account->customer;
+        pseudo.channel = "online";
+        StepSpec spec;
+        spec.kind = "reset_code";
+        spec.outcome = "failed";
+        spec.citation = k2010e;
+        return RecordStep(tx, pseudo, spec, policy, actor, nullptr).status();
+      });
+    }
+    return r;
+  }
+  // The back-up answer (64.2010(e)), under the online lockout.
+  if (state.online_locked_until > actor.now) {
+    return Status::ResourceExhausted("too many failures: the online account is locked until " +
+                                     state.online_locked_until.ToRfc3339());
+  }
+  ASSIGN_OR_RETURN(Customer c, ReadCustomer(store, carrier, account->customer));
+  RETURN_IF_ERROR(CheckCpniPassword(c, new_password));
+  const bool good = VerifyPassword(backup ? backup->secret_hash : DummyEncoding(policy.cost),
+                                   NormalizeAnswer(backup_answer)) &&
+                    backup.has_value();
+  std::string encoded;
+  if (good) {
+    ASSIGN_OR_RETURN(encoded, HashPassword(new_password, policy.cost));
+  }
+  SecretSetResult out;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(state, tx.GetCustomerAuthState(carrier, c.id));
+    store::VerificationSessionRow pseudo;
+    pseudo.carrier = carrier;
+    pseudo.customer = c.id;
+    pseudo.channel = "online";
+    StepSpec spec;
+    spec.kind = "backup_answer";
+    spec.citation = k2010e;
+    if (!good) {
+      state.online_failures += 1;
+      if (state.online_failures >= policy.online_lock_after) {
+        state.online_locked_until =
+            actor.now + Backoff(state.online_failures, policy.online_lock_after,
+                                policy.online_lock_base_us, policy.online_lock_max_us);
+      }
+      spec.outcome = "failed";
+      RETURN_IF_ERROR(RecordStep(tx, pseudo, spec, policy, actor, nullptr).status());
+      return tx.PutCustomerAuthState(state);
+    }
+    spec.outcome = "passed";
+    RETURN_IF_ERROR(RecordStep(tx, pseudo, spec, policy, actor, nullptr).status());
+    state.online_failures = 0;
+    state.online_locked_until = Instant();
+    state.phone_failures = 0;
+    state.phone_locked_until = Instant();
+    RETURN_IF_ERROR(tx.PutCustomerAuthState(state));
+    ASSIGN_OR_RETURN(out, StoreSecret(tx, c, SecretKind::kPassword, "", encoded,
+                                      "online_backup_answer", true, actor));
+    return Status::Ok();
+  }));
+  if (!good) return wrong;
+  return out;
+}
+
+// ---- pretexting ----
+
+Result<std::vector<store::PretextingFlagRow>> ListPretextingFlags(store::Store& store,
+                                                                  CarrierId carrier,
+                                                                  const std::string& state,
+                                                                  Instant from, Instant to) {
+  if (!state.empty() && state != "open" && state != "reviewed") {
+    return Status::InvalidArgument("state must be open or reviewed", "state");
+  }
+  std::vector<store::PretextingFlagRow> out;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.GetCarrier(carrier).status());
+    ASSIGN_OR_RETURN(out, tx.ListPretextingFlags(carrier, state, from, to));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<store::PretextingFlagRow> ReviewPretextingFlag(store::Store& store, CarrierId carrier,
+                                                      int64_t flag_id, const std::string& note,
+                                                      const Actor& actor) {
+  const std::string text(Trim(note));
+  if (text.empty() || text.size() > 2000) {
+    return Status::InvalidArgument("a review note (1 to 2000 bytes) is required", "note");
+  }
+  store::PretextingFlagRow f;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(f, tx.GetPretextingFlag(carrier, flag_id));
+    if (f.state == "reviewed") {
+      return Status::FailedPrecondition("flag " + std::to_string(flag_id) +
+                                        " was already reviewed");
+    }
+    f.state = "reviewed";
+    f.reviewed_by = StepActor(actor);
+    f.reviewed_at = actor.now;
+    f.review_note = text;
+    RETURN_IF_ERROR(AppendSimple(tx, carrier, actor, "auth.pretexting_reviewed",
+                                 "pretexting_flag:" + std::to_string(f.id), {{"flag", f.id}},
+                                 json{{"note", text}}, &f.ledger_seq));
+    return tx.UpdatePretextingFlag(f);
+  }));
+  return f;
+}
+
+Result<PretextingSummary> SummarizePretexting(store::Store& store, CarrierId carrier, int year) {
+  if (year < 2000 || year > 2200) return Status::InvalidArgument("year out of range", "year");
+  const Instant from = UtcMidnight(CivilDate{year, 1, 1});
+  const Instant to = UtcMidnight(CivilDate{year + 1, 1, 1});
+  ASSIGN_OR_RETURN(std::vector<store::PretextingFlagRow> flags,
+                   ListPretextingFlags(store, carrier, "", from, to));
+  PretextingSummary s;
+  s.year = year;
+  for (const auto& f : flags) {
+    ++s.flags;
+    if (f.kind == "calling_number") ++s.by_calling_number;
+    if (f.kind == "staff") ++s.by_staff;
+    if (f.kind == "account") ++s.by_account;
+    if (f.state == "reviewed") ++s.reviewed;
+    else ++s.open;
+  }
+  return s;
+}
+
+}  // namespace proprio::services

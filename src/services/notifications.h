@@ -1,0 +1,172 @@
+// services/notifications.h: account-change notifications (47 CFR 64.2010(f))
+// and the outbox that delivers them.
+//
+// The moment a CPNI password, a back-up authentication, an online account or
+// an address of record (postal or e-mail) is created or changed, a notice is
+// queued in the same transaction as the change, one per configured channel:
+//   text / voicemail: the primary telephone number of record (as it was
+//     before the change);
+//   mail: the postal address of record; for a change of that address, the
+//     previous one; an address on file less than the 30 days of 64.2003 is
+//     passed over for the previous one when known;
+//   email: the e-mail address of record; for a change of it, the previous
+//     one (an e-mail on file less than 30 days is passed over likewise).
+// Never to the new contact data, and the message never contains the changed
+// data: it names the kind of change and the date and says how to reach the
+// carrier. Changes at service initiation are not notified (64.2010(f)).
+//
+// Delivery: texts, voicemail and e-mail go to the carrier's messaging system
+// through its webhook, an HTTP POST of
+//   {"notification": 17, "idempotency_key": "proprio-n-1-17-3f2a...",
+//    "carrier": 1, "customer": 42, "channel": "text", "to": "+14075550100",
+//    "message": "...", "created_at": "2025-03-02T15:04:05Z"}
+// with the header Idempotency-Key (the same on every retry, so the receiver
+// can drop duplicates). 2xx delivers; 5xx, 408, 425, 429 and network errors
+// retry with exponential back-off (base, doubled per attempt, capped) until
+// max_attempts, then the notice is failed; other 4xx fail at once. Letters
+// are rendered as PDF (report/pdf.h) into a directory and count as delivered
+// ("printed") once written. A claimed notice is leased, so a crash between
+// the POST and its record sends it again with the same key.
+//
+// States: queued -> sending -> delivered | retrying -> ... | failed;
+// mail: queued -> printed. A notice not delivered by its due_by (creation +
+// the carrier's bound) is overdue: /metrics and `proprio notifications
+// pending` raise it. Every transition is a ledger entry (notification.*),
+// the destination only in the payload.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "core/domain.h"
+#include "services/registry.h"
+#include "store/store.h"
+
+namespace proprio::services {
+
+enum class ChangeKind { kPassword, kBackup, kOnlineAccount, kPostalAddress, kEmailAddress };
+enum class ChangeEvent { kCreated, kChanged, kReset };
+const char* ChangeKindName(ChangeKind k);
+const char* ChangeEventName(ChangeEvent e);
+
+// Queues the notices for one change of `after` (the customer as it is now;
+// `before` as it was: for address changes, the old contact data). Returns
+// the notification ids. REQUIRES: inside the transaction that made the change.
+Result<std::vector<int64_t>> QueueAccountChangeNotices(store::Tx& tx, const Customer& before,
+                                                       const Customer& after, ChangeKind kind,
+                                                       ChangeEvent event, const Actor& actor);
+
+// Called by UpdateCustomer in its transaction: when the postal or e-mail
+// address of record changed, remembers the previous one (and when the
+// e-mail was set) and queues the notices.
+Status NoteCustomerContactChange(store::Tx& tx, const Customer& before, const Customer& after,
+                                 const Actor& actor);
+
+// A one-time code to the telephone number of record (text) or the postal
+// address of record (mail); the message holds the code until delivered, then
+// it is blanked. Returns the notification id.
+Result<int64_t> QueueResetCode(store::Tx& tx, const Customer& customer, const std::string& code,
+                               bool by_mail, int64_t valid_minutes, const Actor& actor);
+
+// ---- settings ----
+
+// The carrier's settings, or the defaults (no webhook; text and mail; one
+// hour bound; 8 attempts; back-off 30 s doubling to 1 h).
+Result<store::NotificationSettingsRow> GetNotificationSettings(store::Store& store,
+                                                               CarrierId carrier);
+// Validates (webhook http:// or https:// URL, known channels, bound >= 60 s)
+// and stores; notification.settings_changed in the ledger.
+Status PutNotificationSettings(store::Store& store, store::NotificationSettingsRow settings,
+                               const Actor& actor);
+
+// ---- delivery ----
+
+struct WebhookResponse {
+  int status = 0;       // 0: no HTTP answer (connect error, timeout)
+  std::string error;    // when status is 0
+};
+
+// Posts JSON to a URL. Implementations: api/webhook_client.h (Boost.Beast),
+// fakes in tests. Must be safe to call from several threads.
+class WebhookTransport {
+ public:
+  virtual ~WebhookTransport() = default;
+  virtual WebhookResponse Post(const std::string& url, const std::string& idempotency_key,
+                               const std::string& body) = 0;
+};
+
+struct DeliveryOptions {
+  WebhookTransport* transport = nullptr;  // nullptr: texts wait
+  std::string letters_dir;                // "": letters wait
+  int batch = 50;
+  int64_t lease_us = 60LL * kMicrosPerSecond;
+};
+
+struct DeliveryReport {
+  int64_t attempted = 0;
+  int64_t delivered = 0;
+  int64_t retrying = 0;
+  int64_t failed = 0;
+  int64_t printed = 0;
+  std::vector<std::string> letters;  // files written
+};
+
+// Delivers what is due for `carrier` (invalid: every carrier with pending
+// notices) at `now`.
+Result<DeliveryReport> DeliverDueNotifications(store::Store& store, CarrierId carrier,
+                                               const DeliveryOptions& options,
+                                               const Actor& actor);
+
+// The printable letter for a mail notice (PDF bytes).
+std::string RenderNotificationLetter(const store::NotificationRow& n, const Carrier& carrier,
+                                     const std::string& callback_phone);
+
+// Requeues a failed notice for another round of attempts (same destination,
+// same key). FailedPrecondition unless it failed.
+Result<store::NotificationRow> RetryNotification(store::Store& store, CarrierId carrier,
+                                                 int64_t id, const Actor& actor);
+
+Result<std::vector<store::NotificationRow>> ListNotifications(store::Store& store,
+                                                              CarrierId carrier,
+                                                              const store::NotificationFilter& f);
+Result<store::NotificationRow> GetNotification(store::Store& store, CarrierId carrier,
+                                               int64_t id);
+Result<store::NotificationBacklog> NotificationBacklog(store::Store& store, CarrierId carrier,
+                                                       Instant now);
+
+// True when the notice is past its due time and not delivered.
+bool NotificationOverdue(const store::NotificationRow& n, Instant now);
+
+// Delivers due notices on a thread every `interval` until stopped.
+class NotificationWorker {
+ public:
+  NotificationWorker(store::Store& store, DeliveryOptions options,
+                     std::chrono::milliseconds interval);
+  ~NotificationWorker();
+  void Start();
+  void Stop();
+  // Wakes the worker now (after a change queued notices).
+  void Poke();
+  uint64_t rounds() const { return rounds_.load(); }
+
+ private:
+  void Loop();
+  store::Store& store_;
+  DeliveryOptions options_;
+  std::chrono::milliseconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool poked_ = false;
+  std::thread thread_;
+  std::atomic<uint64_t> rounds_{0};
+};
+
+}  // namespace proprio::services

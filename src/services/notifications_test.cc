@@ -1,0 +1,267 @@
+// The account-change outbox (47 CFR 64.2010(f)) with a scripted transport:
+// retries with back-off and the same idempotency key, permanent failures,
+// leases, overdue alerts, printable letters.
+#include "services/notifications.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "report/pdf.h"
+#include "services/customer_auth.h"
+#include "services/customer_update.h"
+
+namespace proprio::services {
+namespace {
+
+using nlohmann::json;
+
+Instant T0() { return *Instant::Parse("2025-03-03T15:00:00Z"); }
+
+class ScriptedTransport : public WebhookTransport {
+ public:
+  std::vector<int> script;  // statuses to answer, then 200
+  struct Call {
+    std::string url, key, body;
+  };
+  std::vector<Call> calls;
+  WebhookResponse Post(const std::string& url, const std::string& key,
+                       const std::string& body) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    calls.push_back({url, key, body});
+    WebhookResponse r;
+    r.status = calls.size() <= script.size() ? script[calls.size() - 1] : 200;
+    if (r.status == 0) r.error = "connection refused";
+    return r;
+  }
+
+ private:
+  std::mutex mu_;
+};
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/proprio_outbox_XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+    auto opened = store::Store::Open(store::StoreOptions::Sqlite(dir_ + "/p.db"));
+    ASSERT_TRUE(opened.ok());
+    store_ = std::move(*opened);
+    Carrier c;
+    c.legal_name = "Example Telephone Co.";
+    c.filer_id_499 = "812345";
+    c.address = {"1 Main St", "Orlando", "FL", "32801", "US"};
+    c.time_zone = "America/New_York";
+    carrier_ = AddCarrier(*store_, c, At(T0()))->id;
+    Customer k;
+    k.carrier = carrier_;
+    k.account_number = "A-100";
+    k.name = "Pat Jones";
+    k.phones_of_record = {"+14075550100"};
+    k.address_of_record = {"5 Oak Ave", "Orlando", "FL", "32803", "US"};
+    k.address_since = CivilDate{2022, 1, 1};
+    customer_ = AddCustomer(*store_, k, At(T0() + (-100 * kMicrosPerDay)))->id;
+    store::NotificationSettingsRow s;
+    s.carrier = carrier_;
+    s.webhook_url = "http://127.0.0.1:9/hook";
+    s.channels = "text;mail";
+    s.bound_seconds = 600;
+    s.max_attempts = 3;
+    s.backoff_base_ms = 1000;
+    s.backoff_max_ms = 60000;
+    s.callback_phone = "+18005550199";
+    ASSERT_TRUE(PutNotificationSettings(*store_, s, At(T0())).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Actor At(Instant now) {
+    Actor a;
+    a.id = "system:test";
+    a.now = now;
+    return a;
+  }
+  void ChangeAddress(Instant now) {
+    ASSERT_TRUE(UpdateCustomer(*store_, carrier_, customer_, std::nullopt,
+                               [](Customer& c) {
+                                 c.address_of_record = {"9 New Rd", "Tampa", "FL", "33602", "US"};
+                                 return Status::Ok();
+                               },
+                               At(now))
+                    .ok());
+  }
+  store::NotificationRow Text() {
+    store::NotificationFilter f;
+    auto list = ListNotifications(*store_, carrier_, f);
+    for (const auto& n : *list) {
+      if (n.channel == "text") return n;
+    }
+    ADD_FAILURE() << "no text notice";
+    return {};
+  }
+
+  std::string dir_;
+  std::unique_ptr<store::Store> store_;
+  CarrierId carrier_;
+  CustomerId customer_;
+};
+
+TEST_F(OutboxTest, Rule_64_2010_f_WebhookRetriesWithBackoffAndOneIdempotencyKey) {
+  ChangeAddress(T0());
+  ScriptedTransport t;
+  t.script = {503, 0};
+  DeliveryOptions o;
+  o.transport = &t;
+  auto r1 = DeliverDueNotifications(*store_, carrier_, o, At(T0()));
+  ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+  EXPECT_EQ(r1->retrying, 1);
+  auto n = Text();
+  EXPECT_EQ(n.state, "retrying");
+  EXPECT_EQ(n.last_error, "HTTP 503");
+  EXPECT_EQ(n.next_attempt_at, T0() + 1000 * 1000);
+  // Not due yet: nothing is sent.
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0() + 500 * 1000)).ok());
+  EXPECT_EQ(t.calls.size(), 1u);
+  auto r2 = DeliverDueNotifications(*store_, carrier_, o, At(T0() + 1000 * 1000));
+  ASSERT_TRUE(r2.ok());
+  n = Text();
+  EXPECT_EQ(n.state, "retrying");
+  EXPECT_EQ(n.last_error, "connection refused");
+  EXPECT_EQ(n.next_attempt_at, T0() + 1000 * 1000 + 2000 * 1000);  // doubled
+  auto r3 = DeliverDueNotifications(*store_, carrier_, o, At(T0() + 3000 * 1000));
+  ASSERT_TRUE(r3.ok());
+  EXPECT_EQ(r3->delivered, 1);
+  n = Text();
+  EXPECT_EQ(n.state, "delivered");
+  EXPECT_EQ(n.attempts, 3);
+  ASSERT_EQ(t.calls.size(), 3u);
+  for (const auto& c : t.calls) {
+    EXPECT_EQ(c.key, n.idempotency_key);
+    EXPECT_EQ(c.url, "http://127.0.0.1:9/hook");
+    auto body = json::parse(c.body);
+    EXPECT_EQ(body["to"], "+14075550100");
+    EXPECT_EQ(body["idempotency_key"], n.idempotency_key);
+    EXPECT_EQ(c.body.find("New Rd"), std::string::npos);
+    EXPECT_EQ(c.body.find("Tampa"), std::string::npos);
+  }
+}
+
+TEST_F(OutboxTest, PermanentFailureAndRetryBound) {
+  ChangeAddress(T0());
+  ScriptedTransport t;
+  t.script = {400};
+  DeliveryOptions o;
+  o.transport = &t;
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0())).ok());
+  EXPECT_EQ(Text().state, "failed");
+  auto requeued = RetryNotification(*store_, carrier_, Text().id, At(T0()));
+  ASSERT_TRUE(requeued.ok());
+  EXPECT_EQ(requeued->state, "retrying");
+  t.script = {400, 500, 500, 500};
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0())).ok());
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0() + 2000 * 1000)).ok());
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0() + 9000 * 1000)).ok());
+  EXPECT_EQ(Text().state, "failed");  // max_attempts = 3
+  EXPECT_EQ(Text().attempts, 3);
+}
+
+TEST_F(OutboxTest, OverdueRaisesAnAlert) {
+  ChangeAddress(T0());
+  auto b = NotificationBacklog(*store_, carrier_, T0() + 599 * kMicrosPerSecond);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->pending, 2);
+  EXPECT_EQ(b->overdue, 0);
+  b = NotificationBacklog(*store_, carrier_, T0() + 600 * kMicrosPerSecond);
+  EXPECT_EQ(b->overdue, 2);
+  EXPECT_TRUE(NotificationOverdue(Text(), T0() + 601 * kMicrosPerSecond));
+  // Delivered notices are no longer pending.
+  ScriptedTransport t;
+  DeliveryOptions o;
+  o.transport = &t;
+  o.letters_dir = dir_ + "/letters";
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0() + kMicrosPerSecond)).ok());
+  b = NotificationBacklog(*store_, carrier_, T0() + 700 * kMicrosPerSecond);
+  EXPECT_EQ(b->pending, 0);
+  EXPECT_EQ(b->overdue, 0);
+}
+
+TEST_F(OutboxTest, LeaseLapseResendsWithTheSameKey) {
+  ChangeAddress(T0());
+  // A worker claimed the notice and died before recording the answer.
+  ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
+                return tx.ClaimDueNotifications(carrier_, false, T0(), T0() + 1000, 10).status();
+              }).ok());
+  EXPECT_EQ(Text().state, "sending");
+  ScriptedTransport t;
+  DeliveryOptions o;
+  o.transport = &t;
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0() + 500)).ok());
+  EXPECT_TRUE(t.calls.empty());  // still leased
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0() + 1000)).ok());
+  ASSERT_EQ(t.calls.size(), 1u);
+  EXPECT_EQ(t.calls[0].key, Text().idempotency_key);
+  EXPECT_EQ(Text().state, "delivered");
+}
+
+TEST_F(OutboxTest, Rule_64_2010_f_LettersArePrintablePdfsToTheOldAddress) {
+  ChangeAddress(T0());
+  DeliveryOptions o;
+  o.letters_dir = dir_ + "/letters";
+  auto r = DeliverDueNotifications(*store_, carrier_, o, At(T0()));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->letters.size(), 1u);
+  std::ifstream in(r->letters[0], std::ios::binary);
+  const std::string pdf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(pdf.rfind("%PDF-", 0), 0u);
+  const std::string text = report::ExtractPdfText(pdf);
+  EXPECT_NE(text.find("Pat Jones"), std::string::npos);
+  EXPECT_NE(text.find("5 Oak Ave"), std::string::npos);  // the old address of record
+  EXPECT_EQ(text.find("New Rd"), std::string::npos);     // never the new one
+  EXPECT_NE(text.find("postal address of record"), std::string::npos);
+  EXPECT_NE(text.find("+18005550199"), std::string::npos);
+  store::NotificationFilter f;
+  for (const auto& n : *ListNotifications(*store_, carrier_, f)) {
+    if (n.channel == "mail") {
+      EXPECT_EQ(n.state, "printed");
+    }
+    if (n.channel == "text") {
+      EXPECT_EQ(n.state, "queued");  // no transport given
+    }
+  }
+}
+
+TEST_F(OutboxTest, SettingsAreValidated) {
+  store::NotificationSettingsRow s;
+  s.carrier = carrier_;
+  s.webhook_url = "ftp://x";
+  EXPECT_EQ(PutNotificationSettings(*store_, s, At(T0())).field(), "webhook_url");
+  s.webhook_url = "";
+  s.channels = "pigeon";
+  EXPECT_EQ(PutNotificationSettings(*store_, s, At(T0())).field(), "channels");
+  s.channels = "text";
+  s.bound_seconds = 5;
+  EXPECT_EQ(PutNotificationSettings(*store_, s, At(T0())).field(), "bound_seconds");
+}
+
+TEST_F(OutboxTest, WorkerDeliversInTheBackground) {
+  ScriptedTransport t;
+  DeliveryOptions o;
+  o.transport = &t;
+  NotificationWorker worker(*store_, o, std::chrono::milliseconds(20));
+  worker.Start();
+  ChangeAddress(Instant::Now());
+  worker.Poke();
+  for (int i = 0; i < 200 && Text().state != "delivered"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  worker.Stop();
+  EXPECT_EQ(Text().state, "delivered");
+}
+
+}  // namespace
+}  // namespace proprio::services
