@@ -28,6 +28,12 @@ Status UnknownCustomer(CustomerId id, const std::string& prefix) {
                 prefix + "customer");
 }
 
+// The floor itself when the carrier has no policy: Decide() then skips its
+// re-check under the floor (which would give the same answer).
+const rules::Policy& PolicyOf(const CarrierRules& cr) {
+  return cr.policy->floor() ? rules::FloorPolicy() : cr.policy->policy;
+}
+
 Result<rules::RuleSet> RuleSetOf(const DecideOptions& o, Instant at, const rules::RuleConfig& c) {
   if (o.rule_set.empty()) return rules::RuleSetFor(at, c);
   return rules::RuleSetByName(o.rule_set, at, c);
@@ -336,7 +342,7 @@ Result<std::vector<rules::Decision>> DecideOnce(store::Store& store, CarrierId c
       ASSIGN_OR_RETURN(rules::CustomerFacts facts,
                        FactsFromStore(tx, cr, r.customer, r.at, config, prefix));
       ASSIGN_OR_RETURN(rules::RuleSet rs, RuleSetOf(options, r.at, config));
-      out[i] = rules::Decide(r, facts, rs, cr.policy->policy);
+      out[i] = rules::Decide(r, facts, rs, PolicyOf(cr));
       ASSIGN_OR_RETURN(out[i].decision_id,
                        tx.InsertDecision(RowFor(carrier, r, out[i], !options.rule_set.empty(), actor)));
     }
@@ -427,7 +433,7 @@ Status DecisionService::Evaluate(CarrierId carrier,
               case ApprovalIndex::Found::kYes: {
                 Result<rules::RuleSet> rs = RuleSetOf(options, r.at, options_.rules);
                 if (!rs.ok()) return rs.status();
-                out[i] = rules::Decide(r, facts, *rs, cr->policy->policy);
+                out[i] = rules::Decide(r, facts, *rs, PolicyOf(*cr));
                 break;
               }
               case ApprovalIndex::Found::kNoCustomer:
@@ -471,7 +477,7 @@ Status DecisionService::EvaluateFromStore(CarrierId carrier,
       ASSIGN_OR_RETURN(rules::CustomerFacts facts,
                        FactsFromStore(tx, cr, r.customer, r.at, options_.rules, Prefix(batch, i)));
       ASSIGN_OR_RETURN(rules::RuleSet rs, RuleSetOf(options, r.at, options_.rules));
-      out[i] = rules::Decide(r, facts, rs, cr.policy->policy);
+      out[i] = rules::Decide(r, facts, rs, PolicyOf(cr));
     }
     return Status::Ok();
   });

@@ -1,0 +1,391 @@
+// Decisions: services::DecisionService with its in-memory approval index over
+// 1M customers (loaded from SQLite), against the baseline of one indexed
+// SQLite query per decision (the customer joined with its approval events,
+// folded and decided), in the same run. Reports per-decision latency (p50,
+// p99), batch throughput on one core, and the index's bytes per customer.
+//
+// With PROPRIO_CEDAR_QUESTIONS=FILE it also writes the first questions, the
+// customer facts they need and the answers given here as JSON lines, for the
+// Cedar baseline (bench/cedar/decide.js), which must answer them the same.
+//
+// Questions: a seeded random mix over the purposes and recipients whose rules
+// bench/cedar/cpni.cedar also expresses (47 U.S.C. 222(c)-(d), 64.2005,
+// 64.2007(b)), at 2025-06-02T15:00:00Z, under the FCC floor. Customers: a
+// random non-empty subset of local, interexchange and CMRS; 35% with opt-in
+// for random scopes, 35% with an opt-out notice in force, 10% with a revocation.
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <random>
+
+#include "bench_util.h"
+#include "rules/decide.h"
+#include "services/consent.h"
+#include "services/decisions.h"
+#include "services/time_zones.h"
+
+namespace proprio::bench {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+const Instant kAt = Instant::Parse("2025-06-02T15:00:00Z").value();
+
+constexpr rules::Purpose kPurposes[] = {
+    rules::Purpose::kProvideService,        rules::Purpose::kBillingCollection,
+    rules::Purpose::kFraudProtection,       rules::Purpose::kLegalProcess,
+    rules::Purpose::kCustomerWrittenRequest, rules::Purpose::kMarketingSameCategory,
+    rules::Purpose::kMarketingOtherCategory, rules::Purpose::kMarketingAdjunctToBasic,
+    rules::Purpose::kInsideWiring,          rules::Purpose::kResearch,
+    rules::Purpose::kTrackCompetingCallers};
+constexpr rules::RecipientKind kRecipients[] = {
+    rules::RecipientKind::kCarrierItself, rules::RecipientKind::kAgent,
+    rules::RecipientKind::kAffiliate,     rules::RecipientKind::kJointVenturer,
+    rules::RecipientKind::kThirdParty};
+constexpr rules::Offering kOfferings[] = {rules::Offering::kUnspecified, rules::Offering::kLocal,
+                                          rules::Offering::kInterexchange, rules::Offering::kCmrs,
+                                          rules::Offering::kNonCommunications};
+constexpr ServiceCategory kCategories[] = {ServiceCategory::kLocal, ServiceCategory::kInterexchange,
+                                           ServiceCategory::kCmrs};
+constexpr rules::ContextFlag kFlags[] = {rules::ContextFlag::kLegalProcess,
+                                         rules::ContextFlag::kWrittenAuthorization,
+                                         rules::ContextFlag::kRecipientServesCustomer,
+                                         rules::ContextFlag::kRecipientProvidesCommServices};
+
+int64_t RssKb() {
+  std::ifstream in("/proc/self/statm");
+  int64_t size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// The database, the service with its index loaded, and the questions.
+class World {
+ public:
+  static World& Get() {
+    static World* w = new World();
+    return *w;
+  }
+
+  int64_t customers() const { return customers_; }
+  CarrierId carrier() const { return db_.carrier(); }
+  services::DecisionService& service() { return *service_; }
+  const std::vector<rules::DecisionRequest>& questions() const { return questions_; }
+  const std::string& db_path() const { return db_.path(); }
+  double load_seconds() const { return load_seconds_; }
+  int64_t rss_delta_kb() const { return rss_delta_kb_; }
+
+ private:
+  World() : customers_(Size(1'000'000, 2'000)) {
+    Populate();
+    service_ = std::make_unique<services::DecisionService>(db_.store(),
+                                                           services::DecisionServiceOptions{});
+    const int64_t rss_before = RssKb();
+    const auto t0 = Clock::now();
+    Status st = service_->LoadIndex();
+    load_seconds_ = std::chrono::duration<double>(Clock::now() - t0).count();
+    rss_delta_kb_ = RssKb() - rss_before;
+    if (!st.ok()) {
+      std::fprintf(stderr, "index load failed: %s\n", st.ToString().c_str());
+      std::abort();
+    }
+    MakeQuestions();
+  }
+
+  // Customers and approval events written straight into the schema.
+  void Populate() {
+    sqlite3* h = nullptr;
+    sqlite3_open(db_.path().c_str(), &h);
+    sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; BEGIN", nullptr, nullptr,
+                 nullptr);
+    sqlite3_stmt *cust = nullptr, *ev = nullptr;
+    sqlite3_prepare_v2(h,
+                       "INSERT INTO customers (id, carrier_id, account_number, customer_type, name, "
+                       "street, city, state, postal_code, country, telephone_numbers, "
+                       "address_since, email, services, account_representative, "
+                       "cpni_contract_ref, created_at) VALUES (?, ?, ?, 0, 'Bench Customer', "
+                       "'1 Main St', 'Longwood', 'FL', '32750', 'US', '+14075550100', "
+                       "'2020-01-01', '', ?, '', '', 0)",
+                       -1, &cust, nullptr);
+    sqlite3_prepare_v2(h,
+                       "INSERT INTO approval_events (carrier_id, customer_id, kind, event_at, "
+                       "scopes, notice_id, notice_channel, email_consent, evidence_channel, "
+                       "document_id, recording_id, staff_id, call_id, call_end, recorded_at, "
+                       "actor, ledger_seq) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, '', 0, '', NULL, "
+                       "0, 'bench', 0)",
+                       -1, &ev, nullptr);
+    std::mt19937_64 rng(2013);
+    const int64_t carrier = db_.carrier().value();
+    auto event = [&](int64_t id, rules::ApprovalEventKind kind, Instant at, uint32_t scopes,
+                     int64_t notice, const char* doc) {
+      sqlite3_bind_int64(ev, 1, carrier);
+      sqlite3_bind_int64(ev, 2, id);
+      sqlite3_bind_int64(ev, 3, static_cast<int>(kind));
+      sqlite3_bind_int64(ev, 4, at.micros());
+      sqlite3_bind_int64(ev, 5, scopes);
+      sqlite3_bind_int64(ev, 6, notice);
+      sqlite3_bind_int64(ev, 7, static_cast<int>(rules::NoticeChannel::kElectronic));
+      sqlite3_bind_text(ev, 8, doc, -1, SQLITE_STATIC);
+      sqlite3_step(ev);
+      sqlite3_reset(ev);
+    };
+    const Instant opt_in_at = Instant::Parse("2024-02-01T15:00:00Z").value();
+    const Instant notice_at = Instant::Parse("2024-09-03T15:00:00Z").value();
+    const Instant revoke_at = Instant::Parse("2025-01-10T15:00:00Z").value();
+    for (int64_t id = 1; id <= customers_; ++id) {
+      const std::string account = "B" + std::to_string(id);
+      const uint32_t services = 1 + static_cast<uint32_t>(rng() % 7);  // bits of local, ix, cmrs
+      sqlite3_bind_int64(cust, 1, id);
+      sqlite3_bind_int64(cust, 2, carrier);
+      sqlite3_bind_text(cust, 3, account.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(cust, 4, services);
+      sqlite3_step(cust);
+      sqlite3_reset(cust);
+      const uint64_t r = rng() % 100;
+      const uint32_t scopes = 1 + static_cast<uint32_t>(rng() % 63);
+      if (r < 35) {
+        event(id, rules::ApprovalEventKind::kOptInGranted, opt_in_at, scopes, 0, "FORM");
+      } else if (r < 70) {
+        event(id, rules::ApprovalEventKind::kOptOutNoticeSent, notice_at,
+              rules::kOptOutScopes.bits(), 1, "");
+      }
+      if (rng() % 100 < 10) {
+        event(id, rules::ApprovalEventKind::kOptInRevoked, revoke_at, 1u << (rng() % 6), 0, "");
+      }
+    }
+    sqlite3_finalize(cust);
+    sqlite3_finalize(ev);
+    sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(h);
+  }
+
+  void MakeQuestions() {
+    std::mt19937_64 rng(6103);
+    const size_t n = static_cast<size_t>(Size(1 << 20, 4096));
+    questions_.reserve(n);
+    while (questions_.size() < n) {
+      rules::DecisionRequest r;
+      r.customer = CustomerId(1 + static_cast<int64_t>(rng() % static_cast<uint64_t>(customers_)));
+      r.purpose = kPurposes[rng() % std::size(kPurposes)];
+      r.recipient.kind = kRecipients[rng() % std::size(kRecipients)];
+      if (r.purpose == rules::Purpose::kLegalProcess) {
+        r.recipient.kind = rules::RecipientKind::kLawEnforcement;
+      }
+      if (r.purpose == rules::Purpose::kCustomerWrittenRequest) {
+        r.recipient.kind = rules::RecipientKind::kCustomerDesignee;
+      }
+      r.action = r.recipient.kind == rules::RecipientKind::kCarrierItself
+                     ? rules::Action::kUse
+                     : (rng() % 2 ? rules::Action::kDisclose : rules::Action::kPermitAccess);
+      r.cpni = rules::CpniSet{rules::CpniCategory::kUsage};
+      r.service_category = kCategories[rng() % std::size(kCategories)];
+      r.offering = kOfferings[rng() % std::size(kOfferings)];
+      for (rules::ContextFlag f : kFlags) {
+        if (rng() % 3 == 0) r.context.flags.Add(f);
+      }
+      r.at = kAt;
+      if (!rules::ValidateRequest(r).ok()) continue;
+      questions_.push_back(r);
+    }
+  }
+
+  TempDb db_;
+  const int64_t customers_;
+  std::unique_ptr<services::DecisionService> service_;
+  std::vector<rules::DecisionRequest> questions_;
+  double load_seconds_ = 0;
+  int64_t rss_delta_kb_ = 0;
+};
+
+void Percentiles(benchmark::State& state, std::vector<int64_t>& ns) {
+  if (ns.empty()) return;
+  std::sort(ns.begin(), ns.end());
+  auto at = [&](double q) {
+    return static_cast<double>(ns[std::min(ns.size() - 1, static_cast<size_t>(q * ns.size()))]);
+  };
+  state.counters["p50_ns"] = at(0.50);
+  state.counters["p99_ns"] = at(0.99);
+  state.counters["p999_ns"] = at(0.999);
+}
+
+// One decision per call through the service: lock, index lookup, fold to the
+// instant, rule set, Decide.
+void BM_DecideSingle(benchmark::State& state) {
+  World& w = World::Get();
+  const auto& qs = w.questions();
+  std::vector<int64_t> ns;
+  ns.reserve(1 << 22);
+  size_t i = 0;
+  int64_t allowed = 0;
+  rules::Decision d;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    Status st = w.service().Evaluate(w.carrier(), std::span(&qs[i], 1), {}, &d);
+    const auto t1 = Clock::now();
+    if (!st.ok()) state.SkipWithError(st.ToString().c_str());
+    if (ns.size() < ns.capacity()) ns.push_back((t1 - t0).count());
+    allowed += d.allowed;
+    if (++i == qs.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["allowed_pct"] = 100.0 * static_cast<double>(allowed) /
+                                  static_cast<double>(std::max<int64_t>(1, state.iterations()));
+  Percentiles(state, ns);
+}
+
+// Many decisions per call, one lock for the batch: decisions per second on
+// one core.
+void BM_DecideBatch(benchmark::State& state) {
+  World& w = World::Get();
+  const auto& qs = w.questions();
+  const size_t batch = static_cast<size_t>(state.range(0));
+  std::vector<rules::Decision> out(batch);
+  size_t i = 0;
+  for (auto _ : state) {
+    if (i + batch > qs.size()) i = 0;
+    Status st = w.service().Evaluate(w.carrier(), std::span(qs.data() + i, batch), {}, out.data(),
+                                     true);
+    if (!st.ok()) state.SkipWithError(st.ToString().c_str());
+    benchmark::DoNotOptimize(out.data());
+    i += batch;
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(batch));
+}
+
+// The index itself: bytes per customer, load time, resident memory added.
+void BM_IndexMemory(benchmark::State& state) {
+  World& w = World::Get();
+  for (auto _ : state) benchmark::DoNotOptimize(w.service().index().customers());
+  const double customers = static_cast<double>(w.service().index().customers());
+  state.counters["customers"] = customers;
+  state.counters["index_bytes_per_customer"] =
+      static_cast<double>(w.service().index().MemoryBytes()) / customers;
+  state.counters["rss_bytes_per_customer"] = static_cast<double>(w.rss_delta_kb()) * 1024 / customers;
+  state.counters["load_s"] = w.load_seconds();
+}
+
+// Baseline: one indexed SQLite query per decision (the customer row joined
+// with its approval events), the events folded to the instant, Decide.
+void BM_SqliteQueryPerDecision(benchmark::State& state) {
+  World& w = World::Get();
+  const auto& qs = w.questions();
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(w.db_path().c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_exec(h, "PRAGMA cache_size=-262144", nullptr, nullptr, nullptr);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(h,
+                     "SELECT c.services, c.customer_type, e.kind, e.event_at, e.scopes, "
+                     "e.notice_id, e.notice_channel, e.email_consent, e.evidence_channel, "
+                     "e.document_id, e.call_id, e.call_end FROM customers c "
+                     "LEFT JOIN approval_events e ON e.carrier_id = c.carrier_id AND "
+                     "e.customer_id = c.id WHERE c.carrier_id = ? AND c.id = ? "
+                     "ORDER BY e.event_at, e.id",
+                     -1, &q, nullptr);
+  const auto zone = services::LoadTimeZone("America/New_York").value();
+  const rules::Policy& policy = rules::FloorPolicy();
+  std::vector<int64_t> ns;
+  ns.reserve(1 << 20);
+  size_t i = 0;
+  for (auto _ : state) {
+    const rules::DecisionRequest& r = qs[i];
+    const auto t0 = Clock::now();
+    sqlite3_bind_int64(q, 1, w.carrier().value());
+    sqlite3_bind_int64(q, 2, r.customer.value());
+    rules::CustomerFacts facts;
+    facts.customer = r.customer;
+    rules::ApprovalRecord record;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      facts.services = ServiceSet(static_cast<uint32_t>(sqlite3_column_int64(q, 0)));
+      if (sqlite3_column_type(q, 2) == SQLITE_NULL) continue;
+      rules::ApprovalEvent e;
+      e.kind = static_cast<rules::ApprovalEventKind>(sqlite3_column_int64(q, 2));
+      e.at = Instant::FromMicros(sqlite3_column_int64(q, 3));
+      if (e.at > r.at) continue;
+      e.scopes = rules::ScopeSet::FromBits(static_cast<uint32_t>(sqlite3_column_int64(q, 4)));
+      e.notice_id = sqlite3_column_int64(q, 5);
+      e.notice_channel = static_cast<rules::NoticeChannel>(sqlite3_column_int64(q, 6));
+      e.evidence.channel = static_cast<rules::ConsentChannel>(sqlite3_column_int64(q, 8));
+      const auto* doc = reinterpret_cast<const char*>(sqlite3_column_text(q, 9));
+      if (doc) e.evidence.document_id = doc;
+      (void)record.Apply(e, rules::RuleSetFor(e.at, {}), policy, *zone);
+    }
+    sqlite3_reset(q);
+    facts.approval = record.StatusAt(r.at);
+    const rules::Decision d = rules::Decide(r, facts, rules::RuleSetFor(r.at, {}), policy);
+    const auto t1 = Clock::now();
+    benchmark::DoNotOptimize(d.allowed);
+    if (ns.size() < ns.capacity()) ns.push_back((t1 - t0).count());
+    if (++i == qs.size()) i = 0;
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+  state.SetItemsProcessed(state.iterations());
+  Percentiles(state, ns);
+}
+
+BENCHMARK(BM_IndexMemory)->Iterations(1);
+BENCHMARK(BM_DecideSingle);
+BENCHMARK(BM_DecideBatch)->Arg(1024);
+BENCHMARK(BM_SqliteQueryPerDecision);
+
+// The questions for the Cedar baseline, with the facts each needs and the
+// answers given here.
+void WriteCedarQuestions(const std::string& path, size_t n) {
+  World& w = World::Get();
+  const auto& qs = w.questions();
+  n = std::min(n, qs.size());
+  std::ofstream out(path);
+  std::vector<rules::Decision> answers(n);
+  Status st = w.service().Evaluate(w.carrier(), std::span(qs.data(), n), {}, answers.data(), true);
+  if (!st.ok()) {
+    std::fprintf(stderr, "%s\n", st.ToString().c_str());
+    std::abort();
+  }
+  services::ApprovalIndex::Reader reader(w.service().index());
+  for (size_t i = 0; i < n; ++i) {
+    const rules::DecisionRequest& r = qs[i];
+    rules::CustomerFacts f;
+    (void)reader.Facts(w.carrier(), r.customer, r.at, &f);
+    json services = json::array();
+    for (ServiceCategory c : kCategories) {
+      if (f.services.Has(c)) services.push_back(ServiceCategoryName(c));
+    }
+    json flags = json::object();
+    for (rules::ContextFlag fl : kFlags) {
+      flags[std::string(rules::ContextFlagName(fl))] = r.context.flags.Has(fl);
+    }
+    out << json{{"customer", r.customer.value()},
+                {"recipient", rules::RecipientKindName(r.recipient.kind)},
+                {"purpose", rules::PurposeName(r.purpose)},
+                {"service_category", ServiceCategoryName(r.service_category)},
+                {"offering", rules::OfferingName(r.offering)},
+                {"flags", flags},
+                {"services", services},
+                {"multi_category", rules::CategoriesOfServiceCount(f.services) >= 2},
+                {"opt_in", services::ScopesToJson(f.approval.opt_in)},
+                {"opt_out", services::ScopesToJson(f.approval.opt_out)},
+                {"allowed", answers[i].allowed}}
+               .dump()
+        << "\n";
+  }
+}
+
+}  // namespace
+}  // namespace proprio::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (const char* path = std::getenv("PROPRIO_CEDAR_QUESTIONS")) {
+    const char* n = std::getenv("PROPRIO_CEDAR_COUNT");
+    proprio::bench::WriteCedarQuestions(path, n ? std::strtoull(n, nullptr, 10) : 200'000);
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
