@@ -7,7 +7,8 @@
 #
 #   bench/http_bench.sh [--record]      --record appends the figures to bench/RESULTS.md
 # Environment: BUILD (default build/release), DURATION (10s), CONNECTIONS (64),
-# THREADS (2), CUSTOMERS (10000), BENCH_DIR (default /var/tmp, a real disk).
+# THREADS (2), CUSTOMERS (10000), BENCH_DIR (default /var/tmp, a real disk), SERVE_ARGS
+# (extra options for proprio serve, e.g. "--workers 4").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build/release}
@@ -38,7 +39,7 @@ trap cleanup EXIT
 db=$work/proprio.db
 $bin --db "$db" init >/dev/null
 $bin --db "$db" demo --customers "$CUSTOMERS" >/dev/null
-$bin --db "$db" serve --listen 127.0.0.1:$proprio_port --quiet >"$work/serve.out" 2>"$work/serve.log" &
+$bin --db "$db" serve --listen 127.0.0.1:$proprio_port --quiet ${SERVE_ARGS:-} >"$work/serve.out" 2>"$work/serve.log" &
 serve_pid=$!
 for _ in $(seq 50); do curl -sf http://127.0.0.1:$proprio_port/readyz >/dev/null && break; sleep 0.1; done
 token=$(curl -sf -X POST http://127.0.0.1:$proprio_port/v1/sessions -H 'Content-Type: application/json' \

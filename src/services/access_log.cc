@@ -12,34 +12,69 @@ AccessLog::AccessLog(store::Store& store, store::GroupCommitter::Options options
 void AccessLog::RecordCpniRead(CarrierId carrier, CustomerId customer, const std::string& purpose,
                                const std::string& fields, const Actor& actor,
                                std::function<void(Status)> done) {
-  store::LedgerEvent ev;
-  ev.carrier = carrier;
-  ev.at = actor.now;
-  ev.actor = actor.id;
-  ev.type = "cpni.accessed";
-  ev.subject = "customer:" + customer.ToString();
-  ev.body = json{{"purpose", purpose}, {"fields", fields}}.dump();
-  committer_.SubmitWithCallback(
-      [ev = std::move(ev)](store::Tx& tx) -> Status { return tx.Append(ev).status(); },
-      std::move(done));
+  Pending p;
+  p.event.carrier = carrier;
+  p.event.at = actor.now;
+  p.event.actor = actor.id;
+  p.event.type = "cpni.accessed";
+  p.event.subject = "customer:" + customer.ToString();
+  p.event.body = json{{"purpose", purpose}, {"fields", fields}}.dump();
+  p.done = std::move(done);
+  Enqueue(std::move(p));
 }
 
 void AccessLog::RecordRefused(CarrierId carrier, const std::string& reason, const Actor& actor,
                               std::function<void(Status)> done) {
-  store::LedgerEvent ev;
-  ev.carrier = carrier;
-  ev.at = actor.now;
-  ev.actor = actor.id;
-  ev.type = "access.refused";
-  ev.subject = "carrier:" + carrier.ToString();
-  ev.body = json{{"reason", reason}}.dump();
+  Pending p;
+  p.event.carrier = carrier;
+  p.event.at = actor.now;
+  p.event.actor = actor.id;
+  p.event.type = "access.refused";
+  p.event.subject = "carrier:" + carrier.ToString();
+  p.event.body = json{{"reason", reason}}.dump();
+  p.only_if_carrier_exists = true;
+  p.done = std::move(done);
+  Enqueue(std::move(p));
+}
+
+void AccessLog::Enqueue(Pending p) {
+  bool submit = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.push_back(std::move(p));
+    submit = !scheduled_;
+    scheduled_ = true;
+  }
+  if (!submit) return;
+  // One unit of group commit takes every entry queued when it runs: one
+  // savepoint for all of them rather than one each.
+  auto batch = std::make_shared<std::vector<Pending>>();
   committer_.SubmitWithCallback(
-      [ev = std::move(ev)](store::Tx& tx) -> Status {
-        auto c = tx.GetCarrier(ev.carrier);
-        if (!c.ok()) return c.status().IsNotFound() ? Status::Ok() : c.status();
-        return tx.Append(ev).status();
+      [this, batch](store::Tx& tx) -> Status {
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          batch->swap(pending_);
+          scheduled_ = false;
+        }
+        for (const Pending& item : *batch) {
+          if (item.only_if_carrier_exists) {
+            auto c = tx.GetCarrier(item.event.carrier);
+            if (!c.ok() && c.status().IsNotFound()) continue;  // no ledger to write to
+            RETURN_IF_ERROR(c.status());
+          }
+          RETURN_IF_ERROR(tx.Append(item.event).status());
+        }
+        return Status::Ok();
       },
-      std::move(done));
+      [this, batch](Status st) {
+        if (batch->empty() && !st.ok()) {
+          // The unit never ran (the committer is stopping): fail what waits.
+          std::lock_guard<std::mutex> lock(mu_);
+          batch->swap(pending_);
+          scheduled_ = false;
+        }
+        for (Pending& item : *batch) item.done(st);
+      });
 }
 
 }  // namespace proprio::services

@@ -6,11 +6,15 @@
 // (on the committer's thread) once the entry is durable, or with the error
 // that kept it out. The caller answers its client only then.
 //
-// `done` must be quick and must not call back into the log.
+// `done` must be quick and must not call back into the log. Entries queued
+// while a commit is in progress go together into the next one, under one
+// savepoint: if that unit fails, each of its entries reports the failure.
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/domain.h"
 #include "services/registry.h"
@@ -38,6 +42,17 @@ class AccessLog {
   uint64_t batches() const { return committer_.batches(); }
 
  private:
+  struct Pending {
+    store::LedgerEvent event;
+    bool only_if_carrier_exists = false;
+    std::function<void(Status)> done;
+  };
+  void Enqueue(Pending p);
+
+  std::mutex mu_;
+  std::vector<Pending> pending_;  // waiting for the next unit of group commit
+  bool scheduled_ = false;        // a unit is submitted and has not run yet
+  // Declared last: destroyed (committing what is queued) before the queue above.
   store::GroupCommitter committer_;
 };
 

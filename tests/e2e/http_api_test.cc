@@ -2,8 +2,12 @@
 // proprio server (api::Api + api::Server) on a temporary SQLite database (and
 // PostgreSQL for the core flows), driven by a Beast client.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdlib.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -758,6 +762,51 @@ TEST_F(HttpApiTest, LogsNeverCarryCpniPasswordsOrTokens) {
     ++lines;
   }
   EXPECT_GT(lines, 5u);
+}
+
+// A self-signed certificate for 127.0.0.1, written as PEM files.
+bool WriteSelfSignedCertificate(const std::string& cert_path, const std::string& key_path) {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  X509* cert = X509_new();
+  if (key == nullptr || cert == nullptr) return false;
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  bool ok = X509_sign(cert, key, EVP_sha256()) > 0;
+  FILE* k = std::fopen(key_path.c_str(), "w");
+  FILE* c = std::fopen(cert_path.c_str(), "w");
+  ok = ok && k && c && PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr) &&
+       PEM_write_X509(c, cert);
+  if (k) std::fclose(k);
+  if (c) std::fclose(c);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
+TEST(HttpTlsTest, ServesHttpsWhenGivenACertificate) {
+  char tmpl[] = "/tmp/proprio-tls-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  ASSERT_TRUE(WriteSelfSignedCertificate(dir + "/cert.pem", dir + "/key.pem"));
+  {
+    Harness h;
+    h.Start(dir, "", [&](api::ApiOptions&, api::ServerOptions& sv) {
+      sv.tls_cert_file = dir + "/cert.pem";
+      sv.tls_key_file = dir + "/key.pem";
+    });
+    HttpClient secure(h.port(), /*tls=*/true);
+    auto res = secure.Get("/healthz");
+    EXPECT_EQ(res.status, 200) << res.error;
+    EXPECT_EQ(secure.Get("/readyz").status, 200);  // same connection, kept alive
+    HttpClient plain(h.port());
+    EXPECT_NE(plain.Get("/healthz").status, 200);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // The same core flows on PostgreSQL.
