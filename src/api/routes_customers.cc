@@ -80,8 +80,6 @@ Status ReadCustomer(const json& body, Mode mode, Customer& c) {
   return r.Finish();
 }
 
-std::string ETagOf(const Customer& c) { return "\"" + services::CustomerVersion(c) + "\""; }
-
 // The version an If-Match header names: one strong ETag ("*" is refused: a
 // client must say which version it changes).
 Result<std::string> IfMatchVersion(const std::string& header) {
@@ -99,8 +97,8 @@ Result<std::string> IfMatchVersion(const std::string& header) {
 Response CustomerResponse(int status, const Customer& c) {
   Response r;
   r.status = status;
-  r.body = services::CustomerToJson(c).dump(-1, ' ', false, json::error_handler_t::replace);
-  r.Header("ETag", ETagOf(c));
+  r.body = services::CustomerJsonText(c);
+  r.Header("ETag", "\"" + services::CustomerVersionOfText(r.body) + "\"");
   return r;
 }
 

@@ -11,11 +11,18 @@ namespace proprio::services {
 
 using nlohmann::json;
 
+std::string CustomerJsonText(const Customer& c) {
+  // NormalizeCustomer keeps the business-only fields empty for residential
+  // customers, so this text holds every field of the record.
+  return CustomerToJson(c).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string CustomerVersionOfText(std::string_view json_text) {
+  return ledger::HashHex(ledger::Sha256Of(json_text)).substr(0, 32);
+}
+
 std::string CustomerVersion(const Customer& c) {
-  json j = CustomerToJson(c);
-  j["account_representative"] = c.account_representative;
-  j["cpni_contract"] = c.cpni_contract_ref;
-  return ledger::HashHex(ledger::Sha256Of(j.dump())).substr(0, 32);
+  return CustomerVersionOfText(CustomerJsonText(c));
 }
 
 Result<Customer> UpdateCustomer(store::Store& store, CarrierId carrier, CustomerId id,

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/domain.h"
 #include "services/registry.h"
@@ -15,8 +16,12 @@
 
 namespace proprio::services {
 
-// 32 hex digits identifying the record's current content.
+// 32 hex digits identifying the record's current content: a hash of its JSON
+// form (CustomerJsonText), so a caller that has the text already need not
+// build it twice.
 std::string CustomerVersion(const Customer& c);
+std::string CustomerJsonText(const Customer& c);
+std::string CustomerVersionOfText(std::string_view json_text);
 
 // Reads the customer in a write transaction, checks `expected_version` (when
 // given; Aborted with field "If-Match" when it differs), lets `change` edit a
