@@ -55,7 +55,12 @@ struct AuthRuntime {
       : threads(Threads()),
         pool(static_cast<size_t>(threads)),
         worker(api.store(), Delivery(), std::chrono::seconds(5)) {
-    policy.cost = api.options().auth.cost;
+    // The API's staff cost when someone chose one (tests, PROPRIO_ARGON2);
+    // otherwise the cost chosen for customer secrets.
+    const services::PasswordCost staff = api.options().auth.cost, unset;
+    const bool chosen = staff.iterations != unset.iterations ||
+                        staff.memory_kib != unset.memory_kib || staff.lanes != unset.lanes;
+    if (chosen) policy.cost = staff;
     worker.Start();
   }
   ~AuthRuntime() {
@@ -139,13 +144,16 @@ const json kAuthorizationProps = {
     {"verification",
      {{"type", "integer"},
       {"description", "an authenticated verification session of this customer (64.2010(e))"}}},
-    {"reset_code", {{"type", "string"}, {"description", "a one-time code sent to the number or address of record"}}},
+    {"reset_code",
+     {{"type", "string"},
+      {"description", "a one-time code sent to the number or address of record"}}},
     {"at_service_initiation", {{"type", "boolean"}}}};
 const json kSecretSetSchema = {{"type", "object"},
                                {"properties",
                                 {{"created", {{"type", "boolean"}}},
                                  {"setup_path", {{"type", "string"}}},
-                                 {"notifications", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
+                                 {"notifications",
+                                  {{"type", "array"}, {"items", {{"type", "integer"}}}}},
                                  {"ledger_seq", {{"type", "integer"}}}}}};
 const json kNotificationSchema = {
     {"type", "object"},
@@ -167,7 +175,9 @@ const json kSettingsSchema = {
     {"type", "object"},
     {"properties",
      {{"webhook_url", {{"type", "string"}}},
-      {"channels", {{"type", "array"}, {"items", {{"type", "string"}, {"enum", {"text", "voicemail", "mail", "email"}}}}}},
+      {"channels",
+       {{"type", "array"},
+        {"items", {{"type", "string"}, {"enum", {"text", "voicemail", "mail", "email"}}}}}},
       {"bound_seconds", {{"type", "integer"}}},
       {"max_attempts", {{"type", "integer"}}},
       {"backoff_base_ms", {{"type", "integer"}}},
@@ -256,7 +266,9 @@ void Step(Api& api, const std::shared_ptr<AuthRuntime>& rt, const std::shared_pt
     if (auto by = r.OptInt("checked_by", 1, INT64_MAX / 2)) pid.staff = StaffId(*by);
     if (Status st = r.Finish(); !st.ok()) return call->Fail(st);
     auto d = CivilDate::Parse(expires);
-    if (!d.ok()) return call->Fail(Status::InvalidArgument("expires_on must be YYYY-MM-DD", "expires_on"));
+    if (!d.ok()) {
+      return call->Fail(Status::InvalidArgument("expires_on must be YYYY-MM-DD", "expires_on"));
+    }
     pid.expires_on = *d;
     return SendStep(call, services::RecordPhotoId(store, carrier, session, pid, rt->policy, actor));
   }
@@ -481,7 +493,8 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
             if (!customer.ok()) return call->Fail(customer.status());
             const std::string release = call->req.Query("release");
             if (!release.empty() && release != "address_of_record") {
-              return call->Fail(Status::InvalidArgument("release must be address_of_record", "release"));
+              return call->Fail(
+                  Status::InvalidArgument("release must be address_of_record", "release"));
             }
             auto ctx = services::DecisionContextForSession(api.store(), call->carrier, *id,
                                                            CustomerId(*customer), Instant::Now(),
@@ -636,7 +649,8 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
             ObjectReader r(*body);
             const std::string login = r.String("login", 64);
             const std::string code = r.OptString("code", 64).value_or("");
-            const std::string answer = r.OptString("backup_answer", services::kMaxAnswerBytes).value_or("");
+            const std::string answer =
+                r.OptString("backup_answer", services::kMaxAnswerBytes).value_or("");
             const std::string pw = r.String("new_password", services::kMaxCpniPasswordBytes);
             if (Status st = r.Finish(); !st.ok()) return call->Fail(st);
             store::Store& store = api.store();
@@ -889,8 +903,8 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
                           {"properties", {{"flags", {{"type", "array"}, {"items", kFlagSchema}}}}}},
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
-            auto list = services::ListPretextingFlags(api.store(), call->carrier,
-                                                      call->req.Query("state"), Instant(), Instant());
+            auto list = services::ListPretextingFlags(
+                api.store(), call->carrier, call->req.Query("state"), Instant(), Instant());
             if (!list.ok()) return call->Fail(list.status());
             json out = json::array();
             for (const auto& f : *list) out.push_back(services::PretextingFlagToJson(f));

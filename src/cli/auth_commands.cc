@@ -147,20 +147,18 @@ std::string StepText(const json& r) {
 }
 
 std::string SessionText(const json& s) {
-  std::string out = "session " + std::to_string(s["id"].get<int64_t>()) + " (" +
-                    s["channel"].get<std::string>() + ", customer " +
-                    std::to_string(s["customer"].get<int64_t>()) + "): " +
-                    (s["open"].get<bool>() ? "open" : "closed") + ", " +
-                    (s["authenticated"].get<bool>() ? "authenticated" : "not authenticated") +
-                    "\n  flags: " + s["flags"].dump() + "\n  decision context: " +
-                    s["context"].dump() + "\n";
+  std::string out =
+      "session " + std::to_string(s["id"].get<int64_t>()) + " (" + s["channel"].get<std::string>() +
+      ", customer " + std::to_string(s["customer"].get<int64_t>()) +
+      "): " + (s["open"].get<bool>() ? "open" : "closed") + ", " +
+      (s["authenticated"].get<bool>() ? "authenticated" : "not authenticated") +
+      "\n  flags: " + s["flags"].dump() + "\n  decision context: " + s["context"].dump() + "\n";
   if (!s["backup_question"].get<std::string>().empty()) {
     out += "  back-up question: " + s["backup_question"].get<std::string>() + "\n";
   }
   for (const json& st : s["steps"]) {
-    out += "  step " + std::to_string(st["id"].get<int64_t>()) + " " +
-           st["at"].get<std::string>() + " " + st["kind"].get<std::string>() + ": " +
-           st["outcome"].get<std::string>() + "\n";
+    out += "  step " + std::to_string(st["id"].get<int64_t>()) + " " + st["at"].get<std::string>() +
+           " " + st["kind"].get<std::string>() + ": " + st["outcome"].get<std::string>() + "\n";
   }
   return out;
 }
@@ -174,13 +172,12 @@ services::SecretAuthorization AuthFrom(const AuthArgs& a, std::string reset_code
 }
 
 std::string NotificationLine(const json& n) {
-  std::string line = "notice " + std::to_string(n["id"].get<int64_t>()) + "  customer " +
-                     std::to_string(n["customer"].get<int64_t>()) + "  " +
-                     n["change_kind"].get<std::string>() + " " +
-                     n["change_event"].get<std::string>() + "  via " +
-                     n["channel"].get<std::string>() + "  " + n["state"].get<std::string>() +
-                     " (attempts " + std::to_string(n["attempts"].get<int64_t>()) + ")  due " +
-                     n["due_by"].get<std::string>();
+  std::string line =
+      "notice " + std::to_string(n["id"].get<int64_t>()) + "  customer " +
+      std::to_string(n["customer"].get<int64_t>()) + "  " + n["change_kind"].get<std::string>() +
+      " " + n["change_event"].get<std::string>() + "  via " + n["channel"].get<std::string>() +
+      "  " + n["state"].get<std::string>() + " (attempts " +
+      std::to_string(n["attempts"].get<int64_t>()) + ")  due " + n["due_by"].get<std::string>();
   if (!n["last_error"].get<std::string>().empty()) {
     line += "  last error: " + n["last_error"].get<std::string>();
   }
@@ -193,60 +190,60 @@ std::string NotificationLine(const json& n) {
 void RegisterAuth(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<AuthArgs>();
   const services::CustomerAuthPolicy policy;
-  CLI::App* auth = AddCommand(app, "auth",
-                              "Customer authentication before CPNI is released (47 CFR 64.2010)");
+  CLI::App* auth =
+      AddCommand(app, "auth", "Customer authentication before CPNI is released (47 CFR 64.2010)");
   auth->require_subcommand(1);
 
   // ---- secrets ----
   CLI::App* password = AddCommand(*auth, "password", "The customer's CPNI password");
   password->require_subcommand(1);
-  CLI::App* pset = Leaf(password, ctx, a, "set",
-                        "Set or change the CPNI password (read from stdin); queues the "
-                        "account-change notice (64.2010(f))",
-                        [&ctx, a, policy] {
-                          if (!a->password_stdin) {
-                            return Fail(ctx, Status::InvalidArgument(
-                                                 "the password is read from stdin: give "
-                                                 "--password-stdin",
-                                                 "password-stdin"));
-                          }
-                          const std::vector<std::string> lines = StdinLines();
-                          const std::string code =
-                              a->reset_code_stdin && !lines.empty() ? lines[0] : std::string();
-                          const size_t pw_line = a->reset_code_stdin ? 1 : 0;
-                          const std::string pw = lines.size() > pw_line ? lines[pw_line] : "";
-                          return Run(
-                              ctx, *a,
-                              [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-                                ASSIGN_OR_RETURN(auto r, services::SetCpniPassword(
-                                                             s, CarrierId(a->carrier),
-                                                             CustomerId(a->customer), pw,
-                                                             AuthFrom(*a, code), policy, actor));
-                                return services::SecretSetToJson(r);
-                              },
-                              [](const json& r) {
-                                return std::string("password ") +
-                                       (r["created"].get<bool>() ? "set" : "changed") + " (" +
-                                       r["setup_path"].get<std::string>() +
-                                       "); notices queued: " + r["notifications"].dump() + "\n";
-                              });
-                        });
+  CLI::App* pset = Leaf(
+      password, ctx, a, "set",
+      "Set or change the CPNI password (read from stdin); queues the "
+      "account-change notice (64.2010(f))",
+      [&ctx, a, policy] {
+        if (!a->password_stdin) {
+          return Fail(ctx, Status::InvalidArgument("the password is read from stdin: give "
+                                                   "--password-stdin",
+                                                   "password-stdin"));
+        }
+        const std::vector<std::string> lines = StdinLines();
+        const std::string code = a->reset_code_stdin && !lines.empty() ? lines[0] : std::string();
+        const size_t pw_line = a->reset_code_stdin ? 1 : 0;
+        const std::string pw = lines.size() > pw_line ? lines[pw_line] : "";
+        return Run(
+            ctx, *a,
+            [&](store::Store& s, const services::Actor& actor) -> Result<json> {
+              ASSIGN_OR_RETURN(auto r, services::SetCpniPassword(
+                                           s, CarrierId(a->carrier), CustomerId(a->customer), pw,
+                                           AuthFrom(*a, code), policy, actor));
+              return services::SecretSetToJson(r);
+            },
+            [](const json& r) {
+              return std::string("password ") + (r["created"].get<bool>() ? "set" : "changed") +
+                     " (" + r["setup_path"].get<std::string>() +
+                     "); notices queued: " + r["notifications"].dump() + "\n";
+            });
+      });
   pset->add_option("--customer", a->customer, "customer id")->required();
-  pset->add_option("--session", a->session, "the verification session that authenticated the customer");
+  pset->add_option("--session", a->session,
+                   "the verification session that authenticated the customer");
   pset->add_flag("--at-service-initiation", a->at_service_initiation,
                  "the first password, set when service is initiated");
   pset->add_flag("--reset-code-stdin", a->reset_code_stdin,
                  "the first stdin line is a one-time code sent to the number/address of record");
   pset->add_flag("--password-stdin", a->password_stdin, "read the password from stdin");
 
-  CLI::App* backup = AddCommand(*auth, "backup", "The back-up authentication (question and answer)");
+  CLI::App* backup =
+      AddCommand(*auth, "backup", "The back-up authentication (question and answer)");
   backup->require_subcommand(1);
   CLI::App* bset = Leaf(
       backup, ctx, a, "set", "Set or change the back-up question and answer (answer on stdin)",
       [&ctx, a, policy] {
         if (!a->answer_stdin) {
-          return Fail(ctx, Status::InvalidArgument("the answer is read from stdin: give --answer-stdin",
-                                                   "answer-stdin"));
+          return Fail(ctx,
+                      Status::InvalidArgument("the answer is read from stdin: give --answer-stdin",
+                                              "answer-stdin"));
         }
         const std::vector<std::string> lines = StdinLines();
         const std::string code = a->reset_code_stdin && !lines.empty() ? lines[0] : std::string();
@@ -263,29 +260,31 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
             [](const json& r) {
               return std::string("back-up authentication ") +
                      (r["created"].get<bool>() ? "set" : "changed") + " (" +
-                     r["setup_path"].get<std::string>() + "); notices queued: " +
-                     r["notifications"].dump() + "\n";
+                     r["setup_path"].get<std::string>() +
+                     "); notices queued: " + r["notifications"].dump() + "\n";
             });
       });
   bset->add_option("--customer", a->customer, "customer id")->required();
   bset->add_option("--question", a->question, "the question the CSR will ask")->required();
-  bset->add_option("--session", a->session, "the verification session that authenticated the customer");
+  bset->add_option("--session", a->session,
+                   "the verification session that authenticated the customer");
   bset->add_flag("--at-service-initiation", a->at_service_initiation, "set at service initiation");
-  bset->add_flag("--reset-code-stdin", a->reset_code_stdin, "the first stdin line is a one-time code");
+  bset->add_flag("--reset-code-stdin", a->reset_code_stdin,
+                 "the first stdin line is a one-time code");
   bset->add_flag("--answer-stdin", a->answer_stdin, "read the answer from stdin");
 
-  CLI::App* secrets = Leaf(auth, ctx, a, "secrets",
-                           "What is set for a customer (never the secrets themselves)", [&ctx, a] {
-                             return Run(
-                                 ctx, *a,
-                                 [&](store::Store& s, const services::Actor&) -> Result<json> {
-                                   ASSIGN_OR_RETURN(auto r, services::GetSecretsStatus(
-                                                                s, CarrierId(a->carrier),
-                                                                CustomerId(a->customer)));
-                                   return services::SecretsStatusToJson(r);
-                                 },
-                                 [](const json& r) { return r.dump(2) + "\n"; });
-                           });
+  CLI::App* secrets =
+      Leaf(auth, ctx, a, "secrets", "What is set for a customer (never the secrets themselves)",
+           [&ctx, a] {
+             return Run(
+                 ctx, *a,
+                 [&](store::Store& s, const services::Actor&) -> Result<json> {
+                   ASSIGN_OR_RETURN(auto r, services::GetSecretsStatus(s, CarrierId(a->carrier),
+                                                                       CustomerId(a->customer)));
+                   return services::SecretsStatusToJson(r);
+                 },
+                 [](const json& r) { return r.dump(2) + "\n"; });
+           });
   secrets->add_option("--customer", a->customer, "customer id")->required();
 
   // ---- telephone ----
@@ -300,61 +299,65 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
     cmd->add_option("--session", a->session, "verification session id")->required();
     return cmd;
   };
-  CLI::App* open = Leaf(call, ctx, a, "open", "Open a verification session for a call", [&ctx, a, policy] {
-    return Run(
-        ctx, *a,
-        [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-          services::OpenVerificationRequest req;
-          req.carrier = CarrierId(a->carrier);
-          req.customer = CustomerId(a->customer);
-          if (!a->account.empty()) {
-            std::optional<Customer> c;
-            RETURN_IF_ERROR(s.Read([&](store::Tx& tx) -> Status {
-              ASSIGN_OR_RETURN(c, tx.FindCustomerByAccount(req.carrier, a->account));
-              return Status::Ok();
-            }));
-            if (!c) return Status::NotFound("no account " + a->account);
-            req.customer = c->id;
-          }
-          req.channel = services::VerificationChannel::kPhone;
-          req.calling_number = a->calling_number;
-          req.call_id = a->call_id;
-          ASSIGN_OR_RETURN(auto v, services::OpenVerification(s, req, policy, actor));
-          return services::SessionToJson(v);
-        },
-        SessionText);
-  });
+  CLI::App* open =
+      Leaf(call, ctx, a, "open", "Open a verification session for a call", [&ctx, a, policy] {
+        return Run(
+            ctx, *a,
+            [&](store::Store& s, const services::Actor& actor) -> Result<json> {
+              services::OpenVerificationRequest req;
+              req.carrier = CarrierId(a->carrier);
+              req.customer = CustomerId(a->customer);
+              if (!a->account.empty()) {
+                std::optional<Customer> c;
+                RETURN_IF_ERROR(s.Read([&](store::Tx& tx) -> Status {
+                  ASSIGN_OR_RETURN(c, tx.FindCustomerByAccount(req.carrier, a->account));
+                  return Status::Ok();
+                }));
+                if (!c) return Status::NotFound("no account " + a->account);
+                req.customer = c->id;
+              }
+              req.channel = services::VerificationChannel::kPhone;
+              req.calling_number = a->calling_number;
+              req.call_id = a->call_id;
+              ASSIGN_OR_RETURN(auto v, services::OpenVerification(s, req, policy, actor));
+              return services::SessionToJson(v);
+            },
+            SessionText);
+      });
   open->add_option("--customer", a->customer, "customer id");
   open->add_option("--account", a->account, "or the account number the caller gives");
   open->add_option("--calling-number", a->calling_number, "the caller's number (ANI)");
   open->add_option("--call-id", a->call_id, "the telephony call id");
 
-  session_cmd(call, "password", "The caller gives the password (read from stdin)",
-              [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
-                const auto lines = StdinLines();
-                ASSIGN_OR_RETURN(auto r, services::VerifyCallerPassword(
-                                             s, CarrierId(a->carrier), a->session,
-                                             lines.empty() ? "" : lines[0], policy, actor));
-                return services::StepResultToJson(r);
-              },
-              true);
-  session_cmd(call, "backup", "The caller answers the back-up question (answer on stdin)",
-              [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
-                const auto lines = StdinLines();
-                ASSIGN_OR_RETURN(auto r, services::VerifyBackupAnswer(
-                                             s, CarrierId(a->carrier), a->session,
-                                             lines.empty() ? "" : lines[0], policy, actor));
-                return services::StepResultToJson(r);
-              },
-              true);
-  session_cmd(call, "detail", "The caller stated call detail unaided: discuss only that",
-              [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
-                ASSIGN_OR_RETURN(auto r, services::RecordCallerStatedCallDetail(
-                                             s, CarrierId(a->carrier), a->session, a->stated,
-                                             policy, actor));
-                return services::StepResultToJson(r);
-              },
-              true)
+  session_cmd(
+      call, "password", "The caller gives the password (read from stdin)",
+      [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
+        const auto lines = StdinLines();
+        ASSIGN_OR_RETURN(
+            auto r, services::VerifyCallerPassword(s, CarrierId(a->carrier), a->session,
+                                                   lines.empty() ? "" : lines[0], policy, actor));
+        return services::StepResultToJson(r);
+      },
+      true);
+  session_cmd(
+      call, "backup", "The caller answers the back-up question (answer on stdin)",
+      [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
+        const auto lines = StdinLines();
+        ASSIGN_OR_RETURN(
+            auto r, services::VerifyBackupAnswer(s, CarrierId(a->carrier), a->session,
+                                                 lines.empty() ? "" : lines[0], policy, actor));
+        return services::StepResultToJson(r);
+      },
+      true);
+  session_cmd(
+      call, "detail", "The caller stated call detail unaided: discuss only that",
+      [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
+        ASSIGN_OR_RETURN(
+            auto r, services::RecordCallerStatedCallDetail(s, CarrierId(a->carrier), a->session,
+                                                           a->stated, policy, actor));
+        return services::StepResultToJson(r);
+      },
+      true)
       ->add_option("--stated", a->stated, "what the caller stated")
       ->required();
   CLI::App* cb = session_cmd(
@@ -367,41 +370,43 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
       true);
   cb->add_option("--number", a->number, "the number called")->required();
   cb->add_flag("--no-answer", a->no_answer, "the customer was not reached");
-  session_cmd(call, "send", "Release call detail by sending it to the address of record",
-              [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
-                if (a->to != "postal" && a->to != "email") {
-                  return Status::InvalidArgument("--to must be postal or email", "to");
-                }
-                ASSIGN_OR_RETURN(auto r, services::ReleaseToAddressOfRecord(
-                                             s, CarrierId(a->carrier), a->session,
-                                             a->to == "postal" ? services::AddressKind::kPostal
-                                                               : services::AddressKind::kEmail,
-                                             policy, actor));
-                json j = services::StepResultToJson(r.step);
-                j["destination"] = r.destination;
-                j["on_file_since"] = r.on_file_since.Valid() ? r.on_file_since.ToString() : "";
-                return j;
-              },
-              true)
+  session_cmd(
+      call, "send", "Release call detail by sending it to the address of record",
+      [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
+        if (a->to != "postal" && a->to != "email") {
+          return Status::InvalidArgument("--to must be postal or email", "to");
+        }
+        ASSIGN_OR_RETURN(auto r, services::ReleaseToAddressOfRecord(
+                                     s, CarrierId(a->carrier), a->session,
+                                     a->to == "postal" ? services::AddressKind::kPostal
+                                                       : services::AddressKind::kEmail,
+                                     policy, actor));
+        json j = services::StepResultToJson(r.step);
+        j["destination"] = r.destination;
+        j["on_file_since"] = r.on_file_since.Valid() ? r.on_file_since.ToString() : "";
+        return j;
+      },
+      true)
       ->add_option("--to", a->to, "postal or email")
       ->capture_default_str();
 
   // ---- in store ----
   CLI::App* shop = AddCommand(*auth, "store", "An in-store visit (64.2010(d))");
   shop->require_subcommand(1);
-  CLI::App* sopen = Leaf(shop, ctx, a, "open", "Open a verification session for a visit", [&ctx, a, policy] {
-    return Run(
-        ctx, *a,
-        [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-          services::OpenVerificationRequest req;
-          req.carrier = CarrierId(a->carrier);
-          req.customer = CustomerId(a->customer);
-          req.channel = services::VerificationChannel::kInStore;
-          ASSIGN_OR_RETURN(auto v, services::OpenVerification(s, req, policy, actor));
-          return services::SessionToJson(v);
-        },
-        SessionText);
-  });
+  CLI::App* sopen =
+      Leaf(shop, ctx, a, "open", "Open a verification session for a visit", [&ctx, a, policy] {
+        return Run(
+            ctx, *a,
+            [&](store::Store& s, const services::Actor& actor) -> Result<json> {
+              services::OpenVerificationRequest req;
+              req.carrier = CarrierId(a->carrier);
+              req.customer = CustomerId(a->customer);
+              req.channel = services::VerificationChannel::kInStore;
+              ASSIGN_OR_RETURN(auto v, services::OpenVerification(s, req, policy, actor));
+              return services::SessionToJson(v);
+            },
+            SessionText);
+      });
   sopen->add_option("--customer", a->customer, "customer id")->required();
   CLI::App* sid = session_cmd(
       shop, "id", "Record the valid photo ID checked",
@@ -417,8 +422,8 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
         }
         id.matches_account_holder = a->matches;
         id.staff = StaffId(a->checked_by);
-        ASSIGN_OR_RETURN(auto r,
-                         services::RecordPhotoId(s, CarrierId(a->carrier), a->session, id, policy, actor));
+        ASSIGN_OR_RETURN(auto r, services::RecordPhotoId(s, CarrierId(a->carrier), a->session, id,
+                                                         policy, actor));
         return services::StepResultToJson(r);
       },
       true);
@@ -433,9 +438,9 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
   CLI::App* biz = session_cmd(
       auth, "business", "A business customer's contract authentication (64.2010(g))",
       [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
-        ASSIGN_OR_RETURN(auto r, services::RecordBusinessAlternative(
-                                     s, CarrierId(a->carrier), a->session, a->contract, a->method,
-                                     policy, actor));
+        ASSIGN_OR_RETURN(
+            auto r, services::RecordBusinessAlternative(s, CarrierId(a->carrier), a->session,
+                                                        a->contract, a->method, policy, actor));
         return services::StepResultToJson(r);
       },
       true);
@@ -445,21 +450,23 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
   // ---- sessions ----
   CLI::App* session = AddCommand(*auth, "session", "Verification sessions");
   session->require_subcommand(1);
-  session_cmd(session, "show", "Show a session, its steps and its decision context",
-              [a](store::Store& s, const services::Actor& actor) -> Result<json> {
-                ASSIGN_OR_RETURN(auto v, services::GetVerification(s, CarrierId(a->carrier),
-                                                                   a->session, actor.now));
-                return services::SessionToJson(v);
-              },
-              false);
-  session_cmd(session, "close", "Close a session (the call ended)",
-              [a](store::Store& s, const services::Actor& actor) -> Result<json> {
-                RETURN_IF_ERROR(services::CloseVerification(s, CarrierId(a->carrier), a->session, actor));
-                ASSIGN_OR_RETURN(auto v, services::GetVerification(s, CarrierId(a->carrier),
-                                                                   a->session, actor.now));
-                return services::SessionToJson(v);
-              },
-              false);
+  session_cmd(
+      session, "show", "Show a session, its steps and its decision context",
+      [a](store::Store& s, const services::Actor& actor) -> Result<json> {
+        ASSIGN_OR_RETURN(
+            auto v, services::GetVerification(s, CarrierId(a->carrier), a->session, actor.now));
+        return services::SessionToJson(v);
+      },
+      false);
+  session_cmd(
+      session, "close", "Close a session (the call ended)",
+      [a](store::Store& s, const services::Actor& actor) -> Result<json> {
+        RETURN_IF_ERROR(services::CloseVerification(s, CarrierId(a->carrier), a->session, actor));
+        ASSIGN_OR_RETURN(
+            auto v, services::GetVerification(s, CarrierId(a->carrier), a->session, actor.now));
+        return services::SessionToJson(v);
+      },
+      false);
   CLI::App* context = session_cmd(
       session, "context", "The decision-request context the session gives",
       [a](store::Store& s, const services::Actor& actor) -> Result<json> {
@@ -476,10 +483,10 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
       return Run(
           ctx, *a,
           [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-            ASSIGN_OR_RETURN(auto c, services::DecisionContextForSession(
-                                         s, CarrierId(a->carrier), a->session,
-                                         CustomerId(a->customer), actor.now,
-                                         a->to == "address_of_record"));
+            ASSIGN_OR_RETURN(
+                auto c, services::DecisionContextForSession(s, CarrierId(a->carrier), a->session,
+                                                            CustomerId(a->customer), actor.now,
+                                                            a->to == "address_of_record"));
             return services::DecisionContextToJson(c);
           },
           [](const json& j) { return j.dump() + "\n"; });
@@ -489,60 +496,64 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
   // ---- online ----
   CLI::App* online = AddCommand(*auth, "online", "Online accounts (64.2010(c))");
   online->require_subcommand(1);
-  CLI::App* ocreate = Leaf(online, ctx, a, "create", "Create or rename the online account", [&ctx, a, policy] {
-    return Run(
-        ctx, *a,
-        [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-          ASSIGN_OR_RETURN(auto r, services::SetOnlineAccount(s, CarrierId(a->carrier),
-                                                              CustomerId(a->customer), a->login,
-                                                              AuthFrom(*a, ""), policy, actor));
-          return services::SecretSetToJson(r);
-        },
-        [](const json& r) {
-          return std::string("online account ") + (r["created"].get<bool>() ? "created" : "changed") +
-                 "; notices queued: " + r["notifications"].dump() + "\n";
-        });
-  });
+  CLI::App* ocreate =
+      Leaf(online, ctx, a, "create", "Create or rename the online account", [&ctx, a, policy] {
+        return Run(
+            ctx, *a,
+            [&](store::Store& s, const services::Actor& actor) -> Result<json> {
+              ASSIGN_OR_RETURN(auto r, services::SetOnlineAccount(s, CarrierId(a->carrier),
+                                                                  CustomerId(a->customer), a->login,
+                                                                  AuthFrom(*a, ""), policy, actor));
+              return services::SecretSetToJson(r);
+            },
+            [](const json& r) {
+              return std::string("online account ") +
+                     (r["created"].get<bool>() ? "created" : "changed") +
+                     "; notices queued: " + r["notifications"].dump() + "\n";
+            });
+      });
   ocreate->add_option("--customer", a->customer, "customer id")->required();
   ocreate->add_option("--login", a->login, "the online login")->required();
-  ocreate->add_option("--session", a->session, "the verification session that authenticated the customer");
+  ocreate->add_option("--session", a->session,
+                      "the verification session that authenticated the customer");
   ocreate->add_flag("--at-service-initiation", a->at_service_initiation, "at service initiation");
-  CLI::App* osign = Leaf(online, ctx, a, "signin", "Sign in with the password (stdin)", [&ctx, a, policy] {
-    const auto lines = StdinLines();
-    return Run(
-        ctx, *a,
-        [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-          int64_t retry = 0;
-          auto r = services::OnlineSignIn(s, CarrierId(a->carrier), a->login,
-                                          lines.empty() ? "" : lines[0], policy, actor, &retry);
-          if (!r.ok()) return r.status();
-          return services::SessionToJson(r->session);
-        },
-        SessionText);
-  });
+  CLI::App* osign =
+      Leaf(online, ctx, a, "signin", "Sign in with the password (stdin)", [&ctx, a, policy] {
+        const auto lines = StdinLines();
+        return Run(
+            ctx, *a,
+            [&](store::Store& s, const services::Actor& actor) -> Result<json> {
+              int64_t retry = 0;
+              auto r = services::OnlineSignIn(s, CarrierId(a->carrier), a->login,
+                                              lines.empty() ? "" : lines[0], policy, actor, &retry);
+              if (!r.ok()) return r.status();
+              return services::SessionToJson(r->session);
+            },
+            SessionText);
+      });
   osign->add_option("--login", a->login, "the online login")->required();
-  CLI::App* oreq = Leaf(online, ctx, a, "reset-request",
-                        "Send a one-time reset code to the number (text) or address (mail) of record",
-                        [&ctx, a, policy] {
-                          return Run(
-                              ctx, *a,
-                              [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-                                if (a->via != "text" && a->via != "mail") {
-                                  return Status::InvalidArgument("--via must be text or mail", "via");
-                                }
-                                RETURN_IF_ERROR(services::RequestPasswordReset(
-                                    s, CarrierId(a->carrier), a->login,
-                                    a->via == "mail" ? services::ResetChannel::kMail
-                                                     : services::ResetChannel::kText,
-                                    policy, actor));
-                                return json{{"requested", true}};
-                              },
-                              [](const json&) {
-                                return std::string(
-                                    "if the login exists, a one-time code is on its way to the "
-                                    "telephone number or address of record\n");
-                              });
-                        });
+  CLI::App* oreq = Leaf(
+      online, ctx, a, "reset-request",
+      "Send a one-time reset code to the number (text) or address (mail) of record",
+      [&ctx, a, policy] {
+        return Run(
+            ctx, *a,
+            [&](store::Store& s, const services::Actor& actor) -> Result<json> {
+              if (a->via != "text" && a->via != "mail") {
+                return Status::InvalidArgument("--via must be text or mail", "via");
+              }
+              RETURN_IF_ERROR(services::RequestPasswordReset(
+                  s, CarrierId(a->carrier), a->login,
+                  a->via == "mail" ? services::ResetChannel::kMail : services::ResetChannel::kText,
+                  policy, actor));
+              return json{{"requested", true}};
+            },
+            [](const json&) {
+              return std::string(
+                  "if the login exists, a one-time code is on its way to the "
+                  "telephone number or address of record\n");
+            });
+      });
   oreq->add_option("--login", a->login, "the online login")->required();
   oreq->add_option("--via", a->via, "text or mail")->capture_default_str();
   CLI::App* oreset = Leaf(
@@ -556,12 +567,13 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
             ctx, *a,
             [&](store::Store& s, const services::Actor& actor) -> Result<json> {
               if (a->code_stdin == a->backup_answer_stdin) {
-                return Status::InvalidArgument("give --code-stdin or --backup-answer-stdin", "code");
+                return Status::InvalidArgument("give --code-stdin or --backup-answer-stdin",
+                                               "code");
               }
-              ASSIGN_OR_RETURN(auto r, services::ResetPasswordOnline(
-                                           s, CarrierId(a->carrier), a->login,
-                                           a->code_stdin ? first : "",
-                                           a->backup_answer_stdin ? first : "", pw, policy, actor));
+              ASSIGN_OR_RETURN(auto r,
+                               services::ResetPasswordOnline(
+                                   s, CarrierId(a->carrier), a->login, a->code_stdin ? first : "",
+                                   a->backup_answer_stdin ? first : "", pw, policy, actor));
               return services::SecretSetToJson(r);
             },
             [](const json& r) {
@@ -575,62 +587,61 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                    "the first stdin line is the back-up answer");
 
   // ---- pretexting flags ----
-  CLI::App* flags = AddCommand(*auth, "flags",
-                               "Suspected pretexting flagged for the security role (64.2010(a))");
+  CLI::App* flags =
+      AddCommand(*auth, "flags", "Suspected pretexting flagged for the security role (64.2010(a))");
   flags->require_subcommand(1);
-  CLI::App* flag_list = Leaf(flags, ctx, a, "list", "The flags, with their evidence",
-                         [&ctx, a] {
-                           return Run(
-                               ctx, *a,
-                               [&](store::Store& s, const services::Actor&) -> Result<json> {
-                                 ASSIGN_OR_RETURN(auto list, services::ListPretextingFlags(
-                                                                 s, CarrierId(a->carrier),
-                                                                 a->state, Instant(), Instant()));
-                                 json out = json::array();
-                                 for (const auto& f : list) out.push_back(services::PretextingFlagToJson(f));
-                                 return json{{"flags", out}};
-                               },
-                               [](const json& j) {
-                                 std::string out;
-                                 for (const json& f : j["flags"]) {
-                                   out += "flag " + std::to_string(f["id"].get<int64_t>()) + " [" +
-                                          f["state"].get<std::string>() + "] " +
-                                          f["kind"].get<std::string>() + " " +
-                                          f["key"].get<std::string>() + ": " +
-                                          std::to_string(f["failures"].get<int64_t>()) +
-                                          " failed verifications on " +
-                                          std::to_string(f["accounts"].get<int64_t>()) +
-                                          " accounts; evidence steps " +
-                                          f["evidence"]["steps"].dump() + "\n";
-                                 }
-                                 if (out.empty()) out = "no pretexting flags\n";
-                                 return out;
-                               });
-                         });
-  flag_list->add_option("--state", a->state, "open or reviewed");
-  CLI::App* review = Leaf(flags, ctx, a, "review", "Record the security role's review of a flag", [&ctx, a] {
-    return Run(
-        ctx, *a,
-        [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-          ASSIGN_OR_RETURN(auto f, services::ReviewPretextingFlag(s, CarrierId(a->carrier), a->flag,
-                                                                  a->note, actor));
-          return services::PretextingFlagToJson(f);
-        },
-        [](const json& f) {
-          return "flag " + std::to_string(f["id"].get<int64_t>()) + " reviewed\n";
-        });
-  });
-  review->add_option("--flag", a->flag, "flag id")->required();
-  review->add_option("--note", a->note, "what the review found")->required();
-  CLI::App* summary = Leaf(flags, ctx, a, "summary", "The year's figures for the annual certification", [&ctx, a] {
+  CLI::App* flag_list = Leaf(flags, ctx, a, "list", "The flags, with their evidence", [&ctx, a] {
     return Run(
         ctx, *a,
         [&](store::Store& s, const services::Actor&) -> Result<json> {
-          ASSIGN_OR_RETURN(auto sum, services::SummarizePretexting(s, CarrierId(a->carrier), a->year));
-          return services::PretextingSummaryToJson(sum);
+          ASSIGN_OR_RETURN(auto list,
+                           services::ListPretextingFlags(s, CarrierId(a->carrier), a->state,
+                                                         Instant(), Instant()));
+          json out = json::array();
+          for (const auto& f : list) out.push_back(services::PretextingFlagToJson(f));
+          return json{{"flags", out}};
         },
-        [](const json& j) { return j.dump(2) + "\n"; });
+        [](const json& j) {
+          std::string out;
+          for (const json& f : j["flags"]) {
+            out += "flag " + std::to_string(f["id"].get<int64_t>()) + " [" +
+                   f["state"].get<std::string>() + "] " + f["kind"].get<std::string>() + " " +
+                   f["key"].get<std::string>() + ": " +
+                   std::to_string(f["failures"].get<int64_t>()) + " failed verifications on " +
+                   std::to_string(f["accounts"].get<int64_t>()) + " accounts; evidence steps " +
+                   f["evidence"]["steps"].dump() + "\n";
+          }
+          if (out.empty()) out = "no pretexting flags\n";
+          return out;
+        });
   });
+  flag_list->add_option("--state", a->state, "open or reviewed");
+  CLI::App* review =
+      Leaf(flags, ctx, a, "review", "Record the security role's review of a flag", [&ctx, a] {
+        return Run(
+            ctx, *a,
+            [&](store::Store& s, const services::Actor& actor) -> Result<json> {
+              ASSIGN_OR_RETURN(auto f, services::ReviewPretextingFlag(s, CarrierId(a->carrier),
+                                                                      a->flag, a->note, actor));
+              return services::PretextingFlagToJson(f);
+            },
+            [](const json& f) {
+              return "flag " + std::to_string(f["id"].get<int64_t>()) + " reviewed\n";
+            });
+      });
+  review->add_option("--flag", a->flag, "flag id")->required();
+  review->add_option("--note", a->note, "what the review found")->required();
+  CLI::App* summary =
+      Leaf(flags, ctx, a, "summary", "The year's figures for the annual certification", [&ctx, a] {
+        return Run(
+            ctx, *a,
+            [&](store::Store& s, const services::Actor&) -> Result<json> {
+              ASSIGN_OR_RETURN(auto sum,
+                               services::SummarizePretexting(s, CarrierId(a->carrier), a->year));
+              return services::PretextingSummaryToJson(sum);
+            },
+            [](const json& j) { return j.dump(2) + "\n"; });
+      });
   summary->add_option("--year", a->year, "calendar year")->required();
 
   // ---- notifications ----
@@ -670,9 +681,10 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                   items.push_back(j);
                 }
               }
-              ASSIGN_OR_RETURN(auto backlog,
-                               services::NotificationBacklog(
-                                   s, a->carrier > 0 ? CarrierId(a->carrier) : CarrierId(), actor.now));
+              ASSIGN_OR_RETURN(
+                  auto backlog,
+                  services::NotificationBacklog(
+                      s, a->carrier > 0 ? CarrierId(a->carrier) : CarrierId(), actor.now));
               return json{{"notifications", items}, {"backlog", services::BacklogToJson(backlog)}};
             },
             [](const json& j) {
@@ -683,8 +695,9 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                      std::to_string(b["overdue"].get<int64_t>()) + " overdue, " +
                      std::to_string(b["failed"].get<int64_t>()) + " failed\n";
               if (b["alert"].get<bool>()) {
-                out += "ALERT: account-change notices are overdue (47 CFR 64.2010(f) requires "
-                       "immediate notice)\n";
+                out +=
+                    "ALERT: account-change notices are overdue (47 CFR 64.2010(f) requires "
+                    "immediate notice)\n";
               }
               return out;
             });
@@ -707,13 +720,14 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
             j["message"] = n.change_kind == "reset_code" ? "(one-time code withheld)" : n.message;
             return j;
           },
-          [](const json& j) { return NotificationLine(j) + "  message: " +
-                                     j["message"].get<std::string>() + "\n"; });
+          [](const json& j) {
+            return NotificationLine(j) + "  message: " + j["message"].get<std::string>() + "\n";
+          });
     };
   });
 
-  CLI::App* deliver = AddCommand(*notes, "deliver",
-                                 "Deliver due notices now: texts through the webhook, letters as PDF");
+  CLI::App* deliver = AddCommand(
+      *notes, "deliver", "Deliver due notices now: texts through the webhook, letters as PDF");
   deliver->add_option("--carrier", a->carrier, "carrier id (default: every carrier)");
   deliver->add_option("--letters-dir", a->letters_dir, "write letters for mail here");
   deliver->add_option("--timeout-ms", a->timeout_ms, "webhook timeout")->capture_default_str();
@@ -755,18 +769,21 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
       return Run(
           ctx, *a,
           [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-            ASSIGN_OR_RETURN(auto n, services::RetryNotification(s, CarrierId(a->carrier), a->id, actor));
+            ASSIGN_OR_RETURN(auto n,
+                             services::RetryNotification(s, CarrierId(a->carrier), a->id, actor));
             return services::NotificationToJson(n, actor.now);
           },
           NotificationLine);
     };
   });
 
-  CLI::App* configure = AddCommand(*notes, "configure", "The carrier's webhook, channels and bound");
+  CLI::App* configure =
+      AddCommand(*notes, "configure", "The carrier's webhook, channels and bound");
   configure->add_option("--carrier", a->carrier, "carrier id")->required();
   configure->add_option("--webhook", a->webhook, "http(s) URL of the messaging system");
   configure->add_option("--channels", a->channels, "text;voicemail;mail;email (';' or ',')");
-  configure->add_option("--bound", a->bound, "seconds before an undelivered notice raises an alert");
+  configure->add_option("--bound", a->bound,
+                        "seconds before an undelivered notice raises an alert");
   configure->add_option("--max-attempts", a->max_attempts, "webhook attempts before failing");
   configure->add_option("--backoff-base-ms", a->backoff_base_ms, "first retry delay");
   configure->add_option("--backoff-max-ms", a->backoff_max_ms, "longest retry delay");

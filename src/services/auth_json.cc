@@ -31,9 +31,9 @@ json SessionFlagsToJson(uint32_t flags) {
 json StepToJson(const store::VerificationStepRow& s) {
   json detail = json::parse(s.detail, nullptr, false);
   if (!detail.is_object()) detail = json::object();
-  return {{"id", s.id},          {"kind", s.kind},   {"outcome", s.outcome},
-          {"at", s.at.ToRfc3339()}, {"actor", s.actor}, {"detail", detail},
-          {"ledger_seq", s.ledger_seq}};
+  return {
+      {"id", s.id},       {"kind", s.kind},   {"outcome", s.outcome},      {"at", s.at.ToRfc3339()},
+      {"actor", s.actor}, {"detail", detail}, {"ledger_seq", s.ledger_seq}};
 }
 
 json SessionToJson(const SessionView& s) {
@@ -54,6 +54,10 @@ json SessionToJson(const SessionView& s) {
             {"failures", s.row.failures},
             {"stated_call_detail", s.row.stated_call_detail},
             {"backup_question", s.backup_question},
+            {"failed_verifications_24h",
+             {{"account", s.account_failures_24h},
+              {"calling_number", s.number_failures_24h},
+              {"calling_number_accounts", s.number_accounts_24h}}},
             {"context", DecisionContextToJson(ContextFromSession(s.row, false))},
             {"steps", steps}};
   return j;
@@ -62,8 +66,12 @@ json SessionToJson(const SessionView& s) {
 json StepResultToJson(const StepResult& r) {
   json flags = json::array();
   for (int64_t f : r.flags_raised) flags.push_back(f);
-  return {{"passed", r.passed},   {"outcome", r.outcome},         {"reason", r.reason},
-          {"basis", r.citation},  {"step", r.step_id},            {"pretexting_flags", flags},
+  return {{"passed", r.passed},
+          {"outcome", r.outcome},
+          {"reason", r.reason},
+          {"basis", r.citation},
+          {"step", r.step_id},
+          {"pretexting_flags", flags},
           {"session", SessionToJson(r.session)}};
 }
 
@@ -142,14 +150,10 @@ json NotificationSettingsToJson(const store::NotificationSettingsRow& s) {
     if (semi > start) channels.push_back(s.channels.substr(start, semi - start));
     start = semi + 1;
   }
-  return {{"webhook_url", s.webhook_url},
-          {"channels", channels},
-          {"bound_seconds", s.bound_seconds},
-          {"max_attempts", s.max_attempts},
-          {"backoff_base_ms", s.backoff_base_ms},
-          {"backoff_max_ms", s.backoff_max_ms},
-          {"callback_phone", s.callback_phone},
-          {"updated_at", InstantOrNull(s.updated_at)}};
+  return {{"webhook_url", s.webhook_url},         {"channels", channels},
+          {"bound_seconds", s.bound_seconds},     {"max_attempts", s.max_attempts},
+          {"backoff_base_ms", s.backoff_base_ms}, {"backoff_max_ms", s.backoff_max_ms},
+          {"callback_phone", s.callback_phone},   {"updated_at", InstantOrNull(s.updated_at)}};
 }
 
 json BacklogToJson(const store::NotificationBacklog& b) {

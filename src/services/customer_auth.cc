@@ -5,10 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <map>
 #include <mutex>
-#include <tuple>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "core/text.h"
 #include "services/notifications.h"
@@ -112,8 +113,7 @@ bool LooksLikeAmount(std::string_view s) {
 }
 
 // True when any `window`-long piece of `source` digits appears in a run.
-bool SharesDigits(const std::vector<std::string>& runs, const std::string& source,
-                  size_t window) {
+bool SharesDigits(const std::vector<std::string>& runs, const std::string& source, size_t window) {
   if (source.size() < window) return false;
   for (size_t i = 0; i + window <= source.size(); ++i) {
     const std::string piece = source.substr(i, window);
@@ -145,9 +145,9 @@ std::vector<std::string> Words(std::string_view s, size_t min) {
 
 bool GenericStreetWord(const std::string& w) {
   static const char* const kWords[] = {
-      "street", "avenue", "road", "drive", "lane", "court", "boulevard", "place", "suite",
-      "north", "south", "east", "west", "parkway", "circle", "highway", "apartment", "unit",
-      "floor", "terrace", "trail", "square", "box"};
+      "street",    "avenue", "road",  "drive",   "lane",  "court",   "boulevard", "place",
+      "suite",     "north",  "south", "east",    "west",  "parkway", "circle",    "highway",
+      "apartment", "unit",   "floor", "terrace", "trail", "square",  "box"};
   for (const char* k : kWords) {
     if (w == k) return true;
   }
@@ -156,8 +156,8 @@ bool GenericStreetWord(const std::string& w) {
 
 Status Refuse(const std::string& field, const std::string& what, const char* citation) {
   return Status::InvalidArgument(
-      "refused: the " + field + " " + what + ". " + citation +
-          " does not allow a " + (field == "password" ? "password" : "back-up authentication") +
+      "refused: the " + field + " " + what + ". " + citation + " does not allow a " +
+          (field == "password" ? "password" : "back-up authentication") +
           " built on readily available biographical information or account information; "
           "choose something only the customer would know",
       field);
@@ -170,8 +170,9 @@ Status CheckSecretContent(const Customer& c, std::string_view secret, const std:
   const std::vector<std::string> runs = DigitRuns(secret);
   for (const std::string& run : runs) {
     if (run.size() == 9) {
-      return Refuse(field, "looks like a social security number (readily available biographical "
-                           "information, 64.2003)",
+      return Refuse(field,
+                    "looks like a social security number (readily available biographical "
+                    "information, 64.2003)",
                     citation);
     }
     if (LooksLikeDate(run)) {
@@ -182,7 +183,8 @@ Status CheckSecretContent(const Customer& c, std::string_view secret, const std:
     }
   }
   if (LooksLikeAmount(secret)) {
-    return Refuse(field, "looks like an amount of money, such as a bill amount (account information)",
+    return Refuse(field,
+                  "looks like an amount of money, such as a bill amount (account information)",
                   citation);
   }
   // Account information (64.2003): the account number or any part of it, a
@@ -218,7 +220,8 @@ Status CheckSecretContent(const Customer& c, std::string_view secret, const std:
     if (n.size() >= 3) {
       for (const std::string& run : runs) {
         if (run == n) {
-          return Refuse(field, "contains the house number of the address (biographical information)",
+          return Refuse(field,
+                        "contains the house number of the address (biographical information)",
                         citation);
         }
       }
@@ -241,7 +244,8 @@ Status CheckSecretContent(const Customer& c, std::string_view secret, const std:
     return Refuse(field, "contains the customer's e-mail address (biographical information)",
                   citation);
   }
-  if (lower.find("ssn") != std::string::npos || lower.find("social security") != std::string::npos) {
+  if (lower.find("ssn") != std::string::npos ||
+      lower.find("social security") != std::string::npos) {
     return Refuse(field, "refers to a social security number (biographical information)", citation);
   }
   return Status::Ok();
@@ -321,6 +325,18 @@ Result<SessionView> ViewIn(store::Tx& tx, CarrierId carrier, int64_t id, Instant
   ASSIGN_OR_RETURN(auto backup, tx.GetCustomerSecret(carrier, v.row.customer,
                                                      static_cast<int>(SecretKind::kBackup)));
   if (backup) v.backup_question = backup->question;
+  const Instant since = now + (-PretextingThresholds().window_us);
+  ASSIGN_OR_RETURN(store::FailureTally account,
+                   tx.TallyFailures(carrier, store::FailureKey::kCustomer,
+                                    v.row.customer.ToString(), since));
+  v.account_failures_24h = account.failures;
+  if (!v.row.calling_number.empty()) {
+    ASSIGN_OR_RETURN(store::FailureTally number,
+                     tx.TallyFailures(carrier, store::FailureKey::kCallingNumber,
+                                      v.row.calling_number, since));
+    v.number_failures_24h = number.failures;
+    v.number_accounts_24h = number.accounts;
+  }
   return v;
 }
 
@@ -329,8 +345,8 @@ struct StepSpec {
   std::string outcome;  // passed | failed | refused | no_answer
   std::string reason;
   std::string citation;
-  json body = json::object();     // no personal data
-  std::optional<json> payload;    // personal data
+  json body = json::object();   // no personal data
+  std::optional<json> payload;  // personal data
 };
 
 // Appends the step's ledger entry, stores the step, and for a failure runs the
@@ -442,8 +458,7 @@ Result<int64_t> RaiseFlag(store::Tx& tx, CarrierId carrier, const std::string& k
 }
 
 Result<std::vector<int64_t>> CheckPretexting(store::Tx& tx, const store::VerificationStepRow& step,
-                                             const CustomerAuthPolicy& policy,
-                                             const Actor& actor) {
+                                             const CustomerAuthPolicy& policy, const Actor& actor) {
   std::vector<int64_t> raised;
   const PretextingThresholds& t = policy.pretexting;
   const Instant since = actor.now + (-t.window_us);
@@ -536,8 +551,7 @@ Result<std::string> Authorize(store::Tx& tx, const Customer& c, const SecretAuth
     ASSIGN_OR_RETURN(store::VerificationSessionRow s,
                      OpenSession(tx, c.carrier, auth.session_id, actor.now));
     if (s.customer != c.id) {
-      return Status::PermissionDenied("verification session " +
-                                      std::to_string(auth.session_id) +
+      return Status::PermissionDenied("verification session " + std::to_string(auth.session_id) +
                                       " is for another customer");
     }
     if (!SessionAuthenticated(s.flags)) {
@@ -636,11 +650,11 @@ Result<SecretSetResult> StoreSecret(store::Tx& tx, const Customer& c, SecretKind
   RETURN_IF_ERROR(tx.UpsertCustomerSecret(row));
   // 64.2010(f): notify at once, except at service initiation.
   if (path != "service_initiation") {
-    ASSIGN_OR_RETURN(out.notifications,
-                     QueueAccountChangeNotices(tx, c, c,
-                                               kind == SecretKind::kPassword ? ChangeKind::kPassword
-                                                                             : ChangeKind::kBackup,
-                                               event, actor));
+    ASSIGN_OR_RETURN(
+        out.notifications,
+        QueueAccountChangeNotices(
+            tx, c, c, kind == SecretKind::kPassword ? ChangeKind::kPassword : ChangeKind::kBackup,
+            event, actor));
   }
   return out;
 }
@@ -666,6 +680,15 @@ int64_t Backoff(int64_t failures, int after, int64_t base, int64_t max) {
 }  // namespace
 
 // ---- public checks ----
+
+PasswordCost CustomerPasswordCost() {
+  if (std::getenv("PROPRIO_ARGON2") != nullptr) return PasswordCost::FromEnvironment();
+  PasswordCost cost;
+  cost.iterations = 1;
+  cost.memory_kib = 64 * 1024;
+  cost.lanes = 1;
+  return cost;
+}
 
 std::string StaffActorOf(const std::string& actor_id) {
   if (actor_id.rfind("staff:", 0) != 0) return {};
@@ -777,9 +800,12 @@ bool SessionAuthenticated(uint32_t flags) {
 
 const char* VerificationChannelName(VerificationChannel c) {
   switch (c) {
-    case VerificationChannel::kPhone: return "phone";
-    case VerificationChannel::kOnline: return "online";
-    case VerificationChannel::kInStore: return "in_store";
+    case VerificationChannel::kPhone:
+      return "phone";
+    case VerificationChannel::kOnline:
+      return "online";
+    case VerificationChannel::kInStore:
+      return "in_store";
   }
   return "phone";
 }
@@ -793,9 +819,8 @@ Result<VerificationChannel> ParseVerificationChannel(std::string_view name) {
 
 // ---- secrets ----
 
-Result<SecretSetResult> SetCpniPassword(store::Store& store, CarrierId carrier,
-                                        CustomerId customer, std::string_view password,
-                                        const SecretAuthorization& auth,
+Result<SecretSetResult> SetCpniPassword(store::Store& store, CarrierId carrier, CustomerId customer,
+                                        std::string_view password, const SecretAuthorization& auth,
                                         const CustomerAuthPolicy& policy, const Actor& actor) {
   ASSIGN_OR_RETURN(Customer c, ReadCustomer(store, carrier, customer));
   if (Status st = CheckCpniPassword(c, password); !st.ok()) {
@@ -846,8 +871,8 @@ Result<SecretSetResult> SetBackupAuthentication(store::Store& store, CarrierId c
     ASSIGN_OR_RETURN(auto existing, tx.GetCustomerSecret(carrier, customer, 1));
     ASSIGN_OR_RETURN(std::string path,
                      Authorize(tx, fresh, auth, policy, actor, !existing.has_value()));
-    ASSIGN_OR_RETURN(out, StoreSecret(tx, fresh, SecretKind::kBackup, q, encoded, path, false,
-                                      actor));
+    ASSIGN_OR_RETURN(out,
+                     StoreSecret(tx, fresh, SecretKind::kBackup, q, encoded, path, false, actor));
     return Status::Ok();
   }));
   return out;
@@ -898,9 +923,9 @@ Result<SessionView> OpenVerification(store::Store& store, const OpenVerification
   s.actor = StepActor(actor);
   s.staff = StaffIdOf(actor.id);
   s.opened_at = actor.now;
-  s.expires_at = actor.now + (request.channel == VerificationChannel::kPhone
-                                  ? policy.phone_session_us
-                                  : policy.store_session_us);
+  s.expires_at =
+      actor.now + (request.channel == VerificationChannel::kPhone ? policy.phone_session_us
+                                                                  : policy.store_session_us);
   SessionView view;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
     RETURN_IF_ERROR(tx.GetCustomer(request.carrier, request.customer).status());
@@ -908,14 +933,13 @@ Result<SessionView> OpenVerification(store::Store& store, const OpenVerification
     json payload = json::object();
     if (!number.empty()) payload["calling_number"] = number;
     if (!s.call_id.empty()) payload["call_id"] = s.call_id;
-    RETURN_IF_ERROR(AppendSimple(tx, s.carrier, actor, "auth.session_opened",
-                                 "customer:" + s.customer.ToString(),
-                                 {{"session", s.id},
-                                  {"channel", s.channel},
-                                  {"staff", s.staff.value()},
-                                  {"expires_at", s.expires_at.ToRfc3339()}},
-                                 payload.empty() ? std::nullopt : std::optional<json>(payload),
-                                 &s.ledger_seq));
+    RETURN_IF_ERROR(AppendSimple(
+        tx, s.carrier, actor, "auth.session_opened", "customer:" + s.customer.ToString(),
+        {{"session", s.id},
+         {"channel", s.channel},
+         {"staff", s.staff.value()},
+         {"expires_at", s.expires_at.ToRfc3339()}},
+        payload.empty() ? std::nullopt : std::optional<json>(payload), &s.ledger_seq));
     RETURN_IF_ERROR(tx.UpdateVerificationSession(s));
     ASSIGN_OR_RETURN(view, ViewIn(tx, s.carrier, s.id, actor.now));
     return Status::Ok();
@@ -940,10 +964,9 @@ Status CloseVerification(store::Store& store, CarrierId carrier, int64_t session
                      tx.GetVerificationSession(carrier, session_id));
     if (s.closed_at != Instant()) return Status::Ok();
     s.closed_at = actor.now;
-    RETURN_IF_ERROR(AppendSimple(tx, carrier, actor, "auth.session_closed",
-                                 "customer:" + s.customer.ToString(),
-                                 {{"session", s.id}, {"flags", s.flags}}, std::nullopt,
-                                 &s.ledger_seq));
+    RETURN_IF_ERROR(
+        AppendSimple(tx, carrier, actor, "auth.session_closed", "customer:" + s.customer.ToString(),
+                     {{"session", s.id}, {"flags", s.flags}}, std::nullopt, &s.ledger_seq));
     return tx.UpdateVerificationSession(s);
   });
 }
@@ -957,9 +980,9 @@ Result<StepResult> VerifySecretOnCall(store::Store& store, CarrierId carrier, in
   const bool password = kind == SecretKind::kPassword;
   const std::string step_kind = password ? "password" : "backup_answer";
   if (given.size() > (password ? kMaxCpniPasswordBytes : kMaxAnswerBytes)) {
-    return Status::InvalidArgument("the " + std::string(password ? "password" : "answer") +
-                                       " is too long",
-                                   password ? "password" : "answer");
+    return Status::InvalidArgument(
+        "the " + std::string(password ? "password" : "answer") + " is too long",
+        password ? "password" : "answer");
   }
   const std::string candidate = password ? std::string(given) : NormalizeAnswer(given);
   std::optional<store::CustomerSecretRow> secret;
@@ -967,7 +990,8 @@ Result<StepResult> VerifySecretOnCall(store::Store& store, CarrierId carrier, in
   store::CustomerAuthStateRow state;
   RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(session, OpenSession(tx, carrier, session_id, actor.now));
-    ASSIGN_OR_RETURN(secret, tx.GetCustomerSecret(carrier, session.customer, static_cast<int>(kind)));
+    ASSIGN_OR_RETURN(secret,
+                     tx.GetCustomerSecret(carrier, session.customer, static_cast<int>(kind)));
     ASSIGN_OR_RETURN(state, tx.GetCustomerAuthState(carrier, session.customer));
     return Status::Ok();
   }));
@@ -1014,7 +1038,8 @@ Result<StepResult> VerifySecretOnCall(store::Store& store, CarrierId carrier, in
     ASSIGN_OR_RETURN(session, OpenSession(tx, carrier, session_id, actor.now));
     ASSIGN_OR_RETURN(state, tx.GetCustomerAuthState(carrier, session.customer));
     if (spec.outcome == "passed") {
-      session.flags |= Bit(password ? SessionFlag::kPasswordVerified : SessionFlag::kBackupVerified);
+      session.flags |=
+          Bit(password ? SessionFlag::kPasswordVerified : SessionFlag::kBackupVerified);
       state.phone_failures = 0;
       state.phone_locked_until = Instant();
     } else if (spec.outcome == "failed") {
@@ -1081,9 +1106,9 @@ bool OnFile(CivilDate since, Instant now, int days) {
 
 }  // namespace
 
-Result<StepResult> VerifyCallerPassword(store::Store& store, CarrierId carrier,
-                                        int64_t session_id, std::string_view password,
-                                        const CustomerAuthPolicy& policy, const Actor& actor) {
+Result<StepResult> VerifyCallerPassword(store::Store& store, CarrierId carrier, int64_t session_id,
+                                        std::string_view password, const CustomerAuthPolicy& policy,
+                                        const Actor& actor) {
   return VerifySecretOnCall(store, carrier, session_id, SecretKind::kPassword, password, policy,
                             actor);
 }
@@ -1091,8 +1116,7 @@ Result<StepResult> VerifyCallerPassword(store::Store& store, CarrierId carrier,
 Result<StepResult> VerifyBackupAnswer(store::Store& store, CarrierId carrier, int64_t session_id,
                                       std::string_view answer, const CustomerAuthPolicy& policy,
                                       const Actor& actor) {
-  return VerifySecretOnCall(store, carrier, session_id, SecretKind::kBackup, answer, policy,
-                            actor);
+  return VerifySecretOnCall(store, carrier, session_id, SecretKind::kBackup, answer, policy, actor);
 }
 
 Result<StepResult> RecordCallerStatedCallDetail(store::Store& store, CarrierId carrier,
@@ -1106,24 +1130,25 @@ Result<StepResult> RecordCallerStatedCallDetail(store::Store& store, CarrierId c
         "the date",
         "description");
   }
-  return SimpleStep(store, carrier, session_id, policy, actor,
-                    [&](store::Tx&, store::VerificationSessionRow& s, const Customer&,
-                        store::CustomerAuthStateRow&, StepSpec& spec) -> Status {
-                      if (s.channel != "phone") {
-                        return Status::FailedPrecondition("stated call detail is for telephone sessions");
-                      }
-                      spec.kind = "caller_call_detail";
-                      spec.outcome = "passed";
-                      spec.citation = k2010b;
-                      spec.reason =
-                          "the caller stated this call detail without help: discuss that call "
-                          "detail only; any other call detail needs the password, the address of "
-                          "record or a call back";
-                      spec.payload = json{{"stated_call_detail", text}};
-                      s.flags |= Bit(SessionFlag::kCallerStatedCallDetail);
-                      s.stated_call_detail = text;
-                      return Status::Ok();
-                    });
+  return SimpleStep(
+      store, carrier, session_id, policy, actor,
+      [&](store::Tx&, store::VerificationSessionRow& s, const Customer&,
+          store::CustomerAuthStateRow&, StepSpec& spec) -> Status {
+        if (s.channel != "phone") {
+          return Status::FailedPrecondition("stated call detail is for telephone sessions");
+        }
+        spec.kind = "caller_call_detail";
+        spec.outcome = "passed";
+        spec.citation = k2010b;
+        spec.reason =
+            "the caller stated this call detail without help: discuss that call "
+            "detail only; any other call detail needs the password, the address of "
+            "record or a call back";
+        spec.payload = json{{"stated_call_detail", text}};
+        s.flags |= Bit(SessionFlag::kCallerStatedCallDetail);
+        s.stated_call_detail = text;
+        return Status::Ok();
+      });
 }
 
 Result<StepResult> RecordCallBack(store::Store& store, CarrierId carrier, int64_t session_id,
@@ -1221,9 +1246,9 @@ Result<AddressRelease> ReleaseToAddressOfRecord(store::Store& store, CarrierId c
 Result<StepResult> RecordPhotoId(store::Store& store, CarrierId carrier, int64_t session_id,
                                  const PhotoId& id, const CustomerAuthPolicy& policy,
                                  const Actor& actor) {
-  static const char* const kTypes[] = {"drivers_license", "passport", "passport_card",
-                                       "state_id", "military_id", "tribal_id",
-                                       "permanent_resident_card"};
+  static const char* const kTypes[] = {
+      "drivers_license", "passport",  "passport_card",          "state_id",
+      "military_id",     "tribal_id", "permanent_resident_card"};
   bool known = false;
   for (const char* t : kTypes) known = known || id.type == t;
   if (!known) {
@@ -1292,16 +1317,14 @@ Result<StepResult> RecordPhotoId(store::Store& store, CarrierId carrier, int64_t
 Result<StepResult> RecordBusinessAlternative(store::Store& store, CarrierId carrier,
                                              int64_t session_id, std::string_view contract_ref,
                                              std::string_view method,
-                                             const CustomerAuthPolicy& policy,
-                                             const Actor& actor) {
+                                             const CustomerAuthPolicy& policy, const Actor& actor) {
   const std::string ref(Trim(contract_ref)), how(Trim(method));
   if (ref.empty() || ref.size() > kMaxNameBytes) {
     return Status::InvalidArgument("contract_ref is required", "contract_ref");
   }
   if (how.empty() || how.size() > 200) {
     return Status::InvalidArgument(
-        "method is required: the contract's authentication procedure that was followed",
-        "method");
+        "method is required: the contract's authentication procedure that was followed", "method");
   }
   return SimpleStep(
       store, carrier, session_id, policy, actor,
@@ -1339,8 +1362,8 @@ rules::DecisionContext ContextFromSession(const store::VerificationSessionRow& s
   rules::DecisionContext ctx;
   ctx.call_id = s.call_id;
   const uint32_t f = s.flags;
-  const bool secret = HasFlag(f, SessionFlag::kPasswordVerified) ||
-                      HasFlag(f, SessionFlag::kBackupVerified);
+  const bool secret =
+      HasFlag(f, SessionFlag::kPasswordVerified) || HasFlag(f, SessionFlag::kBackupVerified);
   if (s.channel == "phone") {
     ctx.flags.Add(rules::ContextFlag::kCustomerInitiatedCall);
     ctx.channel = rules::AccessChannel::kInboundCall;
@@ -1420,18 +1443,15 @@ Result<SecretSetResult> SetOnlineAccount(store::Store& store, CarrierId carrier,
     a.last_sign_in = existing ? existing->last_sign_in : Instant();
     out.created = !existing.has_value();
     const ChangeEvent event = out.created ? ChangeEvent::kCreated : ChangeEvent::kChanged;
-    RETURN_IF_ERROR(AppendSimple(tx, carrier, actor, "auth.online_account_set",
-                                 "customer:" + customer.ToString(),
-                                 {{"event", ChangeEventName(event)},
-                                  {"setup_path", out.setup_path},
-                                  {"basis", k2010c}},
-                                 json{{"login", login}}, &a.ledger_seq));
+    RETURN_IF_ERROR(AppendSimple(
+        tx, carrier, actor, "auth.online_account_set", "customer:" + customer.ToString(),
+        {{"event", ChangeEventName(event)}, {"setup_path", out.setup_path}, {"basis", k2010c}},
+        json{{"login", login}}, &a.ledger_seq));
     out.ledger_seq = a.ledger_seq;
     RETURN_IF_ERROR(tx.UpsertOnlineAccount(a));
     if (out.setup_path != "service_initiation") {
-      ASSIGN_OR_RETURN(out.notifications,
-                       QueueAccountChangeNotices(tx, c, c, ChangeKind::kOnlineAccount, event,
-                                                 actor));
+      ASSIGN_OR_RETURN(out.notifications, QueueAccountChangeNotices(
+                                              tx, c, c, ChangeKind::kOnlineAccount, event, actor));
     }
     return Status::Ok();
   }));
@@ -1477,8 +1497,9 @@ Result<OnlineSignInResult> OnlineSignIn(store::Store& store, CarrierId carrier,
       spec.body = {{"reason", "locked"}};
       return RecordStep(tx, pseudo, spec, policy, actor, nullptr).status();
     });
-    return Status::ResourceExhausted("too many failed sign-ins: the online account is locked until " +
-                                     state.online_locked_until.ToRfc3339());
+    return Status::ResourceExhausted(
+        "too many failed sign-ins: the online account is locked until " +
+        state.online_locked_until.ToRfc3339());
   }
   const bool good =
       VerifyPassword(secret ? secret->secret_hash : DummyEncoding(policy.cost), password) &&
@@ -1564,8 +1585,7 @@ Status RequestPasswordReset(store::Store& store, CarrierId carrier, const std::s
     RETURN_IF_ERROR(tx.InsertResetCode(row).status());
     ASSIGN_OR_RETURN(int64_t notice,
                      QueueResetCode(tx, c, code, mail, valid_us / (60 * kMicrosPerSecond), actor));
-    return AppendSimple(tx, carrier, actor, "auth.reset_code_issued",
-                        "customer:" + c.id.ToString(),
+    return AppendSimple(tx, carrier, actor, "auth.reset_code_issued", "customer:" + c.id.ToString(),
                         {{"channel", row.channel},
                          {"notification", notice},
                          {"expires_at", row.expires_at.ToRfc3339()},
@@ -1604,8 +1624,8 @@ Result<SecretSetResult> ResetPasswordOnline(store::Store& store, CarrierId carri
   if (!code.empty()) {
     SecretAuthorization auth;
     auth.reset_code = std::string(code);
-    Result<SecretSetResult> r = SetCpniPassword(store, carrier, account->customer, new_password,
-                                                auth, policy, actor);
+    Result<SecretSetResult> r =
+        SetCpniPassword(store, carrier, account->customer, new_password, auth, policy, actor);
     if (!r.ok() && r.status().code() == StatusCode::kUnauthenticated) {
       (void)store.Transact([&](store::Tx& tx) -> Status {
         store::VerificationSessionRow pseudo;
@@ -1728,8 +1748,10 @@ Result<PretextingSummary> SummarizePretexting(store::Store& store, CarrierId car
     if (f.kind == "calling_number") ++s.by_calling_number;
     if (f.kind == "staff") ++s.by_staff;
     if (f.kind == "account") ++s.by_account;
-    if (f.state == "reviewed") ++s.reviewed;
-    else ++s.open;
+    if (f.state == "reviewed")
+      ++s.reviewed;
+    else
+      ++s.open;
   }
   return s;
 }

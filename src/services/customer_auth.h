@@ -51,8 +51,8 @@
 // argon2id work happens outside any transaction.
 //
 //   ASSIGN_OR_RETURN(SessionView s, OpenVerification(store, open, policy, actor));
-//   ASSIGN_OR_RETURN(StepResult r, VerifyCallerPassword(store, carrier, s.row.id, pw, policy, actor));
-//   ASSIGN_OR_RETURN(rules::DecisionContext ctx,
+//   ASSIGN_OR_RETURN(StepResult r, VerifyCallerPassword(store, carrier, s.row.id, pw, policy,
+//   actor)); ASSIGN_OR_RETURN(rules::DecisionContext ctx,
 //                    DecisionContextForSession(store, carrier, s.row.id, customer, now));
 #pragma once
 
@@ -84,8 +84,14 @@ struct PretextingThresholds {
   int64_t account_failures = 3;
 };
 
+// argon2id for customer secrets: m=64 MiB, t=1, p=1, chosen with
+// bench/auth_bench (50-100 ms per check on the reference machine; see
+// bench/RESULTS.md), or PROPRIO_ARGON2="m=KIB,t=N,p=N" when set. The encoding
+// records the cost, so secrets set under another cost still verify.
+PasswordCost CustomerPasswordCost();
+
 struct CustomerAuthPolicy {
-  PasswordCost cost = PasswordCost::FromEnvironment();
+  PasswordCost cost = CustomerPasswordCost();
   // Failed password/back-up answers within one call before the call must use
   // another path (call back, address of record).
   int session_failures = 3;
@@ -141,21 +147,20 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 // What authenticated the customer before a secret is set (64.2010(e)).
 // Exactly one of these.
 struct SecretAuthorization {
-  int64_t session_id = 0;          // an authenticated verification session
-  std::string reset_code;          // a one-time code sent to the number/address of record
+  int64_t session_id = 0;  // an authenticated verification session
+  std::string reset_code;  // a one-time code sent to the number/address of record
   bool at_service_initiation = false;
 };
 
 struct SecretSetResult {
-  bool created = false;  // false: replaced an existing one
+  bool created = false;    // false: replaced an existing one
   std::string setup_path;  // "service_initiation", "session:password", "reset_code:text", ...
   std::vector<int64_t> notifications;  // account-change notices queued (64.2010(f))
   int64_t ledger_seq = 0;
 };
 
-Result<SecretSetResult> SetCpniPassword(store::Store& store, CarrierId carrier,
-                                        CustomerId customer, std::string_view password,
-                                        const SecretAuthorization& auth,
+Result<SecretSetResult> SetCpniPassword(store::Store& store, CarrierId carrier, CustomerId customer,
+                                        std::string_view password, const SecretAuthorization& auth,
                                         const CustomerAuthPolicy& policy, const Actor& actor);
 Result<SecretSetResult> SetBackupAuthentication(store::Store& store, CarrierId carrier,
                                                 CustomerId customer, std::string_view question,
@@ -171,8 +176,7 @@ struct SecretsStatus {
   std::optional<store::OnlineAccountRow> online;
   store::CustomerAuthStateRow state;
 };
-Result<SecretsStatus> GetSecretsStatus(store::Store& store, CarrierId carrier,
-                                       CustomerId customer);
+Result<SecretsStatus> GetSecretsStatus(store::Store& store, CarrierId carrier, CustomerId customer);
 
 // ---- verification sessions ----
 
@@ -182,15 +186,15 @@ Result<VerificationChannel> ParseVerificationChannel(std::string_view name);
 
 // Bits of verification_sessions.flags.
 enum class SessionFlag : uint32_t {
-  kPasswordVerified = 0,       // 64.2010(b): the caller gave the password
-  kBackupVerified = 1,         // 64.2010(e): the back-up answer
-  kCallerStatedCallDetail = 2, // 64.2010(b): the caller stated call detail unaided
-  kCalledBack = 3,             // 64.2010(b): reached at the telephone number of record
-  kPhotoIdVerified = 4,        // 64.2010(d)
-  kBusinessAlternative = 5,    // 64.2010(g)
-  kOnlineSignedIn = 6,         // 64.2010(c)
-  kSentToAddressOfRecord = 7,  // 64.2010(b): release by mail to the address of record
-  kLocked = 8,                 // too many failures in this session
+  kPasswordVerified = 0,        // 64.2010(b): the caller gave the password
+  kBackupVerified = 1,          // 64.2010(e): the back-up answer
+  kCallerStatedCallDetail = 2,  // 64.2010(b): the caller stated call detail unaided
+  kCalledBack = 3,              // 64.2010(b): reached at the telephone number of record
+  kPhotoIdVerified = 4,         // 64.2010(d)
+  kBusinessAlternative = 5,     // 64.2010(g)
+  kOnlineSignedIn = 6,          // 64.2010(c)
+  kSentToAddressOfRecord = 7,   // 64.2010(b): release by mail to the address of record
+  kLocked = 8,                  // too many failures in this session
 };
 inline bool HasFlag(uint32_t flags, SessionFlag f) {
   return (flags >> static_cast<uint32_t>(f)) & 1u;
@@ -210,9 +214,14 @@ struct OpenVerificationRequest {
 struct SessionView {
   store::VerificationSessionRow row;
   std::vector<store::VerificationStepRow> steps;
-  bool open = false;           // not closed and not expired at the time read
-  bool authenticated = false;  // SessionAuthenticated(row.flags) and open
+  bool open = false;            // not closed and not expired at the time read
+  bool authenticated = false;   // SessionAuthenticated(row.flags) and open
   std::string backup_question;  // to prompt the caller ('' if none set)
+  // Failed verifications in the last 24 hours against this account and from
+  // this calling number (over every account).
+  int64_t account_failures_24h = 0;
+  int64_t number_failures_24h = 0;
+  int64_t number_accounts_24h = 0;
 };
 
 struct StepResult {
@@ -235,9 +244,9 @@ Status CloseVerification(store::Store& store, CarrierId carrier, int64_t session
                          const Actor& actor);
 
 // Telephone.
-Result<StepResult> VerifyCallerPassword(store::Store& store, CarrierId carrier,
-                                        int64_t session_id, std::string_view password,
-                                        const CustomerAuthPolicy& policy, const Actor& actor);
+Result<StepResult> VerifyCallerPassword(store::Store& store, CarrierId carrier, int64_t session_id,
+                                        std::string_view password, const CustomerAuthPolicy& policy,
+                                        const Actor& actor);
 Result<StepResult> VerifyBackupAnswer(store::Store& store, CarrierId carrier, int64_t session_id,
                                       std::string_view answer, const CustomerAuthPolicy& policy,
                                       const Actor& actor);
@@ -274,7 +283,7 @@ struct PhotoId {
   std::string last4;   // last four characters of the ID number
   CivilDate expires_on;
   bool matches_account_holder = false;  // the staff member compared photo and name
-  StaffId staff;  // who checked it (0: the actor's staff member)
+  StaffId staff;                        // who checked it (0: the actor's staff member)
 };
 Result<StepResult> RecordPhotoId(store::Store& store, CarrierId carrier, int64_t session_id,
                                  const PhotoId& id, const CustomerAuthPolicy& policy,
@@ -284,8 +293,7 @@ Result<StepResult> RecordPhotoId(store::Store& store, CarrierId carrier, int64_t
 Result<StepResult> RecordBusinessAlternative(store::Store& store, CarrierId carrier,
                                              int64_t session_id, std::string_view contract_ref,
                                              std::string_view method,
-                                             const CustomerAuthPolicy& policy,
-                                             const Actor& actor);
+                                             const CustomerAuthPolicy& policy, const Actor& actor);
 
 // The context a decision request about `customer` carries in this session.
 // `release_by_mail` asks for the address-of-record channel (needs a passed

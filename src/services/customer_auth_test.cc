@@ -258,8 +258,8 @@ TEST_F(AuthTest, Rule_64_2010_e_PasswordEstablishedOnlyAfterAuthenticationWithou
   // A session where the caller only stated call detail does not authenticate.
   const int64_t call = OpenCall(customer_, now);
   ASSERT_TRUE(RecordCallerStatedCallDetail(*store_, carrier_, call,
-                                           "call to +1 321 555 0100 on March 1, 4 minutes",
-                                           policy_, Csr(now))
+                                           "call to +1 321 555 0100 on March 1, 4 minutes", policy_,
+                                           Csr(now))
                   .ok());
   SecretAuthorization weak;
   weak.session_id = call;
@@ -288,11 +288,11 @@ TEST_F(AuthTest, Rule_64_2010_e_PasswordEstablishedOnlyAfterAuthenticationWithou
   EXPECT_EQ(first->setup_path, "service_initiation");
   EXPECT_TRUE(first->notifications.empty());  // 64.2010(f): not at service initiation
   // But not for a change.
-  EXPECT_EQ(SetCpniPassword(*store_, carrier_, added->id, "Another-Good-One", init, policy_,
-                            Csr(now))
-                .status()
-                .code(),
-            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      SetCpniPassword(*store_, carrier_, added->id, "Another-Good-One", init, policy_, Csr(now))
+          .status()
+          .code(),
+      StatusCode::kFailedPrecondition);
 }
 
 // ---- 64.2010(b): telephone ----
@@ -362,8 +362,8 @@ TEST_F(AuthTest, Rule_64_2010_b_CallBackOnlyToTelephoneNumberOfRecord) {
 
 TEST_F(AuthTest, Rule_64_2010_b_SendToAddressOfRecordOnlyAfterThirtyDays) {
   const int64_t call = OpenCall(customer_, T0());
-  auto r = ReleaseToAddressOfRecord(*store_, carrier_, call, AddressKind::kPostal, policy_,
-                                    Csr(T0()));
+  auto r =
+      ReleaseToAddressOfRecord(*store_, carrier_, call, AddressKind::kPostal, policy_, Csr(T0()));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->step.passed);
   EXPECT_EQ(r->destination, "1187 Magnolia Crescent, Longwood, FL 32750");
@@ -376,9 +376,9 @@ TEST_F(AuthTest, Rule_64_2010_a_OtherCpniNeedsAuthenticationAndFailuresAreCounte
   Enroll(customer_, T0());
   const int64_t call = OpenCall(customer_, T0());
   EXPECT_FALSE(DecideAccess(call, customer_, {rules::CpniCategory::kUsage}).allowed);
-  ASSERT_TRUE(VerifyBackupAnswer(*store_, carrier_, call, "  captain   WHISKERS ", policy_,
-                                 Csr(T0()))
-                  ->passed);
+  ASSERT_TRUE(
+      VerifyBackupAnswer(*store_, carrier_, call, "  captain   WHISKERS ", policy_, Csr(T0()))
+          ->passed);
   EXPECT_TRUE(DecideAccess(call, customer_, {rules::CpniCategory::kUsage}).allowed);
   // Per calling number: failures against two accounts from one number raise a flag.
   const CustomerId other = NewCustomer("ACCT-77001-2", "Morgan Lee", "+14075550163");
@@ -389,6 +389,10 @@ TEST_F(AuthTest, Rule_64_2010_a_OtherCpniNeedsAuthenticationAndFailuresAreCounte
   auto second = VerifyCallerPassword(*store_, carrier_, c2, "guess-two-x", policy_, Csr(t));
   ASSERT_TRUE(second.ok());
   ASSERT_FALSE(second->flags_raised.empty());
+  // Counted per account and per calling number, shown to the CSR.
+  EXPECT_EQ(second->session.number_failures_24h, 2);
+  EXPECT_EQ(second->session.number_accounts_24h, 2);
+  EXPECT_EQ(second->session.account_failures_24h, 1);
   auto flags = ListPretextingFlags(*store_, carrier_, "open", Instant(), Instant());
   ASSERT_TRUE(flags.ok());
   bool by_number = false;
@@ -427,25 +431,27 @@ TEST_F(AuthTest, Rule_64_2010_c_OnlineAccessOnlyWithPasswordLockoutWithBackoff) 
   EXPECT_EQ(ctx->channel, rules::AccessChannel::kOnline);
   EXPECT_TRUE(ctx->flags.Has(rules::ContextFlag::kPasswordProvided));
   // Unknown login and wrong password answer alike.
-  EXPECT_EQ(OnlineSignIn(*store_, carrier_, "nobody", kPassword, policy_, web).status().message(),
-            OnlineSignIn(*store_, carrier_, "dana-w", "nope-nope-1", policy_, web).status().message());
+  EXPECT_EQ(
+      OnlineSignIn(*store_, carrier_, "nobody", kPassword, policy_, web).status().message(),
+      OnlineSignIn(*store_, carrier_, "dana-w", "nope-nope-1", policy_, web).status().message());
   // Lockout after online_lock_after failures, growing.
   for (int i = 1; i < policy_.online_lock_after; ++i) {
-    ASSERT_EQ(OnlineSignIn(*store_, carrier_, "dana-w", "nope-nope-1", policy_, web).status().code(),
-              StatusCode::kUnauthenticated);
+    ASSERT_EQ(
+        OnlineSignIn(*store_, carrier_, "dana-w", "nope-nope-1", policy_, web).status().code(),
+        StatusCode::kUnauthenticated);
   }
   int64_t retry = 0;
   auto locked = OnlineSignIn(*store_, carrier_, "dana-w", kPassword, policy_, web, &retry);
   EXPECT_EQ(locked.status().code(), StatusCode::kResourceExhausted);
   EXPECT_EQ(retry, policy_.online_lock_base_us / kMicrosPerSecond);
   const Actor later = At(T0() + policy_.online_lock_base_us + kMicrosPerSecond, "system:portal");
-  ASSERT_EQ(OnlineSignIn(*store_, carrier_, "dana-w", "nope-nope-1", policy_, later).status().code(),
-            StatusCode::kUnauthenticated);
+  ASSERT_EQ(
+      OnlineSignIn(*store_, carrier_, "dana-w", "nope-nope-1", policy_, later).status().code(),
+      StatusCode::kUnauthenticated);
   retry = 0;
-  EXPECT_EQ(OnlineSignIn(*store_, carrier_, "dana-w", kPassword, policy_, later, &retry)
-                .status()
-                .code(),
-            StatusCode::kResourceExhausted);
+  EXPECT_EQ(
+      OnlineSignIn(*store_, carrier_, "dana-w", kPassword, policy_, later, &retry).status().code(),
+      StatusCode::kResourceExhausted);
   EXPECT_EQ(retry, 2 * policy_.online_lock_base_us / kMicrosPerSecond);  // doubled
 }
 
@@ -458,7 +464,8 @@ TEST_F(AuthTest, Rule_64_2010_c_ResetOnlyThroughBackupOrNumberOfRecord) {
                   ->passed);
   SecretAuthorization auth;
   auth.session_id = visit;
-  ASSERT_TRUE(SetOnlineAccount(*store_, carrier_, customer_, "dana-w", auth, policy_, Csr(T0())).ok());
+  ASSERT_TRUE(
+      SetOnlineAccount(*store_, carrier_, customer_, "dana-w", auth, policy_, Csr(T0())).ok());
   const Actor web = At(T0(), "system:portal");
   // Biographical "proof" cannot reset: only the back-up answer or a code.
   EXPECT_EQ(ResetPasswordOnline(*store_, carrier_, "dana-w", "", "Whitfield", "Brand-New-Pass-9",
@@ -466,15 +473,17 @@ TEST_F(AuthTest, Rule_64_2010_c_ResetOnlyThroughBackupOrNumberOfRecord) {
                 .status()
                 .code(),
             StatusCode::kUnauthenticated);
-  auto by_answer = ResetPasswordOnline(*store_, carrier_, "dana-w", "", kAnswer,
-                                       "Brand-New-Pass-9", policy_, web);
+  auto by_answer = ResetPasswordOnline(*store_, carrier_, "dana-w", "", kAnswer, "Brand-New-Pass-9",
+                                       policy_, web);
   ASSERT_TRUE(by_answer.ok()) << by_answer.status().ToString();
   EXPECT_EQ(by_answer->setup_path, "online_backup_answer");
   EXPECT_FALSE(by_answer->notifications.empty());
   // A code goes to the telephone number of record; the code is in the outbox
   // only, and a wrong one fails.
-  ASSERT_TRUE(RequestPasswordReset(*store_, carrier_, "dana-w", ResetChannel::kText, policy_, web).ok());
-  EXPECT_TRUE(RequestPasswordReset(*store_, carrier_, "nobody", ResetChannel::kText, policy_, web).ok());
+  ASSERT_TRUE(
+      RequestPasswordReset(*store_, carrier_, "dana-w", ResetChannel::kText, policy_, web).ok());
+  EXPECT_TRUE(
+      RequestPasswordReset(*store_, carrier_, "nobody", ResetChannel::kText, policy_, web).ok());
   std::string code;
   for (const auto& n : Notices(customer_)) {
     if (n.change_kind == "reset_code") {
@@ -489,14 +498,14 @@ TEST_F(AuthTest, Rule_64_2010_c_ResetOnlyThroughBackupOrNumberOfRecord) {
                 .status()
                 .code(),
             StatusCode::kUnauthenticated);
-  auto by_code = ResetPasswordOnline(*store_, carrier_, "dana-w", code, "", "Brand-New-Pass-7",
-                                     policy_, web);
+  auto by_code =
+      ResetPasswordOnline(*store_, carrier_, "dana-w", code, "", "Brand-New-Pass-7", policy_, web);
   ASSERT_TRUE(by_code.ok()) << by_code.status().ToString();
   EXPECT_EQ(by_code->setup_path, "reset_code:text");
   // Used once only.
-  EXPECT_FALSE(ResetPasswordOnline(*store_, carrier_, "dana-w", code, "", "Brand-New-Pass-8",
-                                   policy_, web)
-                   .ok());
+  EXPECT_FALSE(
+      ResetPasswordOnline(*store_, carrier_, "dana-w", code, "", "Brand-New-Pass-8", policy_, web)
+          .ok());
   EXPECT_TRUE(OnlineSignIn(*store_, carrier_, "dana-w", "Brand-New-Pass-7", policy_, web).ok());
 }
 
@@ -552,23 +561,23 @@ TEST_F(AuthTest, Rule_64_2010_g_BusinessAlternativeOnlyForContractCustomers) {
   const CustomerId biz =
       NewCustomer("BIZ-3301", "Acme Logistics LLC", "+14075550188", CustomerType::kBusiness);
   const int64_t call = OpenCall(biz, T0());
-  auto wrong = RecordBusinessAlternative(*store_, carrier_, call, "MSA-1999-0001",
-                                         "call-back to the registered administrator", policy_,
-                                         Csr(T0()));
+  auto wrong =
+      RecordBusinessAlternative(*store_, carrier_, call, "MSA-1999-0001",
+                                "call-back to the registered administrator", policy_, Csr(T0()));
   ASSERT_TRUE(wrong.ok());
   EXPECT_EQ(wrong->outcome, "failed");
-  auto good = RecordBusinessAlternative(*store_, carrier_, call, "MSA-2024-0117",
-                                        "call-back to the registered administrator", policy_,
-                                        Csr(T0()));
+  auto good =
+      RecordBusinessAlternative(*store_, carrier_, call, "MSA-2024-0117",
+                                "call-back to the registered administrator", policy_, Csr(T0()));
   ASSERT_TRUE(good.ok());
   EXPECT_TRUE(good->passed);
   EXPECT_EQ(good->citation, "47 CFR 64.2010(g)");
   EXPECT_NE(LedgerText().find("MSA-2024-0117"), std::string::npos);  // the contract reference
   // Only for them: a residential customer is refused.
   const int64_t res = OpenCall(customer_, T0());
-  auto refused = RecordBusinessAlternative(*store_, carrier_, res, "MSA-2024-0117",
-                                           "call-back to the registered administrator", policy_,
-                                           Csr(T0()));
+  auto refused =
+      RecordBusinessAlternative(*store_, carrier_, res, "MSA-2024-0117",
+                                "call-back to the registered administrator", policy_, Csr(T0()));
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->outcome, "refused");
   EXPECT_NE(refused->reason.find("64.2010(g)"), std::string::npos);
@@ -617,12 +626,13 @@ TEST_F(AuthTest, Rule_64_2010_f_NoticeOnEveryChangeNeverToNewValueNeverRevealing
     EXPECT_EQ(n.due_by - n.created_at, 3600 * kMicrosPerSecond);
   }
   // A change that touches no authentication data is not notified.
-  ASSERT_TRUE(UpdateCustomer(*store_, carrier_, customer_, std::nullopt,
-                             [](Customer& c) {
-                               c.name = "Dana Whitfield-Ray";
-                               return Status::Ok();
-                             },
-                             Csr(T0()))
+  ASSERT_TRUE(UpdateCustomer(
+                  *store_, carrier_, customer_, std::nullopt,
+                  [](Customer& c) {
+                    c.name = "Dana Whitfield-Ray";
+                    return Status::Ok();
+                  },
+                  Csr(T0()))
                   .ok());
   EXPECT_EQ(Notices(customer_).size(), 6u);
 }
@@ -669,32 +679,32 @@ TEST_F(AuthTest, Pretexting_WrongPasswordThriceThenBiographicalBackupAnswer) {
   ASSERT_TRUE(summary.ok());
   EXPECT_GE(summary->by_account, 1);
   // A call back to the number of record still works for the real customer.
-  EXPECT_TRUE(RecordCallBack(*store_, carrier_, again, "+14075550142", true, policy_, Csr(later))
-                  ->passed);
+  EXPECT_TRUE(
+      RecordCallBack(*store_, carrier_, again, "+14075550142", true, policy_, Csr(later))->passed);
 }
 
 TEST_F(AuthTest, Pretexting_ChangeOfAddressThenSendCallDetailThere) {
   // The pretexter talks a CSR into changing the address, then asks for call
   // detail to be mailed "to my address".
-  ASSERT_TRUE(UpdateCustomer(*store_, carrier_, customer_, std::nullopt,
-                             [](Customer& c) {
-                               c.address_of_record = {"12 Drop Box Ln", "Miami", "FL", "33101", "US"};
-                               c.address_since = CivilDate{2020, 1, 1};  // even if backdated
-                               return Status::Ok();
-                             },
-                             Csr(T0()))
+  ASSERT_TRUE(UpdateCustomer(
+                  *store_, carrier_, customer_, std::nullopt,
+                  [](Customer& c) {
+                    c.address_of_record = {"12 Drop Box Ln", "Miami", "FL", "33101", "US"};
+                    c.address_since = CivilDate{2020, 1, 1};  // even if backdated
+                    return Status::Ok();
+                  },
+                  Csr(T0()))
                   .ok());
   const int64_t call = OpenCall(customer_, T0());
-  auto r = ReleaseToAddressOfRecord(*store_, carrier_, call, AddressKind::kPostal, policy_,
-                                    Csr(T0()));
+  auto r =
+      ReleaseToAddressOfRecord(*store_, carrier_, call, AddressKind::kPostal, policy_, Csr(T0()));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->step.outcome, "refused");
   EXPECT_TRUE(r->destination.empty());
   EXPECT_NE(r->step.reason.find("not yet the address of record"), std::string::npos);
-  EXPECT_EQ(DecisionContextForSession(*store_, carrier_, call, customer_, T0(), true)
-                .status()
-                .code(),
-            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      DecisionContextForSession(*store_, carrier_, call, customer_, T0(), true).status().code(),
+      StatusCode::kFailedPrecondition);
   // The real customer was told at the old address and the number of record.
   bool old_address = false;
   for (const auto& n : Notices(customer_)) {
@@ -705,8 +715,8 @@ TEST_F(AuthTest, Pretexting_ChangeOfAddressThenSendCallDetailThere) {
   // Thirty days later the address is of record.
   const Instant later = T0() + 31 * kMicrosPerDay;
   const int64_t call2 = OpenCall(customer_, later);
-  auto r2 = ReleaseToAddressOfRecord(*store_, carrier_, call2, AddressKind::kPostal, policy_,
-                                     Csr(later));
+  auto r2 =
+      ReleaseToAddressOfRecord(*store_, carrier_, call2, AddressKind::kPostal, policy_, Csr(later));
   ASSERT_TRUE(r2.ok());
   EXPECT_TRUE(r2->step.passed);
 }
@@ -716,12 +726,13 @@ TEST_F(AuthTest, Pretexting_NotificationAimedAtNewEmail) {
   s.carrier = carrier_;
   s.channels = "text;email;mail";
   ASSERT_TRUE(PutNotificationSettings(*store_, s, At(T0())).ok());
-  ASSERT_TRUE(UpdateCustomer(*store_, carrier_, customer_, std::nullopt,
-                             [](Customer& c) {
-                               c.email = "attacker@evil.example";
-                               return Status::Ok();
-                             },
-                             Csr(T0()))
+  ASSERT_TRUE(UpdateCustomer(
+                  *store_, carrier_, customer_, std::nullopt,
+                  [](Customer& c) {
+                    c.email = "attacker@evil.example";
+                    return Status::Ok();
+                  },
+                  Csr(T0()))
                   .ok());
   auto notices = Notices(customer_);
   ASSERT_EQ(notices.size(), 3u);
@@ -791,8 +802,8 @@ TEST_F(AuthTest, VerifyingWithoutASecretCostsTheSameArgon2Work) {
       EXPECT_TRUE(VerifyCallerPassword(*store_, carrier_, call, "not-the-one-x", policy_,
                                        At(T0() + i, "cli"))
                       .ok());
-      best = std::min(best,
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      best = std::min(
+          best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     return best;
   };
@@ -805,8 +816,8 @@ TEST_F(AuthTest, SecretsNeverReachTheLedgerOrTheOutbox) {
   const int64_t call = OpenCall(customer_, T0());
   (void)VerifyCallerPassword(*store_, carrier_, call, "Wrong-But-Secret-77", policy_, Csr(T0()));
   (void)VerifyCallerPassword(*store_, carrier_, call, kPassword, policy_, Csr(T0()));
-  (void)SetCpniPassword(*store_, carrier_, customer_, "ACCT-55123-9", SecretAuthorization{call, "", false},
-                        policy_, Csr(T0()));
+  (void)SetCpniPassword(*store_, carrier_, customer_, "ACCT-55123-9",
+                        SecretAuthorization{call, "", false}, policy_, Csr(T0()));
   const std::string ledger = LedgerText();
   for (const std::string& secret :
        {std::string(kPassword), std::string(kAnswer), std::string("captain whiskers"),

@@ -104,8 +104,8 @@ Result<std::vector<Target>> Targets(store::Tx& tx, const Customer& before, const
   for (const std::string& channel : SplitChannels(settings.channels)) {
     if (channel == "text" || channel == "voicemail") {
       // The telephone number of record (the underlying service), as it was.
-      const auto& phones = before.phones_of_record.empty() ? after.phones_of_record
-                                                           : before.phones_of_record;
+      const auto& phones =
+          before.phones_of_record.empty() ? after.phones_of_record : before.phones_of_record;
       if (!phones.empty()) out.push_back({channel, phones.front()});
     } else if (channel == "mail") {
       std::string dest;
@@ -163,8 +163,8 @@ Result<int64_t> InsertAndRecord(store::Tx& tx, store::NotificationRow& n, const 
   return n.id;
 }
 
-Status Record(store::Tx& tx, store::NotificationRow& n, const Actor& actor,
-              const std::string& type, json body) {
+Status Record(store::Tx& tx, store::NotificationRow& n, const Actor& actor, const std::string& type,
+              json body) {
   store::LedgerEvent ev;
   ev.carrier = n.carrier;
   ev.at = actor.now;
@@ -201,20 +201,28 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
 
 const char* ChangeKindName(ChangeKind k) {
   switch (k) {
-    case ChangeKind::kPassword: return "password";
-    case ChangeKind::kBackup: return "backup";
-    case ChangeKind::kOnlineAccount: return "online_account";
-    case ChangeKind::kPostalAddress: return "postal_address";
-    case ChangeKind::kEmailAddress: return "email_address";
+    case ChangeKind::kPassword:
+      return "password";
+    case ChangeKind::kBackup:
+      return "backup";
+    case ChangeKind::kOnlineAccount:
+      return "online_account";
+    case ChangeKind::kPostalAddress:
+      return "postal_address";
+    case ChangeKind::kEmailAddress:
+      return "email_address";
   }
   return "password";
 }
 
 const char* ChangeEventName(ChangeEvent e) {
   switch (e) {
-    case ChangeEvent::kCreated: return "created";
-    case ChangeEvent::kChanged: return "changed";
-    case ChangeEvent::kReset: return "reset";
+    case ChangeEvent::kCreated:
+      return "created";
+    case ChangeEvent::kChanged:
+      return "changed";
+    case ChangeEvent::kReset:
+      return "reset";
   }
   return "changed";
 }
@@ -242,8 +250,8 @@ Result<std::vector<int64_t>> QueueAccountChangeNotices(store::Tx& tx, const Cust
     n.channel = t.channel;
     n.destination = t.destination;
     n.recipient_name = before.name.empty() ? after.name : before.name;
-    n.message = Message(carrier.legal_name, kind_name, n.change_event, actor.now,
-                        settings.callback_phone);
+    n.message =
+        Message(carrier.legal_name, kind_name, n.change_event, actor.now, settings.callback_phone);
     ASSIGN_OR_RETURN(n.idempotency_key, NewIdempotencyKey(after.carrier));
     n.state = "queued";
     n.next_attempt_at = actor.now;
@@ -271,8 +279,7 @@ Status NoteCustomerContactChange(store::Tx& tx, const Customer& before, const Cu
   if (email) {
     RETURN_IF_ERROR(QueueAccountChangeNotices(
                         tx, before, after, ChangeKind::kEmailAddress,
-                        before.email.empty() ? ChangeEvent::kCreated : ChangeEvent::kChanged,
-                        actor)
+                        before.email.empty() ? ChangeEvent::kCreated : ChangeEvent::kChanged, actor)
                         .status());
   }
   if (postal) {
@@ -346,20 +353,19 @@ Status PutNotificationSettings(store::Store& store, store::NotificationSettingsR
     const bool https = s.webhook_url.rfind("https://", 0) == 0;
     if ((!http && !https) || s.webhook_url.size() > 2000 ||
         s.webhook_url.find_first_of(" \r\n\t") != std::string::npos) {
-      return Status::InvalidArgument("webhook_url must be an http:// or https:// URL", "webhook_url");
+      return Status::InvalidArgument("webhook_url must be an http:// or https:// URL",
+                                     "webhook_url");
     }
   }
   const std::vector<std::string> channels = SplitChannels(s.channels);
   if (channels.empty()) {
     return Status::InvalidArgument(
-        "channels must name at least one of text, voicemail, mail, email (64.2010(f))",
-        "channels");
+        "channels must name at least one of text, voicemail, mail, email (64.2010(f))", "channels");
   }
   for (const std::string& c : channels) {
     if (!KnownChannel(c)) {
-      return Status::InvalidArgument("unknown channel '" + c +
-                                         "': use text, voicemail, mail or email",
-                                     "channels");
+      return Status::InvalidArgument(
+          "unknown channel '" + c + "': use text, voicemail, mail or email", "channels");
     }
   }
   std::string joined;
@@ -392,12 +398,9 @@ Status PutNotificationSettings(store::Store& store, store::NotificationSettingsR
     ev.actor = actor.id;
     ev.type = "notification.settings_changed";
     ev.subject = "carrier:" + s.carrier.ToString();
-    ev.body = json{{"webhook", !s.webhook_url.empty()},
-                   {"channels", s.channels},
-                   {"bound_seconds", s.bound_seconds},
-                   {"max_attempts", s.max_attempts},
-                   {"backoff_base_ms", s.backoff_base_ms},
-                   {"backoff_max_ms", s.backoff_max_ms}}
+    ev.body = json{{"webhook", !s.webhook_url.empty()},    {"channels", s.channels},
+                   {"bound_seconds", s.bound_seconds},     {"max_attempts", s.max_attempts},
+                   {"backoff_base_ms", s.backoff_base_ms}, {"backoff_max_ms", s.backoff_max_ms}}
                   .dump();
     return tx.Append(ev).status();
   });
@@ -411,9 +414,9 @@ bool NotificationOverdue(const store::NotificationRow& n, Instant now) {
 
 std::string RenderNotificationLetter(const store::NotificationRow& n, const Carrier& carrier,
                                      const std::string& callback_phone) {
-  report::PdfWriter pdf(n.change_kind == "reset_code" ? "Your one-time code"
-                                                      : "Notice of a change to your account",
-                        carrier.legal_name);
+  report::PdfWriter pdf(
+      n.change_kind == "reset_code" ? "Your one-time code" : "Notice of a change to your account",
+      carrier.legal_name);
   pdf.Lines(carrier.legal_name, report::Font::kBold);
   pdf.Lines(carrier.address.OneLine());
   pdf.Space(18);
@@ -430,10 +433,10 @@ std::string RenderNotificationLetter(const store::NotificationRow& n, const Carr
         "For your protection this letter does not repeat the new details, and it is sent to "
         "your address of record rather than to any new contact information. If you made this "
         "change, you need not do anything.");
-    pdf.Paragraph("If you did not make or authorize it, call us at " +
-                  (callback_phone.empty() ? std::string("the number on your bill")
-                                          : callback_phone) +
-                  " as soon as you can.");
+    pdf.Paragraph(
+        "If you did not make or authorize it, call us at " +
+        (callback_phone.empty() ? std::string("the number on your bill") : callback_phone) +
+        " as soon as you can.");
   }
   pdf.Paragraph("Reference: notice " + std::to_string(n.id), report::Font::kRegular, 9);
   return pdf.Finish();
@@ -446,20 +449,16 @@ Status DeliverWebhook(store::Store& store, CarrierId carrier,
                       const DeliveryOptions& options, const Actor& actor, DeliveryReport& report) {
   std::vector<store::NotificationRow> claimed;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(claimed, tx.ClaimDueNotifications(carrier, false, actor.now,
-                                                       actor.now + options.lease_us,
-                                                       options.batch));
+    ASSIGN_OR_RETURN(
+        claimed, tx.ClaimDueNotifications(carrier, false, actor.now, actor.now + options.lease_us,
+                                          options.batch));
     return Status::Ok();
   }));
   for (store::NotificationRow& n : claimed) {
-    const json body = {{"notification", n.id},
-                       {"idempotency_key", n.idempotency_key},
-                       {"carrier", n.carrier.value()},
-                       {"customer", n.customer.value()},
-                       {"channel", n.channel},
-                       {"to", n.destination},
-                       {"message", n.message},
-                       {"created_at", n.created_at.ToRfc3339()}};
+    const json body = {{"notification", n.id},         {"idempotency_key", n.idempotency_key},
+                       {"carrier", n.carrier.value()}, {"customer", n.customer.value()},
+                       {"channel", n.channel},         {"to", n.destination},
+                       {"message", n.message},         {"created_at", n.created_at.ToRfc3339()}};
     const WebhookResponse resp =
         options.transport->Post(settings.webhook_url, n.idempotency_key, body.dump());
     ++report.attempted;
@@ -475,14 +474,14 @@ Status DeliverWebhook(store::Store& store, CarrierId carrier,
         return Record(tx, n, actor, "notification.delivered",
                       {{"attempts", n.attempts}, {"http_status", resp.status}});
       }
-      n.last_error = resp.status == 0 ? resp.error.substr(0, 200)
-                                      : "HTTP " + std::to_string(resp.status);
+      n.last_error =
+          resp.status == 0 ? resp.error.substr(0, 200) : "HTTP " + std::to_string(resp.status);
       if (!Retryable(resp.status) || n.attempts >= settings.max_attempts) {
         n.state = "failed";
         ++report.failed;
-        return Record(tx, n, actor, "notification.failed",
-                      {{"attempts", n.attempts}, {"http_status", resp.status},
-                       {"error", n.last_error}});
+        return Record(
+            tx, n, actor, "notification.failed",
+            {{"attempts", n.attempts}, {"http_status", resp.status}, {"error", n.last_error}});
       }
       const int shift = static_cast<int>(std::min<int64_t>(n.attempts - 1, 30));
       const int64_t wait_ms =
@@ -507,18 +506,18 @@ Status PrintLetters(store::Store& store, CarrierId carrier,
   Carrier c;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(c, tx.GetCarrier(carrier));
-    ASSIGN_OR_RETURN(claimed, tx.ClaimDueNotifications(carrier, true, actor.now,
-                                                       actor.now + options.lease_us,
-                                                       options.batch));
+    ASSIGN_OR_RETURN(
+        claimed, tx.ClaimDueNotifications(carrier, true, actor.now, actor.now + options.lease_us,
+                                          options.batch));
     return Status::Ok();
   }));
   std::error_code ec;
   std::filesystem::create_directories(options.letters_dir, ec);
   for (store::NotificationRow& n : claimed) {
-    const std::string name =
-        "notice-" + carrier.ToString() + "-" + std::to_string(n.id) + ".pdf";
+    const std::string name = "notice-" + carrier.ToString() + "-" + std::to_string(n.id) + ".pdf";
     const std::string path = (std::filesystem::path(options.letters_dir) / name).string();
-    RETURN_IF_ERROR(WriteFileAtomically(path, RenderNotificationLetter(n, c, settings.callback_phone)));
+    RETURN_IF_ERROR(
+        WriteFileAtomically(path, RenderNotificationLetter(n, c, settings.callback_phone)));
     report.letters.push_back(path);
     RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
       n.attempts += 1;
@@ -537,8 +536,7 @@ Status PrintLetters(store::Store& store, CarrierId carrier,
 }  // namespace
 
 Result<DeliveryReport> DeliverDueNotifications(store::Store& store, CarrierId carrier,
-                                               const DeliveryOptions& options,
-                                               const Actor& actor) {
+                                               const DeliveryOptions& options, const Actor& actor) {
   std::vector<CarrierId> carriers;
   if (carrier.valid()) {
     carriers.push_back(carrier);
@@ -566,8 +564,8 @@ Result<DeliveryReport> DeliverDueNotifications(store::Store& store, CarrierId ca
   return report;
 }
 
-Result<store::NotificationRow> RetryNotification(store::Store& store, CarrierId carrier,
-                                                 int64_t id, const Actor& actor) {
+Result<store::NotificationRow> RetryNotification(store::Store& store, CarrierId carrier, int64_t id,
+                                                 const Actor& actor) {
   store::NotificationRow n;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(n, tx.GetNotification(carrier, id));
@@ -595,8 +593,7 @@ Result<std::vector<store::NotificationRow>> ListNotifications(store::Store& stor
   return out;
 }
 
-Result<store::NotificationRow> GetNotification(store::Store& store, CarrierId carrier,
-                                               int64_t id) {
+Result<store::NotificationRow> GetNotification(store::Store& store, CarrierId carrier, int64_t id) {
   store::NotificationRow out;
   RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(out, tx.GetNotification(carrier, id));

@@ -89,8 +89,8 @@ Status PutNotificationSettings(store::Store& store, store::NotificationSettingsR
 // ---- delivery ----
 
 struct WebhookResponse {
-  int status = 0;       // 0: no HTTP answer (connect error, timeout)
-  std::string error;    // when status is 0
+  int status = 0;     // 0: no HTTP answer (connect error, timeout)
+  std::string error;  // when status is 0
 };
 
 // Posts JSON to a URL. Implementations: api/webhook_client.h (Boost.Beast),
@@ -121,8 +121,7 @@ struct DeliveryReport {
 // Delivers what is due for `carrier` (invalid: every carrier with pending
 // notices) at `now`.
 Result<DeliveryReport> DeliverDueNotifications(store::Store& store, CarrierId carrier,
-                                               const DeliveryOptions& options,
-                                               const Actor& actor);
+                                               const DeliveryOptions& options, const Actor& actor);
 
 // The printable letter for a mail notice (PDF bytes).
 std::string RenderNotificationLetter(const store::NotificationRow& n, const Carrier& carrier,
@@ -130,14 +129,13 @@ std::string RenderNotificationLetter(const store::NotificationRow& n, const Carr
 
 // Requeues a failed notice for another round of attempts (same destination,
 // same key). FailedPrecondition unless it failed.
-Result<store::NotificationRow> RetryNotification(store::Store& store, CarrierId carrier,
-                                                 int64_t id, const Actor& actor);
+Result<store::NotificationRow> RetryNotification(store::Store& store, CarrierId carrier, int64_t id,
+                                                 const Actor& actor);
 
 Result<std::vector<store::NotificationRow>> ListNotifications(store::Store& store,
                                                               CarrierId carrier,
                                                               const store::NotificationFilter& f);
-Result<store::NotificationRow> GetNotification(store::Store& store, CarrierId carrier,
-                                               int64_t id);
+Result<store::NotificationRow> GetNotification(store::Store& store, CarrierId carrier, int64_t id);
 Result<store::NotificationBacklog> NotificationBacklog(store::Store& store, CarrierId carrier,
                                                        Instant now);
 

@@ -87,12 +87,13 @@ class OutboxTest : public ::testing::Test {
     return a;
   }
   void ChangeAddress(Instant now) {
-    ASSERT_TRUE(UpdateCustomer(*store_, carrier_, customer_, std::nullopt,
-                               [](Customer& c) {
-                                 c.address_of_record = {"9 New Rd", "Tampa", "FL", "33602", "US"};
-                                 return Status::Ok();
-                               },
-                               At(now))
+    ASSERT_TRUE(UpdateCustomer(
+                    *store_, carrier_, customer_, std::nullopt,
+                    [](Customer& c) {
+                      c.address_of_record = {"9 New Rd", "Tampa", "FL", "33602", "US"};
+                      return Status::Ok();
+                    },
+                    At(now))
                     .ok());
   }
   store::NotificationRow Text() {
@@ -193,9 +194,12 @@ TEST_F(OutboxTest, OverdueRaisesAnAlert) {
 TEST_F(OutboxTest, LeaseLapseResendsWithTheSameKey) {
   ChangeAddress(T0());
   // A worker claimed the notice and died before recording the answer.
-  ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
-                return tx.ClaimDueNotifications(carrier_, false, T0(), T0() + 1000, 10).status();
-              }).ok());
+  ASSERT_TRUE(
+      store_
+          ->Transact([&](store::Tx& tx) -> Status {
+            return tx.ClaimDueNotifications(carrier_, false, T0(), T0() + 1000, 10).status();
+          })
+          .ok());
   EXPECT_EQ(Text().state, "sending");
   ScriptedTransport t;
   DeliveryOptions o;

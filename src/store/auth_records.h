@@ -37,8 +37,8 @@ struct CustomerAuthStateRow {
   Instant phone_locked_until;
   int64_t online_failures = 0;
   Instant online_locked_until;
-  CivilDate postal_since;  // the last change Proprio saw (invalid: none)
-  CivilDate email_since;   // invalid: since the customer was created
+  CivilDate postal_since;          // the last change Proprio saw (invalid: none)
+  CivilDate email_since;           // invalid: since the customer was created
   PostalAddress previous_address;  // empty street: none known
   std::string previous_email;
 };

@@ -190,7 +190,7 @@ Status Tx::UpsertCustomerSecret(const CustomerSecretRow& s) {
 }
 
 Result<std::optional<CustomerSecretRow>> Tx::GetCustomerSecret(CarrierId carrier,
-                                                                CustomerId customer, int kind) {
+                                                               CustomerId customer, int kind) {
   std::optional<CustomerSecretRow> found;
   RETURN_IF_ERROR(conn_.Run(
       Select(kSecretColumns,
@@ -314,12 +314,12 @@ Result<std::optional<OnlineAccountRow>> Tx::GetOnlineAccount(CarrierId carrier,
 Result<std::optional<OnlineAccountRow>> Tx::FindOnlineAccountByLogin(CarrierId carrier,
                                                                      const std::string& login) {
   std::optional<OnlineAccountRow> found;
-  RETURN_IF_ERROR(conn_.Run(
-      Select(kOnlineColumns, "FROM online_accounts WHERE carrier_id = ? AND login = ?"),
-      {carrier.value(), login}, [&](const Row& r) {
-        found = OnlineFromRow(r);
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(
+      conn_.Run(Select(kOnlineColumns, "FROM online_accounts WHERE carrier_id = ? AND login = ?"),
+                {carrier.value(), login}, [&](const Row& r) {
+                  found = OnlineFromRow(r);
+                  return Status::Ok();
+                }));
   return found;
 }
 
@@ -359,8 +359,7 @@ Result<std::optional<VerificationSessionRow>> Tx::FindVerificationSessionByToken
     CarrierId carrier, const std::string& token_hash) {
   std::optional<VerificationSessionRow> found;
   RETURN_IF_ERROR(conn_.Run(
-      Select(kSessionColumns,
-             "FROM verification_sessions WHERE carrier_id = ? AND token_hash = ?"),
+      Select(kSessionColumns, "FROM verification_sessions WHERE carrier_id = ? AND token_hash = ?"),
       {carrier.value(), Bytes{token_hash}}, [&](const Row& r) {
         found = SessionFromRow(r);
         return Status::Ok();
@@ -439,8 +438,8 @@ Result<int64_t> Tx::InsertResetCode(const ResetCodeRow& c) {
   auto id = conn_.Insert(
       "INSERT INTO auth_reset_codes (carrier_id, customer_id, code_hash, channel, created_at, "
       "expires_at, used_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {c.carrier.value(), c.customer.value(), Bytes{c.code_hash}, c.channel,
-       c.created_at.micros(), c.expires_at.micros(), c.used_at.micros(), c.attempts});
+      {c.carrier.value(), c.customer.value(), Bytes{c.code_hash}, c.channel, c.created_at.micros(),
+       c.expires_at.micros(), c.used_at.micros(), c.attempts});
   if (!id.ok()) return id.status();
   if (!id->has_value()) return Status::Internal("reset code not inserted");
   return **id;
@@ -485,25 +484,25 @@ Result<std::optional<PretextingFlagRow>> Tx::FindOpenPretextingFlag(CarrierId ca
                                                                     const std::string& kind,
                                                                     const std::string& key) {
   std::optional<PretextingFlagRow> found;
-  RETURN_IF_ERROR(conn_.Run(
-      Select(kFlagColumns,
-             "FROM pretexting_flags WHERE carrier_id = ? AND kind = ? AND flag_key = ? "
-             "AND state = 'open' ORDER BY id DESC LIMIT 1"),
-      {carrier.value(), kind, key}, [&](const Row& r) {
-        found = FlagFromRow(r);
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(
+      conn_.Run(Select(kFlagColumns,
+                       "FROM pretexting_flags WHERE carrier_id = ? AND kind = ? AND flag_key = ? "
+                       "AND state = 'open' ORDER BY id DESC LIMIT 1"),
+                {carrier.value(), kind, key}, [&](const Row& r) {
+                  found = FlagFromRow(r);
+                  return Status::Ok();
+                }));
   return found;
 }
 
 Result<PretextingFlagRow> Tx::GetPretextingFlag(CarrierId carrier, int64_t id) {
   std::optional<PretextingFlagRow> found;
-  RETURN_IF_ERROR(conn_.Run(
-      Select(kFlagColumns, "FROM pretexting_flags WHERE carrier_id = ? AND id = ?"),
-      {carrier.value(), id}, [&](const Row& r) {
-        found = FlagFromRow(r);
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(
+      conn_.Run(Select(kFlagColumns, "FROM pretexting_flags WHERE carrier_id = ? AND id = ?"),
+                {carrier.value(), id}, [&](const Row& r) {
+                  found = FlagFromRow(r);
+                  return Status::Ok();
+                }));
   if (!found) return Status::NotFound("no pretexting flag " + std::to_string(id));
   return *found;
 }
@@ -546,12 +545,12 @@ Result<std::vector<PretextingFlagRow>> Tx::ListPretextingFlags(CarrierId carrier
 
 Result<std::optional<NotificationSettingsRow>> Tx::GetNotificationSettings(CarrierId carrier) {
   std::optional<NotificationSettingsRow> found;
-  RETURN_IF_ERROR(conn_.Run(
-      Select(kSettingsColumns, "FROM notification_settings WHERE carrier_id = ?"),
-      {carrier.value()}, [&](const Row& r) {
-        found = SettingsFromRow(r);
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(
+      conn_.Run(Select(kSettingsColumns, "FROM notification_settings WHERE carrier_id = ?"),
+                {carrier.value()}, [&](const Row& r) {
+                  found = SettingsFromRow(r);
+                  return Status::Ok();
+                }));
   return found;
 }
 
@@ -602,8 +601,8 @@ Result<NotificationRow> Tx::GetNotification(CarrierId carrier, int64_t id) {
 Result<std::vector<NotificationRow>> Tx::ListNotifications(CarrierId carrier,
                                                            const NotificationFilter& f) {
   std::vector<NotificationRow> out;
-  std::string sql = Select(kNotificationColumns,
-                           "FROM account_notifications WHERE carrier_id = ? AND id > ?");
+  std::string sql =
+      Select(kNotificationColumns, "FROM account_notifications WHERE carrier_id = ? AND id > ?");
   if (f.pending_only) sql += " AND state NOT IN ('delivered', 'printed')";
   if (f.customer.valid()) sql += " AND customer_id = ?";
   sql += " ORDER BY id LIMIT ?";
@@ -613,8 +612,7 @@ Result<std::vector<NotificationRow>> Tx::ListNotifications(CarrierId carrier,
   };
   const int64_t limit = f.limit > 0 ? f.limit : 100;
   if (f.customer.valid()) {
-    RETURN_IF_ERROR(
-        conn_.Run(sql, {carrier.value(), f.after_id, f.customer.value(), limit}, add));
+    RETURN_IF_ERROR(conn_.Run(sql, {carrier.value(), f.after_id, f.customer.value(), limit}, add));
   } else {
     RETURN_IF_ERROR(conn_.Run(sql, {carrier.value(), f.after_id, limit}, add));
   }
@@ -626,20 +624,20 @@ Result<std::vector<NotificationRow>> Tx::ClaimDueNotifications(CarrierId carrier
                                                                int limit) {
   std::vector<int64_t> ids;
   const std::string channel_test = mail ? "channel = 'mail'" : "channel <> 'mail'";
-  RETURN_IF_ERROR(conn_.Run(
-      "SELECT id FROM account_notifications WHERE carrier_id = ? AND " + channel_test +
-          " AND ((state IN ('queued', 'retrying') AND next_attempt_at <= ?) "
-          "OR (state = 'sending' AND lease_until <= ?)) ORDER BY id LIMIT ?",
-      {carrier.value(), now.micros(), now.micros(), int64_t{limit}}, [&](const Row& r) {
-        ids.push_back(r.Int(0));
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(
+      conn_.Run("SELECT id FROM account_notifications WHERE carrier_id = ? AND " + channel_test +
+                    " AND ((state IN ('queued', 'retrying') AND next_attempt_at <= ?) "
+                    "OR (state = 'sending' AND lease_until <= ?)) ORDER BY id LIMIT ?",
+                {carrier.value(), now.micros(), now.micros(), int64_t{limit}}, [&](const Row& r) {
+                  ids.push_back(r.Int(0));
+                  return Status::Ok();
+                }));
   std::vector<NotificationRow> out;
   for (int64_t id : ids) {
-    RETURN_IF_ERROR(conn_.Exec(
-        "UPDATE account_notifications SET state = 'sending', lease_until = ? "
-        "WHERE carrier_id = ? AND id = ?",
-        {lease_until.micros(), carrier.value(), id}));
+    RETURN_IF_ERROR(
+        conn_.Exec("UPDATE account_notifications SET state = 'sending', lease_until = ? "
+                   "WHERE carrier_id = ? AND id = ?",
+                   {lease_until.micros(), carrier.value(), id}));
     ASSIGN_OR_RETURN(NotificationRow n, GetNotification(carrier, id));
     out.push_back(std::move(n));
   }
@@ -680,13 +678,13 @@ Result<NotificationBacklog> Tx::GetNotificationBacklog(CarrierId carrier, Instan
 
 Result<std::vector<CarrierId>> Tx::CarriersWithPendingNotifications() {
   std::vector<CarrierId> out;
-  RETURN_IF_ERROR(conn_.Run(
-      "SELECT DISTINCT carrier_id FROM account_notifications "
-      "WHERE state IN ('queued', 'retrying', 'sending') ORDER BY carrier_id",
-      {}, [&](const Row& r) {
-        out.push_back(CarrierId(r.Int(0)));
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(
+      conn_.Run("SELECT DISTINCT carrier_id FROM account_notifications "
+                "WHERE state IN ('queued', 'retrying', 'sending') ORDER BY carrier_id",
+                {}, [&](const Row& r) {
+                  out.push_back(CarrierId(r.Int(0)));
+                  return Status::Ok();
+                }));
   return out;
 }
 

@@ -34,9 +34,9 @@ class AuthCliTest : public ::testing::Test {
                    "Albany", "--state", "NY", "--zip", "12207"})
                   .exit_code,
               0);
-    ASSERT_EQ(Run({"staff", "add", "--carrier", "1", "--name", "Casey Rep", "--role", "csr"})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        Run({"staff", "add", "--carrier", "1", "--name", "Casey Rep", "--role", "csr"}).exit_code,
+        0);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   RunResult Run(std::vector<std::string> args, const std::string& in = "") {
@@ -73,30 +73,30 @@ TEST_F(AuthCliTest, SecretsCallVerificationAndOutbox) {
                     "--calling-number", "+1 321 555 0199", "--call-id", "c-77", "--staff", "1"});
   const std::string session = std::to_string(s["id"].get<int64_t>());
   EXPECT_EQ(s["opened_by"], "staff:1");
-  json bad = RunJson({"auth", "call", "password", "--carrier", "1", "--session", session,
-                      "--staff", "1"},
-                     0, "not-it-at-all\n");
+  json bad =
+      RunJson({"auth", "call", "password", "--carrier", "1", "--session", session, "--staff", "1"},
+              0, "not-it-at-all\n");
   EXPECT_EQ(bad["outcome"], "failed");
-  json good = RunJson({"auth", "call", "password", "--carrier", "1", "--session", session,
-                       "--staff", "1"},
-                      0, std::string(kPassword) + "\n");
+  json good =
+      RunJson({"auth", "call", "password", "--carrier", "1", "--session", session, "--staff", "1"},
+              0, std::string(kPassword) + "\n");
   EXPECT_TRUE(good["passed"].get<bool>());
-  json ctx = RunJson({"auth", "session", "context", "--carrier", "1", "--session", session,
-                      "--customer", "1"});
+  json ctx = RunJson(
+      {"auth", "session", "context", "--carrier", "1", "--session", session, "--customer", "1"});
   EXPECT_TRUE(ctx["password_provided"].get<bool>());
   EXPECT_TRUE(ctx["customer_initiated_call"].get<bool>());
   // The address was set today: not yet of record (64.2003, 64.2010(b)).
-  json send = RunJson({"auth", "call", "send", "--carrier", "1", "--session", session, "--to",
-                       "postal"});
+  json send =
+      RunJson({"auth", "call", "send", "--carrier", "1", "--session", session, "--to", "postal"});
   EXPECT_EQ(send["outcome"], "refused");
 
   // The outbox: texts to an unreachable webhook retry; letters print.
   RunJson({"notifications", "configure", "--carrier", "1", "--webhook", "http://127.0.0.1:1/x",
            "--channels", "text,mail", "--bound", "60", "--backoff-base-ms", "1000"});
-  json b = RunJson({"auth", "backup", "set", "--carrier", "1", "--customer", "1", "--question",
-                    "What was your first pet's name?", "--session", session, "--answer-stdin",
-                    "--staff", "1"},
-                   0, "Captain Whiskers\n");
+  json b = RunJson(
+      {"auth", "backup", "set", "--carrier", "1", "--customer", "1", "--question",
+       "What was your first pet's name?", "--session", session, "--answer-stdin", "--staff", "1"},
+      0, "Captain Whiskers\n");
   ASSERT_EQ(b["notifications"].size(), 2u);
   json pending = RunJson({"notifications", "pending", "--carrier", "1"});
   EXPECT_EQ(pending["backlog"]["pending"], 2);

@@ -68,8 +68,8 @@ class AuthHttpTest : public ::testing::Test {
     c.legal_name = "Beta Tel";
     c.filer_id_499 = "800002";
     carrier_b_ = services::AddCarrier(*store_, c, actor)->id;
-    for (Role r : {Role::kCsr, Role::kSecurity, Role::kMarketing, Role::kComplianceOfficer,
-                   Role::kSystem}) {
+    for (Role r :
+         {Role::kCsr, Role::kSecurity, Role::kMarketing, Role::kComplianceOfficer, Role::kSystem}) {
       Staff s;
       s.carrier = carrier_;
       s.name = std::string("Staff ") + RoleName(r);
@@ -83,9 +83,9 @@ class AuthHttpTest : public ::testing::Test {
     other.carrier = carrier_b_;
     other.name = "Beta CSR";
     other.roles = {Role::kCsr};
-    token_b_ = services::IssueApiToken(*store_, services::AddStaff(*store_, other, actor)->id, "t",
-                                       actor)
-                   ->token;
+    token_b_ =
+        services::IssueApiToken(*store_, services::AddStaff(*store_, other, actor)->id, "t", actor)
+            ->token;
     Customer k;
     k.carrier = carrier_;
     k.account_number = "ACCT-55123-9";
@@ -117,8 +117,8 @@ class AuthHttpTest : public ::testing::Test {
   }
 
   int64_t OpenInStoreAndCheckId() {
-    auto open = Post(A() + "/verifications", {{"customer", customer_.value()}, {"channel", "in_store"}},
-                     Role::kCsr);
+    auto open = Post(A() + "/verifications",
+                     {{"customer", customer_.value()}, {"channel", "in_store"}}, Role::kCsr);
     EXPECT_EQ(open.status, 201) << open.body;
     const int64_t id = open.Json()["id"];
     auto step = Post(A() + "/verifications/" + std::to_string(id) + "/steps",
@@ -153,7 +153,8 @@ TEST_F(AuthHttpTest, EveryAuthRouteIsInOpenApi) {
   auto doc = client().Get("/v1/openapi.json").Json();
   const json& paths = doc["paths"];
   for (const char* p :
-       {"/v1/carriers/{carrier}/verifications", "/v1/carriers/{carrier}/verifications/{verification}",
+       {"/v1/carriers/{carrier}/verifications",
+        "/v1/carriers/{carrier}/verifications/{verification}",
         "/v1/carriers/{carrier}/verifications/{verification}/steps",
         "/v1/carriers/{carrier}/verifications/{verification}/context",
         "/v1/carriers/{carrier}/verifications/{verification}/decisions",
@@ -170,8 +171,8 @@ TEST_F(AuthHttpTest, EveryAuthRouteIsInOpenApi) {
 TEST_F(AuthHttpTest, Rule_64_2010_b_PhoneVerificationDrivesTheDecision) {
   const int64_t visit = OpenInStoreAndCheckId();
   // Secrets: a biographical password is refused with the reason and rule.
-  auto bad = Put(Cust() + "/secrets/password", {{"password", "Whitfield-1187"}, {"verification", visit}},
-                 Role::kCsr);
+  auto bad = Put(Cust() + "/secrets/password",
+                 {{"password", "Whitfield-1187"}, {"verification", visit}}, Role::kCsr);
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_EQ(bad.Json()["field"], "password");
   EXPECT_NE(bad.body.find("64.2010"), std::string::npos);
@@ -181,7 +182,8 @@ TEST_F(AuthHttpTest, Rule_64_2010_b_PhoneVerificationDrivesTheDecision) {
   EXPECT_EQ(pw.Json()["setup_path"], "session:photo_id");
   EXPECT_EQ(pw.Json()["notifications"].size(), 2u);
   auto backup = Put(Cust() + "/secrets/backup",
-                    {{"question", "What was your first pet's name?"}, {"answer", kAnswer},
+                    {{"question", "What was your first pet's name?"},
+                     {"answer", kAnswer},
                      {"verification", visit}},
                     Role::kCsr);
   ASSERT_EQ(backup.status, 200) << backup.body;
@@ -192,8 +194,10 @@ TEST_F(AuthHttpTest, Rule_64_2010_b_PhoneVerificationDrivesTheDecision) {
 
   // A call: the CSR opens a session; call detail is denied until the password.
   auto open = Post(A() + "/verifications",
-                   {{"customer", customer_.value()}, {"channel", "phone"},
-                    {"calling_number", "+1 321 555 0199"}, {"call_id", "c-1"}},
+                   {{"customer", customer_.value()},
+                    {"channel", "phone"},
+                    {"calling_number", "+1 321 555 0199"},
+                    {"call_id", "c-1"}},
                    Role::kCsr);
   ASSERT_EQ(open.status, 201) << open.body;
   const std::string v = A() + "/verifications/" + std::to_string(open.Json()["id"].get<int64_t>());
@@ -252,13 +256,15 @@ TEST_F(AuthHttpTest, Rule_64_2010_b_PhoneVerificationDrivesTheDecision) {
 
 TEST_F(AuthHttpTest, PretextingFlagsForTheSecurityRole) {
   for (int i = 0; i < 3; ++i) {
-    auto open = Post(A() + "/verifications",
-                     {{"customer", customer_.value()}, {"channel", "phone"},
-                      {"calling_number", "+12025550123"}},
-                     Role::kCsr);
+    auto open = Post(
+        A() + "/verifications",
+        {{"customer", customer_.value()}, {"channel", "phone"}, {"calling_number", "+12025550123"}},
+        Role::kCsr);
     ASSERT_EQ(open.status, 201);
-    const std::string v = A() + "/verifications/" + std::to_string(open.Json()["id"].get<int64_t>());
-    ASSERT_EQ(Post(v + "/steps", {{"kind", "password"}, {"password", kWrong}}, Role::kCsr).status, 200);
+    const std::string v =
+        A() + "/verifications/" + std::to_string(open.Json()["id"].get<int64_t>());
+    ASSERT_EQ(Post(v + "/steps", {{"kind", "password"}, {"password", kWrong}}, Role::kCsr).status,
+              200);
   }
   auto flags = Get(A() + "/pretexting-flags?state=open", Role::kSecurity);
   ASSERT_EQ(flags.status, 200) << flags.body;
@@ -267,14 +273,14 @@ TEST_F(AuthHttpTest, PretextingFlagsForTheSecurityRole) {
   EXPECT_EQ(f["kind"], "account");
   EXPECT_EQ(f["evidence"]["steps"].size(), 3u);
   EXPECT_EQ(Get(A() + "/pretexting-flags", Role::kCsr).status, 403);
-  auto review = Post(A() + "/pretexting-flags/" + std::to_string(f["id"].get<int64_t>()) + "/review",
-                     {{"note", "caller hung up when asked for a call back; no disclosure"}},
-                     Role::kSecurity);
+  auto review =
+      Post(A() + "/pretexting-flags/" + std::to_string(f["id"].get<int64_t>()) + "/review",
+           {{"note", "caller hung up when asked for a call back; no disclosure"}}, Role::kSecurity);
   ASSERT_EQ(review.status, 200) << review.body;
   EXPECT_EQ(review.Json()["state"], "reviewed");
-  auto summary = Get(A() + "/pretexting-flags/summary?year=" +
-                         std::to_string(UtcDate(Instant::Now()).year),
-                     Role::kComplianceOfficer);
+  auto summary =
+      Get(A() + "/pretexting-flags/summary?year=" + std::to_string(UtcDate(Instant::Now()).year),
+          Role::kComplianceOfficer);
   ASSERT_EQ(summary.status, 200);
   EXPECT_GE(summary.Json()["by_account"].get<int64_t>(), 1);
 }
@@ -285,9 +291,10 @@ TEST_F(AuthHttpTest, NotificationSettingsAndOnlineSignIn) {
                  Role::kComplianceOfficer);
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(put.Json()["callback_phone"], "+18005550199");
-  EXPECT_EQ(Put(A() + "/notifications/settings", {{"destination", "x@y.z"}}, Role::kComplianceOfficer)
-                .status,
-            400);  // a notice's destination is never chosen by the caller
+  EXPECT_EQ(
+      Put(A() + "/notifications/settings", {{"destination", "x@y.z"}}, Role::kComplianceOfficer)
+          .status,
+      400);  // a notice's destination is never chosen by the caller
   const int64_t visit = OpenInStoreAndCheckId();
   ASSERT_EQ(Put(Cust() + "/secrets/password", {{"password", kPassword}, {"verification", visit}},
                 Role::kCsr)
@@ -297,16 +304,17 @@ TEST_F(AuthHttpTest, NotificationSettingsAndOnlineSignIn) {
                 Role::kCsr)
                 .status,
             200);
-  auto bad = Post(A() + "/online-sessions", {{"login", "dana-w"}, {"password", kWrong}}, Role::kSystem);
+  auto bad =
+      Post(A() + "/online-sessions", {{"login", "dana-w"}, {"password", kWrong}}, Role::kSystem);
   EXPECT_EQ(bad.status, 401);
-  auto good = Post(A() + "/online-sessions", {{"login", "dana-w"}, {"password", kPassword}},
-                   Role::kSystem);
+  auto good =
+      Post(A() + "/online-sessions", {{"login", "dana-w"}, {"password", kPassword}}, Role::kSystem);
   ASSERT_EQ(good.status, 201) << good.body;
   EXPECT_EQ(good.Json()["session"]["context"]["channel"], "online");
-  EXPECT_EQ(Post(A() + "/online-sessions", {{"login", "dana-w"}, {"password", kPassword}},
-                 Role::kCsr)
-                .status,
-            403);
+  EXPECT_EQ(
+      Post(A() + "/online-sessions", {{"login", "dana-w"}, {"password", kPassword}}, Role::kCsr)
+          .status,
+      403);
   EXPECT_EQ(Log().find(kPassword), std::string::npos);
 }
 

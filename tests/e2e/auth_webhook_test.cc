@@ -184,12 +184,13 @@ TEST(AuthWebhookTest, Rule_64_2010_f_ReceiverFailsThenRecovers) {
   s.backoff_base_ms = 100;
   s.backoff_max_ms = 1000;
   ASSERT_TRUE(services::PutNotificationSettings(*store, s, setup).ok());
-  ASSERT_TRUE(services::UpdateCustomer(*store, carrier, customer, std::nullopt,
-                                       [](Customer& x) {
-                                         x.address_of_record = {"9 New Rd", "Tampa", "FL", "33602", "US"};
-                                         return Status::Ok();
-                                       },
-                                       setup)
+  ASSERT_TRUE(services::UpdateCustomer(
+                  *store, carrier, customer, std::nullopt,
+                  [](Customer& x) {
+                    x.address_of_record = {"9 New Rd", "Tampa", "FL", "33602", "US"};
+                    return Status::Ok();
+                  },
+                  setup)
                   .ok());
   api::WebhookClientOptions wo;
   wo.timeout = std::chrono::milliseconds(2000);
@@ -228,26 +229,30 @@ TEST(AuthWebhookTest, Rule_64_2010_f_ReceiverFailsThenRecovers) {
   EXPECT_EQ(body["channel"], "text");
   EXPECT_EQ(rx.accepted()[0].find("Tampa"), std::string::npos);
   // A redelivery (lost answer) is dropped by the receiver: same key.
-  ASSERT_TRUE(store->Transact([&](store::Tx& tx) -> Status {
-                store::NotificationRow again = n;
-                again.state = "retrying";
-                again.next_attempt_at = t;
-                return tx.UpdateNotification(again);
-              }).ok());
+  ASSERT_TRUE(store
+                  ->Transact([&](store::Tx& tx) -> Status {
+                    store::NotificationRow again = n;
+                    again.state = "retrying";
+                    again.next_attempt_at = t;
+                    return tx.UpdateNotification(again);
+                  })
+                  .ok());
   ASSERT_TRUE(services::DeliverDueNotifications(*store, carrier, o, {"system:test", t}).ok());
   EXPECT_EQ(rx.seen().size(), 4u);
   EXPECT_EQ(rx.accepted().size(), 1u);
   // The ledger holds each attempt.
   int attempts = 0, delivered = 0;
-  ASSERT_TRUE(store->Read([&](store::Tx& tx) -> Status {
-                ASSIGN_OR_RETURN(ledger::Head head, tx.LedgerHead(carrier));
-                for (int64_t seq = 1; seq <= head.size; ++seq) {
-                  ASSIGN_OR_RETURN(auto e, tx.ReadEntry(carrier, seq));
-                  if (e.first.type == "notification.attempt_failed") ++attempts;
-                  if (e.first.type == "notification.delivered") ++delivered;
-                }
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(store
+                  ->Read([&](store::Tx& tx) -> Status {
+                    ASSIGN_OR_RETURN(ledger::Head head, tx.LedgerHead(carrier));
+                    for (int64_t seq = 1; seq <= head.size; ++seq) {
+                      ASSIGN_OR_RETURN(auto e, tx.ReadEntry(carrier, seq));
+                      if (e.first.type == "notification.attempt_failed") ++attempts;
+                      if (e.first.type == "notification.delivered") ++delivered;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(attempts, 3);
   EXPECT_EQ(delivered, 2);
   rx.Stop();

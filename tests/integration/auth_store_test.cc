@@ -95,7 +95,8 @@ void Scenario(store::Store& store) {
   auto second = VerifyCallerPassword(store, carrier->id, c2, "nope-nope-2", policy, rep);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_FALSE(second->flags_raised.empty());  // one number, two accounts
-  EXPECT_TRUE(VerifyCallerPassword(store, carrier->id, c1, "Tangerine-Kayak-42", policy, rep)->passed);
+  EXPECT_TRUE(
+      VerifyCallerPassword(store, carrier->id, c1, "Tangerine-Kayak-42", policy, rep)->passed);
   auto ctx = DecisionContextForSession(store, carrier->id, c1, customer, T0());
   ASSERT_TRUE(ctx.ok());
   EXPECT_TRUE(ctx->flags.Has(rules::ContextFlag::kPasswordProvided));
@@ -106,12 +107,13 @@ void Scenario(store::Store& store) {
   EXPECT_EQ(flags->front().accounts, 2);
 
   // Address change: a notice to the number of record; claims and back-off.
-  ASSERT_TRUE(UpdateCustomer(store, carrier->id, customer, std::nullopt,
-                             [](Customer& x) {
-                               x.address_of_record = {"9 New Rd", "Tampa", "FL", "33602", "US"};
-                               return Status::Ok();
-                             },
-                             rep)
+  ASSERT_TRUE(UpdateCustomer(
+                  store, carrier->id, customer, std::nullopt,
+                  [](Customer& x) {
+                    x.address_of_record = {"9 New Rd", "Tampa", "FL", "33602", "US"};
+                    return Status::Ok();
+                  },
+                  rep)
                   .ok());
   auto backlog = NotificationBacklog(store, carrier->id, T0());
   ASSERT_TRUE(backlog.ok()) << backlog.status().ToString();
