@@ -406,6 +406,45 @@ TEST_F(AuthTest, Rule_64_2010_a_OtherCpniNeedsAuthenticationAndFailuresAreCounte
   EXPECT_TRUE(by_number);
 }
 
+TEST_F(AuthTest, Rule_64_2010_a_OneCsrFailingAcrossAccountsIsFlagged) {
+  // A CSR "verifying" callers on three accounts without the password, each
+  // from a different number (a pretexter coaching an insider, or the insider).
+  std::vector<CustomerId> accounts = {customer_,
+                                      NewCustomer("ACCT-70001-1", "Avery One", "+14075550171"),
+                                      NewCustomer("ACCT-70002-2", "Blake Two", "+14075550172")};
+  std::vector<int64_t> raised;
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const int64_t call = OpenCall(accounts[i], T0(), "+1305555020" + std::to_string(i));
+    auto r = VerifyCallerPassword(*store_, carrier_, call, "guess-" + std::to_string(i) + "-xyz",
+                                  policy_, Csr(T0()));
+    ASSERT_TRUE(r.ok());
+    raised = r->flags_raised;
+  }
+  ASSERT_FALSE(raised.empty());
+  auto flags = ListPretextingFlags(*store_, carrier_, "open", Instant(), Instant());
+  ASSERT_TRUE(flags.ok());
+  bool by_staff = false;
+  for (const auto& f : *flags) {
+    if (f.kind == "staff") {
+      by_staff = true;
+      EXPECT_EQ(f.key, "staff:" + csr_.ToString());
+      EXPECT_EQ(f.accounts, 3);
+      EXPECT_EQ(json::parse(f.evidence)["steps"].size(), 3u);
+    }
+  }
+  EXPECT_TRUE(by_staff);
+  // The flag is in the ledger for the security role and the certification.
+  EXPECT_NE(LedgerText().find("auth.pretexting_flagged"), std::string::npos);
+  auto reviewed = ReviewPretextingFlag(*store_, carrier_, (*flags)[0].id,
+                                       "reviewed the calls with the supervisor", At(T0()));
+  ASSERT_TRUE(reviewed.ok());
+  EXPECT_EQ(reviewed->state, "reviewed");
+  auto summary = SummarizePretexting(*store_, carrier_, 2025);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->by_staff, 1);
+  EXPECT_EQ(summary->reviewed, 1);
+}
+
 // ---- 64.2010(c): online ----
 
 TEST_F(AuthTest, Rule_64_2010_c_OnlineAccessOnlyWithPasswordLockoutWithBackoff) {
