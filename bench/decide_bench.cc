@@ -68,8 +68,13 @@ int64_t RssKb() {
 class World {
  public:
   static World& Get() {
-    static World* w = new World();
-    return *w;
+    if (!instance_) instance_ = new World();
+    return *instance_;
+  }
+  // Removes the database (at exit; the World lives for every benchmark).
+  static void Destroy() {
+    delete instance_;
+    instance_ = nullptr;
   }
 
   int64_t customers() const { return customers_; }
@@ -194,6 +199,7 @@ class World {
     }
   }
 
+  static inline World* instance_ = nullptr;
   TempDb db_;
   const int64_t customers_;
   std::unique_ptr<services::DecisionService> service_;
@@ -387,5 +393,6 @@ int main(int argc, char** argv) {
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  proprio::bench::World::Destroy();
   return 0;
 }

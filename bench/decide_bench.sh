@@ -108,7 +108,7 @@ print(f"  - {n} decisions per request: {b_rps*n:,.0f} decisions/s ({b_rps:,.0f} 
 print(f"  - decisions in the log afterwards: {sys.argv[6]}")
 PY
 header="### $(date -u +%Y-%m-%dT%H:%M:%SZ) Decisions: in-memory index vs one SQLite query per decision vs Cedar; HTTP"
-machine="- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); wrk, the server and its writer share the machine"
+machine="- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work shares it); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); wrk, the server and its writer share the machine"
 command="- command: \`bench/decide_bench.sh\` (decide_bench --benchmark_min_time=3; node bench/cedar/decide.js on $CEDAR_QUESTIONS of the same questions; wrk -t$THREADS -c$CONNECTIONS -d$DURATION -s bench/decide_wrk.lua, demo database of $HTTP_CUSTOMERS customers)"
 summary=$(printf '%s\n%s\n%s\n%s\n' "$header" "$machine" "$command" "$(cat $work/summary.md)")
 echo

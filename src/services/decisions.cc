@@ -485,7 +485,9 @@ Status DecisionService::EvaluateFromStore(CarrierId carrier,
 
 void DecisionService::DecideAsync(CarrierId carrier, std::vector<rules::DecisionRequest> requests,
                                   const DecideOptions& options, const Actor& actor, bool batch,
-                                  std::function<void(Result<std::vector<rules::Decision>>)> done) {
+                                  std::function<void(Result<std::vector<rules::Decision>>)> done,
+                                  const std::function<void(const std::vector<rules::Decision>&)>&
+                                      prepare) {
   for (size_t i = 0; i < requests.size(); ++i) {
     Status valid = WithPrefix(rules::ValidateRequest(requests[i]), Prefix(batch, i));
     if (!valid.ok()) return done(valid);
@@ -493,6 +495,7 @@ void DecisionService::DecideAsync(CarrierId carrier, std::vector<rules::Decision
   auto decisions = std::make_shared<std::vector<rules::Decision>>(requests.size());
   Status st = Evaluate(carrier, requests, options, decisions->data(), batch);
   if (!st.ok()) return done(st);
+  if (prepare) prepare(*decisions);
   auto rows = std::make_shared<std::vector<store::DecisionRow>>();
   rows->reserve(requests.size());
   const bool what_if = !options.rule_set.empty();

@@ -124,10 +124,15 @@ class DecisionService {
                                               const DecideOptions& options, const Actor& actor,
                                               bool batch = false);
   // Decides now and answers through `done` (on the log writer's thread) once
-  // the log is durable; errors in the requests are answered at once.
+  // the log is durable; errors in the requests are answered at once. When
+  // given, `prepare` sees the decisions (decision_id still 0) on the calling
+  // thread before they are logged, so a caller can build its answer there and
+  // leave `done` only the ids to fill in (the writer thread stays free).
   void DecideAsync(CarrierId carrier, std::vector<rules::DecisionRequest> requests,
                    const DecideOptions& options, const Actor& actor, bool batch,
-                   std::function<void(Result<std::vector<rules::Decision>>)> done);
+                   std::function<void(Result<std::vector<rules::Decision>>)> done,
+                   const std::function<void(const std::vector<rules::Decision>&)>& prepare =
+                       nullptr);
 
   // Tells the index this process changed `carrier` (consent, notices, policy,
   // customers): it catches up before the next decision.

@@ -1,10 +1,9 @@
 #include "services/time_zones.h"
 
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 
 namespace proprio::services {
 
@@ -29,11 +28,16 @@ Result<std::shared_ptr<const rules::TimeZone>> LoadTimeZone(const std::string& n
     }
     const char* dir = std::getenv("TZDIR");
     const std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + name;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return bad("is not a known IANA time zone (no " + path + ")");
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    Result<rules::TimeZone> tz = rules::TimeZone::FromTzif(bytes.str(), name);
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return bad("is not a known IANA time zone (no " + path + ")");
+    std::string bytes;
+    char buf[1 << 14];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() < (1u << 20)) {
+      bytes.append(buf, n);
+    }
+    std::fclose(f);
+    Result<rules::TimeZone> tz = rules::TimeZone::FromTzif(bytes, name);
     if (!tz.ok()) return bad("could not be read: " + tz.status().message());
     zone = std::make_shared<const rules::TimeZone>(std::move(*tz));
   }
