@@ -326,14 +326,14 @@ Result<SessionView> ViewIn(store::Tx& tx, CarrierId carrier, int64_t id, Instant
                                                      static_cast<int>(SecretKind::kBackup)));
   if (backup) v.backup_question = backup->question;
   const Instant since = now + (-PretextingThresholds().window_us);
-  ASSIGN_OR_RETURN(store::FailureTally account,
-                   tx.TallyFailures(carrier, store::FailureKey::kCustomer,
-                                    v.row.customer.ToString(), since));
+  ASSIGN_OR_RETURN(
+      store::FailureTally account,
+      tx.TallyFailures(carrier, store::FailureKey::kCustomer, v.row.customer.ToString(), since));
   v.account_failures_24h = account.failures;
   if (!v.row.calling_number.empty()) {
-    ASSIGN_OR_RETURN(store::FailureTally number,
-                     tx.TallyFailures(carrier, store::FailureKey::kCallingNumber,
-                                      v.row.calling_number, since));
+    ASSIGN_OR_RETURN(
+        store::FailureTally number,
+        tx.TallyFailures(carrier, store::FailureKey::kCallingNumber, v.row.calling_number, since));
     v.number_failures_24h = number.failures;
     v.number_accounts_24h = number.accounts;
   }
@@ -525,7 +525,8 @@ std::string SetupPathOf(const store::VerificationSessionRow& s) {
 // Consumes a reset code. Returns the setup path.
 Result<std::string> Authorize(store::Tx& tx, const Customer& c, const SecretAuthorization& auth,
                               const CustomerAuthPolicy& policy, const Actor& actor,
-                              bool allow_service_initiation) {
+                              bool allow_service_initiation,
+                              const std::string& consumed_code_path) {
   const int given = (auth.session_id != 0 ? 1 : 0) + (!auth.reset_code.empty() ? 1 : 0) +
                     (auth.at_service_initiation ? 1 : 0);
   if (given != 1) {
@@ -562,23 +563,41 @@ Result<std::string> Authorize(store::Tx& tx, const Customer& c, const SecretAuth
     }
     return SetupPathOf(s);
   }
-  // A one-time code sent to the number or address of record.
-  ASSIGN_OR_RETURN(std::vector<store::ResetCodeRow> codes,
-                   tx.ListLiveResetCodes(c.carrier, c.id, actor.now));
-  const std::string hash = TokenHash(auth.reset_code);
-  for (store::ResetCodeRow& code : codes) {
-    if (code.attempts < policy.reset_code_attempts && ConstantTimeEquals(code.code_hash, hash)) {
-      code.used_at = actor.now;
-      RETURN_IF_ERROR(tx.UpdateResetCode(code));
-      return "reset_code:" + code.channel;
+  // A one-time code sent to the number or address of record, checked and
+  // used up by ConsumeResetCode before this transaction.
+  if (consumed_code_path.empty()) {
+    return Status::Unauthenticated("the one-time code is wrong or has expired");
+  }
+  return consumed_code_path;
+}
+
+// Checks a one-time code and uses it up, in a transaction of its own so that
+// a wrong code counts against the code's attempts even though the change it
+// was meant for is refused. Returns the setup path ("reset_code:text").
+Result<std::string> ConsumeResetCode(store::Store& store, CarrierId carrier, CustomerId customer,
+                                     const std::string& given, const CustomerAuthPolicy& policy,
+                                     const Actor& actor) {
+  std::string path;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(std::vector<store::ResetCodeRow> codes,
+                     tx.ListLiveResetCodes(carrier, customer, actor.now));
+    const std::string hash = TokenHash(given);
+    for (store::ResetCodeRow& code : codes) {
+      if (code.attempts < policy.reset_code_attempts && ConstantTimeEquals(code.code_hash, hash)) {
+        code.used_at = actor.now;
+        path = "reset_code:" + code.channel;
+        return tx.UpdateResetCode(code);
+      }
     }
-  }
-  for (store::ResetCodeRow& code : codes) {
-    code.attempts += 1;
-    if (code.attempts >= policy.reset_code_attempts) code.used_at = actor.now;
-    RETURN_IF_ERROR(tx.UpdateResetCode(code));
-  }
-  return Status::Unauthenticated("the one-time code is wrong or has expired");
+    for (store::ResetCodeRow& code : codes) {
+      code.attempts += 1;
+      if (code.attempts >= policy.reset_code_attempts) code.used_at = actor.now;
+      RETURN_IF_ERROR(tx.UpdateResetCode(code));
+    }
+    return Status::Ok();
+  }));
+  if (path.empty()) return Status::Unauthenticated("the one-time code is wrong or has expired");
+  return path;
 }
 
 Status AppendSimple(store::Tx& tx, CarrierId carrier, const Actor& actor, const std::string& type,
@@ -828,12 +847,17 @@ Result<SecretSetResult> SetCpniPassword(store::Store& store, CarrierId carrier, 
     return st;
   }
   ASSIGN_OR_RETURN(std::string encoded, HashPassword(password, policy.cost));
+  std::string code_path;
+  if (!auth.reset_code.empty() && auth.session_id == 0 && !auth.at_service_initiation) {
+    ASSIGN_OR_RETURN(code_path,
+                     ConsumeResetCode(store, carrier, customer, auth.reset_code, policy, actor));
+  }
   SecretSetResult out;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Customer fresh, tx.GetCustomer(carrier, customer));
     ASSIGN_OR_RETURN(auto existing, tx.GetCustomerSecret(carrier, customer, 0));
     ASSIGN_OR_RETURN(std::string path,
-                     Authorize(tx, fresh, auth, policy, actor, !existing.has_value()));
+                     Authorize(tx, fresh, auth, policy, actor, !existing.has_value(), code_path));
     ASSIGN_OR_RETURN(out, StoreSecret(tx, fresh, SecretKind::kPassword, "", encoded, path,
                                       path.rfind("reset_code", 0) == 0, actor));
     // A new password clears the telephone lockout.
@@ -865,12 +889,17 @@ Result<SecretSetResult> SetBackupAuthentication(store::Store& store, CarrierId c
   }
   ASSIGN_OR_RETURN(std::string encoded, HashPassword(NormalizeAnswer(answer), policy.cost));
   const std::string q(Trim(question));
+  std::string code_path;
+  if (!auth.reset_code.empty() && auth.session_id == 0 && !auth.at_service_initiation) {
+    ASSIGN_OR_RETURN(code_path,
+                     ConsumeResetCode(store, carrier, customer, auth.reset_code, policy, actor));
+  }
   SecretSetResult out;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Customer fresh, tx.GetCustomer(carrier, customer));
     ASSIGN_OR_RETURN(auto existing, tx.GetCustomerSecret(carrier, customer, 1));
     ASSIGN_OR_RETURN(std::string path,
-                     Authorize(tx, fresh, auth, policy, actor, !existing.has_value()));
+                     Authorize(tx, fresh, auth, policy, actor, !existing.has_value(), code_path));
     ASSIGN_OR_RETURN(out,
                      StoreSecret(tx, fresh, SecretKind::kBackup, q, encoded, path, false, actor));
     return Status::Ok();
@@ -1424,6 +1453,11 @@ Result<SecretSetResult> SetOnlineAccount(store::Store& store, CarrierId carrier,
                                          const SecretAuthorization& auth,
                                          const CustomerAuthPolicy& policy, const Actor& actor) {
   RETURN_IF_ERROR(CheckLogin(login));
+  std::string code_path;
+  if (!auth.reset_code.empty() && auth.session_id == 0 && !auth.at_service_initiation) {
+    ASSIGN_OR_RETURN(code_path,
+                     ConsumeResetCode(store, carrier, customer, auth.reset_code, policy, actor));
+  }
   SecretSetResult out;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Customer c, tx.GetCustomer(carrier, customer));
@@ -1434,7 +1468,8 @@ Result<SecretSetResult> SetOnlineAccount(store::Store& store, CarrierId carrier,
           "64.2010(c))");
     }
     ASSIGN_OR_RETURN(auto existing, tx.GetOnlineAccount(carrier, customer));
-    ASSIGN_OR_RETURN(out.setup_path, Authorize(tx, c, auth, policy, actor, !existing.has_value()));
+    ASSIGN_OR_RETURN(out.setup_path,
+                     Authorize(tx, c, auth, policy, actor, !existing.has_value(), code_path));
     store::OnlineAccountRow a;
     a.carrier = carrier;
     a.customer = customer;

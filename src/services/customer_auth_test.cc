@@ -548,6 +548,37 @@ TEST_F(AuthTest, Rule_64_2010_c_ResetOnlyThroughBackupOrNumberOfRecord) {
   EXPECT_TRUE(OnlineSignIn(*store_, carrier_, "dana-w", "Brand-New-Pass-7", policy_, web).ok());
 }
 
+TEST_F(AuthTest, Rule_64_2010_e_ResetCodeGuessesAreCountedAndUseItUp) {
+  Enroll(customer_, T0());
+  const Actor web = At(T0(), "system:portal");
+  ASSERT_TRUE(RequestPasswordReset(*store_, carrier_, "x", ResetChannel::kText, policy_, web).ok());
+  SecretAuthorization by_code;
+  ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Status {
+                store::ResetCodeRow row;
+                row.carrier = carrier_;
+                row.customer = customer_;
+                row.code_hash = TokenHash("424242");
+                row.channel = "text";
+                row.created_at = T0();
+                row.expires_at = T0() + policy_.reset_code_us;
+                return tx.InsertResetCode(row).status();
+              }).ok());
+  for (int i = 0; i < policy_.reset_code_attempts; ++i) {
+    by_code.reset_code = "00000" + std::to_string(i);
+    EXPECT_EQ(SetCpniPassword(*store_, carrier_, customer_, "Brand-New-Pass-9", by_code, policy_,
+                              web)
+                  .status()
+                  .code(),
+              StatusCode::kUnauthenticated);
+  }
+  // The guesses were kept although each change was refused: the code is spent.
+  by_code.reset_code = "424242";
+  EXPECT_EQ(SetCpniPassword(*store_, carrier_, customer_, "Brand-New-Pass-9", by_code, policy_, web)
+                .status()
+                .code(),
+            StatusCode::kUnauthenticated);
+}
+
 // ---- 64.2010(d): in store ----
 
 TEST_F(AuthTest, Rule_64_2010_d_InStoreValidPhotoIdRecorded) {
