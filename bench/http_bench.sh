@@ -61,6 +61,7 @@ run_wrk() {  # url [header]
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1"
   fi
 }
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 # Warm both up, then measure.
 DURATION=2s run_wrk "http://127.0.0.1:$proprio_port$path" "Authorization: Bearer $token" >/dev/null
 DURATION=2s run_wrk "http://127.0.0.1:$nginx_port/customer.json" >/dev/null
@@ -70,7 +71,7 @@ nginx_out=$(run_wrk "http://127.0.0.1:$nginx_port/customer.json")
 rps() { awk '/^Requests\/sec/ {print $2}' <<<"$1"; }
 p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
 p50() { awk '$1 == "50%" {print $2}' <<<"$1"; }
-non2xx() { awk '/Non-2xx/ {print $NF}' <<<"$1"; }
+non2xx() { awk '/Non-2xx/ {n = $NF} END {print n + 0}' <<<"$1"; }
 ms() {  # wrk latency ("812.00us", "1.23ms", "1.02s") in ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
@@ -80,7 +81,7 @@ accesses=$(sqlite3 "$db" "SELECT COUNT(*) FROM ledger_entries WHERE instr(entry,
 
 summary=$(cat <<TXT
 ### $(date -u +%Y-%m-%dT%H:%M:%SZ) HTTP: GET customer (session token, CPNI read recorded) vs nginx static file
-- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); wrk and both servers share the machine
+- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); load average before the run $load; wrk and both servers share the machine
 - command: \`bench/http_bench.sh\` (wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency; SQLite demo database, $CUSTOMERS customers)
 - proprio serve: $p_rps req/s, p50 $(ms "$(p50 "$proprio_out")") ms, p99 $(ms "$(p99 "$proprio_out")") ms, non-2xx: $(non2xx "$proprio_out")${accesses:+; cpni.accessed entries in the ledger afterwards: $accesses}
 - baseline nginx $(nginx -v 2>&1 | sed 's/.*\///'), same body ($(wc -c <"$work/nginx/www/customer.json") bytes) as a static file: $n_rps req/s, p50 $(ms "$(p50 "$nginx_out")") ms, p99 $(ms "$(p99 "$nginx_out")") ms
