@@ -229,7 +229,9 @@ TEST_F(OutboxTest, Rule_64_2010_f_LettersArePrintablePdfsToTheOldAddress) {
   EXPECT_NE(text.find("postal address of record"), std::string::npos);
   EXPECT_NE(text.find("+18005550199"), std::string::npos);
   store::NotificationFilter f;
-  for (const auto& n : *ListNotifications(*store_, carrier_, f)) {
+  auto listed = ListNotifications(*store_, carrier_, f);  // kept alive for the loop
+  ASSERT_TRUE(listed.ok());
+  for (const auto& n : *listed) {
     if (n.channel == "mail") {
       EXPECT_EQ(n.state, "printed");
     }
