@@ -139,7 +139,11 @@ TEST(HttpShutdownTest, SigtermWithRequestsInFlightLosesNoAcknowledgedWrite) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // Stop it while requests are in flight: once some have been answered.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (answered.load() < 200 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   ASSERT_EQ(kill(served.pid, SIGTERM), 0);
   int status = 0;
   waitpid(served.pid, &status, 0);
