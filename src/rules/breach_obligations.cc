@@ -6,6 +6,17 @@
 namespace proprio::rules {
 namespace {
 
+// Puts `first` ahead of the other citations. (Written without
+// vector::insert at begin(), which GCC 12 at -O3 misreports as a possible
+// null dereference.)
+void Prepend(std::vector<std::string>& basis, std::string first) {
+  std::vector<std::string> out;
+  out.reserve(basis.size() + 1);
+  out.push_back(std::move(first));
+  for (std::string& b : basis) out.push_back(std::move(b));
+  basis = std::move(out);
+}
+
 const char* const kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
 std::string Day(CivilDate d) { return std::string(kWeekdays[d.Weekday()]) + " " + d.ToString(); }
@@ -184,7 +195,9 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
     const DayCount used = by_rule <= by_policy
                               ? rules.customer_deadline.value_or(DayCount{30, DayUnit::kCalendar})
                               : policy.breach_customer_deadline;
-    if (by_rule <= by_policy) cust.basis.insert(cust.basis.begin(), Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)"));
+    if (by_rule <= by_policy) {
+      Prepend(cust.basis, Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)"));
+    }
     if (by_policy < by_rule) cust.basis.push_back("policy breach.customer_deadline");
     std::string why = Count(used) + " after the determination on " + Day(det_day) + ": last day " +
                       Day(cal.LocalDate(due));
@@ -199,7 +212,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
     cust.explanation = why + "; " + hold;
   } else {
     cust.governed_by = "rule";
-    cust.basis.insert(cust.basis.begin(), Cite(rs, "breach.law_enforcement_first", "47 CFR 64.2011(a)"));
+    Prepend(cust.basis, Cite(rs, "breach.law_enforcement_first", "47 CFR 64.2011(a)"));
     cust.explanation = "no fixed deadline (" + Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)") +
                        ": then notify customers); " + hold;
   }
