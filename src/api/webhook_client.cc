@@ -88,6 +88,10 @@ services::WebhookResponse Exchange(Stream& stream, net::io_context& ioc,
     out.error = "timed out after " + std::to_string(timeout.count()) + " ms";
     return out;
   }
+  if (ec == beast::error::timeout) {
+    out.error = "timed out after " + std::to_string(timeout.count()) + " ms";
+    return out;
+  }
   if (ec) {
     out.error = ec.message();
     return out;

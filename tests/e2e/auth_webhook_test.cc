@@ -68,6 +68,7 @@ class Receiver {
     if (thread_.joinable()) thread_.join();
   }
   uint16_t port() const { return port_; }
+  int fd() const { return fd_; }
 
   struct Seen {
     int status;
@@ -258,6 +259,23 @@ TEST(AuthWebhookTest, Rule_64_2010_f_ReceiverFailsThenRecovers) {
   rx.Stop();
   store.reset();
   std::filesystem::remove_all(dir);
+}
+
+TEST(AuthWebhookTest, SilentReceiverTimesOut) {
+  // Accepts connections (the kernel's backlog) but never answers.
+  Receiver silent({});
+  ::listen(silent.fd(), 4);
+  api::WebhookClientOptions wo;
+  wo.timeout = std::chrono::milliseconds(300);
+  api::WebhookClient client(wo);
+  const auto start = std::chrono::steady_clock::now();
+  const services::WebhookResponse r =
+      client.Post("http://127.0.0.1:" + std::to_string(silent.port()) + "/x", "k-1", "{}");
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.error.find("timed out"), std::string::npos) << r.error;
+  EXPECT_LT(took, 2.0);
 }
 
 TEST(AuthWebhookTest, ParsesUrls) {
