@@ -2,7 +2,7 @@
 # Runs the foundation benchmarks on the release build, each beside its
 # baseline in the same run, and prints the figures bench/RESULTS.md records.
 #   bench/run.sh            everything
-#   bench/run.sh import     one of: import, ledger
+#   bench/run.sh import     one of: import, ledger, decide
 # Databases go to $PROPRIO_BENCH_DIR (default /var/tmp, a real disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,4 +35,9 @@ print(f"verify: {ours:.0f} MB/s of ledger bytes")
 for size in (256, 16384):
     print(f"  = {100 * ours / figures[size]:.0f}% of openssl sha256 at {size}-byte blocks ({figures[size]:.0f} MB/s)")
 PY
+fi
+
+if [[ $what == all || $what == decide ]]; then
+  echo "## decisions: in-memory index (1M customers) vs one SQLite query per decision vs Cedar; HTTP (bench/decide_bench.sh)"
+  BUILD=build/release bench/decide_bench.sh
 fi

@@ -156,6 +156,58 @@ Status ApprovalIndex::LoadCarrier(store::Tx& tx, CarrierId carrier) {
   });
 }
 
+Status ApprovalIndex::ReloadCarrier(store::Store& store, CarrierId carrier) {
+  // REQUIRES: writer_mu_ held, mu_ not held. The carrier is folded aside,
+  // without blocking lookups, and swapped in under the lock.
+  if (carrier.value() > static_cast<int64_t>(UINT32_MAX)) {
+    return Status::Internal("carrier ids above 2^32 do not fit the approval index");
+  }
+  struct Staged {
+    store::CustomerFactsRow facts;
+    rules::ApprovalRecord record;
+    int64_t last_event_us = 0;
+  };
+  std::vector<Staged> staged;
+  CarrierRules cr;
+  int64_t head = 0;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(cr, LoadCarrierRules(tx, carrier));
+    ASSIGN_OR_RETURN(ledger::Head h, tx.LedgerHead(carrier));
+    head = h.size;
+    for (CustomerId after;;) {
+      ASSIGN_OR_RETURN(std::vector<store::CustomerFactsRow> rows,
+                       tx.CustomerFactsAfter(carrier, after, kFactsBatch));
+      for (const store::CustomerFactsRow& r : rows) staged.push_back(Staged{r, {}, 0});
+      if (rows.size() < static_cast<size_t>(kFactsBatch)) break;
+      after = rows.back().id;
+    }
+    // Both in customer id order: a merge.
+    size_t j = 0;
+    return tx.ScanApprovalEvents(carrier, [&](const store::ApprovalEventRow& row) -> Status {
+      while (j < staged.size() && staged[j].facts.id < row.customer) ++j;
+      if (j == staged.size() || staged[j].facts.id != row.customer) return Status::Ok();
+      Staged& s = staged[j];
+      const rules::RuleSet rs = rules::RuleSetFor(row.at, config_);
+      if (s.record.Apply(ApprovalEventFromRow(row), rs, cr.policy->policy, *cr.zone).ok()) {
+        s.last_event_us = std::max(s.last_event_us, row.at.micros());
+      }
+      return Status::Ok();
+    });
+  }));
+  std::unique_lock lock(mu_);
+  CarrierState& st = carriers_[carrier];
+  st.rules = std::move(cr);
+  st.seen_seq = head;
+  for (const Staged& s : staged) {
+    PutLocked(s.facts);
+    Entry* e = Slot(s.facts.id, false);
+    if (!e) continue;
+    e->record = s.record;
+    e->last_event_us = s.last_event_us;
+  }
+  return Status::Ok();
+}
+
 Status ApprovalIndex::Load(store::Store& store) {
   std::lock_guard<std::mutex> writer(writer_mu_);
   std::unique_lock lock(mu_);
@@ -193,10 +245,7 @@ Status ApprovalIndex::CatchUp(store::Store& store, CarrierId carrier) {
       max_customer = it->second.max_customer;
     }
   }
-  auto reload = [&]() -> Status {
-    std::unique_lock lock(mu_);
-    return store.Read([&](store::Tx& tx) { return LoadCarrier(tx, carrier); });
-  };
+  auto reload = [&]() { return ReloadCarrier(store, carrier); };
   if (!known) return reload();
 
   // Read what the ledger recorded since `seen`, in one snapshot.

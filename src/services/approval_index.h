@@ -112,8 +112,11 @@ class ApprovalIndex {
   void PutLocked(const store::CustomerFactsRow& row);
   Status ApplyLocked(const CarrierRules& rules, Entry& e, const rules::ApprovalEvent& event);
   // Reads the carrier's state from `tx` (customers and events up to the
-  // snapshot) into fresh entries.
+  // snapshot) into fresh entries. REQUIRES: mu_ held exclusively.
   Status LoadCarrier(store::Tx& tx, CarrierId carrier);
+  // The same without holding mu_ while reading: folds aside, then swaps in.
+  // (A policy change refolds a whole carrier; lookups go on meanwhile.)
+  Status ReloadCarrier(store::Store& store, CarrierId carrier);
 
   const rules::RuleConfig config_;
   std::mutex writer_mu_;  // one writer at a time: entries are never applied twice
