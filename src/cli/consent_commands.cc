@@ -116,22 +116,22 @@ void PrintStatus(const services::ConsentReport& r) {
   std::cout << "customer " << r.customer.value() << " at " << r.at.ToRfc3339() << " ("
             << r.rule_set << ", policy version " << r.policy_version << ", "
             << rules::ApprovalModeName(r.approval_mode) << ")\n"
-            << "  opt-in:          " << Join(j["opt_in"]) << "\n"
+            << "  opt-in:           " << Join(j["opt_in"]) << "\n"
             << "  opt-out in force: " << Join(j["opt_out"]) << "\n"
-            << "  opt-out pending: " << Join(j["opt_out_pending"]);
+            << "  opt-out pending:  " << Join(j["opt_out_pending"]);
   if (r.status.opt_out_assumed_from) {
     std::cout << " (assumed from " << r.status.opt_out_assumed_from->ToRfc3339() << ")";
   }
-  std::cout << "\n  disapproved:     " << Join(j["disapproved"]) << "\n";
+  std::cout << "\n  disapproved:      " << Join(j["disapproved"]) << "\n";
   if (r.status.opt_out_lapses_at) {
-    std::cout << "  opt-out lapses:  " << r.status.opt_out_lapses_at->ToRfc3339()
+    std::cout << "  opt-out lapses:   " << r.status.opt_out_lapses_at->ToRfc3339()
               << " unless a new notice is sent (47 CFR 64.2008(d)(2))\n";
   }
   if (r.status.one_time_call != 0) {
-    std::cout << "  one-time:        " << Join(j["one_time"]["scopes"]) << " until "
+    std::cout << "  one-time:         " << Join(j["one_time"]["scopes"]) << " until "
               << r.status.one_time_until.ToRfc3339() << "\n";
   }
-  std::cout << "  events folded:   " << r.events << "\n";
+  std::cout << "  events folded:    " << r.events << "\n";
   if (r.approval_mode == rules::ApprovalMode::kOptInOnly && !r.status.opt_out.empty()) {
     std::cout << "  note: the carrier's policy uses opt-in only; opt-out approval does not "
                  "count in decisions\n";
