@@ -217,13 +217,18 @@ Result<std::optional<Customer>> Tx::FindCustomerByAccount(CarrierId carrier,
   return found;
 }
 
+// Pages walk the table in id order from the cursor ("+carrier_id" keeps the
+// planner off the (carrier_id, account_number) index, which would sort the
+// carrier's every customer for each page). A carrier's customers arrive in
+// bulk, so their ids run in long stretches and a page reads little else; an
+// extra (carrier_id, id) index would cost the import a fifth of its speed.
 Result<CustomerPage> Tx::ListCustomers(CarrierId carrier, CustomerId after, int limit) {
   if (limit < 1 || limit > 1000) {
     return Status::InvalidArgument("limit must be between 1 and 1000", "limit");
   }
   CustomerPage page;
   RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kCustomerColumns +
-                                " FROM customers WHERE carrier_id = ? AND id > ? ORDER BY id "
+                                " FROM customers WHERE +carrier_id = ? AND id > ? ORDER BY id "
                                 "LIMIT ?",
                             {carrier.value(), after.value(), int64_t{limit + 1}},
                             [&](const Row& r) {
