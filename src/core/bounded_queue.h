@@ -1,5 +1,6 @@
 // core/bounded_queue.h: a blocking queue of bounded depth between one
-// producer and one consumer thread, with spare items handed back for reuse.
+// producer and one or more consumer threads, with spare items handed back for
+// reuse.
 //
 // The bulk paths (CSV import, ledger verification) run their parsing or
 // hashing on a second thread; this queue is the hand-over. Recycling spent
@@ -34,7 +35,7 @@ class BoundedQueue {
   void Close() {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
-    not_empty_.notify_one();
+    not_empty_.notify_all();  // every consumer waiting must see the end
   }
   // Blocks for the next item; nullopt when closed and drained.
   std::optional<T> Pop() {

@@ -1,6 +1,8 @@
 #include "ledger/merkle.h"
 
+#include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cstring>
 
 namespace proprio::ledger {
@@ -77,6 +79,34 @@ bool VerifyInclusion(const Hash& leaf, uint64_t index, uint64_t tree_size,
     sn >>= 1;
   }
   return sn == 0 && r == root;
+}
+
+std::vector<Subtree> AlignedSubtrees(uint64_t start, std::span<const Hash> leaves) {
+  std::vector<Subtree> out;
+  uint64_t pos = start;
+  while (!leaves.empty()) {
+    // The largest power of two that fits in what is left and divides the
+    // position (any, at position 0): the subtree then starts where the tree's
+    // own split points fall.
+    uint64_t n = std::bit_floor(static_cast<uint64_t>(leaves.size()));
+    if (pos != 0) n = std::min(n, pos & (~pos + 1));
+    out.push_back({MerkleRoot(leaves.first(n)), n});
+    leaves = leaves.subspan(n);
+    pos += n;
+  }
+  return out;
+}
+
+void CompactTree::PushSubtree(const Subtree& subtree) {
+  assert(std::has_single_bit(subtree.leaves) && size_ % subtree.leaves == 0);
+  Hash carry = subtree.root;
+  // As Push(), counting in units of the subtree's size.
+  for (uint64_t s = size_ / subtree.leaves; (s & 1) == 1; s >>= 1) {
+    carry = NodeHash(roots_.back(), carry);
+    roots_.pop_back();
+  }
+  roots_.push_back(carry);
+  size_ += subtree.leaves;
 }
 
 void CompactTree::Push(const Hash& leaf) {

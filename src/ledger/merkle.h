@@ -38,9 +38,26 @@ std::vector<Hash> InclusionPath(std::span<const Hash> leaves, uint64_t index);
 bool VerifyInclusion(const Hash& leaf, uint64_t index, uint64_t tree_size,
                      std::span<const Hash> path, const Hash& root);
 
+// A perfect subtree: `leaves` leaves (a power of two) under `root`.
+struct Subtree {
+  Hash root;
+  uint64_t leaves = 0;
+};
+
+// The perfect subtrees `leaves` form when appended to a tree that already has
+// `start` leaves, left to right, each as large as its alignment allows.
+// Pushing them in order with CompactTree::PushSubtree gives the same tree as
+// pushing every leaf. Pure, so that the node hashes of a long range can be
+// computed on several threads and folded in order.
+std::vector<Subtree> AlignedSubtrees(uint64_t start, std::span<const Hash> leaves);
+
 class CompactTree {
  public:
   void Push(const Hash& leaf);
+  // Appends a perfect subtree as if its leaves were pushed one by one.
+  // REQUIRES: subtree.leaves is a power of two and size() a multiple of it
+  // (as AlignedSubtrees() makes them).
+  void PushSubtree(const Subtree& subtree);
   uint64_t size() const { return size_; }
   Hash Root() const;
   // 8-byte big-endian size followed by the subtree roots, left to right.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -250,6 +252,68 @@ TEST(CompactTreeTest, SerializeRoundTripsForSizes0To100) {
     t.Push(leaves[n]);
     EXPECT_EQ(restored.Root(), t.Root());
   }
+}
+
+// A tree of `start` leaves pushed one by one, then `count` more either one by
+// one or as the aligned subtrees they form: both trees must be the same.
+void ExpectSubtreesMatchLeaves(const std::vector<Hash>& leaves, size_t start, size_t count) {
+  CompactTree by_leaf, by_subtree;
+  for (size_t i = 0; i < start + count; ++i) by_leaf.Push(leaves[i]);
+  for (size_t i = 0; i < start; ++i) by_subtree.Push(leaves[i]);
+  const std::span<const Hash> range(leaves.data() + start, count);
+  uint64_t covered = 0;
+  for (const Subtree& s : AlignedSubtrees(start, range)) {
+    ASSERT_TRUE(std::has_single_bit(s.leaves)) << start << "+" << count;
+    ASSERT_EQ((start + covered) % s.leaves, 0u) << start << "+" << count;
+    EXPECT_EQ(s.root, MerkleRoot(range.subspan(covered, s.leaves)));
+    by_subtree.PushSubtree(s);
+    covered += s.leaves;
+  }
+  EXPECT_EQ(covered, count);
+  EXPECT_EQ(by_subtree.size(), by_leaf.size());
+  EXPECT_EQ(by_subtree.Root(), by_leaf.Root()) << start << "+" << count;
+  EXPECT_EQ(by_subtree.Serialize(), by_leaf.Serialize()) << start << "+" << count;
+}
+
+TEST(CompactTreeTest, AlignedSubtreesMatchLeafByLeafForManySizes) {
+  const std::vector<Hash> leaves = Leaves(300);
+  for (size_t start = 0; start <= 140; ++start) {
+    for (size_t count = 0; start + count <= 300; count += (count < 40 ? 1 : 13)) {
+      ExpectSubtreesMatchLeaves(leaves, start, count);
+    }
+  }
+}
+
+TEST(CompactTreeTest, AlignedSubtreesOfLargeBatchesInSequence) {
+  // As verification folds them: batches of 4096 rows, then a short tail,
+  // then batches of other sizes that are not powers of two.
+  const std::vector<Hash> leaves = Leaves(3 * 4096 + 2 * 1000 + 77);
+  CompactTree by_leaf, by_subtree;
+  size_t at = 0;
+  for (size_t batch : {4096, 4096, 4096, 1000, 77, 1000}) {
+    const std::span<const Hash> range(leaves.data() + at, batch);
+    for (const Subtree& s : AlignedSubtrees(at, range)) by_subtree.PushSubtree(s);
+    for (const Hash& h : range) by_leaf.Push(h);
+    at += batch;
+    EXPECT_EQ(by_subtree.Serialize(), by_leaf.Serialize()) << at;
+  }
+  EXPECT_EQ(by_subtree.Root(), MerkleRoot(leaves));
+}
+
+TEST(CompactTreeTest, AlignedSubtreesAreAsLargeAsAlignmentAllows) {
+  const std::vector<Hash> leaves = Leaves(64);
+  auto sizes = [&](uint64_t start, size_t count) {
+    std::vector<uint64_t> out;
+    for (const Subtree& s : AlignedSubtrees(start, std::span(leaves).first(count))) {
+      out.push_back(s.leaves);
+    }
+    return out;
+  };
+  EXPECT_EQ(sizes(0, 64), (std::vector<uint64_t>{64}));
+  EXPECT_EQ(sizes(0, 13), (std::vector<uint64_t>{8, 4, 1}));
+  EXPECT_EQ(sizes(4096, 64), (std::vector<uint64_t>{64}));
+  EXPECT_EQ(sizes(6, 12), (std::vector<uint64_t>{2, 8, 2}));
+  EXPECT_TRUE(sizes(5, 0).empty());
 }
 
 TEST(CompactTreeTest, DeserializeRefusesMalformedBytes) {

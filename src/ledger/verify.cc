@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
 namespace proprio::ledger {
 
 const char* ProblemKindName(ProblemKind k) {
@@ -33,6 +35,14 @@ void Verifier::Add(const StoredEntry& row) {
 
 void Verifier::Add(int64_t seq, std::string_view bytes, std::string_view hash,
                    const std::string_view* payload, bool payload_erased) {
+  const Hash leaf = ChainHash(bytes);  // also the Merkle leaf hash
+  tree_.Push(leaf);
+  Check(seq, bytes, hash, payload, payload_erased, leaf, nullptr);
+}
+
+void Verifier::Check(int64_t seq, std::string_view bytes, std::string_view hash,
+                     const std::string_view* payload, bool payload_erased, const Hash& leaf,
+                     const Hash* payload_digest) {
   struct RowRef {
     int64_t seq;
     std::string_view bytes;
@@ -42,8 +52,7 @@ void Verifier::Add(int64_t seq, std::string_view bytes, std::string_view hash,
   } row{seq, bytes, hash, payload, payload_erased};
   ++report_.entries;
   report_.bytes_hashed += static_cast<int64_t>(row.bytes.size());
-  const Hash actual = ChainHash(row.bytes);  // also the Merkle leaf hash
-  tree_.Push(actual);
+  const Hash& actual = leaf;
 
   if (row.seq > expected_) {
     Report(ProblemKind::kRemoved, expected_,
@@ -101,7 +110,8 @@ void Verifier::Add(int64_t seq, std::string_view bytes, std::string_view hash,
     if (row.payload) {
       ++report_.payloads_checked;
       report_.bytes_hashed += static_cast<int64_t>(row.payload->size());
-      if (Sha256Of(*row.payload) != *e.payload_hash) {
+      const Hash digest = payload_digest ? *payload_digest : Sha256Of(*row.payload);
+      if (digest != *e.payload_hash) {
         Report(ProblemKind::kPayloadAltered, pos,
                "the payload of entry " + std::to_string(pos) + " does not match its hash");
       }
@@ -164,6 +174,119 @@ VerifyReport Verifier::Finish(const Head& head) {
   }
   report_.root = tree_.Root();
   return std::move(report_);
+}
+
+void RowBatch::Add(int64_t seq, std::string_view bytes, std::string_view hash,
+                   const std::string_view* payload, bool payload_erased) {
+  Row row{};
+  row.seq = seq;
+  row.bytes = arena_.size();
+  row.bytes_len = bytes.size();
+  row.hash_len = hash.size();
+  arena_.append(bytes).append(hash);  // the hash right after the bytes
+  if (payload) {
+    row.payload = arena_.size();
+    row.payload_len = payload->size();
+    row.has_payload = true;
+    arena_.append(*payload);
+  }
+  row.payload_erased = payload_erased;
+  rows_.push_back(row);
+}
+
+void RowBatch::Clear() {
+  arena_.clear();
+  rows_.clear();
+  leaves_.clear();
+  payload_digests_.clear();
+  subtrees_.clear();
+}
+
+ParallelVerifier::ParallelVerifier(CarrierId carrier, unsigned threads)
+    : verifier_(carrier), queue_(2 * static_cast<size_t>(threads)) {
+  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+}
+
+ParallelVerifier::~ParallelVerifier() { Stop(); }
+
+void ParallelVerifier::Stop() {
+  queue_.Close();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+void ParallelVerifier::Add(RowBatch batch) {
+  if (batch.empty()) return;
+  batch.index_ = batches_added_++;
+  batch.start_ = rows_added_;
+  rows_added_ += batch.size();
+  queue_.Push(std::move(batch));
+}
+
+RowBatch ParallelVerifier::TakeSpare() {
+  RowBatch batch = queue_.TakeSpare();
+  batch.Clear();
+  return batch;
+}
+
+VerifyReport ParallelVerifier::Finish(const Head& head) {
+  Stop();  // every batch is folded once the threads are done
+  return verifier_.Finish(head);
+}
+
+void ParallelVerifier::Work() {
+  while (std::optional<RowBatch> batch = queue_.Pop()) {
+    HashBatch(*batch);
+    FoldInOrder(std::move(*batch));
+  }
+}
+
+void ParallelVerifier::HashBatch(RowBatch& batch) {
+  batch.leaves_.resize(batch.rows_.size());
+  batch.payload_digests_.clear();
+  for (size_t i = 0; i < batch.rows_.size(); ++i) {
+    const RowBatch::Row& row = batch.rows_[i];
+    batch.leaves_[i] = ChainHash(batch.Slice(row.bytes, row.bytes_len));
+    if (row.has_payload) {
+      batch.payload_digests_.push_back(Sha256Of(batch.Slice(row.payload, row.payload_len)));
+    }
+  }
+  // The node hashes of the batch's rows, as far as their alignment in the
+  // whole tree allows: all of them for a full batch of a power-of-two size.
+  batch.subtrees_ = AlignedSubtrees(batch.start_, batch.leaves_);
+}
+
+void ParallelVerifier::FoldInOrder(RowBatch batch) {
+  std::unique_lock<std::mutex> lock(mu_);
+  ready_.emplace(batch.index_, std::move(batch));
+  // The thread folding will find this batch when its turn comes.
+  if (folding_) return;
+  folding_ = true;
+  for (auto it = ready_.find(next_fold_); it != ready_.end(); it = ready_.find(next_fold_)) {
+    RowBatch next = std::move(it->second);
+    ready_.erase(it);
+    lock.unlock();
+    Fold(next);
+    next.Clear();
+    queue_.Recycle(std::move(next));
+    lock.lock();
+    ++next_fold_;
+  }
+  folding_ = false;
+}
+
+void ParallelVerifier::Fold(const RowBatch& batch) {
+  size_t digest = 0;
+  for (size_t i = 0; i < batch.rows_.size(); ++i) {
+    const RowBatch::Row& row = batch.rows_[i];
+    const std::string_view payload = batch.Slice(row.payload, row.payload_len);
+    const Hash* payload_digest = row.has_payload ? &batch.payload_digests_[digest++] : nullptr;
+    verifier_.Check(row.seq, batch.Slice(row.bytes, row.bytes_len),
+                    batch.Slice(row.bytes + row.bytes_len, row.hash_len),
+                    row.has_payload ? &payload : nullptr, row.payload_erased, batch.leaves_[i],
+                    payload_digest);
+  }
+  for (const Subtree& s : batch.subtrees_) verifier_.tree_.PushSubtree(s);
 }
 
 }  // namespace proprio::ledger

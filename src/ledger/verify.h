@@ -5,14 +5,24 @@
 // every leaf is checked, never only the ends of the chain. The report names
 // the first entry that was altered, removed, inserted or reordered, a payload
 // that was altered or removed without an erasure entry, and a truncated tail.
+//
+// ParallelVerifier gives the same report on several cores: the hashing, which
+// is most of the work and independent per entry (an entry's chain hash is its
+// leaf hash), runs on worker threads batch by batch; the checks that follow
+// the chain run in order on the hashes.
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
+#include "core/bounded_queue.h"
 #include "core/ids.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
@@ -79,7 +89,15 @@ class Verifier {
   static constexpr size_t kMaxProblems = 20;
 
  private:
+  friend class ParallelVerifier;
+
   void Report(ProblemKind kind, int64_t entry, std::string detail);
+  // Add() once the hashes are known and the tree has grown: `leaf` is the
+  // entry's leaf hash, `payload_digest` the payload's SHA-256 or null to have
+  // it computed here when needed.
+  void Check(int64_t seq, std::string_view bytes, std::string_view hash,
+             const std::string_view* payload, bool payload_erased, const Hash& leaf,
+             const Hash* payload_digest);
 
   VerifyReport report_;
   CompactTree tree_;
@@ -93,6 +111,79 @@ class Verifier {
   // Payloads found erased, to be matched by erasure entries (seq -> payload).
   std::set<int64_t> erased_payload_entries_;
   std::set<int64_t> erasure_records_;
+};
+
+// Rows on their way to a ParallelVerifier, their bytes copied into one buffer
+// so that a spent batch is refilled without allocating.
+class RowBatch {
+ public:
+  // As Verifier::Add(); the views need only last for the call.
+  void Add(int64_t seq, std::string_view bytes, std::string_view hash,
+           const std::string_view* payload, bool payload_erased);
+  size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  void Clear();
+
+ private:
+  friend class ParallelVerifier;
+
+  struct Row {
+    int64_t seq;
+    size_t bytes, bytes_len, hash_len, payload, payload_len;  // offsets into arena_
+    bool has_payload, payload_erased;
+  };
+  std::string_view Slice(size_t at, size_t len) const { return {arena_.data() + at, len}; }
+
+  std::string arena_;
+  std::vector<Row> rows_;
+  // Filled by the hashing thread.
+  uint64_t index_ = 0;  // batch number
+  uint64_t start_ = 0;  // rows before this batch
+  std::vector<Hash> leaves_;
+  std::vector<Hash> payload_digests_;  // for rows with a payload
+  std::vector<Subtree> subtrees_;
+};
+
+// Verifier on `threads` hashing threads. The producer (one thread) hands over
+// rows batch by batch in sequence-column order and then calls Finish(), which
+// returns exactly the report Verifier gives for the same rows: problems are
+// found in order, in the same words.
+class ParallelVerifier {
+ public:
+  // REQUIRES: threads >= 1
+  ParallelVerifier(CarrierId carrier, unsigned threads);
+  // Waits for the threads; the rows handed over are dropped (a failed read).
+  ~ParallelVerifier();
+  ParallelVerifier(const ParallelVerifier&) = delete;
+  ParallelVerifier& operator=(const ParallelVerifier&) = delete;
+
+  // The rows that follow those added before. Blocks while the threads are
+  // a few batches behind, so memory stays bounded.
+  void Add(RowBatch batch);
+  // An empty batch to fill: a spent one, buffers kept, when there is one.
+  RowBatch TakeSpare();
+  // Waits for every batch to be checked. Call once.
+  VerifyReport Finish(const Head& head);
+
+ private:
+  void Work();
+  static void HashBatch(RowBatch& batch);
+  // Runs the checks of batches in order, on whichever thread completes the
+  // next one; other hashed batches wait in ready_.
+  void FoldInOrder(RowBatch batch);
+  void Fold(const RowBatch& batch);
+  void Stop();
+
+  Verifier verifier_;  // used by the one thread folding at a time
+  BoundedQueue<RowBatch> queue_;
+  std::vector<std::thread> threads_;
+  uint64_t batches_added_ = 0;  // producer only
+  uint64_t rows_added_ = 0;     // producer only
+
+  std::mutex mu_;
+  std::map<uint64_t, RowBatch> ready_;  // guarded by mu_
+  uint64_t next_fold_ = 0;              // guarded by mu_
+  bool folding_ = false;                // guarded by mu_: a thread is folding
 };
 
 }  // namespace proprio::ledger

@@ -73,14 +73,61 @@ class Ledger {
   CompactTree tree_;
 };
 
-// Runs the verifier over rows in sequence-column order, as the store reads them.
+VerifyReport VerifySequential(const std::vector<StoredEntry>& rows, const Head& head,
+                              CarrierId carrier) {
+  Verifier v(carrier);
+  for (const StoredEntry& r : rows) v.Add(r);
+  return v.Finish(head);
+}
+
+VerifyReport VerifyParallel(const std::vector<StoredEntry>& rows, const Head& head,
+                            CarrierId carrier, size_t batch_rows, unsigned threads) {
+  ParallelVerifier v(carrier, threads);
+  RowBatch batch = v.TakeSpare();
+  for (const StoredEntry& r : rows) {
+    const std::string_view payload = r.payload ? std::string_view(*r.payload) : "";
+    batch.Add(r.seq, r.bytes, r.hash, r.payload ? &payload : nullptr, r.payload_erased);
+    if (batch.size() == batch_rows) {
+      v.Add(std::move(batch));
+      batch = v.TakeSpare();
+    }
+  }
+  v.Add(std::move(batch));
+  return v.Finish(head);
+}
+
+void ExpectSameReport(const VerifyReport& a, const VerifyReport& b, const std::string& how) {
+  EXPECT_EQ(a.valid, b.valid) << how;
+  EXPECT_EQ(a.carrier, b.carrier) << how;
+  EXPECT_EQ(a.entries, b.entries) << how;
+  EXPECT_EQ(a.payloads_checked, b.payloads_checked) << how;
+  EXPECT_EQ(a.payloads_erased, b.payloads_erased) << how;
+  EXPECT_EQ(a.bytes_hashed, b.bytes_hashed) << how;
+  EXPECT_EQ(a.root, b.root) << how;
+  ASSERT_EQ(a.problems.size(), b.problems.size()) << how;
+  for (size_t i = 0; i < a.problems.size(); ++i) {
+    EXPECT_EQ(a.problems[i].kind, b.problems[i].kind) << how << " problem " << i;
+    EXPECT_EQ(a.problems[i].entry, b.problems[i].entry) << how << " problem " << i;
+    EXPECT_EQ(a.problems[i].detail, b.problems[i].detail) << how << " problem " << i;
+  }
+}
+
+// Runs the verifier over rows in sequence-column order, as the store reads
+// them; ParallelVerifier must give the very same report whatever its batches
+// and threads, so every case below checks it too.
 VerifyReport Verify(std::vector<StoredEntry> rows, const Head& head,
                     CarrierId carrier = kCarrier) {
   std::stable_sort(rows.begin(), rows.end(),
                    [](const StoredEntry& a, const StoredEntry& b) { return a.seq < b.seq; });
-  Verifier v(carrier);
-  for (const StoredEntry& r : rows) v.Add(r);
-  return v.Finish(head);
+  VerifyReport sequential = VerifySequential(rows, head, carrier);
+  for (size_t batch_rows : {1, 3, 4, 8, 1000}) {
+    for (unsigned threads : {1u, 2u, 3u}) {
+      ExpectSameReport(VerifyParallel(rows, head, carrier, batch_rows, threads), sequential,
+                       "batches of " + std::to_string(batch_rows) + " rows, " +
+                           std::to_string(threads) + " threads");
+    }
+  }
+  return sequential;
 }
 
 std::string Describe(const VerifyReport& r) {
@@ -375,6 +422,37 @@ TEST(VerifyTest, ProblemsAreCapped) {
   EXPECT_EQ(r.problems[0].entry, 1);
   EXPECT_EQ(r.problems[19].entry, 20);
   EXPECT_EQ(r.entries, 30);
+}
+
+// ---- on several threads ----
+
+TEST(ParallelVerifyTest, LongLedgerInBatchesOfAPowerOfTwo) {
+  // Batches of 4096 as the store makes them, each folded as one subtree.
+  Ledger l(3 * 4096 + 123);
+  const VerifyReport good = VerifyParallel(l.rows, l.head, kCarrier, 4096, 2);
+  EXPECT_TRUE(good.valid) << Describe(good);
+  EXPECT_EQ(good.root, l.head.root);
+  EXPECT_EQ(good.entries, 3 * 4096 + 123);
+
+  // A byte flipped in an entry of every batch: the same problems, in order.
+  for (int64_t seq : {5, 4096, 4097, 9000, 12300}) l.Row(seq).bytes[30] ^= 1;
+  l.Row(702).payload = "name=Someone Else";
+  l.rows.erase(l.rows.begin() + 8191);  // entry 8192, the last of a batch
+  const VerifyReport sequential = VerifySequential(l.rows, l.head, kCarrier);
+  EXPECT_FALSE(sequential.valid);
+  for (unsigned threads : {1u, 2u, 4u}) {
+    ExpectSameReport(VerifyParallel(l.rows, l.head, kCarrier, 4096, threads), sequential,
+                     std::to_string(threads) + " threads");
+  }
+}
+
+TEST(ParallelVerifyTest, DroppedBeforeFinishStopsItsThreads) {
+  const Ledger l(100);
+  ParallelVerifier v(kCarrier, 2);
+  RowBatch batch = v.TakeSpare();
+  for (const StoredEntry& r : l.rows) batch.Add(r.seq, r.bytes, r.hash, nullptr, false);
+  v.Add(std::move(batch));
+  // No Finish(): a read failed; the destructor must not hang.
 }
 
 }  // namespace

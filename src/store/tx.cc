@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/bounded_queue.h"
 #include "ledger/entry.h"
 #include "store/internal/sql.h"
 #include "store/store.h"
@@ -405,55 +404,27 @@ Result<ledger::Head> Tx::LedgerHead(CarrierId carrier) {
 
 namespace {
 
-// Rows read from the database, copied into one buffer, on their way from the
-// reading thread to the hashing thread.
-struct VerifyBatch {
-  struct Item {
-    int64_t seq;
-    size_t bytes, bytes_len, hash, hash_len, payload, payload_len;
-    bool has_payload, erased;
-  };
-  std::string arena;
-  std::vector<Item> items;
-};
-constexpr size_t kVerifyBatchRows = 4096;
+constexpr size_t kVerifyBatchRows = 4096;  // a power of two: a full batch is a perfect subtree
 constexpr int64_t kVerifyRangeRows = 65536;
 
 }  // namespace
 
 Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
   ASSIGN_OR_RETURN(ledger::Head head, LedgerHead(carrier));
-  // The database is read on this thread while another hashes: verification
-  // costs about the larger of the two instead of their sum.
-  BoundedQueue<VerifyBatch> queue(4);
-  ledger::Verifier verifier(carrier);
-  std::thread hasher([&] {
-    while (std::optional<VerifyBatch> batch = queue.Pop()) {
-      const std::string_view arena = batch->arena;
-      for (const VerifyBatch::Item& it : batch->items) {
-        const std::string_view payload = arena.substr(it.payload, it.payload_len);
-        verifier.Add(it.seq, arena.substr(it.bytes, it.bytes_len), arena.substr(it.hash, it.hash_len),
-                     it.has_payload ? &payload : nullptr, it.erased);
-      }
-      batch->arena.clear();
-      batch->items.clear();
-      queue.Recycle(std::move(*batch));
-    }
-  });
-  VerifyBatch batch;
-  auto append = [&](std::string_view bytes) {
-    const size_t at = batch.arena.size();
-    batch.arena.append(bytes);
-    return at;
-  };
+  // The database is read on this thread while the hashing runs on every core
+  // (ledger/verify.h): verification costs about the larger of the two.
+  ledger::ParallelVerifier verifier(carrier, std::max(1u, std::thread::hardware_concurrency()));
+  ledger::RowBatch batch = verifier.TakeSpare();
   // Entries and payloads are read range by range, each range as two
   // sequential scans merged here: a join would look every payload up by key.
+  // A range's payload bodies sit in one buffer, reused from range to range.
   struct PayloadRow {
     int64_t seq;
-    std::string body;
+    size_t body, body_len;  // in payload_bodies
     bool has_body, erased;
   };
   std::vector<PayloadRow> payloads;
+  std::string payload_bodies;
   Status st = Status::Ok();
   int64_t max_seq = 0;
   auto last = conn_.QueryInt("SELECT MAX(seq) FROM ledger_entries WHERE carrier_id = ?",
@@ -463,12 +434,18 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
   for (int64_t lo = 0; st.ok() && lo <= max_seq; lo += kVerifyRangeRows) {
     const int64_t hi = lo + kVerifyRangeRows;
     payloads.clear();
+    payload_bodies.clear();
     st = conn_.Run(
         "SELECT seq, body, erased_at FROM ledger_payloads WHERE carrier_id = ? AND seq >= ? AND "
         "seq < ? ORDER BY seq",
         {carrier.value(), lo, hi}, [&](const Row& r) {
-          payloads.push_back({r.Int(0), r.IsNull(1) ? std::string() : r.Blob(1), !r.IsNull(1),
-                              !r.IsNull(2)});
+          PayloadRow p{r.Int(0), payload_bodies.size(), 0, !r.IsNull(1), !r.IsNull(2)};
+          if (p.has_body) {
+            const std::string_view body = r.BlobView(1);
+            payload_bodies.append(body);
+            p.body_len = body.size();
+          }
+          payloads.push_back(p);
           return Status::Ok();
         });
     if (!st.ok()) break;
@@ -477,37 +454,28 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
         "SELECT seq, entry, hash FROM ledger_entries WHERE carrier_id = ? AND seq >= ? AND "
         "seq < ? ORDER BY seq",
         {carrier.value(), lo, hi}, [&](const Row& r) {
-          VerifyBatch::Item it{};
-          it.seq = r.Int(0);
-          const std::string_view bytes = r.BlobView(1), hash = r.BlobView(2);
-          it.bytes = append(bytes);
-          it.bytes_len = bytes.size();
-          it.hash = append(hash);
-          it.hash_len = hash.size();
-          while (next_payload < payloads.size() && payloads[next_payload].seq < it.seq) {
+          const int64_t seq = r.Int(0);
+          while (next_payload < payloads.size() && payloads[next_payload].seq < seq) {
             ++next_payload;  // a payload without its entry: the entry's absence is reported
           }
-          if (next_payload < payloads.size() && payloads[next_payload].seq == it.seq) {
+          std::string_view body;
+          bool has_body = false, erased = false;
+          if (next_payload < payloads.size() && payloads[next_payload].seq == seq) {
             const PayloadRow& p = payloads[next_payload];
-            if (p.has_body) {
-              it.payload = append(p.body);
-              it.payload_len = p.body.size();
-              it.has_payload = true;
-            }
-            it.erased = p.erased;
+            body = std::string_view(payload_bodies).substr(p.body, p.body_len);
+            has_body = p.has_body;
+            erased = p.erased;
           }
-          batch.items.push_back(it);
-          if (batch.items.size() == kVerifyBatchRows) {
-            queue.Push(std::move(batch));
-            batch = queue.TakeSpare();
+          batch.Add(seq, r.BlobView(1), r.BlobView(2), has_body ? &body : nullptr, erased);
+          if (batch.size() == kVerifyBatchRows) {
+            verifier.Add(std::move(batch));
+            batch = verifier.TakeSpare();
           }
           return Status::Ok();
         });
   }
-  if (st.ok() && !batch.items.empty()) queue.Push(std::move(batch));
-  queue.Close();
-  hasher.join();
   RETURN_IF_ERROR(st);
+  verifier.Add(std::move(batch));
   return verifier.Finish(head);
 }
 
