@@ -40,15 +40,23 @@ struct TokenRecord {
   std::optional<Instant> revoked_at;
 };
 
+// A key's claim and, once answered, its answer (migration 0006). Status 0 is
+// a pending claim: its request was started by the process `claimed_by` and
+// has not answered yet.
 struct IdempotencyRecord {
+  static constexpr int kPending = 0;
+
   CarrierId carrier;  // 0 for routes outside a carrier
   AccountId account;
   std::string key;
   std::string request_hash;  // 32 bytes
-  int status = 0;
+  int status = kPending;     // the HTTP status of the answer; 0: pending
   std::string content_type;
   std::string body;
-  Instant created_at;
+  Instant created_at;     // when the claim was made
+  std::string claimed_by;  // instance id of the claiming process
+
+  bool pending() const { return status == kPending; }
 };
 
 }  // namespace proprio::store

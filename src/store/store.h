@@ -85,6 +85,16 @@ struct CustomerPage {
   std::optional<CustomerId> next;  // cursor for the next page, if any
 };
 
+struct StaffPage {
+  std::vector<Staff> staff;
+  std::optional<StaffId> next;  // cursor for the next page, if any
+};
+
+struct TokenPage {
+  std::vector<TokenRecord> tokens;
+  std::optional<int64_t> next;  // cursor (a token id) for the next page, if any
+};
+
 class Tx {
  public:
   Tx(const Tx&) = delete;
@@ -115,6 +125,9 @@ class Tx {
 
   Result<StaffId> InsertStaff(const Staff& s);
   Result<std::vector<Staff>> ListStaff(CarrierId carrier);
+  // The carrier's staff by id, after `after` (exclusive), at most `limit`
+  // (1 to 1000; InvalidArgument, field limit, otherwise).
+  Result<StaffPage> ListStaff(CarrierId carrier, StaffId after, int limit);
 
   // Ledger. Appends chain to the carrier's head; the head is written before
   // the transaction commits.
@@ -154,11 +167,27 @@ class Tx {
   Result<std::optional<TokenRecord>> FindToken(const std::string& token_hash);
   Result<std::optional<TokenRecord>> GetToken(int64_t id);
   Result<std::vector<TokenRecord>> ListTokens(AccountId account);
+  // The account's tokens by id, after `after` (exclusive), at most `limit`
+  // (1 to 1000; InvalidArgument, field limit, otherwise).
+  Result<TokenPage> ListTokens(AccountId account, int64_t after, int limit);
   Status RevokeToken(int64_t id, Instant at);
-  // Idempotency-Key answers.
+  // Idempotency-Key claims and answers.
   Result<std::optional<IdempotencyRecord>> FindIdempotency(CarrierId carrier, AccountId account,
                                                             const std::string& key);
+  // Inserts `r` as it is (a pending claim or an answer); does nothing when
+  // the key already has a row.
   Status InsertIdempotency(const IdempotencyRecord& r);
+  // Claims the key of `r` (REQUIRES: r.pending()): inserts `r` unless the
+  // key already has a row. nullopt: this call claimed it; otherwise the row
+  // that was there (a claim or an answer). Two concurrent claims of a key,
+  // from any process, are decided by the table's primary key.
+  Result<std::optional<IdempotencyRecord>> ClaimIdempotency(const IdempotencyRecord& r);
+  // Writes the answer (status, content_type, body) of `r` into the pending
+  // claim of r.claimed_by. NotFound when there is no such pending claim.
+  Status CompleteIdempotency(const IdempotencyRecord& r);
+  // Deletes the pending claim of `claimed_by` on the key (nothing when there is none).
+  Status ReleaseIdempotency(CarrierId carrier, AccountId account, const std::string& key,
+                            const std::string& claimed_by);
   // Replaces a customer's mutable fields and numbers of record.
   // REQUIRES: the customer passed NormalizeCustomer(). NotFound unless it
   // belongs to c.carrier; AlreadyExists (field account_number) on a taken one.

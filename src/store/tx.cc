@@ -274,34 +274,63 @@ Result<StaffId> Tx::InsertStaff(const Staff& s) {
   return StaffId(*id);
 }
 
+namespace {
+
+constexpr char kStaffColumns[] =
+    "id, carrier_id, name, email, roles, hired_on, active, created_at";
+
+Staff StaffFromRow(const Row& r) {
+  Staff s;
+  s.id = StaffId(r.Int(0));
+  s.carrier = CarrierId(r.Int(1));
+  s.name = r.Text(2);
+  s.email = r.Text(3);
+  const std::string roles = r.Text(4);
+  size_t start = 0;
+  while (start <= roles.size()) {
+    const size_t comma = roles.find(',', start);
+    auto role = ParseRole(roles.substr(start, comma - start));
+    if (role.ok()) s.roles.push_back(*role);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  auto hired = CivilDate::Parse(r.Text(5));
+  if (hired.ok()) s.hired_on = *hired;
+  s.active = r.Int(6) != 0;
+  s.created_at = Instant::FromMicros(r.Int(7));
+  return s;
+}
+
+}  // namespace
+
 Result<std::vector<Staff>> Tx::ListStaff(CarrierId carrier) {
   std::vector<Staff> out;
-  RETURN_IF_ERROR(conn_.Run(
-      "SELECT id, carrier_id, name, email, roles, hired_on, active, created_at FROM staff "
-      "WHERE carrier_id = ? ORDER BY id",
-      {carrier.value()}, [&](const Row& r) {
-        Staff s;
-        s.id = StaffId(r.Int(0));
-        s.carrier = CarrierId(r.Int(1));
-        s.name = r.Text(2);
-        s.email = r.Text(3);
-        const std::string roles = r.Text(4);
-        size_t start = 0;
-        while (start <= roles.size()) {
-          const size_t comma = roles.find(',', start);
-          auto role = ParseRole(roles.substr(start, comma - start));
-          if (role.ok()) s.roles.push_back(*role);
-          if (comma == std::string::npos) break;
-          start = comma + 1;
-        }
-        auto hired = CivilDate::Parse(r.Text(5));
-        if (hired.ok()) s.hired_on = *hired;
-        s.active = r.Int(6) != 0;
-        s.created_at = Instant::FromMicros(r.Int(7));
-        out.push_back(std::move(s));
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kStaffColumns +
+                                " FROM staff WHERE carrier_id = ? ORDER BY id",
+                            {carrier.value()}, [&](const Row& r) {
+                              out.push_back(StaffFromRow(r));
+                              return Status::Ok();
+                            }));
   return out;
+}
+
+Result<StaffPage> Tx::ListStaff(CarrierId carrier, StaffId after, int limit) {
+  if (limit < 1 || limit > 1000) {
+    return Status::InvalidArgument("limit must be between 1 and 1000", "limit");
+  }
+  StaffPage page;
+  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kStaffColumns +
+                                " FROM staff WHERE carrier_id = ? AND id > ? ORDER BY id LIMIT ?",
+                            {carrier.value(), after.value(), int64_t{limit + 1}},
+                            [&](const Row& r) {
+                              page.staff.push_back(StaffFromRow(r));
+                              return Status::Ok();
+                            }));
+  if (page.staff.size() > static_cast<size_t>(limit)) {
+    page.staff.pop_back();
+    page.next = page.staff.back().id;
+  }
+  return page;
 }
 
 // ---- ledger ----

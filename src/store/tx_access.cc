@@ -235,6 +235,25 @@ Result<std::vector<TokenRecord>> Tx::ListTokens(AccountId account) {
   return out;
 }
 
+Result<TokenPage> Tx::ListTokens(AccountId account, int64_t after, int limit) {
+  if (limit < 1 || limit > 1000) {
+    return Status::InvalidArgument("limit must be between 1 and 1000", "limit");
+  }
+  TokenPage page;
+  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kTokenColumns +
+                                " FROM auth_tokens WHERE account_id = ? AND id > ? ORDER BY id "
+                                "LIMIT ?",
+                            {account.value(), after, int64_t{limit + 1}}, [&](const Row& r) {
+                              page.tokens.push_back(TokenFromRow(r));
+                              return Status::Ok();
+                            }));
+  if (page.tokens.size() > static_cast<size_t>(limit)) {
+    page.tokens.pop_back();
+    page.next = page.tokens.back().id;
+  }
+  return page;
+}
+
 Status Tx::RevokeToken(int64_t id, Instant at) {
   return conn_.Exec("UPDATE auth_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                     {at.micros(), id});
@@ -247,8 +266,8 @@ Result<std::optional<IdempotencyRecord>> Tx::FindIdempotency(CarrierId carrier,
                                                               const std::string& key) {
   std::optional<IdempotencyRecord> found;
   RETURN_IF_ERROR(conn_.Run(
-      "SELECT request_hash, status, content_type, body, created_at FROM idempotency_keys "
-      "WHERE carrier_id = ? AND account_id = ? AND idem_key = ?",
+      "SELECT request_hash, status, content_type, body, created_at, claimed_by "
+      "FROM idempotency_keys WHERE carrier_id = ? AND account_id = ? AND idem_key = ?",
       {carrier.value(), account.value(), key}, [&](const Row& r) {
         IdempotencyRecord rec;
         rec.carrier = carrier;
@@ -259,6 +278,7 @@ Result<std::optional<IdempotencyRecord>> Tx::FindIdempotency(CarrierId carrier,
         rec.content_type = r.Text(2);
         rec.body = r.Blob(3);
         rec.created_at = Instant::FromMicros(r.Int(4));
+        rec.claimed_by = r.Text(5);
         found = std::move(rec);
         return Status::Ok();
       }));
@@ -268,10 +288,56 @@ Result<std::optional<IdempotencyRecord>> Tx::FindIdempotency(CarrierId carrier,
 Status Tx::InsertIdempotency(const IdempotencyRecord& r) {
   return conn_.Exec(
       "INSERT INTO idempotency_keys (carrier_id, account_id, idem_key, request_hash, status, "
-      "content_type, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+      "content_type, body, created_at, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (carrier_id, account_id, idem_key) DO NOTHING",
       {r.carrier.value(), r.account.value(), r.key, Bytes{r.request_hash}, int64_t{r.status},
-       r.content_type, Bytes{r.body}, r.created_at.micros()});
+       r.content_type, Bytes{r.body}, r.created_at.micros(), r.claimed_by});
+}
+
+// The insert decides between concurrent claims: on PostgreSQL a second
+// INSERT waits for the first transaction and then skips the row, and the
+// SELECT that follows (a new snapshot under READ COMMITTED) sees the winner.
+Result<std::optional<IdempotencyRecord>> Tx::ClaimIdempotency(const IdempotencyRecord& r) {
+  if (!r.pending()) return Status::InvalidArgument("a claim is pending (status 0)", "status");
+  bool inserted = false;
+  RETURN_IF_ERROR(conn_.Run(
+      "INSERT INTO idempotency_keys (carrier_id, account_id, idem_key, request_hash, status, "
+      "content_type, body, created_at, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (carrier_id, account_id, idem_key) DO NOTHING RETURNING carrier_id",
+      {r.carrier.value(), r.account.value(), r.key, Bytes{r.request_hash}, int64_t{r.status},
+       r.content_type, Bytes{r.body}, r.created_at.micros(), r.claimed_by},
+      [&](const Row&) {
+        inserted = true;
+        return Status::Ok();
+      }));
+  if (inserted) return std::optional<IdempotencyRecord>();
+  ASSIGN_OR_RETURN(auto found, FindIdempotency(r.carrier, r.account, r.key));
+  if (!found) return Status::Aborted("the Idempotency-Key claim lost a race; retry");
+  return found;
+}
+
+Status Tx::CompleteIdempotency(const IdempotencyRecord& r) {
+  bool found = false;
+  RETURN_IF_ERROR(conn_.Run(
+      "UPDATE idempotency_keys SET status = ?, content_type = ?, body = ? "
+      "WHERE carrier_id = ? AND account_id = ? AND idem_key = ? AND status = 0 "
+      "AND claimed_by = ? RETURNING carrier_id",
+      {int64_t{r.status}, r.content_type, Bytes{r.body}, r.carrier.value(), r.account.value(),
+       r.key, r.claimed_by},
+      [&](const Row&) {
+        found = true;
+        return Status::Ok();
+      }));
+  if (!found) return Status::NotFound("no pending claim of this Idempotency-Key");
+  return Status::Ok();
+}
+
+Status Tx::ReleaseIdempotency(CarrierId carrier, AccountId account, const std::string& key,
+                              const std::string& claimed_by) {
+  return conn_.Exec(
+      "DELETE FROM idempotency_keys WHERE carrier_id = ? AND account_id = ? AND idem_key = ? "
+      "AND status = 0 AND claimed_by = ?",
+      {carrier.value(), account.value(), key, claimed_by});
 }
 
 // ---- customers ----

@@ -1,0 +1,11 @@
+-- 0006_idempotency_claims: an Idempotency-Key is claimed before its request
+-- runs, so that a POST runs at most once even across a crash.
+--
+-- A claim is an idempotency_keys row with status 0 (pending), committed
+-- before the handler runs; the primary key (carrier_id, account_id, idem_key)
+-- lets one of two concurrent claims win. The answer (status, content type,
+-- body) replaces the pending state once the handler has answered; an answer
+-- the client may retry (5xx, 429) deletes the claim instead. claimed_by names
+-- the serving process that holds a pending claim, so that a retry can tell a
+-- request still running from one whose process is gone.
+ALTER TABLE idempotency_keys ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
