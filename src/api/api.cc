@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <thread>
 
+#include <sys/random.h>
+#include <unistd.h>
+
 #include "api/problem.h"
 #include "ledger/sha256.h"
 
@@ -59,6 +62,39 @@ std::string ProblemField(const std::string& body) {
   return f;
 }
 
+// A random id for this process's Idempotency-Key claims.
+std::string NewInstanceId() {
+  unsigned char bytes[12] = {};
+  size_t got = 0;
+  while (got < sizeof bytes) {
+    const ssize_t r = ::getrandom(bytes + got, sizeof bytes - got, 0);
+    if (r <= 0) break;
+    got += static_cast<size_t>(r);
+  }
+  if (got < sizeof bytes) {  // no entropy: the pid and the clock still differ per process
+    const uint64_t mix = static_cast<uint64_t>(NowMicros()) ^
+                         (uint64_t{0x9e3779b97f4a7c15} * static_cast<uint64_t>(::getpid()));
+    for (size_t i = 0; i < sizeof bytes; ++i) {
+      bytes[i] = static_cast<unsigned char>(mix >> (8 * (i % 8)));
+    }
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+Response KeyInUse(const std::string& request_id) {
+  return Problem(409, "idempotency-key-in-use",
+                 "A request with this Idempotency-Key is in progress",
+                 "a request with this Idempotency-Key is still being processed; retry later "
+                 "with the same key to get its answer",
+                 request_id, "Idempotency-Key");
+}
+
 }  // namespace
 
 bool RouteSpec::Allows(const services::Principal& p) const {
@@ -99,7 +135,10 @@ Result<int64_t> Call::IdParam(const std::string& name) const {
 }
 
 Api::Api(store::Store& store, ApiOptions options)
-    : store_(store), options_(std::move(options)), logger_(options_.log) {
+    : store_(store),
+      options_(std::move(options)),
+      logger_(options_.log),
+      instance_id_(NewInstanceId()) {
   AddOperationsRoutes(*this, routes_);
   AddSessionRoutes(*this, routes_);
   AddCarrierRoutes(*this, routes_);
@@ -176,16 +215,23 @@ void Api::Handle(Request req, Reply done) {
   in_flight_.fetch_add(1);
   auto call = std::make_shared<Call>();
   call->req = std::move(req);
-  Match m = Route(call->req.method, call->req.path);
+  // HEAD runs the GET of the path (RFC 9110 9.3.2) and sends no body.
+  const bool head = call->req.method == "HEAD";
+  Match m = Route(head ? "GET" : call->req.method, call->req.path);
   call->route = m.route;
   // The Call owns this function, so the raw pointer is valid whenever it runs.
-  call->reply_fn = [this, call_ptr = call.get(), started, done = std::move(done)](Response r) {
+  call->reply_fn = [this, call_ptr = call.get(), started, head,
+                    done = std::move(done)](Response r) {
+    r.head = head;
     Finish(*call_ptr, std::move(r), started, done);
   };
   if (m.route == nullptr) {
     if (!m.allowed.empty()) {
       std::string allow;
-      for (const std::string& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+      for (const std::string& a : m.allowed) {
+        allow += (allow.empty() ? "" : ", ") + a;
+        if (a == "GET") allow += ", HEAD";
+      }
       Response r = Problem(405, "method-not-allowed", "Method not allowed",
                            call->req.method + " is not allowed here; allowed: " + allow,
                            call->req.request_id);
@@ -234,7 +280,9 @@ Result<services::Principal> Api::Authenticate(const Request& req) {
 void Api::Run(const std::shared_ptr<Call>& call) {
   const RouteSpec& route = *call->route;
   call->actor.now = Instant::Now();
-  call->actor.id = "anonymous via " + route.Name();
+  // The method as asked (HEAD on a GET route), for the ledger's actor.
+  const std::string name = call->req.method + " " + route.pattern;
+  call->actor.id = "anonymous via " + name;
   if (route.authenticated) {
     auto p = Authenticate(call->req);
     if (!p.ok()) {
@@ -244,7 +292,7 @@ void Api::Run(const std::shared_ptr<Call>& call) {
       return;
     }
     call->principal = std::move(*p);
-    call->actor.id = call->principal->ActorId() + " via " + route.Name();
+    call->actor.id = call->principal->ActorId() + " via " + name;
   }
   if (call->req.params.count("carrier")) {
     auto id = call->IdParam("carrier");
@@ -287,22 +335,43 @@ void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
                                        "Idempotency-Key"));
     return;
   }
-  const store::AccountId account = call->principal->account;
-  const CarrierId carrier = call->carrier;
-  const std::string request_hash = std::string(ledger::HashBytes(ledger::Sha256Of(
+  store::IdempotencyRecord claim;
+  claim.carrier = call->carrier;
+  claim.account = call->principal->account;
+  claim.key = key;
+  claim.request_hash = std::string(ledger::HashBytes(ledger::Sha256Of(
       call->req.method + "\n" + call->req.target + "\n" + call->req.content_type + "\n" +
       call->req.body)));
+  claim.status = store::IdempotencyRecord::kPending;
+  claim.created_at = Instant::Now();
+  claim.claimed_by = instance_id_;
+  const std::string slot =
+      claim.carrier.ToString() + "/" + claim.account.ToString() + "/" + key;
+  // The slot is taken before the claim commits, so that a pending claim of
+  // this process without a slot is one whose request is no longer running.
+  {
+    std::lock_guard<std::mutex> lock(idem_mu_);
+    if (!idem_in_progress_.insert(slot).second) {
+      call->Send(KeyInUse(call->req.request_id));
+      return;
+    }
+  }
+  auto free_slot = [this, slot] {
+    std::lock_guard<std::mutex> lock(idem_mu_);
+    idem_in_progress_.erase(slot);
+  };
   std::optional<store::IdempotencyRecord> found;
-  Status st = store_.Read([&](store::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(found, tx.FindIdempotency(carrier, account, key));
+  Status st = store_.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(found, tx.ClaimIdempotency(claim));
     return Status::Ok();
   });
+  if (!st.ok() || found) free_slot();
   if (!st.ok()) {
     call->Fail(st);
     return;
   }
   if (found) {
-    if (found->request_hash != request_hash) {
+    if (found->request_hash != claim.request_hash) {
       call->Send(Problem(422, "idempotency-key-reused",
                          "Idempotency-Key reused with another request",
                          "this Idempotency-Key was used with a different request; use a new key "
@@ -310,59 +379,66 @@ void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
                          call->req.request_id, "Idempotency-Key"));
       return;
     }
-    Response r;
-    r.status = found->status;
-    r.content_type = found->content_type;
-    r.body = found->body;
-    r.Header("Idempotent-Replayed", "true");
-    call->Send(std::move(r));
-    return;
-  }
-  const std::string slot = carrier.ToString() + "/" + account.ToString() + "/" + key;
-  {
-    std::lock_guard<std::mutex> lock(idem_mu_);
-    if (!idem_in_progress_.insert(slot).second) {
-      call->Send(Problem(409, "idempotency-key-in-use",
-                         "A request with this Idempotency-Key is in progress",
-                         "a request with this Idempotency-Key is still being processed; retry "
-                         "later",
-                         call->req.request_id, "Idempotency-Key"));
+    if (!found->pending()) {
+      Response r;
+      r.status = found->status;
+      r.content_type = found->content_type;
+      r.body = found->body;
+      r.Header("Idempotent-Replayed", "true");
+      call->Send(std::move(r));
       return;
     }
+    // Pending: another process may still be running it, unless the claim is
+    // old; a claim of this process that it no longer runs lost its answer.
+    const bool other_running = found->claimed_by != instance_id_ &&
+                               claim.created_at - found->created_at < options_.idempotency_claim_us;
+    if (other_running) {
+      call->Send(KeyInUse(call->req.request_id));
+      return;
+    }
+    call->Send(Problem(409, "idempotency-outcome-unknown",
+                       "The outcome of the request with this Idempotency-Key is unknown",
+                       "a request with this Idempotency-Key was started by a server process that "
+                       "stopped before it answered, so it may or may not have taken effect; look "
+                       "the resource up before retrying with a new Idempotency-Key",
+                       call->req.request_id, "Idempotency-Key"));
+    return;
   }
   // Keep the answer before sending it, so a retry after a lost answer finds it.
   auto inner = std::move(call->reply_fn);
-  call->reply_fn = [this, slot, carrier, account, key, request_hash,
-                    inner = std::move(inner)](Response r) {
-    if (r.status < 500 && r.status != 429) {
-      store::IdempotencyRecord rec;
-      rec.carrier = carrier;
-      rec.account = account;
-      rec.key = key;
-      rec.request_hash = request_hash;
-      rec.status = r.status;
-      rec.content_type = r.content_type;
-      rec.body = r.body;
-      rec.created_at = Instant::Now();
-      Status saved = store_.Transact([&](store::Tx& tx) { return tx.InsertIdempotency(rec); });
-      if (!saved.ok()) {
-        logger_.Write({"warn", "idempotency record not kept", {}, {}, {}, 0, -1, {}, {}, {},
-                       saved.ToString()});
-      }
-    }
-    {
-      std::lock_guard<std::mutex> lock(idem_mu_);
-      idem_in_progress_.erase(slot);
-    }
+  call->reply_fn = [this, claim, free_slot, inner = std::move(inner)](Response r) {
+    SettleIdempotency(claim, r);
+    free_slot();
     inner(std::move(r));
   };
   call->route->handler(call);
 }
 
+void Api::SettleIdempotency(const store::IdempotencyRecord& claim, const Response& r) {
+  const bool retryable = r.status >= 500 || r.status == 429;
+  Status st = store_.Transact([&](store::Tx& tx) -> Status {
+    if (retryable) {
+      return tx.ReleaseIdempotency(claim.carrier, claim.account, claim.key, claim.claimed_by);
+    }
+    store::IdempotencyRecord done = claim;
+    done.status = r.status;
+    done.content_type = r.content_type;
+    done.body = r.body;
+    return tx.CompleteIdempotency(done);
+  });
+  if (!st.ok()) {
+    // The claim stays pending: a retry answers 409 idempotency-outcome-unknown.
+    logger_.Write({"warn",
+                   retryable ? "idempotency claim not released" : "idempotency answer not kept",
+                   {}, {}, {}, 0, -1, {}, {}, {}, st.ToString()});
+  }
+}
+
 void Api::Finish(Call& call, Response r, int64_t started_us, const Reply& done) {
   r.Header("X-Request-Id", call.req.request_id);
   const double seconds = static_cast<double>(NowMicros() - started_us) / 1e6;
-  const std::string route = call.route ? call.route->Name() : "unmatched";
+  const std::string route =
+      call.route ? call.req.method + " " + call.route->pattern : "unmatched";
   metrics_.ObserveRequest(route, r.status, seconds);
   if (options_.log_requests) {
     LogLine line;

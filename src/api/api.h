@@ -2,8 +2,22 @@
 // pipeline every request goes through:
 //
 //   match route (404, 405) -> authenticate (401) -> carrier scope (404, the
-//   attempt recorded) -> roles (403, recorded) -> Idempotency-Key (replay or
-//   422) -> handler -> metrics and one structured log line
+//   attempt recorded) -> roles (403, recorded) -> Idempotency-Key (durable
+//   claim; replay, 409 or 422) -> handler -> metrics and one structured log line
+//
+// HEAD is answered on every GET route by running the GET (with its side
+// effects: a CPNI read is recorded) and sending its status and headers,
+// Content-Length included, without the body.
+//
+// Idempotency-Key (POST): before the handler runs, the key is claimed in a
+// committed transaction (an idempotency_keys row with status 0, naming this
+// process's instance_id()); the handler's answer replaces the claim, or
+// deletes it when it is one the client may retry (5xx, 429). A retry finds
+// the answer (replayed, Idempotent-Replayed: true; 422 for another request),
+// or the pending claim: 409 idempotency-key-in-use while a process may still
+// be running the request, 409 idempotency-outcome-unknown when the process
+// that claimed it is gone (or this one failed to keep the answer). So a POST
+// runs at most once per key, even across a crash.
 //
 // Handlers parse, call a service, serialise; they decide nothing. They run on
 // the Api's worker threads (store calls block), and answer through
@@ -46,6 +60,10 @@ struct ApiOptions {
   int64_t token_cache_us = 2 * kMicrosPerSecond;  // how long a resolved token is trusted
   LogSink log = nullptr;  // nullptr: JSON lines to stderr
   bool log_requests = true;
+  // A pending Idempotency-Key claim of another process is taken for a request
+  // still running there (several servers may share a PostgreSQL database)
+  // until it is this old; older, its outcome is unknown.
+  int64_t idempotency_claim_us = 120 * kMicrosPerSecond;
 };
 
 using Reply = std::function<void(Response)>;
@@ -129,6 +147,9 @@ class Api {
   void Quiesce();
   // Requests handed to Handle and not yet answered.
   int64_t in_flight() const { return in_flight_.load(); }
+  // This process's id in the Idempotency-Key claims it makes (random, made
+  // at construction).
+  const std::string& instance_id() const { return instance_id_; }
 
  private:
   struct Match {
@@ -141,6 +162,8 @@ class Api {
   Result<services::Principal> Authenticate(const Request& req);
   void Finish(Call& call, Response r, int64_t started_us, const Reply& done);
   void WithIdempotency(const std::shared_ptr<Call>& call);
+  // Keeps the answer `r` to a claimed key, or releases the claim (5xx, 429).
+  void SettleIdempotency(const store::IdempotencyRecord& claim, const Response& r);
 
   store::Store& store_;
   ApiOptions options_;
@@ -160,8 +183,9 @@ class Api {
   std::mutex cache_mu_;
   std::unordered_map<std::string, CachedPrincipal> token_cache_;  // by token hash
 
+  std::string instance_id_;
   std::mutex idem_mu_;
-  std::set<std::string> idem_in_progress_;
+  std::set<std::string> idem_in_progress_;  // keys this process is running
 };
 
 // Route tables, one function per resource (routes_*.cc).

@@ -40,6 +40,9 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool close = false;  // close the connection after sending
+  // The answer to a HEAD: the server sends the status and headers, with the
+  // Content-Length of `body`, and not the body.
+  bool head = false;
 
   Response& Header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -186,8 +186,15 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
                         {"description", h == "If-Match"
                                             ? "the ETag of the version read (412 if it changed, "
                                               "428 if absent)"
-                                            : "retries with the same key and body get the first "
-                                              "answer; another body gets 422"}});
+                                            : "claimed durably before the request runs: "
+                                              "retries with the same key and body get the "
+                                              "first answer (Idempotent-Replayed: true), "
+                                              "another body gets 422; 409 while it runs "
+                                              "(idempotency-key-in-use) or when its server "
+                                              "stopped before answering "
+                                              "(idempotency-outcome-unknown: look the resource "
+                                              "up, then retry with a new key); a 5xx or 429 "
+                                              "answer frees the key"}});
     }
     if (!params.empty()) op["parameters"] = params;
     if (!r.request_type.empty()) {
@@ -216,6 +223,10 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
       responses["428"] = ProblemResponseObject("If-Match is required");
     }
     if (r.method == "POST" && r.authenticated) {
+      responses["409"] = ProblemResponseObject(
+          "a conflict; with an Idempotency-Key also idempotency-key-in-use (the first request "
+          "is still running) or idempotency-outcome-unknown (its server stopped before "
+          "answering)");
       responses["422"] = ProblemResponseObject("Idempotency-Key reused with another body");
     }
     responses["default"] = ProblemResponseObject("any other problem (RFC 9457)");
@@ -223,6 +234,18 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
     std::string method = r.method;
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     paths[r.pattern][method] = op;
+    if (r.method == "GET") {
+      // HEAD: the GET's status and headers (Content-Length included), no body;
+      // it has the GET's effects (a CPNI read is recorded).
+      json head = op;
+      head["operationId"] = "HEAD" + op["operationId"].get<std::string>().substr(3);
+      head["summary"] = "HEAD of: " + r.summary;
+      for (auto& [status, response] : head["responses"].items()) {
+        (void)status;
+        response.erase("content");
+      }
+      paths[r.pattern]["head"] = head;
+    }
   }
   return {
       {"openapi", "3.1.0"},
@@ -232,7 +255,8 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
         {"description",
          "CPNI compliance engine (47 CFR 64.2001-64.2011). Every read of a customer's CPNI and "
          "every change is recorded in the carrier's tamper-evident ledger. Errors are RFC 9457 "
-         "problem documents; unknown JSON fields are refused; lists paginate by cursor."}}},
+         "problem documents; unknown JSON fields are refused; lists paginate by cursor (limit, "
+         "cursor, next_cursor); every GET also answers HEAD."}}},
       {"paths", paths},
       {"components",
        {{"schemas", Schemas()},

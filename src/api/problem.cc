@@ -81,6 +81,8 @@ const std::vector<ProblemType>& ProblemTypes() {
       {"failed-precondition", "The resource's state forbids this", 409},
       {"aborted", "Conflict; retrying may succeed", 409},
       {"idempotency-key-in-use", "A request with this Idempotency-Key is in progress", 409},
+      {"idempotency-outcome-unknown",
+       "The outcome of the request with this Idempotency-Key is unknown", 409},
       {"precondition-failed", "Precondition failed", 412},
       {"payload-too-large", "Payload too large", 413},
       {"unsupported-media-type", "Unsupported media type", 415},

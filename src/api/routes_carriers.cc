@@ -1,4 +1,6 @@
 // /v1/carriers: the carriers a caller acts for; platform administrators add them.
+#include <algorithm>
+
 #include "api/json_input.h"
 #include "api/problem.h"
 #include "api/routes_common.h"
@@ -32,24 +34,31 @@ void AddCarrierRoutes(Api& api, std::vector<RouteSpec>& routes) {
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = "/v1/carriers",
-      .summary = "The carriers the caller may act for",
+      .summary = "The carriers the caller may act for, by id, a page at a time",
       .tag = "carriers",
-      .response_schema = {{"type", "object"},
-                          {"required", {"carriers"}},
-                          {"properties",
-                           {{"carriers", {{"type", "array"}, {"items", Ref("Carrier")}}}}}},
+      .query = PageQuery(),
+      .response_schema = PageSchema("carriers", Ref("Carrier")),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
+            // The principal's carriers are sorted by id; the page is cut from them.
+            const std::vector<CarrierId>& ids = call->principal->carriers;
+            auto first = std::upper_bound(ids.begin(), ids.end(), CarrierId(page->after));
+            const size_t left = static_cast<size_t>(ids.end() - first);
+            const size_t n = std::min(left, static_cast<size_t>(page->limit));
+            std::optional<int64_t> next;
+            if (left > n) next = (first + static_cast<ptrdiff_t>(n) - 1)->value();
             json out = json::array();
             Status st = api.store().Read([&](store::Tx& tx) -> Status {
-              for (CarrierId c : call->principal->carriers) {
-                auto carrier = tx.GetCarrier(c);
+              for (auto it = first; it != first + static_cast<ptrdiff_t>(n); ++it) {
+                auto carrier = tx.GetCarrier(*it);
                 if (carrier.ok()) out.push_back(services::CarrierToJson(*carrier));
               }
               return Status::Ok();
             });
             if (!st.ok()) return call->Fail(st);
-            call->Json(200, {{"carriers", out}});
+            call->Json(200, {{"carriers", out}, {"next_cursor", NextCursor(next)}});
           }});
   routes.push_back(RouteSpec{
       .method = "POST",

@@ -36,4 +36,25 @@ PostalAddress ReadAddress(ObjectReader& parent, const char* name);
 Result<int64_t> QueryInt(const Request& req, const std::string& name, int64_t fallback,
                          int64_t min, int64_t max);
 
+// Cursor pages, as the customer list has them: `limit` 1 to 1000 (default
+// 100), `cursor` the `next_cursor` of the previous page (an opaque string;
+// absent: the first page); the answer holds the page's array and
+// `next_cursor`, null on the last page. A bad limit or cursor is a 400 naming
+// the field.
+inline constexpr int64_t kDefaultPageLimit = 100;
+inline constexpr int64_t kMaxPageLimit = 1000;
+struct PageRequest {
+  int limit = static_cast<int>(kDefaultPageLimit);
+  int64_t after = 0;  // the id the page starts after
+};
+Result<PageRequest> ReadPageRequest(const Request& req);
+// The documented query parameters of a paged list.
+std::vector<QueryParam> PageQuery();
+// The schema of a page: {"<items>": [item], "next_cursor": string|null}.
+nlohmann::json PageSchema(const std::string& items, nlohmann::json item);
+// `id` as a next_cursor, or null.
+inline nlohmann::json NextCursor(std::optional<int64_t> id) {
+  return id ? nlohmann::json(std::to_string(*id)) : nlohmann::json(nullptr);
+}
+
 }  // namespace proprio::api

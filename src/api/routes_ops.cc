@@ -30,6 +30,30 @@ Result<int64_t> QueryInt(const Request& req, const std::string& name, int64_t fa
   return v;
 }
 
+Result<PageRequest> ReadPageRequest(const Request& req) {
+  ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", kDefaultPageLimit, 1, kMaxPageLimit));
+  auto after = QueryInt(req, "cursor", 0, 0, INT64_MAX / 16);
+  if (!after.ok()) {
+    return Status::InvalidArgument("cursor is not one this API gave out", "cursor");
+  }
+  return PageRequest{static_cast<int>(limit), *after};
+}
+
+std::vector<QueryParam> PageQuery() {
+  return {{"cursor", "string", "the next_cursor of the previous page"},
+          {"limit", "integer", "page size, 1 to 1000 (default 100)"}};
+}
+
+json PageSchema(const std::string& items, json item) {
+  return {{"type", "object"},
+          {"required", {items, "next_cursor"}},
+          {"properties",
+           {{items, {{"type", "array"}, {"items", std::move(item)}}},
+            {"next_cursor",
+             {{"type", json::array({"string", "null"})},
+              {"description", "the cursor of the next page; null on the last page"}}}}}};
+}
+
 void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes) {
   const json status_schema = {{"type", "object"},
                               {"properties", {{"status", {{"type", "string"}}}}}};

@@ -40,24 +40,30 @@ void AddStaffRoutes(Api& api, std::vector<RouteSpec>& routes) {
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = base,
-      .summary = "The carrier's staff members and their roles",
+      .summary = "The carrier's staff members and their roles, by id, a page at a time",
       .tag = "staff",
       .roles = kStaffReaders,
-      .response_schema = {{"type", "object"},
-                          {"required", {"staff"}},
-                          {"properties", {{"staff", {{"type", "array"}, {"items", Ref("Staff")}}}}}},
+      .query = PageQuery(),
+      .response_schema = PageSchema("staff", Ref("Staff")),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
-            std::vector<Staff> staff;
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
+            store::StaffPage staff;
             Status st = api.store().Read([&](store::Tx& tx) -> Status {
               RETURN_IF_ERROR(tx.GetCarrier(call->carrier).status());
-              ASSIGN_OR_RETURN(staff, tx.ListStaff(call->carrier));
+              ASSIGN_OR_RETURN(staff, tx.ListStaff(call->carrier, StaffId(page->after),
+                                                   page->limit));
               return Status::Ok();
             });
             if (!st.ok()) return call->Fail(st);
             json out = json::array();
-            for (const Staff& s : staff) out.push_back(services::StaffToJson(s));
-            call->Json(200, {{"staff", out}});
+            for (const Staff& s : staff.staff) out.push_back(services::StaffToJson(s));
+            call->Json(200,
+                       {{"staff", out},
+                        {"next_cursor",
+                         NextCursor(staff.next ? std::optional<int64_t>(staff.next->value())
+                                               : std::nullopt)}});
           }});
   routes.push_back(RouteSpec{
       .method = "POST",
@@ -160,25 +166,30 @@ void AddStaffRoutes(Api& api, std::vector<RouteSpec>& routes) {
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = base + "/{staff}/tokens",
-      .summary = "A staff member's tokens (never their text)",
+      .summary = "A staff member's tokens (never their text), by id, a page at a time",
       .tag = "staff",
       .roles = {Role::kAdmin, Role::kSecurity},
-      .response_schema = {{"type", "object"},
-                          {"properties", {{"tokens", {{"type", "array"}, {"items", Ref("Token")}}}}}},
+      .query = PageQuery(),
+      .response_schema = PageSchema("tokens", Ref("Token")),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
             auto staff = StaffOfCarrier(api, *call);
             if (!staff.ok()) return call->Fail(staff.status());
             json out = json::array();
+            std::optional<int64_t> next;
             Status st = api.store().Read([&](store::Tx& tx) -> Status {
               ASSIGN_OR_RETURN(auto account, tx.FindAccountByStaff(staff->id));
               if (!account) return Status::Ok();
-              ASSIGN_OR_RETURN(auto tokens, tx.ListTokens(account->id));
-              for (const auto& t : tokens) out.push_back(TokenToJson(t));
+              ASSIGN_OR_RETURN(store::TokenPage tokens,
+                               tx.ListTokens(account->id, page->after, page->limit));
+              for (const auto& t : tokens.tokens) out.push_back(TokenToJson(t));
+              next = tokens.next;
               return Status::Ok();
             });
             if (!st.ok()) return call->Fail(st);
-            call->Json(200, {{"tokens", out}});
+            call->Json(200, {{"tokens", out}, {"next_cursor", NextCursor(next)}});
           }});
   routes.push_back(RouteSpec{
       .method = "DELETE",

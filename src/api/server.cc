@@ -307,6 +307,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     const bool keep = keep_alive_ && !r.close && !refused && !draining_ && !server_.draining();
     res->keep_alive(keep);
     res->prepare_payload();
+    if (r.head) res->body().clear();  // HEAD: the GET's Content-Length, no body
     Lowest().expires_after(server_.options_.write_timeout);
     http::async_write(stream_, *res,
                       [self = this->shared_from_this(), res, keep, refused](beast::error_code ec,

@@ -3,10 +3,12 @@
 // PostgreSQL for the core flows), driven by a Beast client.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <sqlite3.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -16,6 +18,7 @@
 #include "api/server.h"
 #include "http_client.h"
 #include "ledger/proof.h"
+#include "ledger/sha256.h"
 #include "pg_test_db.h"
 #include "services/registry.h"
 #include "services/staff_auth.h"
@@ -209,6 +212,92 @@ class HttpApiTest : public ::testing::Test {
     return out;
   }
 
+  // The account behind a staff member's token.
+  store::AccountId AccountOf(StaffId staff) {
+    store::AccountId id;
+    Status st = h_.store().Read([&](store::Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(auto account, tx.FindAccountByStaff(staff));
+      if (!account) return Status::NotFound("no account");
+      id = account->id;
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return id;
+  }
+
+  std::optional<store::IdempotencyRecord> FindKey(CarrierId carrier, store::AccountId account,
+                                                  const std::string& key) {
+    std::optional<store::IdempotencyRecord> found;
+    Status st = h_.store().Read([&](store::Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(found, tx.FindIdempotency(carrier, account, key));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return found;
+  }
+
+  // Staff members of carrier A named `name`.
+  int StaffNamed(const std::string& name) {
+    int n = 0;
+    Status st = h_.store().Read([&](store::Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(auto staff, tx.ListStaff(carrier_a_));
+      for (const Staff& s : staff) n += s.name == name;
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return n;
+  }
+
+  // Posts one new staff member with one Idempotency-Key from 12 clients at
+  // once, spread over the servers on `ports`: the POST runs exactly once, and
+  // every other answer is its replay or 409 idempotency-key-in-use.
+  void ExpectSameKeyRunsOnce(const std::vector<uint16_t>& ports, const std::string& key,
+                             const std::string& name) {
+    const json body = {{"name", name}, {"roles", {"csr"}}};
+    constexpr int kClients = 12;
+    std::vector<HttpResponse> answers(kClients);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kClients; ++i) {
+      threads.emplace_back([&, i] {
+        HttpClient c(ports[static_cast<size_t>(i) % ports.size()]);
+        c.Get("/healthz");  // connected before the start
+        ready.fetch_add(1);
+        while (ready.load() < kClients) std::this_thread::yield();
+        answers[static_cast<size_t>(i)] =
+            c.PostJson(A() + "/staff", body, tokens_[Role::kAdmin], {{"Idempotency-Key", key}});
+      });
+    }
+    for (auto& t : threads) t.join();
+    int created = 0, replayed = 0, in_use = 0;
+    std::string first;
+    for (const HttpResponse& a : answers) {
+      if (a.status == 201 && a.Header("idempotent-replayed").empty()) {
+        ++created;
+        first = a.body;
+      } else if (a.status == 201 && a.Header("idempotent-replayed") == "true") {
+        ++replayed;
+      } else if (a.status == 409 &&
+                 a.Json()["type"] == "https://proprio.dev/problems/idempotency-key-in-use") {
+        ++in_use;
+      } else {
+        ADD_FAILURE() << "unexpected answer " << a.status << ": " << a.body << a.error;
+      }
+    }
+    EXPECT_EQ(created, 1);
+    EXPECT_EQ(created + replayed + in_use, kClients);
+    for (const HttpResponse& a : answers) {
+      if (a.status == 201) {
+        EXPECT_EQ(a.body, first);
+      }
+    }
+    EXPECT_EQ(StaffNamed(name), 1);
+    auto rec = FindKey(carrier_a_, AccountOf(staff_[Role::kAdmin]), key);
+    ASSERT_TRUE(rec.has_value());
+    EXPECT_EQ(rec->status, 201);
+    EXPECT_EQ(rec->body, first);
+  }
+
   std::string dir_;
   Harness h_;
   CarrierId carrier_a_, carrier_b_;
@@ -260,7 +349,7 @@ TEST_F(HttpApiTest, UnknownRouteAndWrongMethodAreProblems) {
   EXPECT_EQ(missing.Json()["type"], "https://proprio.dev/problems/not-found");
   auto wrong = c.Send("DELETE", "/healthz");
   EXPECT_EQ(wrong.status, 405);
-  EXPECT_EQ(wrong.Header("allow"), "GET");
+  EXPECT_EQ(wrong.Header("allow"), "GET, HEAD");
   EXPECT_EQ(c.Get(A() + "/customers").status, 401);
   EXPECT_NE(c.Get(A() + "/customers").Header("www-authenticate").find("Bearer"), std::string::npos);
   EXPECT_EQ(c.Get(A() + "/customers", "prp_not-a-real-token").status, 401);
@@ -809,6 +898,346 @@ TEST(HttpTlsTest, ServesHttpsWhenGivenACertificate) {
   std::filesystem::remove_all(dir);
 }
 
+// ---- cursor pages on every list ----
+
+TEST_F(HttpApiTest, StaffTokensAndCarriersPaginateByCursor) {
+  // Carrier A has 9 staff members; the system one gets two more tokens, and
+  // the admin a membership of carrier B and of a third carrier.
+  for (const char* label : {"second", "third"}) {
+    ASSERT_TRUE(
+        services::IssueApiToken(h_.store(), staff_[Role::kSystem], label, TestActor()).ok());
+  }
+  auto c3 = services::AddCarrier(h_.store(), MakeCarrier("Gamma Tel", "800003"), TestActor());
+  ASSERT_TRUE(c3.ok());
+  const store::AccountId admin = AccountOf(staff_[Role::kAdmin]);
+  ASSERT_TRUE(services::GrantCarrier(h_.store(), admin, carrier_b_, TestActor()).ok());
+  ASSERT_TRUE(services::GrantCarrier(h_.store(), admin, c3->id, TestActor()).ok());
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kAdmin];
+
+  // Walks a list `limit` at a time; returns the ids in order and the pages.
+  auto walk = [&](const std::string& url, const std::string& items, int limit, int* pages) {
+    std::vector<int64_t> ids;
+    std::string cursor;
+    *pages = 0;
+    for (;;) {
+      std::string target = url + "?limit=" + std::to_string(limit);
+      if (!cursor.empty()) target += "&cursor=" + cursor;
+      auto res = c.Get(target, token);
+      EXPECT_EQ(res.status, 200) << target << ": " << res.body;
+      if (res.status != 200) break;
+      json page = res.Json();
+      ++*pages;
+      EXPECT_LE(page[items].size(), static_cast<size_t>(limit));
+      for (const json& item : page[items]) ids.push_back(item["id"].get<int64_t>());
+      EXPECT_TRUE(page.contains("next_cursor")) << target;
+      if (page["next_cursor"].is_null()) break;
+      EXPECT_EQ(page[items].size(), static_cast<size_t>(limit));
+      cursor = page["next_cursor"].get<std::string>();
+      if (*pages > 20) break;
+    }
+    return ids;
+  };
+
+  std::vector<int64_t> want_staff;
+  for (const auto& [role, id] : staff_) want_staff.push_back(id.value());
+  std::sort(want_staff.begin(), want_staff.end());
+  int pages = 0;
+  EXPECT_EQ(walk(A() + "/staff", "staff", 4, &pages), want_staff);
+  EXPECT_EQ(pages, 3);  // 4 + 4 + 1
+  auto all = c.Get(A() + "/staff", token).Json();  // default limit 100: one page
+  EXPECT_EQ(all["staff"].size(), 9u);
+  EXPECT_TRUE(all["next_cursor"].is_null());
+  auto exact = c.Get(A() + "/staff?limit=9", token).Json();  // a full last page ends the list
+  EXPECT_EQ(exact["staff"].size(), 9u);
+  EXPECT_TRUE(exact["next_cursor"].is_null());
+
+  const std::string tokens_url = A() + "/staff/" + staff_[Role::kSystem].ToString() + "/tokens";
+  std::vector<int64_t> token_ids = walk(tokens_url, "tokens", 2, &pages);
+  EXPECT_EQ(token_ids.size(), 3u);
+  EXPECT_EQ(pages, 2);
+  EXPECT_TRUE(std::is_sorted(token_ids.begin(), token_ids.end()));
+  EXPECT_EQ(std::set<int64_t>(token_ids.begin(), token_ids.end()).size(), 3u);
+
+  std::vector<int64_t> carriers = walk("/v1/carriers", "carriers", 2, &pages);
+  EXPECT_EQ(carriers,
+            (std::vector<int64_t>{carrier_a_.value(), carrier_b_.value(), c3->id.value()}));
+  EXPECT_EQ(pages, 2);
+
+  // Bad limits and cursors are 400 problems naming the field.
+  for (const std::string& url : {A() + "/staff", tokens_url, std::string("/v1/carriers")}) {
+    for (const char* q : {"?limit=0", "?limit=1001", "?limit=ten", "?limit=1&limit=2"}) {
+      auto res = c.Get(url + q, token);
+      EXPECT_EQ(res.status, 400) << url << q;
+      EXPECT_EQ(res.Header("content-type"), "application/problem+json");
+      EXPECT_EQ(res.Json()["field"], "limit") << url << q;
+    }
+    for (const char* q : {"?cursor=abc", "?cursor=-1", "?cursor=99999999999999999999"}) {
+      auto res = c.Get(url + q, token);
+      EXPECT_EQ(res.status, 400) << url << q;
+      EXPECT_EQ(res.Json()["field"], "cursor") << url << q;
+    }
+  }
+  // A cursor past the end is an empty last page.
+  auto past = c.Get(A() + "/staff?cursor=" + std::to_string(want_staff.back()), token).Json();
+  EXPECT_TRUE(past["staff"].empty());
+  EXPECT_TRUE(past["next_cursor"].is_null());
+  // The pages are documented.
+  json doc = c.Get("/v1/openapi.json").Json();
+  for (const std::string& path :
+       {std::string("/v1/carriers"), std::string("/v1/carriers/{carrier}/staff"),
+        std::string("/v1/carriers/{carrier}/staff/{staff}/tokens")}) {
+    const json& op = doc["paths"][path]["get"];
+    std::set<std::string> names;
+    for (const json& p : op["parameters"]) names.insert(p["name"].get<std::string>());
+    EXPECT_TRUE(names.count("limit") && names.count("cursor")) << path;
+    EXPECT_TRUE(op["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+                    .contains("next_cursor"))
+        << path;
+  }
+}
+
+// ---- Idempotency-Key: a durable claim before the handler runs ----
+
+TEST_F(HttpApiTest, IdempotencyClaimIsDurableAndCompletedWithTheAnswer) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  const store::AccountId csr = AccountOf(staff_[Role::kCsr]);
+  Headers key = {{"Idempotency-Key", "durable-1"}};
+  auto first = c.PostJson(A() + "/customers", CustomerBody("D-1"), token, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto rec = FindKey(carrier_a_, csr, "durable-1");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->status, 201);
+  EXPECT_EQ(rec->body, first.body);
+  EXPECT_EQ(rec->content_type, "application/json");
+  EXPECT_EQ(rec->claimed_by, h_.api().instance_id());
+  // The answer survives the process: a new server on the same database replays it.
+  h_.Stop();
+  h_.Start(dir_);
+  EXPECT_NE(h_.api().instance_id(), rec->claimed_by);
+  HttpClient again(h_.port());
+  auto replay = again.PostJson(A() + "/customers", CustomerBody("D-1"), token, key);
+  EXPECT_EQ(replay.status, 201);
+  EXPECT_EQ(replay.body, first.body);
+  EXPECT_EQ(replay.Header("idempotent-replayed"), "true");
+  auto other = again.PostJson(A() + "/customers", CustomerBody("D-2"), token, key);
+  EXPECT_EQ(other.status, 422);
+  EXPECT_EQ(other.Json()["type"], "https://proprio.dev/problems/idempotency-key-reused");
+  EXPECT_EQ(other.Json()["field"], "Idempotency-Key");
+  int created = 0;
+  for (const auto& e : Entries(carrier_a_, "customer.created")) {
+    created += e.subject == "customer:" + std::to_string(first.Json()["id"].get<int64_t>());
+  }
+  EXPECT_EQ(created, 1);
+}
+
+TEST_F(HttpApiTest, PendingClaimsAnswer409InUseOrOutcomeUnknown) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  const store::AccountId csr = AccountOf(staff_[Role::kCsr]);
+  const std::string target = A() + "/customers";
+  // A claim as the server writes it, for this request's hash.
+  auto plant = [&](const std::string& key, const json& body, const std::string& by, Instant at) {
+    store::IdempotencyRecord r;
+    r.carrier = carrier_a_;
+    r.account = csr;
+    r.key = key;
+    r.request_hash = std::string(ledger::HashBytes(ledger::Sha256Of(
+        "POST\n" + target + "\napplication/json\n" + body.dump())));
+    r.status = store::IdempotencyRecord::kPending;
+    r.created_at = at;
+    r.claimed_by = by;
+    Status st = h_.store().Transact([&](store::Tx& tx) { return tx.InsertIdempotency(r); });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  };
+  const size_t created_before = Entries(carrier_a_, "customer.created").size();
+  const Instant now = Instant::Now();
+
+  // Left by a process that is gone (another instance, long ago): the outcome is unknown.
+  plant("stale-1", CustomerBody("P-1"), "a-process-that-crashed", now + (-3600 * kMicrosPerSecond));
+  auto stale = c.PostJson(target, CustomerBody("P-1"), token, {{"Idempotency-Key", "stale-1"}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(stale.Json()["type"], "https://proprio.dev/problems/idempotency-outcome-unknown");
+  EXPECT_EQ(stale.Json()["field"], "Idempotency-Key");
+  EXPECT_NE(stale.Json()["detail"].get<std::string>().find("new Idempotency-Key"),
+            std::string::npos);
+  // Asked again, the same answer: the claim is kept, the request never runs.
+  EXPECT_EQ(c.PostJson(target, CustomerBody("P-1"), token, {{"Idempotency-Key", "stale-1"}})
+                .Json()["type"],
+            "https://proprio.dev/problems/idempotency-outcome-unknown");
+  auto kept = FindKey(carrier_a_, csr, "stale-1");
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_TRUE(kept->pending());
+  // The same key with another body is still a misuse of the key.
+  auto misuse = c.PostJson(target, CustomerBody("P-9"), token, {{"Idempotency-Key", "stale-1"}});
+  EXPECT_EQ(misuse.status, 422);
+
+  // A fresh claim of another process (it may still be running there): in use.
+  plant("fresh-1", CustomerBody("P-2"), "another-live-server", now);
+  auto busy = c.PostJson(target, CustomerBody("P-2"), token, {{"Idempotency-Key", "fresh-1"}});
+  EXPECT_EQ(busy.status, 409);
+  EXPECT_EQ(busy.Json()["type"], "https://proprio.dev/problems/idempotency-key-in-use");
+
+  // A claim of this very process that it no longer runs (its answer was not
+  // kept): unknown as well.
+  plant("mine-1", CustomerBody("P-3"), h_.api().instance_id(), now);
+  auto mine = c.PostJson(target, CustomerBody("P-3"), token, {{"Idempotency-Key", "mine-1"}});
+  EXPECT_EQ(mine.status, 409);
+  EXPECT_EQ(mine.Json()["type"], "https://proprio.dev/problems/idempotency-outcome-unknown");
+
+  // None of them ran; a new key does.
+  EXPECT_EQ(Entries(carrier_a_, "customer.created").size(), created_before);
+  auto fresh = c.PostJson(target, CustomerBody("P-1"), token, {{"Idempotency-Key", "stale-2"}});
+  EXPECT_EQ(fresh.status, 201) << fresh.body;
+  EXPECT_EQ(Entries(carrier_a_, "customer.created").size(), created_before + 1);
+  // Both problem types are documented.
+  const std::string doc = c.Get("/v1/openapi.json").body;
+  EXPECT_NE(doc.find("problems/idempotency-outcome-unknown"), std::string::npos);
+  EXPECT_NE(doc.find("problems/idempotency-key-in-use"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, ConcurrentSameKeyRequestsRunOnce) {
+  ExpectSameKeyRunsOnce({h_.port()}, "race-1", "Concurrent Clerk");
+}
+
+TEST_F(HttpApiTest, TwoServersOnOneDatabaseRunASameKeyRequestOnce) {
+  Harness second;
+  second.Start(dir_);
+  ExpectSameKeyRunsOnce({h_.port(), second.port()}, "race-2", "Shared Clerk");
+  second.Stop();
+}
+
+TEST_F(HttpApiTest, AServerErrorReleasesTheKey) {
+  // A trigger naming a missing table makes every customer insert fail inside
+  // the store: 500 for the API.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/proprio.db").c_str(), &db), SQLITE_OK);
+  auto exec = [&](const char* sql) {
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+  };
+  exec("CREATE TRIGGER break_customers BEFORE INSERT ON customers "
+       "BEGIN INSERT INTO no_such_table VALUES (1); END");
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  const store::AccountId csr = AccountOf(staff_[Role::kCsr]);
+  Headers key = {{"Idempotency-Key", "after-5xx"}};
+  auto failed = c.PostJson(A() + "/customers", CustomerBody("R-1"), token, key);
+  EXPECT_EQ(failed.status, 500) << failed.body;
+  EXPECT_FALSE(FindKey(carrier_a_, csr, "after-5xx").has_value());  // released
+  // Retried, it runs again (not a replay of the 500).
+  auto again = c.PostJson(A() + "/customers", CustomerBody("R-1"), token, key);
+  EXPECT_EQ(again.status, 500);
+  EXPECT_TRUE(again.Header("idempotent-replayed").empty());
+  exec("DROP TRIGGER break_customers");
+  sqlite3_close(db);
+  auto ok = c.PostJson(A() + "/customers", CustomerBody("R-1"), token, key);
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  EXPECT_TRUE(ok.Header("idempotent-replayed").empty());
+  auto rec = FindKey(carrier_a_, csr, "after-5xx");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->status, 201);
+  auto replay = c.PostJson(A() + "/customers", CustomerBody("R-1"), token, key);
+  EXPECT_EQ(replay.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(replay.body, ok.body);
+}
+
+// ---- HEAD on every GET route ----
+
+TEST_F(HttpApiTest, HeadAnswersLikeGetWithoutABody) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  auto head_of = [&](const std::string& target, const std::string& tok) {
+    Headers h;
+    if (!tok.empty()) h = Auth(tok);
+    return c.Send("HEAD", target, "", h);
+  };
+  struct Case {
+    std::string target, token;
+  };
+  const std::string record = A() + "/customers/" + customers_a_[0].ToString();
+  for (const Case& k : std::vector<Case>{{"/healthz", ""},
+                                         {"/v1/openapi.json", ""},
+                                         {A() + "/customers?limit=2", token},
+                                         {A() + "/staff", tokens_[Role::kAuditor]},
+                                         {A() + "/customers/999999", token},
+                                         {A() + "/customers", ""},
+                                         {A() + "/customers?limit=0", token}}) {
+    auto get = c.Get(k.target, k.token);
+    auto head = head_of(k.target, k.token);
+    ASSERT_NE(head.status, 0) << head.error;
+    EXPECT_EQ(head.status, get.status) << k.target;
+    EXPECT_FALSE(get.body.empty()) << k.target;
+    EXPECT_TRUE(head.body.empty()) << k.target;
+    EXPECT_EQ(head.Header("content-length"), std::to_string(get.body.size())) << k.target;
+    EXPECT_EQ(head.Header("content-type"), get.Header("content-type")) << k.target;
+  }
+  // The connection is still framed right after the HEADs.
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+
+  // HEAD of a customer record is an access attempt: recorded like a GET,
+  // with the method in the actor; same ETag and length, no body.
+  const size_t reads_before = Entries(carrier_a_, "cpni.accessed").size();
+  auto get = c.Get(record, token);
+  ASSERT_EQ(get.status, 200);
+  auto head = head_of(record, token);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.Header("etag"), get.Header("etag"));
+  EXPECT_EQ(head.Header("content-length"), std::to_string(get.body.size()));
+  auto reads = Entries(carrier_a_, "cpni.accessed");
+  ASSERT_EQ(reads.size(), reads_before + 2);
+  EXPECT_NE(
+      reads[reads.size() - 2].actor.find(" via GET /v1/carriers/{carrier}/customers/{customer}"),
+      std::string::npos)
+      << reads[reads.size() - 2].actor;
+  EXPECT_NE(reads.back().actor.find(" via HEAD /v1/carriers/{carrier}/customers/{customer}"),
+            std::string::npos)
+      << reads.back().actor;
+  // Another carrier's record: 404 and recorded, as for GET.
+  const size_t refused_before = Entries(carrier_b_, "access.refused").size();
+  EXPECT_EQ(head_of(B() + "/customers/" + customer_b_.ToString(), token).status, 404);
+  EXPECT_EQ(Entries(carrier_b_, "access.refused").size(), refused_before + 1);
+  // A role that may not GET may not HEAD.
+  EXPECT_EQ(head_of(record, tokens_[Role::kMarketing]).status, 403);
+
+  // On the wire: the header block and nothing after it.
+  RawConnection raw(h_.port());
+  ASSERT_TRUE(raw.Send("HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  bool closed = false;
+  const std::string bytes = raw.ReadUntilClosed(2000, &closed);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(bytes.rfind("HTTP/1.1 200", 0), 0u) << bytes;
+  const size_t end = bytes.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos);
+  EXPECT_EQ(end + 4, bytes.size()) << bytes;
+  EXPECT_NE(bytes.find("Content-Length: " + std::to_string(c.Get("/healthz").body.size())),
+            std::string::npos)
+      << bytes;
+
+  // HEAD is allowed wherever GET is, and only there; the OpenAPI says so.
+  auto wrong = c.Send("DELETE", "/healthz");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.Header("allow"), "GET, HEAD");
+  auto no_head = c.Send("HEAD", "/v1/sessions");
+  EXPECT_EQ(no_head.status, 405);
+  EXPECT_EQ(no_head.Header("allow"), "POST");
+  json doc = c.Get("/v1/openapi.json").Json();
+  int gets = 0;
+  for (const api::RouteSpec& r : h_.api().routes()) {
+    if (r.method != "GET") continue;
+    ++gets;
+    EXPECT_TRUE(doc["paths"][r.pattern].contains("head")) << r.pattern;
+  }
+  EXPECT_GT(gets, 20);
+  // Metrics tell HEAD from GET.
+  EXPECT_NE(c.Get("/metrics").body.find("HEAD /v1/carriers/{carrier}/customers/{customer}"),
+            std::string::npos);
+}
+
 // The same core flows on PostgreSQL.
 class HttpApiPostgresTest : public HttpApiTest {
  protected:
@@ -846,6 +1275,25 @@ TEST_F(HttpApiPostgresTest, CustomersReadsUpdatesAndIdempotencyOnPostgres) {
   EXPECT_EQ(Entries(carrier_b_, "access.refused").size(), 1u);
   EXPECT_TRUE(c.Get(A() + "/ledger/verification", tokens_[Role::kAuditor]).Json()["valid"]);
   EXPECT_EQ(c.Get("/readyz").Json()["backend"], "postgres");
+}
+
+TEST_F(HttpApiPostgresTest, TwoServersOnPostgresRunASameKeyRequestOnce) {
+  Harness second;
+  second.Start(dir_, db_.url());
+  ExpectSameKeyRunsOnce({h_.port(), second.port()}, "pg-race", "Postgres Clerk");
+  // Pages and HEAD on PostgreSQL.
+  HttpClient c(h_.port());
+  auto created = c.PostJson(A() + "/staff", {{"name", "Once"}, {"roles", {"csr"}}},
+                            tokens_[Role::kAdmin], {{"Idempotency-Key", "pg-once"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto head = c.Send("HEAD", A() + "/staff?limit=1", "", Auth(tokens_[Role::kAdmin]));
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  auto page = c.Get(A() + "/staff?limit=1", tokens_[Role::kAdmin]);
+  EXPECT_EQ(head.Header("content-length"), std::to_string(page.body.size()));
+  EXPECT_EQ(page.Json()["staff"].size(), 1u);
+  EXPECT_TRUE(page.Json()["next_cursor"].is_string());
+  second.Stop();
 }
 
 }  // namespace

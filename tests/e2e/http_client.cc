@@ -91,6 +91,7 @@ HttpResponse HttpClient::Send(const std::string& method, const std::string& targ
     impl_->With([&](auto& stream) { return http::write(stream, req, ec); });
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 << 20);
+    parser.skip(method == "HEAD");  // a HEAD answer's Content-Length announces no body
     if (!ec) impl_->With([&](auto& stream) { return http::read(stream, impl_->buffer, parser, ec); });
     if (ec) {
       impl_->Reset();

@@ -9,7 +9,7 @@ target_link_libraries(proprio_http_test_client PUBLIC Boost::headers OpenSSL::SS
                       Threads::Threads nlohmann_json::nlohmann_json)
 
 proprio_add_test(http_api_test SOURCES http_api_test.cc
-  DEPS proprio_api proprio_http_test_client proprio_pg_test_db LABELS e2e
+  DEPS proprio_api proprio_http_test_client proprio_pg_test_db SQLite::SQLite3 LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
 
