@@ -1,4 +1,4 @@
-// ledger/sha256.h: SHA-256 through OpenSSL's EVP interface.
+// ledger/sha256.h: SHA-256 through OpenSSL (libcrypto).
 #pragma once
 
 #include <array>
@@ -10,7 +10,7 @@ namespace proprio::ledger {
 
 using Hash = std::array<uint8_t, 32>;
 
-// Incremental hasher; reuses one OpenSSL context. Not thread-safe; one per thread.
+// Incremental hasher; reuses one context. Not thread-safe; one per thread.
 class Sha256 {
  public:
   Sha256();
@@ -24,7 +24,7 @@ class Sha256 {
   Hash Finish();
 
  private:
-  void* ctx_;  // EVP_MD_CTX*
+  void* ctx_;  // SHA256_CTX*
 };
 
 Hash Sha256Of(std::string_view bytes);
