@@ -243,6 +243,10 @@ void Api::Handle(Request req, Reply done) {
     return;
   }
   call->req.params = std::move(m.params);
+  if (m.route->runs_inline) {
+    Run(call);
+    return;
+  }
   Post([this, call] { Run(call); });
 }
 

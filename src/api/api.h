@@ -103,6 +103,11 @@ struct RouteSpec {
   bool authenticated = true;
   std::vector<Role> roles;  // who may call it; empty: any authenticated caller
   bool reads_cpni = false;  // each call is recorded in the carrier's ledger
+  // The handler does at most one indexed read and hands any write to the
+  // group committer, so it runs on the network thread: one thread hand-off
+  // fewer per request on the hottest routes. Never set it on a route that
+  // hashes a secret, scans, or writes through Store::Transact.
+  bool runs_inline = false;
   std::vector<QueryParam> query;
   std::vector<std::string> request_headers;  // documented: "If-Match", "Idempotency-Key"
   std::string request_type;  // "application/json", "text/csv", or empty: no body

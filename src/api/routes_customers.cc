@@ -214,6 +214,7 @@ void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .tag = "customers",
       .roles = kCpniReaders,
       .reads_cpni = true,
+      .runs_inline = true,
       .query = {{"purpose", "string",
                  "why the record is read, recorded in the ledger (default customer_service)"}},
       .response_schema = Ref("Customer"),

@@ -77,7 +77,11 @@ void RegisterServe(CLI::App& app, Context& ctx) {
       store::StoreOptions store_options;
       store_options.sqlite_path = ctx.global.db;
       store_options.postgres_url = ctx.global.postgres;
-      store_options.max_readers = workers;
+      // Workers and the network threads (inline routes) each may hold a reader.
+      const int io_threads = args->io_threads > 0
+                                 ? args->io_threads
+                                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+      store_options.max_readers = workers + io_threads;
       auto store = store::Store::Open(store_options);
       if (!store.ok()) return Fail(ctx, store.status());
       api::ServerOptions server_options;
