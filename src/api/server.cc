@@ -119,6 +119,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void Start() {
     server_.Register(this->shared_from_this());
+    // Once per connection, not once per request (a system call each time).
+    beast::error_code peer_error;
+    const auto remote = Lowest().socket().remote_endpoint(peer_error);
+    if (!peer_error) remote_ = remote.address().to_string();
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       WaitForRequest();
     } else {
@@ -272,9 +276,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     req.if_match = std::string(msg[http::field::if_match]);
     req.body = std::move(msg.body());
     parser_.reset();
-    beast::error_code ec;
-    const auto remote = Lowest().socket().remote_endpoint(ec);
-    if (!ec) req.remote = remote.address().to_string();
+    req.remote = remote_;
     server_.api_.Handle(std::move(req), [self = this->shared_from_this()](Response r) {
       auto exec = self->stream_.get_executor();
       net::post(exec, [self = std::move(self), r = std::move(r)]() mutable {
@@ -373,6 +375,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::optional<http::request_parser<http::string_body>> parser_;
   State state_ = State::kIdle;
   bool keep_alive_ = true;
+  std::string remote_;  // the peer's address, for the request log
   bool draining_ = false;
   std::vector<char> scratch_;
   net::steady_timer timer_;
