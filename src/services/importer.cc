@@ -250,6 +250,8 @@ Result<ImportReport> ImportCustomersCsv(store::Store& store, std::string_view cs
     RowQueue queue(8);
     std::thread parser([&] {
       ParseRows(reader, header, options.carrier, UtcDate(actor.now), actor.now, queue);
+      // Hashed here, off the inserting thread; read after the queue closes.
+      report.file_sha256 = ledger::HashHex(ledger::Sha256Of(csv));
       queue.Close();
     });
     // Whatever happens below, the parser is stopped and joined before return.
@@ -262,7 +264,6 @@ Result<ImportReport> ImportCustomersCsv(store::Store& store, std::string_view cs
       }
     } joiner{queue, parser};
 
-    report.file_sha256 = ledger::HashHex(ledger::Sha256Of(csv));
     int64_t first_id = 0, last_id = 0;
     size_t next_progress = 0;
     while (std::optional<std::vector<ParsedRow>> next = queue.Pop()) {
