@@ -3,6 +3,7 @@
 // foreign keys on, prepared statements cached per connection.
 #include <sqlite3.h>
 
+#include <array>
 #include <string>
 #include <unordered_map>
 
@@ -57,15 +58,13 @@ class SqliteConnection final : public Connection {
 
   Status Run(std::string_view sql, std::initializer_list<Value> params,
              const RowFn& on_row) override {
-    sqlite3_stmt* stmt = nullptr;
-    auto it = cache_.find(sql);
-    if (it != cache_.end()) {
-      stmt = it->second;
-    } else {
-      const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-      if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
-      cache_.emplace(std::string(sql), stmt);
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepared(sql));
+    // Every parameter is bound on every call, so no binding of an earlier
+    // call can leak into this one (and sqlite3_clear_bindings is not needed).
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
+      return Status::Internal("SQL statement takes " +
+                              std::to_string(sqlite3_bind_parameter_count(stmt)) +
+                              " parameters, given " + std::to_string(params.size()));
     }
     int i = 1;
     for (const Value& v : params) {
@@ -102,7 +101,6 @@ class SqliteConnection final : public Connection {
       break;
     }
     sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
     return status;
   }
 
@@ -131,8 +129,40 @@ class SqliteConnection final : public Connection {
   }
 
  private:
+  // Statements are looked up first by where their text lives: the SQL is
+  // nearly always a literal, so the same address comes back call after call
+  // and a comparison replaces hashing a few hundred bytes. The text is still
+  // compared, so a reused buffer holding other SQL cannot hit.
+  Result<sqlite3_stmt*> Prepared(std::string_view sql) {
+    const size_t slot = (reinterpret_cast<uintptr_t>(sql.data()) >> 3) % kRecent;
+    Recent& recent = recent_[slot];
+    if (recent.stmt != nullptr && recent.caller_text == sql.data() && recent.text == sql) {
+      return recent.stmt;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+      it = cache_.emplace(std::string(sql), stmt).first;
+    }
+    recent = Recent{sql.data(), it->first, stmt};
+    return stmt;
+  }
+
+  struct Recent {
+    const char* caller_text = nullptr;  // an address only, never read
+    std::string_view text;              // the cache's own copy
+    sqlite3_stmt* stmt = nullptr;
+  };
+  static constexpr size_t kRecent = 64;
+
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
+  std::array<Recent, kRecent> recent_{};
 };
 
 }  // namespace
