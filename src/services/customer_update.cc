@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "ledger/sha256.h"
 #include "services/json_codec.h"
 #include "services/notifications.h"
@@ -11,10 +12,106 @@ namespace proprio::services {
 
 using nlohmann::json;
 
+namespace {
+
+// A JSON string as nlohmann::json's dump() writes it (no ASCII escaping):
+// the text must match byte for byte, since its hash is the record's ETag.
+void AppendQuoted(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (const char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[u >> 4]);
+          out.push_back(kHex[u & 0xF]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void AppendField(std::string& out, std::string_view key, std::string_view value) {
+  AppendQuoted(out, key);
+  out.push_back(':');
+  AppendQuoted(out, value);
+  out.push_back(',');
+}
+
+bool AllTextValidUtf8(const Customer& c) {
+  const auto& a = c.address_of_record;
+  for (std::string_view s : {std::string_view(c.account_number), std::string_view(c.name),
+                             std::string_view(c.email), std::string_view(a.street),
+                             std::string_view(a.city), std::string_view(a.state),
+                             std::string_view(a.postal_code), std::string_view(a.country),
+                             std::string_view(c.account_representative),
+                             std::string_view(c.cpni_contract_ref)}) {
+    if (!IsValidUtf8(s)) return false;
+  }
+  return std::all_of(c.phones_of_record.begin(), c.phones_of_record.end(),
+                     [](const std::string& p) { return IsValidUtf8(p); });
+}
+
+}  // namespace
+
 std::string CustomerJsonText(const Customer& c) {
-  // NormalizeCustomer keeps the business-only fields empty for residential
-  // customers, so this text holds every field of the record.
-  return CustomerToJson(c).dump(-1, ' ', false, json::error_handler_t::replace);
+  // Text that is not UTF-8 can only come from a damaged row; the general
+  // writer replaces what it cannot encode.
+  if (!AllTextValidUtf8(c)) {
+    return CustomerToJson(c).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  // Written directly (the hottest answer of the API): the fields of
+  // CustomerToJson in its key order, which is sorted. NormalizeCustomer keeps
+  // the business-only fields empty for residential customers, so this text
+  // holds every field of the record.
+  const auto& a = c.address_of_record;
+  std::string out;
+  out.reserve(512);
+  out.push_back('{');
+  AppendField(out, "account_number", c.account_number);
+  const bool business = c.type == CustomerType::kBusiness;
+  if (business) AppendField(out, "account_representative", c.account_representative);
+  out += "\"address\":{";
+  AppendField(out, "city", a.city);
+  AppendField(out, "country", a.country);
+  AppendField(out, "postal_code", a.postal_code);
+  AppendField(out, "state", a.state);
+  AppendField(out, "street", a.street);
+  out.back() = '}';
+  out.push_back(',');
+  AppendField(out, "address_since", c.address_since.ToString());
+  out += "\"carrier\":" + std::to_string(c.carrier.value()) + ",";
+  if (business) AppendField(out, "cpni_contract", c.cpni_contract_ref);
+  AppendField(out, "created_at", c.created_at.ToRfc3339());
+  AppendField(out, "customer_type", CustomerTypeName(c.type));
+  AppendField(out, "email", c.email);
+  out += "\"id\":" + std::to_string(c.id.value()) + ",";
+  AppendField(out, "name", c.name);
+  out += "\"services\":[";
+  for (ServiceCategory s : c.services.List()) {
+    AppendQuoted(out, ServiceCategoryName(s));
+    out.push_back(',');
+  }
+  if (out.back() == ',') out.pop_back();
+  out += "],\"telephone_numbers\":[";
+  for (const std::string& p : c.phones_of_record) {
+    AppendQuoted(out, p);
+    out.push_back(',');
+  }
+  if (out.back() == ',') out.pop_back();
+  out += "]}";
+  return out;
 }
 
 std::string CustomerVersionOfText(std::string_view json_text) {
