@@ -7,7 +7,7 @@
 #
 #   bench/http_bench.sh [--record]      --record appends the figures to bench/RESULTS.md
 # Environment: BUILD (default build/release), DURATION (10s), CONNECTIONS (64),
-# THREADS (2), CUSTOMERS (10000), BENCH_DIR (default /var/tmp, a real disk), SERVE_ARGS
+# THREADS (2), ROUNDS (3), CUSTOMERS (10000), BENCH_DIR (default /var/tmp, a real disk), SERVE_ARGS
 # (extra options for proprio serve, e.g. "--workers 4").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ BUILD=${BUILD:-build/release}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
+ROUNDS=${ROUNDS:-3}
 CUSTOMERS=${CUSTOMERS:-10000}
 record=false
 [[ ${1:-} == --record ]] && record=true
@@ -65,9 +66,6 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 # Warm both up, then measure.
 DURATION=2s run_wrk "http://127.0.0.1:$proprio_port$path" "Authorization: Bearer $token" >/dev/null
 DURATION=2s run_wrk "http://127.0.0.1:$nginx_port/customer.json" >/dev/null
-proprio_out=$(run_wrk "http://127.0.0.1:$proprio_port$path" "Authorization: Bearer $token")
-nginx_out=$(run_wrk "http://127.0.0.1:$nginx_port/customer.json")
-
 rps() { awk '/^Requests\/sec/ {print $2}' <<<"$1"; }
 p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
 p50() { awk '$1 == "50%" {print $2}' <<<"$1"; }
@@ -75,21 +73,34 @@ non2xx() { awk '/Non-2xx/ {n = $NF} END {print n + 0}' <<<"$1"; }
 ms() {  # wrk latency ("812.00us", "1.23ms", "1.02s") in ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
-p_rps=$(rps "$proprio_out"); n_rps=$(rps "$nginx_out")
-ratio=$(awk -v a="$p_rps" -v b="$n_rps" 'BEGIN { printf "%.0f", 100 * a / b }')
+# The two servers take turns, ROUNDS times: this machine's speed drifts by
+# tens of percent over minutes, so each ratio compares neighbours in time.
+rounds=""
+ratios=()
+worst_p99=0
+for round in $(seq "$ROUNDS"); do
+  proprio_out=$(run_wrk "http://127.0.0.1:$proprio_port$path" "Authorization: Bearer $token")
+  nginx_out=$(run_wrk "http://127.0.0.1:$nginx_port/customer.json")
+  echo "== round $round: proprio =="; echo "$proprio_out"
+  echo "== round $round: nginx =="; echo "$nginx_out"
+  p_rps=$(rps "$proprio_out"); n_rps=$(rps "$nginx_out")
+  ratio=$(awk -v a="$p_rps" -v b="$n_rps" 'BEGIN { printf "%.0f", 100 * a / b }')
+  ratios+=("$ratio")
+  p_p99=$(ms "$(p99 "$proprio_out")")
+  worst_p99=$(awk -v a="$worst_p99" -v b="$p_p99" 'BEGIN { print (b > a) ? b : a }')
+  rounds+="
+  - round $round: proprio $p_rps req/s (p50 $(ms "$(p50 "$proprio_out")") ms, p99 $p_p99 ms, non-2xx $(non2xx "$proprio_out")); nginx $n_rps req/s (p50 $(ms "$(p50 "$nginx_out")") ms, p99 $(ms "$(p99 "$nginx_out")") ms): ${ratio}%"
+done
+median_ratio=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 accesses=$(sqlite3 "$db" "SELECT COUNT(*) FROM ledger_entries WHERE instr(entry, CAST('cpni.accessed' AS BLOB)) > 0" 2>/dev/null || echo "?")
 
 summary=$(cat <<TXT
 ### $(date -u +%Y-%m-%dT%H:%M:%SZ) HTTP: GET customer (session token, CPNI read recorded) vs nginx static file
 - machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); load average before the run $load; wrk and both servers share the machine
-- command: \`bench/http_bench.sh\` (wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency; SQLite demo database, $CUSTOMERS customers)
-- proprio serve: $p_rps req/s, p50 $(ms "$(p50 "$proprio_out")") ms, p99 $(ms "$(p99 "$proprio_out")") ms, non-2xx: $(non2xx "$proprio_out")${accesses:+; cpni.accessed entries in the ledger afterwards: $accesses}
-- baseline nginx $(nginx -v 2>&1 | sed 's/.*\///'), same body ($(wc -c <"$work/nginx/www/customer.json") bytes) as a static file: $n_rps req/s, p50 $(ms "$(p50 "$nginx_out")") ms, p99 $(ms "$(p99 "$nginx_out")") ms
-- proprio / nginx: ${ratio}% of requests/s (target >= 50%); p99 target < 5 ms
+- command: \`bench/http_bench.sh\` (wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds taking turns; SQLite demo database, $CUSTOMERS customers; nginx $(nginx -v 2>&1 | sed 's/.*\///') serves the same body, $(wc -c <"$work/nginx/www/customer.json") bytes, as a static file)$rounds
+- proprio / nginx, median of the rounds: **${median_ratio}%** of requests/s (target >= 50%); worst proprio p99 **$worst_p99 ms** (target < 5 ms); cpni.accessed entries in the ledger afterwards: $accesses
 TXT
 )
-echo "== proprio =="; echo "$proprio_out"
-echo "== nginx =="; echo "$nginx_out"
 echo
 echo "$summary"
 if $record; then

@@ -25,8 +25,9 @@ int64_t NowMicros() {
       .count();
 }
 
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
+// The segments of "/a/b/c"; views into `path`.
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> parts;
   size_t start = 1;
   while (start <= path.size()) {
     const size_t slash = std::min(path.find('/', start), path.size());
@@ -34,6 +35,10 @@ std::vector<std::string> SplitPath(const std::string& path) {
     start = slash + 1;
   }
   return parts;
+}
+
+bool IsParameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
 std::string ProblemSlug(const std::string& body) {
@@ -149,6 +154,12 @@ Api::Api(store::Store& store, ApiOptions options)
   AddBreachRoutes(*this, routes_);
   AddAuthRoutes(*this, routes_);
   openapi_ = BuildOpenApi(routes_);
+  // Split once here rather than for every request.
+  for (const RouteSpec& r : routes_) {
+    std::vector<std::string> segments;
+    for (std::string_view part : SplitPath(r.pattern)) segments.emplace_back(part);
+    route_segments_.push_back(std::move(segments));
+  }
   access_log_ = std::make_unique<services::AccessLog>(store_, options_.access_log);
   int workers = options_.workers;
   if (workers <= 0) {
@@ -184,25 +195,22 @@ void Api::ForgetToken(int64_t token_id) {
 
 Api::Match Api::Route(const std::string& method, const std::string& path) const {
   Match m;
-  const std::vector<std::string> parts = SplitPath(path);
-  for (const RouteSpec& r : routes_) {
-    const std::vector<std::string> pattern = SplitPath(r.pattern);
+  const std::vector<std::string_view> parts = SplitPath(path);
+  for (size_t k = 0; k < routes_.size(); ++k) {
+    const RouteSpec& r = routes_[k];
+    const std::vector<std::string>& pattern = route_segments_[k];
     if (pattern.size() != parts.size()) continue;
-    std::map<std::string, std::string> params;
     bool ok = true;
     for (size_t i = 0; i < parts.size() && ok; ++i) {
-      const std::string& p = pattern[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        if (parts[i].empty()) ok = false;
-        params[p.substr(1, p.size() - 2)] = parts[i];
-      } else {
-        ok = p == parts[i];
-      }
+      ok = IsParameter(pattern[i]) ? !parts[i].empty() : pattern[i] == parts[i];
     }
     if (!ok) continue;
     if (r.method == method) {
       m.route = &r;
-      m.params = std::move(params);
+      for (size_t i = 0; i < parts.size(); ++i) {
+        const std::string& p = pattern[i];
+        if (IsParameter(p)) m.params[p.substr(1, p.size() - 2)] = std::string(parts[i]);
+      }
       return m;
     }
     m.allowed.push_back(r.method);

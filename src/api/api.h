@@ -175,6 +175,7 @@ class Api {
   Metrics metrics_;
   Logger logger_;
   std::vector<RouteSpec> routes_;
+  std::vector<std::vector<std::string>> route_segments_;  // routes_[k].pattern split at '/'
   nlohmann::json openapi_;
   std::unique_ptr<services::AccessLog> access_log_;
   std::unique_ptr<boost::asio::thread_pool> pool_;
