@@ -95,6 +95,16 @@ struct TokenPage {
   std::optional<int64_t> next;  // cursor (a token id) for the next page, if any
 };
 
+// A page of a list read in the order of an increasing key (an id; a policy's
+// version): at most the limit asked for (1 to 1000; InvalidArgument, field
+// limit, otherwise), and the key the next page starts after, none on the last
+// page.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<int64_t> next;
+};
+
 class Tx {
  public:
   Tx(const Tx&) = delete;
@@ -200,6 +210,9 @@ class Tx {
   // order the status folds them (event instant, then id).
   Result<int64_t> InsertApprovalEvent(const ApprovalEventRow& e);
   Result<std::vector<ApprovalEventRow>> ListApprovalEvents(CarrierId carrier, CustomerId customer);
+  // The customer's events by id (the order they were recorded), after `after`.
+  Result<Page<ApprovalEventRow>> ListApprovalEvents(CarrierId carrier, CustomerId customer,
+                                                    int64_t after, int limit);
   // Every approval event of the carrier in (customer, instant, id) order.
   Status ScanApprovalEvents(CarrierId carrier,
                             const std::function<Status(const ApprovalEventRow&)>& fn);
@@ -213,6 +226,7 @@ class Tx {
   Result<int64_t> InsertNoticeTemplate(const NoticeTemplateRow& t);
   Result<std::optional<NoticeTemplateRow>> GetNoticeTemplate(CarrierId carrier, int64_t id);
   Result<std::vector<NoticeTemplateRow>> ListNoticeTemplates(CarrierId carrier);
+  Result<Page<NoticeTemplateRow>> ListNoticeTemplates(CarrierId carrier, int64_t after, int limit);
   Result<int64_t> InsertNoticeSend(const NoticeSendRow& n);
   Status SetNoticeSendOutcome(int64_t notice_id, int64_t customers, int64_t ledger_seq);
   Status InsertNoticeRecipient(int64_t notice_id, CustomerId customer, int64_t ledger_seq);
@@ -222,6 +236,8 @@ class Tx {
   Result<std::optional<PolicyRow>> CurrentPolicy(CarrierId carrier);
   Result<std::optional<PolicyRow>> GetPolicy(CarrierId carrier, int64_t version);
   Result<std::vector<PolicyRow>> ListPolicies(CarrierId carrier);
+  // By version, after version `after`; the page's key is the version.
+  Result<Page<PolicyRow>> ListPolicies(CarrierId carrier, int64_t after, int limit);
   // The decision log.
   Result<int64_t> InsertDecision(const DecisionRow& d);
   Result<std::optional<DecisionRow>> GetDecision(CarrierId carrier, int64_t id);
@@ -235,6 +251,9 @@ class Tx {
   Result<int64_t> InsertBreachCase(const BreachCaseRow& c);
   Result<BreachCaseRow> GetBreachCase(CarrierId carrier, int64_t id);
   Result<std::vector<BreachCaseRow>> ListBreachCases(CarrierId carrier, const std::string& state);
+  // One carrier's cases (`carrier` valid) by id, after `after`.
+  Result<Page<BreachCaseRow>> ListBreachCases(CarrierId carrier, const std::string& state,
+                                              int64_t after, int limit);
   // Writes the mutable fields: description, discovered_how, method, contact,
   // affected_count, harm, state, closed_at, retain_until, erased_at, ledger_seq.
   Status UpdateBreachCase(const BreachCaseRow& c);
@@ -289,6 +308,8 @@ class Tx {
   Result<std::vector<PretextingFlagRow>> ListPretextingFlags(CarrierId carrier,
                                                              const std::string& state,
                                                              Instant from, Instant to);
+  Result<Page<PretextingFlagRow>> ListPretextingFlags(CarrierId carrier, const std::string& state,
+                                                      int64_t after, int limit);
   // Notification settings and the outbox. Claim marks due notifications of
   // the channel family (mail, or the webhook's) as sending until
   // `lease_until` and returns them; a lapsed lease makes one due again.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "store/internal/page.h"
 #include "store/internal/sql.h"
 #include "store/store.h"
 
@@ -539,6 +540,24 @@ Result<std::vector<PretextingFlagRow>> Tx::ListPretextingFlags(CarrierId carrier
         {carrier.value(), from.micros(), to_us, state}, add));
   }
   return out;
+}
+
+Result<Page<PretextingFlagRow>> Tx::ListPretextingFlags(CarrierId carrier,
+                                                        const std::string& state, int64_t after,
+                                                        int limit) {
+  return internal::ReadPage<PretextingFlagRow>(
+      limit, FlagFromRow, internal::kById, [&](int64_t fetch, const internal::RowFn& add) {
+        if (state.empty()) {
+          return conn_.Run(Select(kFlagColumns,
+                                  "FROM pretexting_flags WHERE carrier_id = ? AND id > ? "
+                                  "ORDER BY id LIMIT ?"),
+                           {carrier.value(), after, fetch}, add);
+        }
+        return conn_.Run(Select(kFlagColumns,
+                                "FROM pretexting_flags WHERE carrier_id = ? AND state = ? "
+                                "AND id > ? ORDER BY id LIMIT ?"),
+                         {carrier.value(), state, after, fetch}, add);
+      });
 }
 
 // ---- notification settings and outbox ----

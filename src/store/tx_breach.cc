@@ -1,5 +1,6 @@
 // store/tx_breach.cc: the Tx operations behind breach cases (migration
 // 0004_breach), over both backends.
+#include "store/internal/page.h"
 #include "store/internal/sql.h"
 #include "store/store.h"
 
@@ -127,6 +128,21 @@ Result<std::vector<BreachCaseRow>> Tx::ListBreachCases(CarrierId carrier, const 
     RETURN_IF_ERROR(conn_.Run(base + " ORDER BY carrier_id, id", {}, add));
   }
   return out;
+}
+
+Result<Page<BreachCaseRow>> Tx::ListBreachCases(CarrierId carrier, const std::string& state,
+                                                int64_t after, int limit) {
+  if (!carrier.valid()) return Status::InvalidArgument("a page of cases is one carrier's", "carrier");
+  return internal::ReadPage<BreachCaseRow>(
+      limit, CaseFromRow, internal::kById, [&](int64_t fetch, const internal::RowFn& add) {
+        const std::string base = std::string("SELECT ") + kCaseColumns + " FROM breach_cases";
+        if (state.empty()) {
+          return conn_.Run(base + " WHERE carrier_id = ? AND id > ? ORDER BY id LIMIT ?",
+                           {carrier.value(), after, fetch}, add);
+        }
+        return conn_.Run(base + " WHERE carrier_id = ? AND state = ? AND id > ? ORDER BY id LIMIT ?",
+                         {carrier.value(), state, after, fetch}, add);
+      });
 }
 
 Status Tx::UpdateBreachCase(const BreachCaseRow& c) {

@@ -1,6 +1,7 @@
 // store/tx_consent.cc: the Tx operations behind approvals, notices, carrier
 // policies and the decision log (migration 0003_consent), over both backends.
 #include "ledger/entry.h"
+#include "store/internal/page.h"
 #include "store/internal/sql.h"
 #include "store/store.h"
 
@@ -163,6 +164,17 @@ Result<std::vector<ApprovalEventRow>> Tx::ListApprovalEvents(CarrierId carrier,
   return out;
 }
 
+Result<Page<ApprovalEventRow>> Tx::ListApprovalEvents(CarrierId carrier, CustomerId customer,
+                                                       int64_t after, int limit) {
+  return internal::ReadPage<ApprovalEventRow>(
+      limit, EventFromRow, internal::kById, [&](int64_t fetch, const internal::RowFn& add) {
+        return conn_.Run(std::string("SELECT ") + kEventColumns +
+                             " FROM approval_events WHERE carrier_id = ? AND customer_id = ? "
+                             "AND id > ? ORDER BY id LIMIT ?",
+                         {carrier.value(), customer.value(), after, fetch}, add);
+      });
+}
+
 Status Tx::ScanApprovalEvents(CarrierId carrier,
                               const std::function<Status(const ApprovalEventRow&)>& fn) {
   return conn_.Run(std::string("SELECT ") + kEventColumns +
@@ -248,6 +260,17 @@ Result<std::vector<NoticeTemplateRow>> Tx::ListNoticeTemplates(CarrierId carrier
   return out;
 }
 
+Result<Page<NoticeTemplateRow>> Tx::ListNoticeTemplates(CarrierId carrier, int64_t after,
+                                                        int limit) {
+  return internal::ReadPage<NoticeTemplateRow>(
+      limit, TemplateFromRow, internal::kById, [&](int64_t fetch, const internal::RowFn& add) {
+        return conn_.Run(std::string("SELECT ") + kTemplateColumns +
+                             " FROM notice_templates WHERE carrier_id = ? AND id > ? "
+                             "ORDER BY id LIMIT ?",
+                         {carrier.value(), after, fetch}, add);
+      });
+}
+
 Result<int64_t> Tx::InsertNoticeSend(const NoticeSendRow& n) {
   auto id = conn_.Insert(
       "INSERT INTO notice_sends (carrier_id, template_id, channel, scopes, sent_at, customers, "
@@ -323,6 +346,17 @@ Result<std::vector<PolicyRow>> Tx::ListPolicies(CarrierId carrier) {
                               return Status::Ok();
                             }));
   return out;
+}
+
+Result<Page<PolicyRow>> Tx::ListPolicies(CarrierId carrier, int64_t after, int limit) {
+  return internal::ReadPage<PolicyRow>(
+      limit, PolicyFromRow, [](const PolicyRow& p) { return p.version; },
+      [&](int64_t fetch, const internal::RowFn& add) {
+        return conn_.Run(std::string("SELECT ") + kPolicyColumns +
+                             " FROM carrier_policies WHERE carrier_id = ? AND version > ? "
+                             "ORDER BY version LIMIT ?",
+                         {carrier.value(), after, fetch}, add);
+      });
 }
 
 // ---- decisions ----

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -605,6 +606,166 @@ TEST_P(StoreTest, ListPaginatesByCursor) {
   EXPECT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(page_sizes, (std::vector<size_t>{3, 3, 1}));
   EXPECT_EQ(seen, ids);
+}
+
+// Walks a paged list `limit` at a time in one read; the keys in order.
+template <typename T>
+std::vector<int64_t> WalkPages(Store& store, int limit,
+                               const std::function<Result<Page<T>>(Tx&, int64_t, int)>& list,
+                               const std::function<int64_t(const T&)>& key,
+                               std::vector<size_t>* sizes = nullptr) {
+  std::vector<int64_t> keys;
+  int64_t after = 0;
+  const Status st = store.Read([&](Tx& tx) -> Status {
+    for (int guard = 0; guard < 50; ++guard) {
+      ASSIGN_OR_RETURN(Page<T> page, list(tx, after, limit));
+      if (sizes) sizes->push_back(page.items.size());
+      EXPECT_LE(page.items.size(), static_cast<size_t>(limit));
+      for (const T& item : page.items) keys.push_back(key(item));
+      if (!page.next) return Status::Ok();
+      EXPECT_EQ(page.items.size(), static_cast<size_t>(limit));
+      EXPECT_EQ(*page.next, key(page.items.back()));
+      after = *page.next;
+    }
+    return Status::Internal("the pages do not end");
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return keys;
+}
+
+template <typename T>
+int64_t IdOf(const T& row) {
+  return row.id;
+}
+
+TEST_P(StoreTest, RecordListsPageByKeyWithinTheCarrier) {
+  const CarrierId carrier = AddCarrier("825123");
+  const CarrierId other = AddCarrier("825124");
+  const CustomerId customer = AddCustomer(MakeCustomer(carrier, "A-1", 1));
+  const CustomerId neighbour = AddCustomer(MakeCustomer(carrier, "A-2", 2));
+  const CustomerId stranger = AddCustomer(MakeCustomer(other, "O-1", 1));
+  std::vector<int64_t> cases, open_cases, events, templates, flags, open_flags, versions;
+  // Five of each for `carrier`, interleaved with rows of the other carrier
+  // (and of another customer); events recorded latest instant first.
+  Status st = store_->Transact([&](Tx& tx) -> Status {
+    for (int i = 0; i < 5; ++i) {
+      for (const CarrierId c : {carrier, other}) {
+        const bool mine = c == carrier;
+        BreachCaseRow b;
+        b.carrier = c;
+        b.state = i % 2 == 0 ? "open" : "closed";
+        ASSIGN_OR_RETURN(int64_t case_id, tx.InsertBreachCase(b));
+        ApprovalEventRow e;
+        e.carrier = c;
+        e.customer = mine ? customer : stranger;
+        e.at = Instant::FromMicros(1'700'000'000'000'000 - i * 1'000'000);
+        e.actor = "test";
+        ASSIGN_OR_RETURN(int64_t event_id, tx.InsertApprovalEvent(e));
+        if (mine) {
+          e.customer = neighbour;
+          RETURN_IF_ERROR(tx.InsertApprovalEvent(e).status());
+        }
+        NoticeTemplateRow t;
+        t.carrier = c;
+        t.name = "template " + std::to_string(i);
+        t.checklist = "{}";
+        ASSIGN_OR_RETURN(int64_t template_id, tx.InsertNoticeTemplate(t));
+        PretextingFlagRow f;
+        f.carrier = c;
+        f.kind = "calling_number";
+        f.key = "+1202555010" + std::to_string(i);
+        f.evidence = "{}";
+        f.state = i % 2 == 0 ? "open" : "reviewed";
+        ASSIGN_OR_RETURN(int64_t flag_id, tx.InsertPretextingFlag(f));
+        PolicyRow p;
+        p.carrier = c;
+        p.version = mine ? 2 * i + 1 : 10 + i;
+        p.name = "policy";
+        RETURN_IF_ERROR(tx.InsertPolicy(p));
+        if (!mine) continue;
+        cases.push_back(case_id);
+        if (i % 2 == 0) open_cases.push_back(case_id);
+        events.push_back(event_id);
+        templates.push_back(template_id);
+        flags.push_back(flag_id);
+        if (i % 2 == 0) open_flags.push_back(flag_id);
+        versions.push_back(p.version);
+      }
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  std::vector<size_t> sizes;
+  EXPECT_EQ(WalkPages<BreachCaseRow>(
+                *store_, 2,
+                [&](Tx& tx, int64_t after, int limit) {
+                  return tx.ListBreachCases(carrier, "", after, limit);
+                },
+                IdOf<BreachCaseRow>, &sizes),
+            cases);
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 2, 1}));
+  EXPECT_EQ(WalkPages<BreachCaseRow>(
+                *store_, 2,
+                [&](Tx& tx, int64_t after, int limit) {
+                  return tx.ListBreachCases(carrier, "open", after, limit);
+                },
+                IdOf<BreachCaseRow>),
+            open_cases);
+  EXPECT_EQ(WalkPages<ApprovalEventRow>(
+                *store_, 2,
+                [&](Tx& tx, int64_t after, int limit) {
+                  return tx.ListApprovalEvents(carrier, customer, after, limit);
+                },
+                IdOf<ApprovalEventRow>),
+            events);
+  EXPECT_EQ(WalkPages<NoticeTemplateRow>(
+                *store_, 2,
+                [&](Tx& tx, int64_t after, int limit) {
+                  return tx.ListNoticeTemplates(carrier, after, limit);
+                },
+                IdOf<NoticeTemplateRow>),
+            templates);
+  EXPECT_EQ(WalkPages<PretextingFlagRow>(
+                *store_, 2,
+                [&](Tx& tx, int64_t after, int limit) {
+                  return tx.ListPretextingFlags(carrier, "", after, limit);
+                },
+                IdOf<PretextingFlagRow>),
+            flags);
+  EXPECT_EQ(WalkPages<PretextingFlagRow>(
+                *store_, 1,
+                [&](Tx& tx, int64_t after, int limit) {
+                  return tx.ListPretextingFlags(carrier, "open", after, limit);
+                },
+                IdOf<PretextingFlagRow>),
+            open_flags);
+  sizes.clear();
+  EXPECT_EQ(WalkPages<PolicyRow>(
+                *store_, 3,
+                [&](Tx& tx, int64_t after, int limit) {
+                  return tx.ListPolicies(carrier, after, limit);
+                },
+                [](const PolicyRow& p) { return p.version; }, &sizes),
+            versions);
+  EXPECT_EQ(sizes, (std::vector<size_t>{3, 2}));
+
+  st = store_->Read([&](Tx& tx) -> Status {
+    // A full last page has no cursor; a cursor past the end is an empty page.
+    ASSIGN_OR_RETURN(auto last, tx.ListNoticeTemplates(carrier, templates[2], 2));
+    EXPECT_EQ(last.items.size(), 2u);
+    EXPECT_FALSE(last.next.has_value());
+    ASSIGN_OR_RETURN(auto past, tx.ListBreachCases(carrier, "", cases.back(), 2));
+    EXPECT_TRUE(past.items.empty());
+    EXPECT_FALSE(past.next.has_value());
+    // Limits outside 1..1000 name the field; a page of cases is one carrier's.
+    EXPECT_EQ(tx.ListApprovalEvents(carrier, customer, 0, 0).status().field(), "limit");
+    EXPECT_EQ(tx.ListPolicies(carrier, 0, 1001).status().field(), "limit");
+    EXPECT_EQ(tx.ListBreachCases(CarrierId(), "", 0, 10).status().code(),
+              StatusCode::kInvalidArgument);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
 // ---- transactions ----
