@@ -747,10 +747,8 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
                  "those not yet delivered, with overdue ones flagged and a backlog alert",
       .tag = "notifications",
       .roles = kNoticeReaders,
-      .query = {{"state", "string", "pending: not yet delivered"},
-                {"customer", "integer", "only this customer"},
-                {"cursor", "string", "the next_cursor of the previous page"},
-                {"limit", "integer", "page size, 1 to 1000 (default 100)"}},
+      .query = PageQuery({{"state", "string", "pending: not yet delivered"},
+                          {"customer", "integer", "only this customer"}}),
       .response_schema = {{"type", "object"},
                           {"properties",
                            {{"notifications", {{"type", "array"}, {"items", kNotificationSchema}}},
@@ -765,14 +763,12 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
             }
             f.pending_only = state == "pending";
             auto customer = QueryInt(call->req, "customer", 0, 0, INT64_MAX / 16);
-            auto limit = QueryInt(call->req, "limit", 100, 1, 1000);
-            auto after = QueryInt(call->req, "cursor", 0, 0, INT64_MAX / 16);
             if (!customer.ok()) return call->Fail(customer.status());
-            if (!limit.ok()) return call->Fail(limit.status());
-            if (!after.ok()) return call->Fail(after.status());
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
             f.customer = CustomerId(*customer);
-            f.limit = static_cast<int>(*limit) + 1;
-            f.after_id = *after;
+            f.limit = page->limit + 1;
+            f.after_id = page->after;
             auto list = services::ListNotifications(api.store(), call->carrier, f);
             if (!list.ok()) return call->Fail(list.status());
             const Instant now = Instant::Now();
@@ -781,7 +777,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
             json items = json::array();
             json next = nullptr;
             for (size_t i = 0; i < list->size(); ++i) {
-              if (static_cast<int64_t>(i) == *limit) {
+              if (static_cast<int64_t>(i) == page->limit) {
                 next = std::to_string((*list)[i - 1].id);
                 break;
               }
@@ -898,17 +894,17 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
                  "by one staff member or against one account, with the evidence (64.2010(a))",
       .tag = "authentication",
       .roles = kFlagReaders,
-      .query = {{"state", "string", "open or reviewed"}},
-      .response_schema = {{"type", "object"},
-                          {"properties", {{"flags", {{"type", "array"}, {"items", kFlagSchema}}}}}},
+      .query = PageQuery({{"state", "string", "open or reviewed"}}),
+      .response_schema = PageSchema("flags", kFlagSchema),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
-            auto list = services::ListPretextingFlags(
-                api.store(), call->carrier, call->req.Query("state"), Instant(), Instant());
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
+            auto list = services::ListPretextingFlags(api.store(), call->carrier,
+                                                      call->req.Query("state"), page->after,
+                                                      page->limit);
             if (!list.ok()) return call->Fail(list.status());
-            json out = json::array();
-            for (const auto& f : *list) out.push_back(services::PretextingFlagToJson(f));
-            call->Json(200, {{"flags", out}});
+            call->Json(200, PageJson("flags", *list, services::PretextingFlagToJson));
           }});
   routes.push_back(RouteSpec{
       .method = "GET",

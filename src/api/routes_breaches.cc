@@ -275,52 +275,60 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = base,
-      .summary = "List the carrier's breach cases with their obligations",
+      .summary = "The carrier's breach cases with their obligations, by id, a page at a time",
       .tag = "breaches",
       .roles = kBreachReaders,
-      .query = {{"state", "string", "open or closed (default: both)"}},
-      .response_schema = {{"type", "object"}, {"properties", {{"breaches", A(case_schema)}}}},
+      .query = PageQuery({{"state", "string", "open or closed (default: both)"}}),
+      .response_schema = PageSchema("breaches", case_schema),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
             Status exists = api.store().Read([&](store::Tx& tx) {
               return tx.GetCarrier(call->carrier).status();
             });
             if (!exists.ok()) return call->Fail(exists);
-            auto cases = services::ListBreaches(api.store(), call->carrier, call->req.Query("state"));
+            auto cases = services::ListBreaches(api.store(), call->carrier, call->req.Query("state"),
+                                                page->after, page->limit);
             if (!cases.ok()) return call->Fail(cases.status());
-            json out = json::array();
-            for (const auto& c : *cases) out.push_back(services::BreachCaseToJson(c, call->actor.now));
-            call->Json(200, {{"breaches", out}});
+            call->Json(200, PageJson("breaches", *cases, [&](const services::BreachCase& c) {
+                         return services::BreachCaseToJson(c, call->actor.now);
+                       }));
           }});
   // Before {breach}: the router takes the first pattern that matches.
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = base + "/due",
-      .summary = "Every open obligation of the carrier's open cases, overdue first, with its due "
-                 "instant (carrier's zone) and time left",
+      .summary = "The open obligations of the carrier's open cases, a page of cases at a time "
+                 "(limit counts cases; the cursor is a case id). Order: by case id, then in the "
+                 "case's order (agency notice, customer notice, annual summary); each with its "
+                 "due instant (carrier's zone), time left and overdue flag. open and overdue "
+                 "count the obligations on this page",
       .tag = "breaches",
       .roles = kBreachReaders,
-      .response_schema = {{"type", "object"},
-                          {"properties",
-                           {{"open", I()}, {"overdue", I()}, {"obligations", A(ObligationSchema())}}}},
+      .query = PageQuery(),
+      .response_schema = PageSchema("obligations", ObligationSchema(),
+                                    {{"now", Time()}, {"open", I()}, {"overdue", I()}}),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
             Status exists = api.store().Read([&](store::Tx& tx) {
               return tx.GetCarrier(call->carrier).status();
             });
             if (!exists.ok()) return call->Fail(exists);
-            auto due = services::ListDueObligations(api.store(), call->carrier, call->actor.now);
+            auto due = services::ListDueObligations(api.store(), call->carrier, call->actor.now,
+                                                    page->after, page->limit);
             if (!due.ok()) return call->Fail(due.status());
-            json items = json::array();
             int64_t overdue = 0;
-            for (const auto& d : *due) {
-              items.push_back(services::DueItemToJson(d, call->actor.now));
-              overdue += d.overdue;
-            }
-            call->Json(200, {{"now", call->actor.now.ToRfc3339()},
-                             {"open", due->size()},
-                             {"overdue", overdue},
-                             {"obligations", items}});
+            for (const auto& d : due->items) overdue += d.overdue;
+            json out = PageJson("obligations", *due, [&](const services::DueItem& d) {
+              return services::DueItemToJson(d, call->actor.now);
+            });
+            out["now"] = call->actor.now.ToRfc3339();
+            out["open"] = due->items.size();
+            out["overdue"] = overdue;
+            call->Json(200, out);
           }});
   routes.push_back(RouteSpec{
       .method = "GET",

@@ -48,13 +48,26 @@ struct PageRequest {
   int64_t after = 0;  // the id the page starts after
 };
 Result<PageRequest> ReadPageRequest(const Request& req);
-// The documented query parameters of a paged list.
-std::vector<QueryParam> PageQuery();
-// The schema of a page: {"<items>": [item], "next_cursor": string|null}.
-nlohmann::json PageSchema(const std::string& items, nlohmann::json item);
+// The documented query parameters of a paged list: `extra` (a list's own
+// filters), then cursor and limit.
+std::vector<QueryParam> PageQuery(std::vector<QueryParam> extra = {});
+// The schema of a page: {"<items>": [item], "next_cursor": string|null}, and
+// the properties in `extra` (a JSON object of name: schema) besides.
+nlohmann::json PageSchema(const std::string& items, nlohmann::json item,
+                          const nlohmann::json& extra = nlohmann::json::object());
 // `id` as a next_cursor, or null.
 inline nlohmann::json NextCursor(std::optional<int64_t> id) {
   return id ? nlohmann::json(std::to_string(*id)) : nlohmann::json(nullptr);
+}
+// The answer of a paged list: {"<items>": [to_json(item) ...], "next_cursor"}.
+template <typename T, typename ToJson>
+nlohmann::json PageJson(const std::string& items, const store::Page<T>& page, ToJson to_json) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const T& item : page.items) out.push_back(to_json(item));
+  nlohmann::json answer = nlohmann::json::object();
+  answer[items] = std::move(out);
+  answer["next_cursor"] = NextCursor(page.next);
+  return answer;
 }
 
 }  // namespace proprio::api

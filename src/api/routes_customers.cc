@@ -175,23 +175,17 @@ void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .summary = "List customers by id, a page at a time (no CPNI: id, account, type, name)",
       .tag = "customers",
       .roles = kCpniReaders,
-      .query = {{"cursor", "string", "the next_cursor of the previous page"},
-                {"limit", "integer", "page size, 1 to 1000 (default 100)"}},
+      .query = PageQuery(),
       .response_schema = Ref("CustomerPage"),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
-            auto limit = QueryInt(call->req, "limit", 100, 1, 1000);
-            if (!limit.ok()) return call->Fail(limit.status());
-            auto after = QueryInt(call->req, "cursor", 0, 0, INT64_MAX / 16);
-            if (!after.ok()) {
-              return call->Fail(Status::InvalidArgument("cursor is not one this API gave out",
-                                                        "cursor"));
-            }
+            auto asked = ReadPageRequest(call->req);
+            if (!asked.ok()) return call->Fail(asked.status());
             store::CustomerPage page;
             Status st = api.store().Read([&](store::Tx& tx) -> Status {
               RETURN_IF_ERROR(tx.GetCarrier(call->carrier).status());
-              ASSIGN_OR_RETURN(page, tx.ListCustomers(call->carrier, CustomerId(*after),
-                                                      static_cast<int>(*limit)));
+              ASSIGN_OR_RETURN(page, tx.ListCustomers(call->carrier, CustomerId(asked->after),
+                                                      asked->limit));
               return Status::Ok();
             });
             if (!st.ok()) return call->Fail(st);

@@ -433,21 +433,22 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = customer + "/consent-events",
-      .summary = "Every approval event of the customer, in the order the status folds them",
+      .summary = "The customer's approval events by id (the order they were recorded), a page "
+                 "at a time; the status folds them by their instant, then id",
       .tag = "consent",
       .roles = kConsentReaders,
-      .response_schema = {{"type", "object"},
-                          {"required", {"events"}},
-                          {"properties", {{"events", Arr(ConsentEventSchema())}}}},
+      .query = PageQuery(),
+      .response_schema = PageSchema("events", ConsentEventSchema()),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("customer");
             if (!id.ok()) return call->Fail(id.status());
-            auto events = services::ConsentHistory(api.store(), call->carrier, CustomerId(*id));
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
+            auto events = services::ConsentHistory(api.store(), call->carrier, CustomerId(*id),
+                                                   page->after, page->limit);
             if (!events.ok()) return call->Fail(events.status());
-            json out = json::array();
-            for (const auto& e : *events) out.push_back(services::ApprovalEventToJson(e));
-            call->Json(200, {{"events", out}});
+            call->Json(200, PageJson("events", *events, services::ApprovalEventToJson));
           }});
 
   // ---- notices ----
@@ -505,19 +506,19 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = base + "/notice-templates",
-      .summary = "The carrier's notice templates",
+      .summary = "The carrier's notice templates, by id, a page at a time",
       .tag = "notices",
       .roles = kConsentReaders,
-      .response_schema = {{"type", "object"},
-                          {"required", {"templates"}},
-                          {"properties", {{"templates", Arr(NoticeTemplateSchema())}}}},
+      .query = PageQuery(),
+      .response_schema = PageSchema("templates", NoticeTemplateSchema()),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
-            auto list = services::ListNoticeTemplates(api.store(), call->carrier);
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
+            auto list = services::ListNoticeTemplates(api.store(), call->carrier, page->after,
+                                                      page->limit);
             if (!list.ok()) return call->Fail(list.status());
-            json out = json::array();
-            for (const auto& t : *list) out.push_back(services::NoticeTemplateToJson(t));
-            call->Json(200, {{"templates", out}});
+            call->Json(200, PageJson("templates", *list, services::NoticeTemplateToJson));
           }});
   routes.push_back(RouteSpec{
       .method = "GET",
@@ -607,23 +608,24 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = base + "/policy/versions",
-      .summary = "Every stored version of the carrier's policy, oldest first",
+      .summary = "The stored versions of the carrier's policy, oldest first, a page at a time "
+                 "(the cursor is a version)",
       .tag = "policies",
-      .response_schema = {{"type", "object"},
-                          {"required", {"policies"}},
-                          {"properties", {{"policies", Arr(PolicySummarySchema())}}}},
+      .query = PageQuery(),
+      .response_schema = PageSchema("policies", PolicySummarySchema()),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
-            std::vector<services::StoredPolicy> list;
+            auto page = ReadPageRequest(call->req);
+            if (!page.ok()) return call->Fail(page.status());
+            store::Page<services::StoredPolicy> list;
             Status st = api.store().Read([&](store::Tx& tx) -> Status {
               RETURN_IF_ERROR(tx.GetCarrier(call->carrier).status());
-              ASSIGN_OR_RETURN(list, services::LoadPolicyHistory(tx, call->carrier));
+              ASSIGN_OR_RETURN(list, services::LoadPolicyHistory(tx, call->carrier, page->after,
+                                                                 page->limit));
               return Status::Ok();
             });
             if (!st.ok()) return call->Fail(st);
-            json out = json::array();
-            for (const auto& p : list) out.push_back(services::PolicySummaryJson(p));
-            call->Json(200, {{"policies", out}});
+            call->Json(200, PageJson("policies", list, services::PolicySummaryJson));
           }});
   routes.push_back(RouteSpec{
       .method = "POST",

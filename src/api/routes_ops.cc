@@ -39,19 +39,22 @@ Result<PageRequest> ReadPageRequest(const Request& req) {
   return PageRequest{static_cast<int>(limit), *after};
 }
 
-std::vector<QueryParam> PageQuery() {
-  return {{"cursor", "string", "the next_cursor of the previous page"},
-          {"limit", "integer", "page size, 1 to 1000 (default 100)"}};
+std::vector<QueryParam> PageQuery(std::vector<QueryParam> extra) {
+  extra.push_back({"cursor", "string", "the next_cursor of the previous page"});
+  extra.push_back({"limit", "integer", "page size, 1 to 1000 (default 100)"});
+  return extra;
 }
 
-json PageSchema(const std::string& items, json item) {
-  return {{"type", "object"},
-          {"required", {items, "next_cursor"}},
-          {"properties",
-           {{items, {{"type", "array"}, {"items", std::move(item)}}},
-            {"next_cursor",
-             {{"type", json::array({"string", "null"})},
-              {"description", "the cursor of the next page; null on the last page"}}}}}};
+json PageSchema(const std::string& items, json item, const json& extra) {
+  json schema = {{"type", "object"},
+                 {"required", {items, "next_cursor"}},
+                 {"properties",
+                  {{items, {{"type", "array"}, {"items", std::move(item)}}},
+                   {"next_cursor",
+                    {{"type", json::array({"string", "null"})},
+                     {"description", "the cursor of the next page; null on the last page"}}}}}};
+  for (const auto& [name, property] : extra.items()) schema["properties"][name] = property;
+  return schema;
 }
 
 void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes) {

@@ -417,6 +417,24 @@ Result<std::vector<BreachCase>> ListBreaches(store::Store& store, CarrierId carr
   return out;
 }
 
+Result<store::Page<BreachCase>> ListBreaches(store::Store& store, CarrierId carrier,
+                                             const std::string& state, int64_t after, int limit) {
+  if (!state.empty() && state != "open" && state != "closed") {
+    return Bad("state", "must be open or closed");
+  }
+  store::Page<BreachCase> out;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto rows, tx.ListBreachCases(carrier, state, after, limit));
+    for (const auto& r : rows.items) {
+      ASSIGN_OR_RETURN(BreachCase c, Load(tx, r.carrier, r.id));
+      out.items.push_back(std::move(c));
+    }
+    out.next = rows.next;
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, int64_t id,
                                       const BreachActionInput& in, const Actor& actor) {
   RETURN_IF_ERROR(CheckText("reasons", in.reasons, kMaxTextBytes, false));
@@ -649,9 +667,10 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
   return out;
 }
 
-Result<std::vector<DueItem>> ListDueObligations(store::Store& store, CarrierId carrier,
-                                                Instant now) {
-  ASSIGN_OR_RETURN(std::vector<BreachCase> cases, ListBreaches(store, carrier, "open"));
+namespace {
+
+// The open obligations of `cases`, in case order, then the case's.
+std::vector<DueItem> OpenObligations(const std::vector<BreachCase>& cases, Instant now) {
   std::vector<DueItem> out;
   for (const BreachCase& c : cases) {
     for (const rules::Obligation& o : c.clock.obligations) {
@@ -668,6 +687,21 @@ Result<std::vector<DueItem>> ListDueObligations(store::Store& store, CarrierId c
       out.push_back(std::move(d));
     }
   }
+  return out;
+}
+
+}  // namespace
+
+Result<store::Page<DueItem>> ListDueObligations(store::Store& store, CarrierId carrier,
+                                                Instant now, int64_t after, int limit) {
+  ASSIGN_OR_RETURN(store::Page<BreachCase> cases, ListBreaches(store, carrier, "open", after, limit));
+  return store::Page<DueItem>{OpenObligations(cases.items, now), cases.next};
+}
+
+Result<std::vector<DueItem>> ListDueObligations(store::Store& store, CarrierId carrier,
+                                                Instant now) {
+  ASSIGN_OR_RETURN(std::vector<BreachCase> cases, ListBreaches(store, carrier, "open"));
+  std::vector<DueItem> out = OpenObligations(cases, now);
   std::stable_sort(out.begin(), out.end(), [](const DueItem& a, const DueItem& b) {
     if (a.overdue != b.overdue) return a.overdue;
     if (a.obligation.due.has_value() != b.obligation.due.has_value()) {

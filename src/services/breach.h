@@ -146,6 +146,9 @@ Result<BreachCase> GetBreach(store::Store& store, CarrierId carrier, int64_t id)
 // `state`: "" (all), "open" or "closed".
 Result<std::vector<BreachCase>> ListBreaches(store::Store& store, CarrierId carrier,
                                              const std::string& state);
+// A page of the carrier's cases by id, after case `after`.
+Result<store::Page<BreachCase>> ListBreaches(store::Store& store, CarrierId carrier,
+                                             const std::string& state, int64_t after, int limit);
 Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, int64_t id,
                                       const BreachActionInput& in, const Actor& actor);
 
@@ -161,6 +164,11 @@ struct DueItem {
 // invalid): overdue first, then by due instant, those without a deadline last.
 Result<std::vector<DueItem>> ListDueObligations(store::Store& store, CarrierId carrier,
                                                 Instant now);
+// The open obligations of a page of the carrier's open cases (at most `limit`
+// cases, by id, after case `after`): by case id, then in the case's order
+// (agency notice, customer notice, annual summary). The page's key is a case id.
+Result<store::Page<DueItem>> ListDueObligations(store::Store& store, CarrierId carrier,
+                                                Instant now, int64_t after, int limit);
 
 struct ObligationCounts {
   int64_t open = 0;

@@ -291,20 +291,44 @@ Result<ConsentReport> ConsentStatus(store::Store& store, CarrierId carrier, Cust
   return out;
 }
 
+namespace {
+
+// NotFound unless the carrier and its customer exist.
+Status CheckCustomer(store::Tx& tx, CarrierId carrier, CustomerId customer) {
+  RETURN_IF_ERROR(tx.GetCarrier(carrier).status());
+  ASSIGN_OR_RETURN(std::optional<store::CustomerFactsRow> facts,
+                   tx.GetCustomerFacts(carrier, customer));
+  if (!facts) {
+    return Status(StatusCode::kNotFound,
+                  "no customer " + customer.ToString() + " for this carrier", "customer");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::vector<ApprovalEventRecord>> ConsentHistory(store::Store& store, CarrierId carrier,
                                                         CustomerId customer) {
   std::vector<ApprovalEventRecord> out;
   RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.GetCarrier(carrier).status());
-    ASSIGN_OR_RETURN(std::optional<store::CustomerFactsRow> facts,
-                     tx.GetCustomerFacts(carrier, customer));
-    if (!facts) {
-      return Status(StatusCode::kNotFound,
-                    "no customer " + customer.ToString() + " for this carrier", "customer");
-    }
+    RETURN_IF_ERROR(CheckCustomer(tx, carrier, customer));
     ASSIGN_OR_RETURN(std::vector<store::ApprovalEventRow> rows,
                      tx.ListApprovalEvents(carrier, customer));
     for (const store::ApprovalEventRow& r : rows) out.push_back(RecordFromRow(r));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<store::Page<ApprovalEventRecord>> ConsentHistory(store::Store& store, CarrierId carrier,
+                                                        CustomerId customer, int64_t after,
+                                                        int limit) {
+  store::Page<ApprovalEventRecord> out;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(CheckCustomer(tx, carrier, customer));
+    ASSIGN_OR_RETURN(auto rows, tx.ListApprovalEvents(carrier, customer, after, limit));
+    for (const store::ApprovalEventRow& r : rows.items) out.items.push_back(RecordFromRow(r));
+    out.next = rows.next;
     return Status::Ok();
   }));
   return out;

@@ -74,6 +74,11 @@ Result<ConsentReport> ConsentStatus(store::Store& store, CarrierId carrier, Cust
 // Every event of the customer, in the order the status folds them.
 Result<std::vector<ApprovalEventRecord>> ConsentHistory(store::Store& store, CarrierId carrier,
                                                         CustomerId customer);
+// A page of the customer's events by id (the order they were recorded), after
+// event `after`. NotFound (field customer) for another carrier's customer.
+Result<store::Page<ApprovalEventRecord>> ConsentHistory(store::Store& store, CarrierId carrier,
+                                                        CustomerId customer, int64_t after,
+                                                        int limit);
 
 // ---- JSON ----
 // An event as the CLI and the API take it:

@@ -1728,20 +1728,42 @@ Result<SecretSetResult> ResetPasswordOnline(store::Store& store, CarrierId carri
 
 // ---- pretexting ----
 
+namespace {
+
+// Reads the carrier's flags in state `state` ("" = any) with `list`.
+template <typename Out, typename ListFn>
+Result<Out> ReadFlags(store::Store& store, CarrierId carrier, const std::string& state,
+                      ListFn list) {
+  if (!state.empty() && state != "open" && state != "reviewed") {
+    return Status::InvalidArgument("state must be open or reviewed", "state");
+  }
+  Out out;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.GetCarrier(carrier).status());
+    ASSIGN_OR_RETURN(out, list(tx));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<store::PretextingFlagRow>> ListPretextingFlags(store::Store& store,
                                                                   CarrierId carrier,
                                                                   const std::string& state,
                                                                   Instant from, Instant to) {
-  if (!state.empty() && state != "open" && state != "reviewed") {
-    return Status::InvalidArgument("state must be open or reviewed", "state");
-  }
-  std::vector<store::PretextingFlagRow> out;
-  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.GetCarrier(carrier).status());
-    ASSIGN_OR_RETURN(out, tx.ListPretextingFlags(carrier, state, from, to));
-    return Status::Ok();
-  }));
-  return out;
+  return ReadFlags<std::vector<store::PretextingFlagRow>>(
+      store, carrier, state,
+      [&](store::Tx& tx) { return tx.ListPretextingFlags(carrier, state, from, to); });
+}
+
+Result<store::Page<store::PretextingFlagRow>> ListPretextingFlags(store::Store& store,
+                                                                  CarrierId carrier,
+                                                                  const std::string& state,
+                                                                  int64_t after, int limit) {
+  return ReadFlags<store::Page<store::PretextingFlagRow>>(
+      store, carrier, state,
+      [&](store::Tx& tx) { return tx.ListPretextingFlags(carrier, state, after, limit); });
 }
 
 Result<store::PretextingFlagRow> ReviewPretextingFlag(store::Store& store, CarrierId carrier,

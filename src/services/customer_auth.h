@@ -348,6 +348,11 @@ Result<std::vector<store::PretextingFlagRow>> ListPretextingFlags(store::Store& 
                                                                   CarrierId carrier,
                                                                   const std::string& state,
                                                                   Instant from, Instant to);
+// A page of the flags by id, after flag `after`; `state` "" = any.
+Result<store::Page<store::PretextingFlagRow>> ListPretextingFlags(store::Store& store,
+                                                                  CarrierId carrier,
+                                                                  const std::string& state,
+                                                                  int64_t after, int limit);
 // The security role's review of a flag (state "reviewed"), in the ledger.
 Result<store::PretextingFlagRow> ReviewPretextingFlag(store::Store& store, CarrierId carrier,
                                                       int64_t flag_id, const std::string& note,

@@ -206,6 +206,20 @@ Result<std::vector<NoticeTemplateRecord>> ListNoticeTemplates(store::Store& stor
   return out;
 }
 
+Result<store::Page<NoticeTemplateRecord>> ListNoticeTemplates(store::Store& store,
+                                                              CarrierId carrier, int64_t after,
+                                                              int limit) {
+  store::Page<NoticeTemplateRecord> out;
+  RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.GetCarrier(carrier).status());
+    ASSIGN_OR_RETURN(auto rows, tx.ListNoticeTemplates(carrier, after, limit));
+    for (const auto& r : rows.items) out.items.push_back(RecordFromRow(r));
+    out.next = rows.next;
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<NoticeTemplateRecord> GetNoticeTemplate(store::Store& store, CarrierId carrier,
                                                int64_t id) {
   NoticeTemplateRecord out;

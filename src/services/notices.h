@@ -64,6 +64,10 @@ Result<NoticeTemplateRecord> AddNoticeTemplate(store::Store& store, CarrierId ca
                                                const Actor& actor);
 Result<std::vector<NoticeTemplateRecord>> ListNoticeTemplates(store::Store& store,
                                                               CarrierId carrier);
+// A page of them by id, after template `after`.
+Result<store::Page<NoticeTemplateRecord>> ListNoticeTemplates(store::Store& store,
+                                                              CarrierId carrier, int64_t after,
+                                                              int limit);
 Result<NoticeTemplateRecord> GetNoticeTemplate(store::Store& store, CarrierId carrier,
                                                int64_t id);
 

@@ -127,6 +127,18 @@ Result<std::vector<StoredPolicy>> LoadPolicyHistory(store::Tx& tx, CarrierId car
   return out;
 }
 
+Result<store::Page<StoredPolicy>> LoadPolicyHistory(store::Tx& tx, CarrierId carrier,
+                                                    int64_t after, int limit) {
+  ASSIGN_OR_RETURN(store::Page<store::PolicyRow> rows, tx.ListPolicies(carrier, after, limit));
+  store::Page<StoredPolicy> out;
+  for (const store::PolicyRow& r : rows.items) {
+    ASSIGN_OR_RETURN(StoredPolicy p, FromRow(r));
+    out.items.push_back(std::move(p));
+  }
+  out.next = rows.next;
+  return out;
+}
+
 json PolicySummaryJson(const StoredPolicy& p) {
   const rules::Policy& pol = p.policy;
   json carve_outs = json::array();

@@ -54,6 +54,9 @@ Result<StoredPolicy> LoadCurrentPolicy(store::Tx& tx, CarrierId carrier);
 Result<StoredPolicy> LoadPolicyVersion(store::Tx& tx, CarrierId carrier, int64_t version);
 // Every stored version, oldest first.
 Result<std::vector<StoredPolicy>> LoadPolicyHistory(store::Tx& tx, CarrierId carrier);
+// A page of them by version, after version `after` (the page's key is a version).
+Result<store::Page<StoredPolicy>> LoadPolicyHistory(store::Tx& tx, CarrierId carrier,
+                                                    int64_t after, int limit);
 
 // Summary, without the TOML text: version, name, sha256, set_at, actor,
 // ledger_seq and the overlays that shape decisions.

@@ -270,6 +270,20 @@ TEST_F(AuthHttpTest, PretextingFlagsForTheSecurityRole) {
   ASSERT_EQ(flags.status, 200) << flags.body;
   ASSERT_FALSE(flags.Json()["flags"].empty());
   const json f = flags.Json()["flags"][0];
+  // A page at a time, by id: limit, next_cursor, the page after it.
+  const json every = Get(A() + "/pretexting-flags", Role::kSecurity).Json();
+  EXPECT_TRUE(every["next_cursor"].is_null());
+  const json first = Get(A() + "/pretexting-flags?limit=1", Role::kSecurity).Json();
+  ASSERT_EQ(first["flags"].size(), 1u);
+  EXPECT_EQ(first["flags"][0]["id"], every["flags"][0]["id"]);
+  EXPECT_EQ(first["next_cursor"].is_null(), every["flags"].size() == 1);
+  const json rest = Get(A() + "/pretexting-flags?cursor=" +
+                            std::to_string(first["flags"][0]["id"].get<int64_t>()),
+                        Role::kSecurity)
+                        .Json();
+  EXPECT_EQ(rest["flags"].size(), every["flags"].size() - 1);
+  EXPECT_EQ(Get(A() + "/pretexting-flags?limit=0", Role::kSecurity).Json()["field"], "limit");
+  EXPECT_EQ(Get(A() + "/pretexting-flags?cursor=x", Role::kSecurity).Json()["field"], "cursor");
   EXPECT_EQ(f["kind"], "account");
   EXPECT_EQ(f["evidence"]["steps"].size(), 3u);
   EXPECT_EQ(Get(A() + "/pretexting-flags", Role::kCsr).status, 403);

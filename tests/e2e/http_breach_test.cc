@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "api/api.h"
 #include "api/server.h"
 #include "http_client.h"
+#include "http_pages.h"
 #include "report/pdf.h"
 #include "services/registry.h"
 #include "services/staff_auth.h"
@@ -200,6 +203,76 @@ TEST_F(HttpBreachTest, CaseLifecycleOverHttp) {
   EXPECT_EQ(client().Get(one, other_token_).status, 404);
 }
 
+TEST_F(HttpBreachTest, CasesAndTheDueListPageByCaseId) {
+  // Seven open cases of carrier A, two of carrier B between them.
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 7; ++i) {
+    auto opened = Post(Base(), OpenBody(), Role::kComplianceOfficer);
+    ASSERT_EQ(opened.status, 201) << opened.body;
+    ids.push_back(opened.Json()["id"].get<int64_t>());
+    if (i == 1 || i == 4) {
+      json body = OpenBody();
+      body.erase("customers");
+      body["affected_unknown"] = true;
+      auto other = client().Send("POST", "/v1/carriers/" + carriers_[1].ToString() + "/breaches",
+                                 body.dump(), {{"Authorization", "Bearer " + other_token_}});
+      ASSERT_EQ(other.status, 201) << other.body;
+    }
+  }
+  const std::string token = tokens_[Role::kAuditor];
+
+  // Every case once, by id, 3 at a time: 3 + 3 + 1, the last without a cursor.
+  PageWalk all = WalkPages(client(), Base(), "breaches", 3, token);
+  EXPECT_EQ(Keys(all), ids);
+  EXPECT_EQ(all.pages, 3);
+  EXPECT_EQ(all.items[0]["obligations"][0]["kind"], "agency_notice");
+  EXPECT_EQ(Keys(WalkPages(client(), Base() + "?state=open", "breaches", 2, token)), ids);
+  EXPECT_TRUE(WalkPages(client(), Base() + "?state=closed", "breaches", 2, token).items.empty());
+  auto one_page = Get(Base() + "?limit=7", Role::kAuditor).Json();
+  EXPECT_EQ(one_page["breaches"].size(), 7u);
+  EXPECT_TRUE(one_page["next_cursor"].is_null());
+  auto past = Get(Base() + "?cursor=" + std::to_string(ids.back()), Role::kAuditor).Json();
+  EXPECT_TRUE(past["breaches"].empty());
+  EXPECT_TRUE(past["next_cursor"].is_null());
+
+  // The due list: a page of open cases at a time, their obligations by case
+  // id; every case's open obligations once.
+  PageWalk due = WalkPages(client(), Base() + "/due", "obligations", 2, token, false);
+  EXPECT_EQ(due.pages, 4);  // 2 + 2 + 2 + 1 cases
+  const std::vector<int64_t> cases = Keys(due, "case");
+  EXPECT_TRUE(std::is_sorted(cases.begin(), cases.end()));
+  EXPECT_EQ(std::set<int64_t>(cases.begin(), cases.end()),
+            std::set<int64_t>(ids.begin(), ids.end()));
+  const json whole = Get(Base() + "/due", Role::kAuditor).Json();
+  auto case_and_kind = [](const json& items) {
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (const json& o : items) out.emplace_back(o["case"].get<int64_t>(), o["kind"].get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(case_and_kind(whole["obligations"]), case_and_kind(json(due.items)));
+  EXPECT_EQ(whole["open"], due.items.size());
+  EXPECT_TRUE(whole["next_cursor"].is_null());
+  auto first = Get(Base() + "/due?limit=1", Role::kAuditor).Json();
+  EXPECT_EQ(first["next_cursor"], std::to_string(ids[0]));
+  for (const json& o : first["obligations"]) EXPECT_EQ(o["case"], ids[0]);
+  EXPECT_EQ(first["open"], first["obligations"].size());
+
+  for (const std::string& url : {Base(), Base() + "?state=open", Base() + "/due"}) {
+    ExpectBadPageQueriesRefused(client(), url, token);
+  }
+  // The pages are documented.
+  json doc = client().Get("/v1/openapi.json").Json();
+  for (const char* path : {"/v1/carriers/{carrier}/breaches", "/v1/carriers/{carrier}/breaches/due"}) {
+    const json& op = doc["paths"][path]["get"];
+    std::set<std::string> names;
+    for (const json& p : op["parameters"]) names.insert(p["name"].get<std::string>());
+    EXPECT_TRUE(names.count("limit") && names.count("cursor")) << path;
+    EXPECT_TRUE(op["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+                    .contains("next_cursor"))
+        << path;
+  }
+}
+
 TEST_F(HttpBreachTest, DueListAndMetrics) {
   ASSERT_EQ(Post(Base(), OpenBody(), Role::kComplianceOfficer).status, 201);
   json later = OpenBody();
@@ -213,8 +286,11 @@ TEST_F(HttpBreachTest, DueListAndMetrics) {
   const json j = due.Json();
   EXPECT_EQ(j["open"], 4);
   EXPECT_EQ(j["overdue"], 2);  // both agency notices are long past
+  EXPECT_TRUE(j["next_cursor"].is_null());
+  // By case, then in the case's order: agency notice, customer notice.
   EXPECT_EQ(j["obligations"][0]["due_local"], "2025-01-02T23:59:59.999999-05:00");
-  EXPECT_EQ(j["obligations"][1]["due_local"], "2025-06-11T23:59:59.999999-04:00");
+  EXPECT_TRUE(j["obligations"][1]["due"].is_null());
+  EXPECT_EQ(j["obligations"][2]["due_local"], "2025-06-11T23:59:59.999999-04:00");
   EXPECT_TRUE(j["obligations"][3]["due"].is_null());
   auto metrics = client().Get("/metrics");
   ASSERT_EQ(metrics.status, 200);

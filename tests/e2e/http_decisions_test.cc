@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "api/server.h"
 #include "http_client.h"
+#include "http_pages.h"
 #include "services/registry.h"
 #include "services/staff_auth.h"
 
@@ -371,6 +372,46 @@ TEST_F(HttpDecisionsTest, ConsentEventsChangeTheNextDecision) {
             404);
 }
 
+TEST_F(HttpDecisionsTest, ConsentEventsPageById) {
+  HttpClient c(server_->port());
+  // Seven events of customer 0, recorded latest first (so the order they were
+  // recorded is not the order of their instants), and one of customer 1
+  // between each.
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 7; ++i) {
+    json event = {{"kind", "opt_in_granted"},
+                  {"at", "2024-05-" + std::string(i < 1 ? "2" : "1") + std::to_string(9 - i) +
+                             "T15:00:00Z"},
+                  {"scopes", {"third_parties"}},
+                  {"evidence", {{"channel", "electronic"}, {"document_id", "WEB-" + std::to_string(i)}}}};
+    HttpResponse rec = c.PostJson(CustomerPath(0) + "/consent-events", event, Token(Role::kCsr));
+    ASSERT_EQ(rec.status, 201) << rec.body;
+    ids.push_back(rec.Json()["id"].get<int64_t>());
+    ASSERT_EQ(c.PostJson(CustomerPath(1) + "/consent-events", event, Token(Role::kCsr)).status, 201);
+  }
+  // Every event once, by id, 3 at a time: 3 + 3 + 1, the last without a cursor.
+  PageWalk walk = WalkPages(c, CustomerPath(0) + "/consent-events", "events", 3,
+                            Token(Role::kAuditor));
+  EXPECT_EQ(Keys(walk), ids);
+  EXPECT_EQ(walk.pages, 3);
+  for (const json& e : walk.items) EXPECT_EQ(e["customer"], customers_[0].value());
+  EXPECT_EQ(walk.items[0]["evidence"]["document_id"], "WEB-0");
+  json exact = c.Get(CustomerPath(0) + "/consent-events?limit=7", Token(Role::kAuditor)).Json();
+  EXPECT_EQ(exact["events"].size(), 7u);
+  EXPECT_TRUE(exact["next_cursor"].is_null());
+  json past = c.Get(CustomerPath(0) + "/consent-events?cursor=" + std::to_string(ids.back()),
+                    Token(Role::kAuditor))
+                  .Json();
+  EXPECT_TRUE(past["events"].empty());
+  EXPECT_TRUE(past["next_cursor"].is_null());
+  ExpectBadPageQueriesRefused(c, CustomerPath(0) + "/consent-events", Token(Role::kAuditor));
+  // Another carrier's customer is still 404, whatever the page.
+  EXPECT_EQ(c.Get(B() + "/customers/" + customer_b_.ToString() + "/consent-events?limit=2",
+                  Token(Role::kCsr))
+                .status,
+            404);
+}
+
 TEST_F(HttpDecisionsTest, NoticesAreCheckedStoredAndSent) {
   HttpClient c(server_->port());
   json checklist = FullChecklist();
@@ -388,6 +429,13 @@ TEST_F(HttpDecisionsTest, NoticesAreCheckedStoredAndSent) {
   ASSERT_EQ(stored.status, 201) << stored.body;
   const int64_t tpl = stored.Json()["id"];
   EXPECT_EQ(c.Get(A() + "/notice-templates", Token(Role::kCsr)).Json()["templates"].size(), 1u);
+  bad["name"] = "mailer 2";
+  HttpResponse second = c.PostJson(A() + "/notice-templates", bad, Token(Role::kComplianceOfficer));
+  ASSERT_EQ(second.status, 201) << second.body;
+  PageWalk templates = WalkPages(c, A() + "/notice-templates", "templates", 1, Token(Role::kCsr));
+  EXPECT_EQ(Keys(templates), (std::vector<int64_t>{tpl, second.Json()["id"].get<int64_t>()}));
+  EXPECT_EQ(templates.pages, 2);
+  EXPECT_EQ(c.Get(A() + "/notice-templates?limit=0", Token(Role::kCsr)).Json()["field"], "limit");
   EXPECT_EQ(c.Get(A() + "/notice-templates/" + std::to_string(tpl), Token(Role::kCsr)).status, 200);
   EXPECT_EQ(c.Get(B() + "/notice-templates/" + std::to_string(tpl), Token(Role::kCsr)).status, 404);
   json send = {{"template", tpl},
@@ -436,7 +484,13 @@ TEST_F(HttpDecisionsTest, PolicyVersionsAndTheirOverlays) {
   EXPECT_EQ(current["version"], 1);
   EXPECT_NE(current["toml"].get<std::string>().find("Clause 6"), std::string::npos);
   EXPECT_EQ(c.Get(A() + "/policy?version=0", Token(Role::kCsr)).Json()["floor"], true);
-  EXPECT_EQ(c.Get(A() + "/policy/versions", Token(Role::kAuditor)).Json()["policies"].size(), 1u);
+  json versions = c.Get(A() + "/policy/versions?limit=1", Token(Role::kAuditor)).Json();
+  EXPECT_EQ(versions["policies"].size(), 1u);
+  EXPECT_TRUE(versions["next_cursor"].is_null());
+  EXPECT_TRUE(
+      c.Get(A() + "/policy/versions?cursor=1", Token(Role::kAuditor)).Json()["policies"].empty());
+  EXPECT_EQ(c.Get(A() + "/policy/versions?cursor=x", Token(Role::kAuditor)).Json()["field"],
+            "cursor");
   HttpResponse plain = c.Send("POST", A() + "/policy/versions", SeedPolicyText(),
                               {{"Authorization", "Bearer " + Token(Role::kComplianceOfficer)}},
                               "text/plain");
