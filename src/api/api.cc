@@ -251,7 +251,7 @@ void Api::Handle(Request req, Reply done) {
     return;
   }
   call->req.params = std::move(m.params);
-  if (m.route->runs_inline) {
+  if (m.route->runs_inline && store_.reads_are_local()) {
     Run(call);
     return;
   }

@@ -104,9 +104,11 @@ struct RouteSpec {
   std::vector<Role> roles;  // who may call it; empty: any authenticated caller
   bool reads_cpni = false;  // each call is recorded in the carrier's ledger
   // The handler does at most one indexed read and hands any write to the
-  // group committer, so it runs on the network thread: one thread hand-off
-  // fewer per request on the hottest routes. Never set it on a route that
-  // hashes a secret, scans, or writes through Store::Transact.
+  // group committer, so on the embedded store (reads in microseconds) it runs
+  // on the network thread: one thread hand-off fewer per request on the
+  // hottest routes. On PostgreSQL it runs on a worker like every route, so a
+  // network round trip never holds a network thread. Never set it on a route
+  // that hashes a secret, scans, or writes through Store::Transact.
   bool runs_inline = false;
   std::vector<QueryParam> query;
   std::vector<std::string> request_headers;  // documented: "If-Match", "Idempotency-Key"

@@ -85,6 +85,8 @@ const char* Store::backend_name() const {
   return writer_->backend() == Backend::kSqlite ? "sqlite" : "postgres";
 }
 
+bool Store::reads_are_local() const { return writer_->backend() == Backend::kSqlite; }
+
 Status Store::RunIn(Connection& conn, bool write, const std::function<Status(Tx&)>& fn) {
   RETURN_IF_ERROR(conn.Begin(write));
   Tx tx(conn);

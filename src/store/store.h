@@ -363,6 +363,9 @@ class Store {
 
   int schema_version() const { return schema_version_; }
   const char* backend_name() const;
+  // Reads are served from a file by this process (SQLite): microseconds, no
+  // network round trip, so a caller may run them where it must not block long.
+  bool reads_are_local() const;
 
  private:
   Store(StoreOptions options, std::unique_ptr<internal::Connection> conn, int version);
