@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/entry.h"
+#include "store/internal/page.h"
 #include "store/internal/sql.h"
 #include "store/store.h"
 
@@ -222,22 +223,19 @@ Result<std::optional<Customer>> Tx::FindCustomerByAccount(CarrierId carrier,
 // bulk, so their ids run in long stretches and a page reads little else; an
 // extra (carrier_id, id) index would cost the import a fifth of its speed.
 Result<CustomerPage> Tx::ListCustomers(CarrierId carrier, CustomerId after, int limit) {
-  if (limit < 1 || limit > 1000) {
-    return Status::InvalidArgument("limit must be between 1 and 1000", "limit");
-  }
+  ASSIGN_OR_RETURN(
+      Page<Customer> read,
+      internal::ReadPage<Customer>(
+          limit, CustomerFromRow, [](const Customer& c) { return c.id.value(); },
+          [&](int64_t fetch, const internal::RowFn& add) {
+            return conn_.Run(std::string("SELECT ") + kCustomerColumns +
+                                 " FROM customers WHERE +carrier_id = ? AND id > ? ORDER BY id "
+                                 "LIMIT ?",
+                             {carrier.value(), after.value(), fetch}, add);
+          }));
   CustomerPage page;
-  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kCustomerColumns +
-                                " FROM customers WHERE +carrier_id = ? AND id > ? ORDER BY id "
-                                "LIMIT ?",
-                            {carrier.value(), after.value(), int64_t{limit + 1}},
-                            [&](const Row& r) {
-                              page.customers.push_back(CustomerFromRow(r));
-                              return Status::Ok();
-                            }));
-  if (page.customers.size() > static_cast<size_t>(limit)) {
-    page.customers.pop_back();
-    page.next = page.customers.back().id;
-  }
+  page.customers = std::move(read.items);
+  if (read.next) page.next = CustomerId(*read.next);
   return page;
 }
 
@@ -315,21 +313,18 @@ Result<std::vector<Staff>> Tx::ListStaff(CarrierId carrier) {
 }
 
 Result<StaffPage> Tx::ListStaff(CarrierId carrier, StaffId after, int limit) {
-  if (limit < 1 || limit > 1000) {
-    return Status::InvalidArgument("limit must be between 1 and 1000", "limit");
-  }
+  ASSIGN_OR_RETURN(
+      Page<Staff> read,
+      internal::ReadPage<Staff>(
+          limit, StaffFromRow, [](const Staff& s) { return s.id.value(); },
+          [&](int64_t fetch, const internal::RowFn& add) {
+            return conn_.Run(std::string("SELECT ") + kStaffColumns +
+                                 " FROM staff WHERE carrier_id = ? AND id > ? ORDER BY id LIMIT ?",
+                             {carrier.value(), after.value(), fetch}, add);
+          }));
   StaffPage page;
-  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kStaffColumns +
-                                " FROM staff WHERE carrier_id = ? AND id > ? ORDER BY id LIMIT ?",
-                            {carrier.value(), after.value(), int64_t{limit + 1}},
-                            [&](const Row& r) {
-                              page.staff.push_back(StaffFromRow(r));
-                              return Status::Ok();
-                            }));
-  if (page.staff.size() > static_cast<size_t>(limit)) {
-    page.staff.pop_back();
-    page.next = page.staff.back().id;
-  }
+  page.staff = std::move(read.items);
+  if (read.next) page.next = StaffId(*read.next);
   return page;
 }
 

@@ -2,6 +2,7 @@
 // retries and customer updates (migration 0002_access), over both backends.
 #include <algorithm>
 
+#include "store/internal/page.h"
 #include "store/internal/sql.h"
 #include "store/store.h"
 
@@ -236,21 +237,18 @@ Result<std::vector<TokenRecord>> Tx::ListTokens(AccountId account) {
 }
 
 Result<TokenPage> Tx::ListTokens(AccountId account, int64_t after, int limit) {
-  if (limit < 1 || limit > 1000) {
-    return Status::InvalidArgument("limit must be between 1 and 1000", "limit");
-  }
+  ASSIGN_OR_RETURN(
+      Page<TokenRecord> read,
+      internal::ReadPage<TokenRecord>(
+          limit, TokenFromRow, internal::kById, [&](int64_t fetch, const internal::RowFn& add) {
+            return conn_.Run(std::string("SELECT ") + kTokenColumns +
+                                 " FROM auth_tokens WHERE account_id = ? AND id > ? ORDER BY id "
+                                 "LIMIT ?",
+                             {account.value(), after, fetch}, add);
+          }));
   TokenPage page;
-  RETURN_IF_ERROR(conn_.Run(std::string("SELECT ") + kTokenColumns +
-                                " FROM auth_tokens WHERE account_id = ? AND id > ? ORDER BY id "
-                                "LIMIT ?",
-                            {account.value(), after, int64_t{limit + 1}}, [&](const Row& r) {
-                              page.tokens.push_back(TokenFromRow(r));
-                              return Status::Ok();
-                            }));
-  if (page.tokens.size() > static_cast<size_t>(limit)) {
-    page.tokens.pop_back();
-    page.next = page.tokens.back().id;
-  }
+  page.tokens = std::move(read.items);
+  page.next = read.next;
   return page;
 }
 
