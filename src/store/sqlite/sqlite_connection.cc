@@ -191,6 +191,11 @@ Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
   // The journal mode must be WAL; on a read-only medium or an old file it may
   // not switch, which we refuse rather than run without durability we promise.
   std::string mode;
+  // A new database gets 16 KiB pages (the default is 4 KiB): a bulk import
+  // runs ~15% faster and a ledger scan ~7% faster, point reads and group
+  // commits the same (bench/RESULTS.md). A database keeps the page size it
+  // was made with, so this only acts before the first table exists.
+  RETURN_IF_ERROR(conn->Script("PRAGMA page_size=16384;"));
   RETURN_IF_ERROR(conn->Run("PRAGMA journal_mode=WAL", {}, [&](const Row& r) {
     mode = r.Text(0);
     return Status::Ok();
