@@ -203,7 +203,10 @@ void RowBatch::Clear() {
 }
 
 ParallelVerifier::ParallelVerifier(CarrierId carrier, unsigned threads)
-    : verifier_(carrier), queue_(2 * static_cast<size_t>(threads)) {
+    // Deep enough that the hashing threads have work while the reader runs a
+    // range's payload query (no batches come out meanwhile): 2 batches per
+    // thread left them idle a fifth of the time (bench/RESULTS.md).
+    : verifier_(carrier), queue_(8 * static_cast<size_t>(threads)) {
   for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }
 
