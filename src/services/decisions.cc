@@ -413,12 +413,12 @@ Status DecisionService::Evaluate(CarrierId carrier,
   bool caught_up = false;
   if (ready_.load(std::memory_order_acquire)) {
     for (int pass = 0; pass < 2; ++pass) {
-      std::vector<size_t> todo;
+      std::vector<size_t> undecided;
       if (pass == 0) {
-        todo.resize(requests.size());
-        for (size_t i = 0; i < requests.size(); ++i) todo[i] = i;
+        undecided.resize(requests.size());
+        for (size_t i = 0; i < requests.size(); ++i) undecided[i] = i;
       } else {
-        todo.swap(rest);
+        undecided.swap(rest);
       }
       rest.clear();
       bool missing_customer = false;
@@ -427,7 +427,7 @@ Status DecisionService::Evaluate(CarrierId carrier,
         const CarrierRules* cr = reader.Carrier(carrier);
         if (cr) {
           rules::CustomerFacts facts;
-          for (size_t i : todo) {
+          for (size_t i : undecided) {
             const rules::DecisionRequest& r = requests[i];
             switch (reader.Facts(carrier, r.customer, r.at, &facts)) {
               case ApprovalIndex::Found::kYes: {
@@ -448,7 +448,7 @@ Status DecisionService::Evaluate(CarrierId carrier,
           }
         } else {
           missing_customer = true;
-          rest = todo;
+          rest = undecided;
         }
       }
       // A customer (or carrier) the index does not hold may have been added
