@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/domain.h"
@@ -340,6 +341,17 @@ class Tx {
     bool dirty = false;
   };
   Result<HeadState*> LoadHead(CarrierId carrier);
+  // Moves entries first_seq .. first_seq + ledger::kBlockEntries - 1 from the
+  // open tail into one sealed block (ledger/block.h); leaves them where they
+  // are when the tail does not hold exactly those entries.
+  Status SealBlock(CarrierId carrier, int64_t first_seq);
+  // Every stored entry with lo <= seq < hi, sealed blocks whose first entry is
+  // in the range first, then tail rows: `seq` is the block's first_seq plus
+  // the entry's place in it, or the tail row's sequence column. The views
+  // last for the call.
+  using StoredEntryFn =
+      std::function<Status(int64_t seq, std::string_view bytes, std::string_view hash)>;
+  Status ForEachStoredEntry(CarrierId carrier, int64_t lo, int64_t hi, const StoredEntryFn& fn);
 
   internal::Connection& conn_;
   std::map<CarrierId, HeadState> heads_;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ledger/block.h"
 #include "ledger/entry.h"
 #include "store/internal/page.h"
 #include "store/internal/sql.h"
@@ -387,7 +388,60 @@ Result<AppendResult> Tx::Append(const LedgerEvent& event) {
   head->tree.Push(hash);  // the chain hash is the leaf hash
   head->last_hash = hash;
   head->dirty = true;
+  if (ledger::SealsBlock(e.seq)) RETURN_IF_ERROR(SealBlock(event.carrier, ledger::BlockStart(e.seq)));
   return AppendResult{e.seq, hash};
+}
+
+Status Tx::SealBlock(CarrierId carrier, int64_t first_seq) {
+  const int64_t last_seq = first_seq + ledger::kBlockEntries - 1;
+  std::string block;
+  block.reserve(static_cast<size_t>(ledger::kBlockEntries) * 256);
+  int64_t next = first_seq;
+  bool in_place = true;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT seq, entry, hash FROM ledger_entries WHERE carrier_id = ? AND seq >= ? AND "
+      "seq <= ? ORDER BY seq",
+      {carrier.value(), first_seq, last_seq}, [&](const Row& r) {
+        if (r.Int(0) != next++) in_place = false;
+        ledger::AppendToBlock(r.BlobView(1), r.BlobView(2), &block);
+        return Status::Ok();
+      }));
+  // Sealing only moves rows. A tail that was tampered with (a row missing or
+  // out of place, a block already there) stays as it is, for audit verify to
+  // report; the append itself goes on.
+  if (!in_place || next != last_seq + 1) return Status::Ok();
+  ASSIGN_OR_RETURN(int64_t existing,
+                   conn_.QueryInt("SELECT COUNT(*) FROM ledger_blocks WHERE carrier_id = ? AND "
+                                  "first_seq > ? AND first_seq <= ?",
+                                  {carrier.value(), first_seq - ledger::kBlockEntries, last_seq}));
+  if (existing != 0) return Status::Ok();
+  RETURN_IF_ERROR(
+      conn_.Exec("INSERT INTO ledger_blocks (carrier_id, first_seq, entries) VALUES (?, ?, ?)",
+                 {carrier.value(), first_seq, Bytes{block}}));
+  return conn_.Exec(
+      "DELETE FROM ledger_entries WHERE carrier_id = ? AND seq >= ? AND seq <= ?",
+      {carrier.value(), first_seq, last_seq});
+}
+
+Status Tx::ForEachStoredEntry(CarrierId carrier, int64_t lo, int64_t hi,
+                              const StoredEntryFn& fn) {
+  // A block that starts before `lo` may still hold entries from `lo` on.
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT first_seq, entries FROM ledger_blocks WHERE carrier_id = ? AND first_seq > ? AND "
+      "first_seq < ? ORDER BY first_seq",
+      {carrier.value(), lo - ledger::kBlockEntries, hi}, [&](const Row& r) -> Status {
+        ledger::BlockReader reader(r.BlobView(1));
+        std::string_view bytes, hash;
+        for (int64_t seq = r.Int(0); reader.Next(&bytes, &hash); ++seq) {
+          if (seq >= lo && seq < hi) RETURN_IF_ERROR(fn(seq, bytes, hash));
+        }
+        return Status::Ok();
+      }));
+  return conn_.Run(
+      "SELECT seq, entry, hash FROM ledger_entries WHERE carrier_id = ? AND seq >= ? AND "
+      "seq < ? ORDER BY seq",
+      {carrier.value(), lo, hi},
+      [&](const Row& r) { return fn(r.Int(0), r.BlobView(1), r.BlobView(2)); });
 }
 
 Status Tx::FlushHeads() {
@@ -429,7 +483,8 @@ Result<ledger::Head> Tx::LedgerHead(CarrierId carrier) {
 namespace {
 
 constexpr size_t kVerifyBatchRows = 4096;  // a power of two: a full batch is a perfect subtree
-constexpr int64_t kVerifyRangeRows = 65536;
+// Whole blocks: a range's blocks and payloads are read together.
+constexpr int64_t kVerifyRangeRows = 1024 * ledger::kBlockEntries;
 
 }  // namespace
 
@@ -439,9 +494,9 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
   // (ledger/verify.h): verification costs about the larger of the two.
   ledger::ParallelVerifier verifier(carrier, std::max(1u, std::thread::hardware_concurrency()));
   ledger::RowBatch batch = verifier.TakeSpare();
-  // Entries and payloads are read range by range, each range as two
-  // sequential scans merged here: a join would look every payload up by key.
-  // A range's payload bodies sit in one buffer, reused from range to range.
+  // Entries and payloads are read range by range, each range as sequential
+  // scans merged here: a join would look every payload up by key. A range's
+  // payload bodies sit in one buffer, reused from range to range.
   struct PayloadRow {
     int64_t seq;
     size_t body, body_len;  // in payload_bodies
@@ -449,13 +504,18 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
   };
   std::vector<PayloadRow> payloads;
   std::string payload_bodies;
+  // The last sequence number stored, sealed or not.
+  int64_t last = 0;
+  for (const auto& [sql, span] :
+       {std::pair{"SELECT MAX(seq) + ? FROM ledger_entries WHERE carrier_id = ?", int64_t{0}},
+        std::pair{"SELECT MAX(first_seq) + ? FROM ledger_blocks WHERE carrier_id = ?",
+                  ledger::kBlockEntries - 1}}) {
+    auto max = conn_.QueryInt(sql, {span, carrier.value()});
+    if (!max.ok() && !max.status().IsNotFound()) return max.status();
+    if (max.ok()) last = std::max(last, *max);
+  }
   Status st = Status::Ok();
-  int64_t max_seq = 0;
-  auto last = conn_.QueryInt("SELECT MAX(seq) FROM ledger_entries WHERE carrier_id = ?",
-                             {carrier.value()});
-  if (last.ok()) max_seq = *last;
-  st = last.status().IsNotFound() ? Status::Ok() : last.status();
-  for (int64_t lo = 0; st.ok() && lo <= max_seq; lo += kVerifyRangeRows) {
+  for (int64_t lo = 1; st.ok() && lo <= last; lo += kVerifyRangeRows) {
     const int64_t hi = lo + kVerifyRangeRows;
     payloads.clear();
     payload_bodies.clear();
@@ -474,11 +534,12 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
         });
     if (!st.ok()) break;
     size_t next_payload = 0;
-    st = conn_.Run(
-        "SELECT seq, entry, hash FROM ledger_entries WHERE carrier_id = ? AND seq >= ? AND "
-        "seq < ? ORDER BY seq",
-        {carrier.value(), lo, hi}, [&](const Row& r) {
-          const int64_t seq = r.Int(0);
+    st = ForEachStoredEntry(
+        carrier, lo, hi, [&](int64_t seq, std::string_view bytes, std::string_view hash) {
+          if (next_payload < payloads.size() && payloads[next_payload].seq > seq) {
+            // Out of order (blocks or rows moved): search from the start.
+            next_payload = 0;
+          }
           while (next_payload < payloads.size() && payloads[next_payload].seq < seq) {
             ++next_payload;  // a payload without its entry: the entry's absence is reported
           }
@@ -490,7 +551,7 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
             has_body = p.has_body;
             erased = p.erased;
           }
-          batch.Add(seq, r.BlobView(1), r.BlobView(2), has_body ? &body : nullptr, erased);
+          batch.Add(seq, bytes, hash, has_body ? &body : nullptr, erased);
           if (batch.size() == kVerifyBatchRows) {
             verifier.Add(std::move(batch));
             batch = verifier.TakeSpare();
@@ -513,12 +574,10 @@ Result<ledger::InclusionProof> Tx::ProveEntry(CarrierId carrier, int64_t seq) {
   std::vector<ledger::Hash> leaves;
   leaves.reserve(static_cast<size_t>(head.size));
   std::string entry_bytes;
-  RETURN_IF_ERROR(conn_.Run(
-      "SELECT seq, entry FROM ledger_entries WHERE carrier_id = ? AND seq <= ? ORDER BY seq",
-      {carrier.value(), head.size}, [&](const Row& r) {
-        std::string bytes = r.Blob(1);
+  RETURN_IF_ERROR(ForEachStoredEntry(
+      carrier, 1, head.size + 1, [&](int64_t at, std::string_view bytes, std::string_view) {
         leaves.push_back(ledger::LeafHash(bytes));
-        if (r.Int(0) == seq) entry_bytes = std::move(bytes);
+        if (at == seq) entry_bytes = std::string(bytes);
         return Status::Ok();
       }));
   if (static_cast<int64_t>(leaves.size()) != head.size) {
@@ -537,15 +596,17 @@ Result<std::pair<ledger::Entry, std::optional<std::string>>> Tx::ReadEntry(Carri
                                                                             int64_t seq) {
   std::optional<std::string> bytes;
   std::optional<std::string> payload;
-  RETURN_IF_ERROR(conn_.Run(
-      "SELECT e.entry, p.body FROM ledger_entries e LEFT JOIN ledger_payloads p "
-      "ON p.carrier_id = e.carrier_id AND p.seq = e.seq WHERE e.carrier_id = ? AND e.seq = ?",
-      {carrier.value(), seq}, [&](const Row& r) {
-        bytes = r.Blob(0);
-        if (!r.IsNull(1)) payload = r.Blob(1);
-        return Status::Ok();
-      }));
+  RETURN_IF_ERROR(ForEachStoredEntry(carrier, seq, seq + 1,
+                                     [&](int64_t, std::string_view entry, std::string_view) {
+                                       bytes = std::string(entry);
+                                       return Status::Ok();
+                                     }));
   if (!bytes) return Status::NotFound("no ledger entry " + std::to_string(seq));
+  RETURN_IF_ERROR(conn_.Run("SELECT body FROM ledger_payloads WHERE carrier_id = ? AND seq = ?",
+                            {carrier.value(), seq}, [&](const Row& r) {
+                              if (!r.IsNull(0)) payload = r.Blob(0);
+                              return Status::Ok();
+                            }));
   ASSIGN_OR_RETURN(ledger::Entry e, ledger::Entry::Decode(*bytes));
   return std::make_pair(std::move(e), std::move(payload));
 }

@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "ledger/block.h"
 #include "ledger/proof.h"
 #include "pg_test_db.h"
 
@@ -989,6 +990,179 @@ TEST_P(StoreTest, PayloadRemovedWithoutErasureEntryIsReported) {
   raw->Exec("DELETE FROM ledger_payloads" + Where(carrier, 4));
   r = Verify(carrier);
   ExpectFirst(r, ProblemKind::kPayloadRemoved, 4);
+}
+
+// ---- sealed blocks (ledger/block.h) ----
+
+constexpr int64_t kK = ledger::kBlockEntries;
+
+// Where the entry `seq` starts inside its block's bytes.
+size_t OffsetInBlock(const std::string& block, int64_t seq) {
+  ledger::BlockReader reader(block);
+  std::string_view entry, hash;
+  for (int64_t at = ledger::BlockStart(seq); reader.Next(&entry, &hash); ++at) {
+    if (at == seq) return reader.offset();
+  }
+  ADD_FAILURE() << "entry " << seq << " is not in the block";
+  return 0;
+}
+
+std::string BlockWhere(CarrierId carrier, int64_t first_seq) {
+  return " WHERE carrier_id = " + carrier.ToString() + " AND first_seq = " +
+         std::to_string(first_seq);
+}
+
+TEST_P(StoreTest, FullBlocksAreSealedAndReadLikeRows) {
+  const CarrierId carrier = AddCarrier();
+  const int n = 3 * kK + 5;
+  const std::vector<AppendResult> appended = BuildLedger(carrier, n);
+  ASSERT_EQ(appended.size(), static_cast<size_t>(n));
+  auto raw = Raw();
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_blocks"), 3);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_entries"), 5);  // the open tail
+  EXPECT_EQ(raw->Int("SELECT MIN(seq) FROM ledger_entries"), 3 * kK + 1);
+  EXPECT_EQ(raw->Int("SELECT MAX(first_seq) FROM ledger_blocks"), 2 * kK + 1);
+
+  const VerifyReport r = Verify(carrier);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.entries, n);
+  EXPECT_EQ(r.payloads_checked, n / 2);
+  EXPECT_EQ(r.root, Head(carrier).root);
+
+  const Status st = store_->Read([&](Tx& tx) -> Status {
+    for (int64_t seq : {int64_t{1}, kK, kK + 1, 2 * kK + 7, int64_t{n}}) {
+      ASSIGN_OR_RETURN(auto read, tx.ReadEntry(carrier, seq));
+      EXPECT_EQ(read.first.seq, seq);
+      EXPECT_EQ(ledger::ChainHash(read.first.Encode()),
+                appended[static_cast<size_t>(seq - 1)].hash);
+      EXPECT_EQ(read.second, MakeEvent(carrier, static_cast<int>(seq)).payload);
+    }
+    // Following the ledger across a block boundary and into the tail.
+    ASSIGN_OR_RETURN(auto marks, tx.LedgerMarksAfter(carrier, kK - 3, 6));
+    EXPECT_EQ(marks.size(), 6u);
+    for (size_t i = 0; i < marks.size(); ++i) EXPECT_EQ(marks[i].seq, kK - 2 + int64_t(i));
+    ASSIGN_OR_RETURN(marks, tx.LedgerMarksAfter(carrier, 3 * kK - 1, 100));
+    EXPECT_EQ(marks.size(), 6u);
+    EXPECT_EQ(marks.back().seq, n);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  for (int64_t seq : {int64_t{2}, kK + 9, int64_t{n}}) {
+    auto proof = Prove(carrier, seq);
+    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+    EXPECT_TRUE(ledger::CheckProof(*proof, r.root).valid) << "entry " << seq;
+  }
+}
+
+TEST_P(StoreTest, FlippedByteInASealedEntryNamesTheEntry) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 2 * kK + 3);
+  const int64_t target = kK + 6;  // in the second block
+  {
+    auto raw = Raw();
+    std::string block = raw->Blob("SELECT entries FROM ledger_blocks" + BlockWhere(carrier, kK + 1));
+    const size_t at = OffsetInBlock(block, target) + 4 + 60;  // inside the entry's bytes
+    ASSERT_LT(at, block.size());
+    block[at] ^= 0x01;
+    raw->ExecBlob("UPDATE ledger_blocks SET entries = $1" + BlockWhere(carrier, kK + 1), block);
+  }
+  const VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kAltered, target);
+  EXPECT_EQ(r.entries, 2 * kK + 3);
+  EXPECT_EQ(Prove(carrier, 3).status().code(), StatusCode::kDataLoss);
+}
+
+TEST_P(StoreTest, AnAlteredLengthInABlockNamesTheEntry) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, kK + 1);
+  auto raw = Raw();
+  std::string block = raw->Blob("SELECT entries FROM ledger_blocks" + BlockWhere(carrier, 1));
+  block[OffsetInBlock(block, 10)] = '\x40';  // entry 10's length prefix
+  raw->ExecBlob("UPDATE ledger_blocks SET entries = $1" + BlockWhere(carrier, 1), block);
+  ExpectFirst(Verify(carrier), ProblemKind::kAltered, 10);
+}
+
+TEST_P(StoreTest, DeletedBlockIsReportedAsRemoved) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 3 * kK);
+  Raw()->Exec("DELETE FROM ledger_blocks" + BlockWhere(carrier, kK + 1));
+  const VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kRemoved, kK + 1);
+  EXPECT_NE(r.problems[0].detail.find("entries " + std::to_string(kK + 1) + " to " +
+                                      std::to_string(2 * kK) + " are missing"),
+            std::string::npos)
+      << Describe(r);
+  EXPECT_EQ(r.entries, 2 * kK);
+}
+
+TEST_P(StoreTest, SwappedBlocksAreReportedAsReordered) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 2 * kK + 2);
+  auto raw = Raw();
+  raw->Exec("UPDATE ledger_blocks SET first_seq = -1" + BlockWhere(carrier, 1));
+  raw->Exec("UPDATE ledger_blocks SET first_seq = 1" + BlockWhere(carrier, kK + 1));
+  raw->Exec("UPDATE ledger_blocks SET first_seq = " + std::to_string(kK + 1) +
+            BlockWhere(carrier, -1));
+  ExpectFirst(Verify(carrier), ProblemKind::kReordered, 1);
+}
+
+TEST_P(StoreTest, AForgedEntrySplicedIntoABlockIsReportedAsInserted) {
+  const CarrierId carrier = AddCarrier();
+  const std::vector<AppendResult> appended = BuildLedger(carrier, kK + 4);
+  const int64_t k = 20;
+  // A self-consistent forgery: it claims position k, links to entry k-1 and
+  // carries its own correct hash; the block's later entries move up by one.
+  ledger::Entry forged;
+  forged.carrier = carrier;
+  forged.seq = k;
+  forged.at = kT0;
+  forged.actor = "staff:7";
+  forged.type = "consent.opt_in";
+  forged.body = "{\"forged\":true}";
+  forged.prev_hash = appended[static_cast<size_t>(k - 2)].hash;
+  const std::string bytes = forged.Encode();
+  std::string spliced;
+  ledger::AppendToBlock(bytes, ledger::HashBytes(ledger::ChainHash(bytes)), &spliced);
+  auto raw = Raw();
+  std::string block = raw->Blob("SELECT entries FROM ledger_blocks" + BlockWhere(carrier, 1));
+  block.insert(OffsetInBlock(block, k), spliced);
+  raw->ExecBlob("UPDATE ledger_blocks SET entries = $1" + BlockWhere(carrier, 1), block);
+  ExpectFirst(Verify(carrier), ProblemKind::kInserted, k);
+}
+
+TEST_P(StoreTest, DeletedSealedTailIsReportedAsTruncated) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 2 * kK + 3);
+  auto raw = Raw();
+  const std::string after = " WHERE carrier_id = " + carrier.ToString();
+  raw->Exec("DELETE FROM ledger_blocks" + after + " AND first_seq > 1");
+  raw->Exec("DELETE FROM ledger_entries" + after);
+  raw->Exec("DELETE FROM ledger_payloads" + after + " AND seq > " + std::to_string(kK));
+  const VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kTruncated, kK + 1);
+  EXPECT_EQ(r.entries, kK);
+  EXPECT_EQ(r.problems.size(), 1u) << Describe(r);
+}
+
+TEST_P(StoreTest, SealedEntriesPayloadsAreCheckedAndErasable) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 2 * kK);
+  Raw()->ExecBlob("UPDATE ledger_payloads SET body = $1" + Where(carrier, kK + 2),
+                  "{\"name\":\"Someone Else\"}");
+  VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kPayloadAltered, kK + 2);
+  EXPECT_EQ(r.problems.size(), 1u) << Describe(r);
+
+  // Erasing a sealed entry's payload at the end of retention keeps the
+  // ledger valid.
+  const Status st = store_->Transact([&](Tx& tx) -> Status {
+    return tx.ErasePayload(carrier, kK + 2, kRetainUntil, "staff:7", "retention ended").status();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  r = Verify(carrier);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.entries, 2 * kK + 1);
+  EXPECT_EQ(r.payloads_erased, 1);
 }
 
 // ---- erasure at the end of retention ----
