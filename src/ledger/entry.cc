@@ -82,27 +82,33 @@ std::string Entry::Encode() const {
   return out;
 }
 
-Result<EntryView> EntryView::Parse(std::string_view bytes) {
+const char* EntryView::ParseInto(std::string_view bytes, EntryView* e) {
   Reader r(bytes);
-  EntryView e;
   uint64_t carrier = 0, seq = 0, at = 0;
   uint8_t flag = 0;
-  if (!r.Magic("PRL1")) return Status::DataLoss("ledger entry: unknown encoding (magic)");
-  if (!r.U64(&carrier) || !r.U64(&seq) || !r.U64(&at) || !r.String(&e.actor) ||
-      !r.String(&e.type) || !r.String(&e.subject) || !r.String(&e.body) || !r.U8(&flag) ||
+  if (!r.Magic("PRL1")) return "ledger entry: unknown encoding (magic)";
+  if (!r.U64(&carrier) || !r.U64(&seq) || !r.U64(&at) || !r.String(&e->actor) ||
+      !r.String(&e->type) || !r.String(&e->subject) || !r.String(&e->body) || !r.U8(&flag) ||
       flag > 1) {
-    return Status::DataLoss("ledger entry: truncated or malformed field");
+    return "ledger entry: truncated or malformed field";
   }
+  e->payload_hash.reset();
   if (flag == 1) {
     Hash h;
-    if (!r.HashOut(&h)) return Status::DataLoss("ledger entry: truncated payload hash");
-    e.payload_hash = h;
+    if (!r.HashOut(&h)) return "ledger entry: truncated payload hash";
+    e->payload_hash = h;
   }
-  if (!r.HashOut(&e.prev_hash)) return Status::DataLoss("ledger entry: truncated previous hash");
-  if (!r.AtEnd()) return Status::DataLoss("ledger entry: trailing bytes");
-  e.carrier = CarrierId(static_cast<int64_t>(carrier));
-  e.seq = static_cast<int64_t>(seq);
-  e.at = Instant::FromMicros(static_cast<int64_t>(at));
+  if (!r.HashOut(&e->prev_hash)) return "ledger entry: truncated previous hash";
+  if (!r.AtEnd()) return "ledger entry: trailing bytes";
+  e->carrier = CarrierId(static_cast<int64_t>(carrier));
+  e->seq = static_cast<int64_t>(seq);
+  e->at = Instant::FromMicros(static_cast<int64_t>(at));
+  return nullptr;
+}
+
+Result<EntryView> EntryView::Parse(std::string_view bytes) {
+  EntryView e;
+  if (const char* error = ParseInto(bytes, &e)) return Status::DataLoss(error);
   return e;
 }
 

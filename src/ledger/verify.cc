@@ -69,17 +69,17 @@ void Verifier::Check(int64_t seq, std::string_view bytes, std::string_view hash,
   }
   const int64_t pos = expected_++;
 
-  auto decoded = EntryView::Parse(row.bytes);
+  EntryView& e = entry_;
+  const bool decoded = EntryView::ParseInto(row.bytes, &e) == nullptr;
   Hash stored{};
   const bool stored_ok = HashFromBytes(row.hash, &stored);
-  if (!decoded.ok() || !stored_ok || stored != actual) {
+  if (!decoded || !stored_ok || stored != actual) {
     Report(ProblemKind::kAltered, pos,
            "entry " + std::to_string(pos) + " was altered: its bytes do not match its hash");
     prev_hash_ = stored_ok ? stored : actual;
     prev_ok_ = false;
     return;
   }
-  const EntryView& e = *decoded;
 
   if (looking_for_ && !found_at_ && e.seq == *looking_for_) found_at_ = pos;
 
@@ -184,6 +184,26 @@ void RowBatch::Add(int64_t seq, std::string_view bytes, std::string_view hash,
   row.bytes_len = bytes.size();
   row.hash_len = hash.size();
   arena_.append(bytes).append(hash);  // the hash right after the bytes
+  AddPayload(row, payload, payload_erased);
+}
+
+void RowBatch::HoldBlock(std::string_view block) {
+  held_block_ = block.data();
+  held_at_ = arena_.size();
+  arena_.append(block);
+}
+
+void RowBatch::AddFromBlock(int64_t seq, std::string_view bytes, std::string_view hash,
+                            const std::string_view* payload, bool payload_erased) {
+  Row row{};
+  row.seq = seq;
+  row.bytes = held_at_ + static_cast<size_t>(bytes.data() - held_block_);
+  row.bytes_len = bytes.size();
+  row.hash_len = hash.size();  // a block stores each hash right after its entry
+  AddPayload(row, payload, payload_erased);
+}
+
+void RowBatch::AddPayload(Row& row, const std::string_view* payload, bool payload_erased) {
   if (payload) {
     row.payload = arena_.size();
     row.payload_len = payload->size();
@@ -196,6 +216,7 @@ void RowBatch::Add(int64_t seq, std::string_view bytes, std::string_view hash,
 
 void RowBatch::Clear() {
   arena_.clear();
+  held_block_ = nullptr;
   rows_.clear();
   leaves_.clear();
   payload_digests_.clear();

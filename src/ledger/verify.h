@@ -100,6 +100,7 @@ class Verifier {
              const Hash* payload_digest);
 
   VerifyReport report_;
+  EntryView entry_;  // the entry being checked, decoded in place
   CompactTree tree_;
   int64_t expected_ = 1;  // next position
   Hash prev_hash_{};
@@ -120,6 +121,13 @@ class RowBatch {
   // As Verifier::Add(); the views need only last for the call.
   void Add(int64_t seq, std::string_view bytes, std::string_view hash,
            const std::string_view* payload, bool payload_erased);
+  // A sealed block (ledger/block.h) copied in once, so that AddFromBlock()
+  // rows borrow its bytes instead of copying each entry.
+  void HoldBlock(std::string_view block);
+  // As Add(), for an entry whose bytes, followed by its hash, lie inside the
+  // block given to the last HoldBlock().
+  void AddFromBlock(int64_t seq, std::string_view bytes, std::string_view hash,
+                    const std::string_view* payload, bool payload_erased);
   size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
   void Clear();
@@ -134,8 +142,12 @@ class RowBatch {
   };
   std::string_view Slice(size_t at, size_t len) const { return {arena_.data() + at, len}; }
 
+  void AddPayload(Row& row, const std::string_view* payload, bool payload_erased);
+
   std::string arena_;
   std::vector<Row> rows_;
+  const char* held_block_ = nullptr;  // the block's bytes as given to HoldBlock()
+  size_t held_at_ = 0;                // where they were copied in arena_
   // Filled by the hashing thread.
   uint64_t index_ = 0;  // batch number
   uint64_t start_ = 0;  // rows before this batch

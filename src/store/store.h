@@ -348,10 +348,14 @@ class Tx {
   // Every stored entry with lo <= seq < hi, sealed blocks whose first entry is
   // in the range first, then tail rows: `seq` is the block's first_seq plus
   // the entry's place in it, or the tail row's sequence column. The views
-  // last for the call.
+  // last for the call. `on_block`, if given, sees each block's bytes before
+  // its entries (whose views lie inside them), and an empty view before the
+  // tail rows.
   using StoredEntryFn =
       std::function<Status(int64_t seq, std::string_view bytes, std::string_view hash)>;
-  Status ForEachStoredEntry(CarrierId carrier, int64_t lo, int64_t hi, const StoredEntryFn& fn);
+  using StoredBlockFn = std::function<void(std::string_view block)>;
+  Status ForEachStoredEntry(CarrierId carrier, int64_t lo, int64_t hi, const StoredEntryFn& fn,
+                            const StoredBlockFn& on_block = nullptr);
 
   internal::Connection& conn_;
   std::map<CarrierId, HeadState> heads_;
