@@ -92,7 +92,15 @@ for round in $(seq "$ROUNDS"); do
   - round $round: proprio $p_rps req/s (p50 $(ms "$(p50 "$proprio_out")") ms, p99 $p_p99 ms, non-2xx $(non2xx "$proprio_out")); nginx $n_rps req/s (p50 $(ms "$(p50 "$nginx_out")") ms, p99 $(ms "$(p99 "$nginx_out")") ms): ${ratio}%"
 done
 median_ratio=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-accesses=$(sqlite3 "$db" "SELECT COUNT(*) FROM ledger_entries WHERE instr(entry, CAST('cpni.accessed' AS BLOB)) > 0" 2>/dev/null || echo "?")
+# Entries of type cpni.accessed, in the open tail and in sealed blocks alike.
+accesses=$(python3 - "$db" <<'PY' 2>/dev/null || echo "?"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = sum(row[0].count(b'cpni.accessed') for row in db.execute('SELECT entry FROM ledger_entries'))
+n += sum(row[0].count(b'cpni.accessed') for row in db.execute('SELECT entries FROM ledger_blocks'))
+print(n)
+PY
+)
 
 summary=$(cat <<TXT
 ### $(date -u +%Y-%m-%dT%H:%M:%SZ) HTTP: GET customer (session token, CPNI read recorded) vs nginx static file
