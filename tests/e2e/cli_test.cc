@@ -106,6 +106,52 @@ TEST_F(CliTest, DemoThenVerifyIsValidAndAChangedByteIsNamed) {
   EXPECT_EQ(j["carriers"][0]["problems"][0]["kind"], "altered");
 }
 
+TEST_F(CliTest, AChangedByteInsideASealedBlockNamesTheEntry) {
+  ASSERT_EQ(Run({"demo", "--customers", "100"}).exit_code, 0);
+  const int64_t demo_entries = RunJson({"audit", "head", "--carrier", "1"})["entries"];
+  ASSERT_LT(demo_entries, 60);
+  // CPNI reads, one ledger entry each (subject customer:<id>), until entries
+  // 1-64 are sealed into one block row (ledger/block.h).
+  const int64_t reads = 64 - demo_entries + 2;
+  for (int64_t id = 1; id <= reads; ++id) {
+    ASSERT_EQ(Run({"customer", "show", "--carrier", "1", std::to_string(id)}).exit_code, 0);
+  }
+  RunResult ok = Run({"audit", "verify"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+
+  // Change one byte of the read of customer `id` (entry demo_entries + id),
+  // inside the block: its length-prefixed subject names it uniquely.
+  const int64_t id = reads - 4;
+  const int64_t entry = demo_entries + id;
+  ASSERT_LE(entry, 64);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/proprio.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT entries FROM ledger_blocks WHERE carrier_id = 1 AND "
+                               "first_seq = 1", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  std::string block(static_cast<const char*>(sqlite3_column_blob(st, 0)),
+                    static_cast<size_t>(sqlite3_column_bytes(st, 0)));
+  sqlite3_finalize(st);
+  const std::string subject = "customer:" + std::to_string(id);
+  const std::string prefixed = std::string(3, '\0') + char(subject.size()) + subject;
+  const size_t at = block.find(prefixed);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(block.find(prefixed, at + 1), std::string::npos);
+  block[at + prefixed.size() - 1] ^= 0x01;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE ledger_blocks SET entries = ? WHERE carrier_id = 1 AND "
+                               "first_seq = 1", -1, &st, nullptr), SQLITE_OK);
+  sqlite3_bind_blob(st, 1, block.data(), static_cast<int>(block.size()), SQLITE_TRANSIENT);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+
+  RunResult bad = Run({"audit", "verify"});
+  EXPECT_EQ(bad.exit_code, 8);
+  EXPECT_NE(bad.out.find("entry " + std::to_string(entry) + ": altered"), std::string::npos)
+      << bad.out;
+}
+
 TEST_F(CliTest, DemoTwiceAddsNothing) {
   ASSERT_EQ(Run({"demo", "--customers", "50"}).exit_code, 0);
   RunResult again = Run({"demo", "--customers", "50"});
