@@ -564,7 +564,7 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
     size_t next_payload = 0;
     bool in_block = false;
     // A block's rows borrow its bytes, so a batch is handed over between
-    // blocks (4096 is a whole number of them) or between tail rows.
+    // blocks (kVerifyBatchRows is a whole number of them) or tail rows.
     auto hand_over_full_batch = [&] {
       if (batch.size() >= kVerifyBatchRows) {
         verifier.Add(std::move(batch));
@@ -579,8 +579,11 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
     st = ForEachStoredEntry(
         carrier, lo, hi, [&](int64_t seq, std::string_view bytes, std::string_view hash) {
           if (next_payload < payloads.size() && payloads[next_payload].seq > seq) {
-            // Out of order (blocks or rows moved): search from the start.
-            next_payload = 0;
+            // Out of order (blocks or rows moved): find its place again.
+            next_payload = static_cast<size_t>(
+                std::lower_bound(payloads.begin(), payloads.end(), seq,
+                                 [](const PayloadRow& p, int64_t s) { return p.seq < s; }) -
+                payloads.begin());
           }
           while (next_payload < payloads.size() && payloads[next_payload].seq < seq) {
             ++next_payload;  // a payload without its entry: the entry's absence is reported
