@@ -340,6 +340,30 @@ void Api::Run(const std::shared_ptr<Call>& call) {
   route.handler(call);
 }
 
+namespace {
+
+// The headers of an answer kept for Idempotency-Key replays: those the handler
+// set (Location, ETag, ...), as a JSON array of [name, value] pairs.
+std::string KeptHeaders(const Response& r) {
+  if (r.headers.empty()) return {};
+  json pairs = json::array();
+  for (const auto& [name, value] : r.headers) pairs.push_back({name, value});
+  return pairs.dump();
+}
+
+void RestoreHeaders(const std::string& kept, Response* r) {
+  if (kept.empty()) return;  // none, or an answer kept before schema 0008
+  const json pairs = json::parse(kept, nullptr, false);
+  if (!pairs.is_array()) return;
+  for (const json& pair : pairs) {
+    if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
+      r->Header(pair[0].get<std::string>(), pair[1].get<std::string>());
+    }
+  }
+}
+
+}  // namespace
+
 void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
   const std::string& key = call->req.idempotency_key;
   if (key.size() > 255) {
@@ -396,6 +420,7 @@ void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
       r.status = found->status;
       r.content_type = found->content_type;
       r.body = found->body;
+      RestoreHeaders(found->headers, &r);
       r.Header("Idempotent-Replayed", "true");
       call->Send(std::move(r));
       return;
@@ -436,6 +461,7 @@ void Api::SettleIdempotency(const store::IdempotencyRecord& claim, const Respons
     done.status = r.status;
     done.content_type = r.content_type;
     done.body = r.body;
+    done.headers = KeptHeaders(r);
     return tx.CompleteIdempotency(done);
   });
   if (!st.ok()) {

@@ -53,6 +53,9 @@ struct IdempotencyRecord {
   int status = kPending;     // the HTTP status of the answer; 0: pending
   std::string content_type;
   std::string body;
+  // The answer's own headers, as the API encodes them (a JSON array of
+  // [name, value] pairs); empty when none were kept.
+  std::string headers;
   Instant created_at;     // when the claim was made
   std::string claimed_by;  // instance id of the claiming process
 

@@ -264,7 +264,7 @@ Result<std::optional<IdempotencyRecord>> Tx::FindIdempotency(CarrierId carrier,
                                                               const std::string& key) {
   std::optional<IdempotencyRecord> found;
   RETURN_IF_ERROR(conn_.Run(
-      "SELECT request_hash, status, content_type, body, created_at, claimed_by "
+      "SELECT request_hash, status, content_type, body, created_at, claimed_by, headers "
       "FROM idempotency_keys WHERE carrier_id = ? AND account_id = ? AND idem_key = ?",
       {carrier.value(), account.value(), key}, [&](const Row& r) {
         IdempotencyRecord rec;
@@ -277,6 +277,7 @@ Result<std::optional<IdempotencyRecord>> Tx::FindIdempotency(CarrierId carrier,
         rec.body = r.Blob(3);
         rec.created_at = Instant::FromMicros(r.Int(4));
         rec.claimed_by = r.Text(5);
+        rec.headers = r.Text(6);
         found = std::move(rec);
         return Status::Ok();
       }));
@@ -286,10 +287,10 @@ Result<std::optional<IdempotencyRecord>> Tx::FindIdempotency(CarrierId carrier,
 Status Tx::InsertIdempotency(const IdempotencyRecord& r) {
   return conn_.Exec(
       "INSERT INTO idempotency_keys (carrier_id, account_id, idem_key, request_hash, status, "
-      "content_type, body, created_at, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "content_type, body, created_at, claimed_by, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (carrier_id, account_id, idem_key) DO NOTHING",
       {r.carrier.value(), r.account.value(), r.key, Bytes{r.request_hash}, int64_t{r.status},
-       r.content_type, Bytes{r.body}, r.created_at.micros(), r.claimed_by});
+       r.content_type, Bytes{r.body}, r.created_at.micros(), r.claimed_by, r.headers});
 }
 
 // The insert decides between concurrent claims: on PostgreSQL a second
@@ -317,11 +318,11 @@ Result<std::optional<IdempotencyRecord>> Tx::ClaimIdempotency(const IdempotencyR
 Status Tx::CompleteIdempotency(const IdempotencyRecord& r) {
   bool found = false;
   RETURN_IF_ERROR(conn_.Run(
-      "UPDATE idempotency_keys SET status = ?, content_type = ?, body = ? "
+      "UPDATE idempotency_keys SET status = ?, content_type = ?, body = ?, headers = ? "
       "WHERE carrier_id = ? AND account_id = ? AND idem_key = ? AND status = 0 "
       "AND claimed_by = ? RETURNING carrier_id",
-      {int64_t{r.status}, r.content_type, Bytes{r.body}, r.carrier.value(), r.account.value(),
-       r.key, r.claimed_by},
+      {int64_t{r.status}, r.content_type, Bytes{r.body}, r.headers, r.carrier.value(),
+       r.account.value(), r.key, r.claimed_by},
       [&](const Row&) {
         found = true;
         return Status::Ok();

@@ -591,6 +591,12 @@ TEST_F(HttpApiTest, IdempotentRetries) {
   EXPECT_EQ(again.status, 201);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  // With the first answer's own headers, and this request's id.
+  ASSERT_FALSE(first.Header("location").empty());
+  EXPECT_EQ(again.Header("location"), first.Header("location"));
+  EXPECT_EQ(again.Header("etag"), first.Header("etag"));
+  EXPECT_FALSE(again.Header("x-request-id").empty());
+  EXPECT_NE(again.Header("x-request-id"), first.Header("x-request-id"));
   auto other = c.PostJson(A() + "/customers", CustomerBody("I-2"), token, key);
   EXPECT_EQ(other.status, 422);
   EXPECT_EQ(other.Json()["type"], "https://proprio.dev/problems/idempotency-key-reused");
@@ -1011,6 +1017,7 @@ TEST_F(HttpApiTest, IdempotencyClaimIsDurableAndCompletedWithTheAnswer) {
   EXPECT_EQ(rec->status, 201);
   EXPECT_EQ(rec->body, first.body);
   EXPECT_EQ(rec->content_type, "application/json");
+  EXPECT_NE(rec->headers.find("\"Location\""), std::string::npos) << rec->headers;
   EXPECT_EQ(rec->claimed_by, h_.api().instance_id());
   // The answer survives the process: a new server on the same database replays it.
   h_.Stop();
@@ -1021,6 +1028,8 @@ TEST_F(HttpApiTest, IdempotencyClaimIsDurableAndCompletedWithTheAnswer) {
   EXPECT_EQ(replay.status, 201);
   EXPECT_EQ(replay.body, first.body);
   EXPECT_EQ(replay.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(replay.Header("location"), first.Header("location"));
+  EXPECT_FALSE(replay.Header("location").empty());
   auto other = again.PostJson(A() + "/customers", CustomerBody("D-2"), token, key);
   EXPECT_EQ(other.status, 422);
   EXPECT_EQ(other.Json()["type"], "https://proprio.dev/problems/idempotency-key-reused");
