@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "report/pdf.h"
 #include "services/staff_auth.h"
+#include "services/time_zones.h"
 
 namespace proprio::services {
 
@@ -63,12 +64,21 @@ std::string Describe(const std::string& kind, const std::string& event) {
   return "a change was made to your account";
 }
 
+// The calendar date of `at` where the carrier is, as its customers read
+// dates. A zone that no longer loads (tzdata removed) falls back to UTC,
+// marked, rather than holding back the notice.
+std::string CarrierDate(const Carrier& carrier, Instant at) {
+  auto zone = LoadTimeZone(carrier.time_zone);
+  if (!zone.ok()) return UtcDate(at).ToString() + " (UTC)";
+  return (*zone)->LocalDate(at).ToString();
+}
+
 // The message never contains the changed data: only what kind of change, when,
 // and how to reach the carrier.
-std::string Message(const std::string& carrier_name, const std::string& kind,
-                    const std::string& event, Instant at, const std::string& callback) {
+std::string Message(const Carrier& carrier, const std::string& kind, const std::string& event,
+                    Instant at, const std::string& callback) {
   std::string desc = Describe(kind, event);
-  std::string text = carrier_name + ": on " + UtcDate(at).ToString() + ", " + desc +
+  std::string text = carrier.legal_name + ": on " + CarrierDate(carrier, at) + ", " + desc +
                      ". If you did not make or authorize this change, call us at " +
                      (callback.empty() ? std::string("the number on your bill") : callback) +
                      ". We will never ask you for your password.";
@@ -251,7 +261,7 @@ Result<std::vector<int64_t>> QueueAccountChangeNotices(store::Tx& tx, const Cust
     n.destination = t.destination;
     n.recipient_name = before.name.empty() ? after.name : before.name;
     n.message =
-        Message(carrier.legal_name, kind_name, n.change_event, actor.now, settings.callback_phone);
+        Message(carrier, kind_name, n.change_event, actor.now, settings.callback_phone);
     ASSIGN_OR_RETURN(n.idempotency_key, NewIdempotencyKey(after.carrier));
     n.state = "queued";
     n.next_attempt_at = actor.now;
@@ -420,7 +430,7 @@ std::string RenderNotificationLetter(const store::NotificationRow& n, const Carr
   pdf.Lines(carrier.legal_name, report::Font::kBold);
   pdf.Lines(carrier.address.OneLine());
   pdf.Space(18);
-  pdf.Lines(UtcDate(n.created_at).ToString());
+  pdf.Lines(CarrierDate(carrier, n.created_at));
   pdf.Space(18);
   pdf.Lines(n.recipient_name + "\n" + n.destination);
   if (n.change_kind == "reset_code") {

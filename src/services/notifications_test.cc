@@ -241,6 +241,24 @@ TEST_F(OutboxTest, Rule_64_2010_f_LettersArePrintablePdfsToTheOldAddress) {
   }
 }
 
+TEST_F(OutboxTest, Rule_64_2010_f_NoticesAreDatedWhereTheCarrierIs) {
+  // 02:30 UTC on 4 March is still 3 March in Orlando (America/New_York).
+  const Instant evening = *Instant::Parse("2025-03-04T02:30:00Z");
+  ChangeAddress(evening);
+  const store::NotificationRow text = Text();
+  EXPECT_NE(text.message.find("on 2025-03-03,"), std::string::npos) << text.message;
+  DeliveryOptions o;
+  o.letters_dir = dir_ + "/letters";
+  auto r = DeliverDueNotifications(*store_, carrier_, o, At(evening));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->letters.size(), 1u);
+  std::ifstream in(r->letters[0], std::ios::binary);
+  const std::string pdf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string letter = report::ExtractPdfText(pdf);
+  EXPECT_NE(letter.find("2025-03-03"), std::string::npos);
+  EXPECT_EQ(letter.find("2025-03-04"), std::string::npos);
+}
+
 TEST_F(OutboxTest, SettingsAreValidated) {
   store::NotificationSettingsRow s;
   s.carrier = carrier_;
