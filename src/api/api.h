@@ -42,6 +42,7 @@
 #include "api/log.h"
 #include "api/metrics.h"
 #include "core/domain.h"
+#include "rules/rule_set.h"
 #include "services/access_log.h"
 #include "services/staff_auth.h"
 #include "store/store.h"
@@ -64,6 +65,10 @@ struct ApiOptions {
   // still running there (several servers may share a PostgreSQL database)
   // until it is this old; older, its outcome is unknown.
   int64_t idempotency_claim_us = 120 * kMicrosPerSecond;
+  // The operator's date for the fcc-2024 64.2011 (rules/rule_set.h), for
+  // decisions and breach cases; none: the 2007 breach rules stay in force.
+  // A breach case may still name its own date (what-if).
+  rules::RuleConfig rules;
 };
 
 using Reply = std::function<void(Response)>;

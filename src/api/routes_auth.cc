@@ -540,7 +540,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
             if (!parsed.ok()) return call->Fail(parsed.status());
             std::vector<rules::DecisionRequest> one = {*parsed};
             auto decided = services::DecideOnce(api.store(), call->carrier, one, {},
-                                                rules::RuleConfig{}, call->actor);
+                                                api.options().rules, call->actor);
             if (!decided.ok()) return call->Fail(decided.status());
             json out = services::DecisionToJson(decided->front());
             out["verification"] = *id;

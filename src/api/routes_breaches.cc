@@ -262,7 +262,9 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
             if (!body.ok()) return call->Fail(body.status());
             auto in = ReadOpen(*body);
             if (!in.ok()) return call->Fail(in.status());
-            auto c = services::OpenBreach(api.store(), call->carrier, *in, {}, call->actor);
+            auto c = services::OpenBreach(api.store(), call->carrier, *in,
+                                          services::BreachSettings{api.options().rules},
+                                          call->actor);
             if (!c.ok()) return call->Fail(c.status());
             Response r;
             r.status = 201;

@@ -237,8 +237,14 @@ json PolicySummarySchema() {
 
 // ---- helpers ----
 
+services::DecisionServiceOptions DecisionOptionsOf(const ApiOptions& api) {
+  services::DecisionServiceOptions o;
+  o.rules = api.rules;
+  return o;
+}
+
 struct Shared {
-  explicit Shared(store::Store& store) : service(store, services::DecisionServiceOptions{}) {
+  explicit Shared(Api& api) : service(api.store(), DecisionOptionsOf(api.options())) {
     service.Start();
   }
   services::DecisionService service;
@@ -291,7 +297,7 @@ void SendDecisions(const std::shared_ptr<Call>& call, bool batch,
 }  // namespace
 
 void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
-  auto shared = std::make_shared<Shared>(api.store());
+  auto shared = std::make_shared<Shared>(api);
   const std::string base = "/v1/carriers/{carrier}";
   const std::string customer = base + "/customers/{customer}";
 

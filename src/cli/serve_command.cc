@@ -25,6 +25,7 @@ struct ServeArgs {
   double session_hours = 8;
   int access_log_delay_us = 0;
   bool quiet = false;
+  std::string breach_2024;
 };
 
 std::chrono::milliseconds Millis(double seconds) {
@@ -64,6 +65,10 @@ void RegisterServe(CLI::App& app, Context& ctx) {
                   "longest wait for other CPNI reads to share a ledger commit, microseconds")
       ->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "no log line per request (server events only)");
+  cmd->add_option("--breach-2024-effective", args->breach_2024,
+                  "the date the FCC announced for the fcc-2024 64.2011 breach rules "
+                  "(YYYY-MM-DD), for every carrier's decisions and new breach cases; not given: "
+                  "the 2007 breach rules stay in force");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args] {
       api::ApiOptions options;
@@ -71,6 +76,17 @@ void RegisterServe(CLI::App& app, Context& ctx) {
       options.log_requests = !args->quiet;
       options.auth.session_ttl_us = static_cast<int64_t>(args->session_hours * 3600.0 * 1e6);
       options.access_log.max_delay = std::chrono::microseconds(args->access_log_delay_us);
+      if (!args->breach_2024.empty()) {
+        auto date = CivilDate::Parse(args->breach_2024);
+        if (!date.ok()) {
+          return Fail(ctx, Status::InvalidArgument("--breach-2024-effective: " +
+                                                       date.status().message() + " (YYYY-MM-DD)",
+                                                   "breach_2024_effective"));
+        }
+        options.rules.breach_2024_effective = *date;
+        Status valid = rules::ValidateRuleConfig(options.rules);
+        if (!valid.ok()) return Fail(ctx, valid);
+      }
       int workers = options.workers > 0
                         ? options.workers
                         : std::max(8, 4 * static_cast<int>(std::thread::hardware_concurrency()));
@@ -103,7 +119,11 @@ void RegisterServe(CLI::App& app, Context& ctx) {
                               args->listen.substr(0, args->listen.rfind(':')) + ":" +
                               std::to_string(server.port());
       std::cout << "proprio serve: listening on " << url << " ("
-                << (*store)->backend_name() << ")" << std::endl;
+                << (*store)->backend_name() << "); 64.2011 breach rules: "
+                << (options.rules.breach_2024_effective
+                        ? "fcc-2024 from " + options.rules.breach_2024_effective->ToString()
+                        : std::string("fcc-2007 (no --breach-2024-effective)"))
+                << std::endl;
       api::LogLine line;
       line.msg = "listening";
       line.detail = url;

@@ -34,6 +34,7 @@ class HttpBreachTest : public ::testing::Test {
     ao.auth.cost = {1, 64, 1};
     ao.workers = 4;
     ao.log_requests = false;
+    ao.rules.breach_2024_effective = operator_breach_2024_;
     api_ = std::make_unique<api::Api>(*store_, ao);
     api::ServerOptions sv;
     sv.listen = "127.0.0.1:0";
@@ -100,6 +101,7 @@ class HttpBreachTest : public ::testing::Test {
             {"customers", {customer_.value()}}};
   }
 
+  std::optional<CivilDate> operator_breach_2024_;  // proprio serve --breach-2024-effective
   std::string dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<api::Api> api_;
@@ -300,6 +302,26 @@ TEST_F(HttpBreachTest, DueListAndMetrics) {
   auto openapi = client().Get("/v1/openapi.json").Json();
   EXPECT_TRUE(openapi["paths"].contains("/v1/carriers/{carrier}/breaches/{breach}/actions"));
   EXPECT_TRUE(openapi["paths"].contains("/v1/carriers/{carrier}/breach-summaries/{year}"));
+}
+
+// The operator's date for the amended 64.2011 applies to a case opened
+// without its own date.
+class HttpBreachOperatorDateTest : public HttpBreachTest {
+ protected:
+  HttpBreachOperatorDateTest() { operator_breach_2024_ = CivilDate{2024, 12, 1}; }
+};
+
+TEST_F(HttpBreachOperatorDateTest, Rule_64_2011_TheOperatorsFcc2024DateDecidesTheRegime) {
+  auto opened = Post(Base(), OpenBody(), Role::kComplianceOfficer);  // determined 2024-12-20
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  EXPECT_EQ(opened.Json()["breach_regime"], "2024") << opened.body;
+  // A case may still name another date (what-if): after the determination,
+  // the 2007 rules applied.
+  json body = OpenBody();
+  body["breach_2024_effective"] = "2025-06-01";
+  auto what_if = Post(Base(), body, Role::kComplianceOfficer);
+  ASSERT_EQ(what_if.status, 201) << what_if.body;
+  EXPECT_EQ(what_if.Json()["breach_regime"], "2007") << what_if.body;
 }
 
 TEST_F(HttpBreachTest, AnnualSummaryOfSmallNoHarmBreaches) {

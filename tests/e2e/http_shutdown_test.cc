@@ -25,6 +25,7 @@ struct Served {
   pid_t pid = -1;
   uint16_t port = 0;
   int out_fd = -1;
+  std::string announced;  // the first line of output
 };
 
 // Starts `proprio serve` and reads the port from its first line of output.
@@ -54,6 +55,7 @@ Served StartServe(const std::string& dir, const std::vector<std::string>& extra)
   std::string line;
   char ch;
   while (read(s.out_fd, &ch, 1) == 1 && ch != '\n') line += ch;
+  s.announced = line;
   const size_t at = line.find("127.0.0.1:");
   if (at != std::string::npos) s.port = static_cast<uint16_t>(std::stoi(line.substr(at + 10)));
   return s;
@@ -191,6 +193,35 @@ TEST(HttpShutdownTest, SigtermWithRequestsInFlightLosesNoAcknowledgedWrite) {
   // And the ledger still verifies after the abrupt stop.
   RunResult verify = RunProprio({"audit", "verify"}, dir);
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  std::filesystem::remove_all(dir);
+}
+
+// 47 CFR 64.2011 as amended by FCC 23-111 applies from a date the Bureau
+// announces: the operator gives it once, for every carrier.
+TEST(HttpShutdownTest, Rule_64_2011_ServeTakesTheOperatorsFcc2024BreachDate) {
+  char tmpl[] = "/tmp/proprio-serve-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  RunResult early = RunProprio({"serve", "--breach-2024-effective", "2023-05-01"}, dir);
+  EXPECT_EQ(early.exit_code, 2) << early.err;
+  EXPECT_NE(early.err.find("breach_2024_effective"), std::string::npos) << early.err;
+  EXPECT_NE(early.err.find("23-111"), std::string::npos) << early.err;
+  RunResult garbled = RunProprio({"serve", "--breach-2024-effective", "next spring"}, dir);
+  EXPECT_EQ(garbled.exit_code, 2) << garbled.err;
+  EXPECT_NE(garbled.err.find("--breach-2024-effective"), std::string::npos) << garbled.err;
+
+  for (const auto& [extra, announced] :
+       {std::pair{std::vector<std::string>{"--quiet", "--breach-2024-effective", "2025-01-01"},
+                  "64.2011 breach rules: fcc-2024 from 2025-01-01"},
+        std::pair{std::vector<std::string>{"--quiet"}, "64.2011 breach rules: fcc-2007"}}) {
+    Served served = StartServe(dir, extra);
+    EXPECT_NE(served.port, 0) << served.announced;
+    EXPECT_NE(served.announced.find(announced), std::string::npos) << served.announced;
+    kill(served.pid, SIGTERM);
+    int status = 0;
+    waitpid(served.pid, &status, 0);
+    close(served.out_fd);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
   std::filesystem::remove_all(dir);
 }
 
