@@ -69,6 +69,9 @@ struct ApiOptions {
   // decisions and breach cases; none: the 2007 breach rules stay in force.
   // A breach case may still name its own date (what-if).
   rules::RuleConfig rules;
+  // The installation's webhook key (services::LoadWebhookKey): account-change
+  // notices posted to carriers' webhooks are signed with it; "": unsigned.
+  std::string webhook_key;
 };
 
 using Reply = std::function<void(Response)>;

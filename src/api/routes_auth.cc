@@ -53,6 +53,7 @@ const std::vector<Role> kFlagReaders = {Role::kSecurity, Role::kComplianceOffice
 struct AuthRuntime {
   explicit AuthRuntime(Api& api)
       : threads(Threads()),
+        webhook_key(api.options().webhook_key),
         pool(static_cast<size_t>(threads)),
         worker(api.store(), Delivery(), std::chrono::seconds(5)) {
     // The API's staff cost when someone chose one (tests, PROPRIO_ARGON2);
@@ -80,6 +81,7 @@ struct AuthRuntime {
   services::DeliveryOptions Delivery() {
     services::DeliveryOptions o;
     o.transport = &client;
+    o.webhook_key = webhook_key;
     if (const char* dir = std::getenv("PROPRIO_LETTERS_DIR")) o.letters_dir = dir;
     return o;
   }
@@ -102,6 +104,7 @@ struct AuthRuntime {
   int threads;
   services::CustomerAuthPolicy policy;
   WebhookClient client;
+  std::string webhook_key;  // ApiOptions::webhook_key
   boost::asio::thread_pool pool;
   services::NotificationWorker worker;
   std::atomic<int64_t> queued{0};
@@ -847,9 +850,8 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .response_schema = {{"type", "object"}},
       .handler =
           [&api, rt](const std::shared_ptr<Call>& call) {
-            services::DeliveryOptions o;
-            o.transport = &rt->client;
-            auto r = services::DeliverDueNotifications(api.store(), call->carrier, o, call->actor);
+            auto r = services::DeliverDueNotifications(api.store(), call->carrier, rt->Delivery(),
+                                                       call->actor);
             if (!r.ok()) return call->Fail(r.status());
             call->Json(200, services::DeliveryReportToJson(*r));
           }});

@@ -104,7 +104,8 @@ services::WebhookResponse Exchange(Stream& stream, net::io_context& ioc,
 
 services::WebhookResponse WebhookClient::Post(const std::string& url,
                                               const std::string& idempotency_key,
-                                              const std::string& body) {
+                                              const std::string& body,
+                                              const std::string& signature) {
   services::WebhookResponse out;
   auto parsed = ParseHttpUrl(url);
   if (!parsed.ok()) {
@@ -125,6 +126,7 @@ services::WebhookResponse WebhookClient::Post(const std::string& url,
     req.set(http::field::user_agent, "proprio-notifications/1");
     req.set(http::field::content_type, "application/json");
     req.set("Idempotency-Key", idempotency_key);
+    if (!signature.empty()) req.set("Proprio-Signature", signature);
     req.body() = body;
     req.prepare_payload();
     req.keep_alive(false);

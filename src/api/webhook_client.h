@@ -5,7 +5,8 @@
 // One request per connection (the outbox sends a handful a second at most),
 // http:// and https:// (certificates verified against the system store, SNI
 // set), a deadline for the whole exchange, JSON body, and the headers
-// Idempotency-Key, Content-Type and User-Agent. Redirects are not followed.
+// Idempotency-Key, Proprio-Signature (when signed), Content-Type and
+// User-Agent. Redirects are not followed.
 // Beast stays inside webhook_client.cc.
 #pragma once
 
@@ -35,7 +36,7 @@ class WebhookClient : public services::WebhookTransport {
  public:
   explicit WebhookClient(WebhookClientOptions options = {}) : options_(options) {}
   services::WebhookResponse Post(const std::string& url, const std::string& idempotency_key,
-                                 const std::string& body) override;
+                                 const std::string& body, const std::string& signature) override;
 
  private:
   WebhookClientOptions options_;

@@ -34,6 +34,7 @@
 
 #include "api/webhook_client.h"
 #include "cli/common.h"
+#include "core/text.h"
 #include "services/auth_json.h"
 #include "services/customer_auth.h"
 #include "services/notifications.h"
@@ -726,6 +727,38 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
     };
   });
 
+  CLI::App* key_cmd = AddCommand(
+      *notes, "webhook-key",
+      "Print the key a carrier's webhook receiver checks Proprio-Signature with (derived from "
+      "the installation key in $PROPRIO_WEBHOOK_KEY_FILE; hand it to that carrier only)");
+  key_cmd->add_option("--carrier", a->carrier, "carrier id")->required();
+  key_cmd->callback([&ctx, a] {
+    ctx.action = [&ctx, a] {
+      return Run(
+          ctx, *a,
+          [&](store::Store& s, const services::Actor&) -> Result<json> {
+            RETURN_IF_ERROR(s.Read([&](store::Tx& tx) -> Status {
+              return tx.GetCarrier(CarrierId(a->carrier)).status();
+            }));
+            ASSIGN_OR_RETURN(std::string installation, services::LoadWebhookKey());
+            if (installation.empty()) {
+              return Status::FailedPrecondition(
+                  std::string("no installation webhook key: set ") + services::kWebhookKeyFileEnv +
+                  " to a file of at least 32 random bytes (head -c 32 /dev/urandom | base64 > "
+                  "FILE), for proprio serve and here");
+            }
+            return json{{"carrier", a->carrier},
+                        {"key", ToHex(services::CarrierWebhookKey(installation,
+                                                                  CarrierId(a->carrier)))},
+                        {"signature", "Proprio-Signature: t=<Unix seconds>,v1=<hex HMAC-SHA256("
+                                      "key, \"<t>.<body>\")>"}};
+          },
+          [](const json& j) {
+            return j["key"].get<std::string>() + "\n";
+          });
+    };
+  });
+
   CLI::App* deliver = AddCommand(
       *notes, "deliver", "Deliver due notices now: texts through the webhook, letters as PDF");
   deliver->add_option("--carrier", a->carrier, "carrier id (default: every carrier)");
@@ -741,6 +774,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
             api::WebhookClient client(wo);
             services::DeliveryOptions options;
             options.transport = &client;
+            ASSIGN_OR_RETURN(options.webhook_key, services::LoadWebhookKey());
             options.letters_dir = a->letters_dir;
             services::Actor system = actor;
             if (system.id == "cli") system.id = "cli:notifications";

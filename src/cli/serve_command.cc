@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "api/server.h"
 #include "cli/common.h"
+#include "services/notifications.h"
 
 namespace proprio::cli {
 
@@ -76,6 +77,9 @@ void RegisterServe(CLI::App& app, Context& ctx) {
       options.log_requests = !args->quiet;
       options.auth.session_ttl_us = static_cast<int64_t>(args->session_hours * 3600.0 * 1e6);
       options.access_log.max_delay = std::chrono::microseconds(args->access_log_delay_us);
+      auto webhook_key = services::LoadWebhookKey();
+      if (!webhook_key.ok()) return Fail(ctx, webhook_key.status());
+      options.webhook_key = std::move(*webhook_key);
       if (!args->breach_2024.empty()) {
         auto date = CivilDate::Parse(args->breach_2024);
         if (!date.ok()) {
@@ -123,6 +127,9 @@ void RegisterServe(CLI::App& app, Context& ctx) {
                 << (options.rules.breach_2024_effective
                         ? "fcc-2024 from " + options.rules.breach_2024_effective->ToString()
                         : std::string("fcc-2007 (no --breach-2024-effective)"))
+                << "; webhook notices "
+                << (options.webhook_key.empty() ? "unsigned (no PROPRIO_WEBHOOK_KEY_FILE)"
+                                                : "signed")
                 << std::endl;
       api::LogLine line;
       line.msg = "listening";

@@ -1,9 +1,12 @@
 #include "services/notifications.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -454,6 +457,46 @@ std::string RenderNotificationLetter(const store::NotificationRow& n, const Carr
 
 namespace {
 
+std::string HmacSha256(std::string_view key, std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+}  // namespace
+
+Result<std::string> LoadWebhookKey() {
+  const char* path = std::getenv(kWebhookKeyFileEnv);
+  if (path == nullptr || *path == '\0') return std::string();
+  std::ifstream in(path, std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.is_open() || in.bad()) {
+    return Status::FailedPrecondition(std::string("cannot read the webhook key file ") + path +
+                                      " (" + kWebhookKeyFileEnv + ")");
+  }
+  if (key.size() < 32) {
+    return Status::FailedPrecondition(
+        std::string("the webhook key file ") + path + " (" + kWebhookKeyFileEnv +
+        ") holds fewer than 32 bytes; make one with: head -c 32 /dev/urandom | base64 > FILE");
+  }
+  return key;
+}
+
+std::string CarrierWebhookKey(const std::string& installation_key, CarrierId carrier) {
+  return HmacSha256(installation_key, "proprio-webhook-v1:carrier:" + carrier.ToString());
+}
+
+std::string WebhookSignature(const std::string& carrier_key, Instant at, std::string_view body) {
+  const std::string t = std::to_string(at.micros() / kMicrosPerSecond);
+  std::string message = t + ".";
+  message.append(body);
+  return "t=" + t + ",v1=" + ToHex(HmacSha256(carrier_key, message));
+}
+
+namespace {
+
 Status DeliverWebhook(store::Store& store, CarrierId carrier,
                       const store::NotificationSettingsRow& settings,
                       const DeliveryOptions& options, const Actor& actor, DeliveryReport& report) {
@@ -464,13 +507,17 @@ Status DeliverWebhook(store::Store& store, CarrierId carrier,
                                           options.batch));
     return Status::Ok();
   }));
+  const std::string carrier_key =
+      options.webhook_key.empty() ? std::string() : CarrierWebhookKey(options.webhook_key, carrier);
   for (store::NotificationRow& n : claimed) {
     const json body = {{"notification", n.id},         {"idempotency_key", n.idempotency_key},
                        {"carrier", n.carrier.value()}, {"customer", n.customer.value()},
                        {"channel", n.channel},         {"to", n.destination},
                        {"message", n.message},         {"created_at", n.created_at.ToRfc3339()}};
-    const WebhookResponse resp =
-        options.transport->Post(settings.webhook_url, n.idempotency_key, body.dump());
+    const std::string text = body.dump();
+    const WebhookResponse resp = options.transport->Post(
+        settings.webhook_url, n.idempotency_key, text,
+        carrier_key.empty() ? std::string() : WebhookSignature(carrier_key, actor.now, text));
     ++report.attempted;
     RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
       n.attempts += 1;

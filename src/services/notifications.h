@@ -93,17 +93,37 @@ struct WebhookResponse {
   std::string error;  // when status is 0
 };
 
-// Posts JSON to a URL. Implementations: api/webhook_client.h (Boost.Beast),
-// fakes in tests. Must be safe to call from several threads.
+// Posts JSON to a URL with the headers Idempotency-Key and, when `signature`
+// is not empty, Proprio-Signature. Implementations: api/webhook_client.h
+// (Boost.Beast), fakes in tests. Must be safe to call from several threads.
 class WebhookTransport {
  public:
   virtual ~WebhookTransport() = default;
   virtual WebhookResponse Post(const std::string& url, const std::string& idempotency_key,
-                               const std::string& body) = 0;
+                               const std::string& body, const std::string& signature) = 0;
 };
+
+// Webhook signatures, so that a carrier's messaging gateway can tell a notice
+// from Proprio from a forged one. With an installation webhook key, every
+// notice posted carries
+//   Proprio-Signature: t=<Unix seconds>,v1=<hex HMAC-SHA256(carrier key, "<t>.<body>")>
+// The carrier key is HMAC-SHA256(installation key, "proprio-webhook-v1:carrier:<id>"):
+// each carrier's receiver gets its own (`proprio notifications webhook-key`),
+// so one carrier cannot sign notices to another's. The installation key is
+// read from the file PROPRIO_WEBHOOK_KEY_FILE names (at least 32 bytes); it is
+// never stored in the database or logged.
+inline constexpr char kWebhookKeyFileEnv[] = "PROPRIO_WEBHOOK_KEY_FILE";
+// The installation key; "" when the variable is not set. FailedPrecondition
+// naming the file when it cannot be read or is shorter than 32 bytes.
+Result<std::string> LoadWebhookKey();
+// The carrier's key, 32 bytes (hex it to hand it to the carrier).
+std::string CarrierWebhookKey(const std::string& installation_key, CarrierId carrier);
+// The Proprio-Signature header value for `body` sent at `at`.
+std::string WebhookSignature(const std::string& carrier_key, Instant at, std::string_view body);
 
 struct DeliveryOptions {
   WebhookTransport* transport = nullptr;  // nullptr: texts wait
+  std::string webhook_key;                // installation key; "": posted unsigned
   std::string letters_dir;                // "": letters wait
   int batch = 50;
   int64_t lease_us = 60LL * kMicrosPerSecond;

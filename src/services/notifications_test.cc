@@ -26,13 +26,13 @@ class ScriptedTransport : public WebhookTransport {
  public:
   std::vector<int> script;  // statuses to answer, then 200
   struct Call {
-    std::string url, key, body;
+    std::string url, key, body, signature;
   };
   std::vector<Call> calls;
-  WebhookResponse Post(const std::string& url, const std::string& key,
-                       const std::string& body) override {
+  WebhookResponse Post(const std::string& url, const std::string& key, const std::string& body,
+                       const std::string& signature) override {
     std::lock_guard<std::mutex> lock(mu_);
-    calls.push_back({url, key, body});
+    calls.push_back({url, key, body, signature});
     WebhookResponse r;
     r.status = calls.size() <= script.size() ? script[calls.size() - 1] : 200;
     if (r.status == 0) r.error = "connection refused";
@@ -257,6 +257,58 @@ TEST_F(OutboxTest, Rule_64_2010_f_NoticesAreDatedWhereTheCarrierIs) {
   const std::string letter = report::ExtractPdfText(pdf);
   EXPECT_NE(letter.find("2025-03-03"), std::string::npos);
   EXPECT_EQ(letter.find("2025-03-04"), std::string::npos);
+}
+
+TEST_F(OutboxTest, WebhookPostsAreSignedPerCarrierWhenTheInstallationHasAKey) {
+  ChangeAddress(T0());
+  ScriptedTransport transport;
+  DeliveryOptions o;
+  o.transport = &transport;
+  o.webhook_key = std::string(32, 'k');
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0())).ok());
+  ASSERT_EQ(transport.calls.size(), 1u);
+  const auto& call = transport.calls[0];
+  const std::string t = std::to_string(T0().micros() / kMicrosPerSecond);
+  EXPECT_EQ(call.signature.rfind("t=" + t + ",v1=", 0), 0u) << call.signature;
+  EXPECT_EQ(call.signature.size(), 2 + t.size() + 4 + 64);
+  EXPECT_EQ(call.signature,
+            WebhookSignature(CarrierWebhookKey(o.webhook_key, carrier_), T0(), call.body));
+  // Each carrier has its own key; a changed body no longer matches.
+  EXPECT_NE(CarrierWebhookKey(o.webhook_key, carrier_),
+            CarrierWebhookKey(o.webhook_key, CarrierId(carrier_.value() + 1)));
+  EXPECT_EQ(CarrierWebhookKey(o.webhook_key, carrier_).size(), 32u);
+  EXPECT_NE(call.signature, WebhookSignature(CarrierWebhookKey(o.webhook_key, carrier_), T0(),
+                                             call.body + " "));
+}
+
+TEST_F(OutboxTest, WithoutAKeyWebhookPostsAreUnsigned) {
+  ChangeAddress(T0());
+  ScriptedTransport transport;
+  DeliveryOptions o;
+  o.transport = &transport;
+  ASSERT_TRUE(DeliverDueNotifications(*store_, carrier_, o, At(T0())).ok());
+  ASSERT_EQ(transport.calls.size(), 1u);
+  EXPECT_TRUE(transport.calls[0].signature.empty());
+}
+
+TEST_F(OutboxTest, TheWebhookKeyFileIsCheckedWhenSet) {
+  unsetenv(kWebhookKeyFileEnv);
+  auto none = LoadWebhookKey();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  const std::string path = dir_ + "/webhook.key";
+  setenv(kWebhookKeyFileEnv, path.c_str(), 1);
+  EXPECT_EQ(LoadWebhookKey().status().code(), StatusCode::kFailedPrecondition);  // missing
+  std::ofstream(path) << "too short";
+  auto short_key = LoadWebhookKey();
+  EXPECT_EQ(short_key.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(short_key.status().message().find(path), std::string::npos);
+  EXPECT_EQ(short_key.status().message().find("too short"), std::string::npos);  // never the key
+  std::ofstream(path) << std::string(40, 'x');
+  auto key = LoadWebhookKey();
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(*key, std::string(40, 'x'));
+  unsetenv(kWebhookKeyFileEnv);
 }
 
 TEST_F(OutboxTest, SettingsAreValidated) {

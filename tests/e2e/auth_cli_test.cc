@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
@@ -54,6 +55,34 @@ class AuthCliTest : public ::testing::Test {
   std::string dir_;
   std::string all_output_;
 };
+
+TEST_F(AuthCliTest, WebhookKeyIsDerivedPerCarrierFromTheInstallationKey) {
+  unsetenv("PROPRIO_WEBHOOK_KEY_FILE");
+  RunResult none = Run({"notifications", "webhook-key", "--carrier", "1"});
+  EXPECT_EQ(none.exit_code, 6) << none.err;
+  EXPECT_NE(none.err.find("PROPRIO_WEBHOOK_KEY_FILE"), std::string::npos) << none.err;
+
+  const std::string file = dir_ + "/webhook.key";
+  std::ofstream(file) << "short";
+  setenv("PROPRIO_WEBHOOK_KEY_FILE", file.c_str(), 1);
+  EXPECT_EQ(Run({"notifications", "webhook-key", "--carrier", "1"}).exit_code, 6);
+  // proprio serve refuses to start with it rather than post unsigned notices.
+  RunResult serve = Run({"serve", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(serve.exit_code, 6) << serve.err;
+  EXPECT_NE(serve.err.find("32 bytes"), std::string::npos) << serve.err;
+
+  const std::string installation(48, 'q');
+  std::ofstream(file) << installation;
+  json key = RunJson({"notifications", "webhook-key", "--carrier", "1"});
+  const std::string hex = key["key"];
+  EXPECT_EQ(hex.size(), 64u);
+  EXPECT_EQ(hex.find_first_not_of("0123456789abcdef"), std::string::npos) << hex;
+  EXPECT_EQ(hex.find(installation), std::string::npos);
+  RunResult plain = Run({"notifications", "webhook-key", "--carrier", "1"});
+  EXPECT_EQ(plain.out, hex + "\n");
+  EXPECT_EQ(Run({"notifications", "webhook-key", "--carrier", "99"}).exit_code, 4);
+  unsetenv("PROPRIO_WEBHOOK_KEY_FILE");
+}
 
 TEST_F(AuthCliTest, SecretsCallVerificationAndOutbox) {
   // 64.2010(e): a biographical password is refused, with the field and rule.

@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@
 #include <thread>
 
 #include "api/webhook_client.h"
+#include "core/text.h"
 #include "services/customer_update.h"
 #include "services/notifications.h"
 #include "services/registry.h"
@@ -74,6 +77,7 @@ class Receiver {
     int status;
     std::string key;
     std::string body;
+    std::string signature;  // the Proprio-Signature header
   };
   std::vector<Seen> seen() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -109,19 +113,14 @@ class Receiver {
       const size_t end = req.find("\r\n\r\n");
       const std::string head = end == std::string::npos ? req : req.substr(0, end);
       const std::string body = end == std::string::npos ? "" : req.substr(end + 4);
-      std::string key;
-      const size_t k = Lower(head).find("idempotency-key:");
-      if (k != std::string::npos) {
-        const size_t eol = head.find("\r\n", k);
-        key = head.substr(k + 16, eol - k - 16);
-        while (!key.empty() && key.front() == ' ') key.erase(0, 1);
-      }
+      const std::string key = HeaderValue(head, "idempotency-key:");
+      const std::string signature = HeaderValue(head, "proprio-signature:");
       int status = 200;
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (calls_ < script_.size()) status = script_[calls_];
         ++calls_;
-        seen_.push_back({status, key, body});
+        seen_.push_back({status, key, body, signature});
         if (status == 200 && keys_.insert(key).second) accepted_.push_back(body);
       }
       const std::string reply = "HTTP/1.1 " + std::to_string(status) +
@@ -130,6 +129,15 @@ class Receiver {
       (void)::write(c, reply.data(), reply.size());
       ::close(c);
     }
+  }
+  // The value of the header `name` ("name:", lower case) in `head`.
+  static std::string HeaderValue(const std::string& head, const std::string& name) {
+    const size_t k = Lower(head).find(name);
+    if (k == std::string::npos) return {};
+    const size_t eol = head.find("\r\n", k);
+    std::string value = head.substr(k + name.size(), eol - k - name.size());
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    return value;
   }
   static std::string Lower(std::string s) {
     for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -149,6 +157,14 @@ class Receiver {
 };
 
 Instant T0() { return *Instant::Parse("2025-03-03T15:00:00Z"); }
+
+std::string Hmac(const std::string& key, const std::string& message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
 
 TEST(AuthWebhookTest, Rule_64_2010_f_ReceiverFailsThenRecovers) {
   char tmpl[] = "/tmp/proprio_webhook_XXXXXX";
@@ -198,6 +214,7 @@ TEST(AuthWebhookTest, Rule_64_2010_f_ReceiverFailsThenRecovers) {
   api::WebhookClient client(wo);
   services::DeliveryOptions o;
   o.transport = &client;
+  o.webhook_key = "an installation key of 32 bytes!!";
   auto state = [&] {
     store::NotificationFilter f;
     return (*services::ListNotifications(*store, carrier, f)).front();
@@ -220,7 +237,21 @@ TEST(AuthWebhookTest, Rule_64_2010_f_ReceiverFailsThenRecovers) {
   EXPECT_EQ(n.attempts, 4);
   const auto seen = rx.seen();
   ASSERT_EQ(seen.size(), 3u);
-  for (const auto& x : seen) EXPECT_EQ(x.key, n.idempotency_key);
+  for (const auto& x : seen) {
+    EXPECT_EQ(x.key, n.idempotency_key);
+    // Signed for this carrier, as its receiver would check (computed here
+    // with OpenSSL directly, not with the code under test).
+    const size_t comma = x.signature.find(",v1=");
+    ASSERT_EQ(x.signature.rfind("t=", 0), 0u) << x.signature;
+    ASSERT_NE(comma, std::string::npos) << x.signature;
+    const std::string carrier_key =
+        Hmac(o.webhook_key, "proprio-webhook-v1:carrier:" + carrier.ToString());
+    EXPECT_EQ(x.signature.substr(comma + 4),
+              ToHex(Hmac(carrier_key, x.signature.substr(2, comma - 2) + "." + x.body)));
+    const std::string other_key = Hmac(o.webhook_key, "proprio-webhook-v1:carrier:999");
+    EXPECT_NE(x.signature.substr(comma + 4),
+              ToHex(Hmac(other_key, x.signature.substr(2, comma - 2) + "." + x.body)));
+  }
   EXPECT_EQ(seen[0].status, 503);
   EXPECT_EQ(seen[2].status, 200);
   // Back-off grew: 100 ms, 200 ms, 400 ms after attempts 1..3.
@@ -270,7 +301,7 @@ TEST(AuthWebhookTest, SilentReceiverTimesOut) {
   api::WebhookClient client(wo);
   const auto start = std::chrono::steady_clock::now();
   const services::WebhookResponse r =
-      client.Post("http://127.0.0.1:" + std::to_string(silent.port()) + "/x", "k-1", "{}");
+      client.Post("http://127.0.0.1:" + std::to_string(silent.port()) + "/x", "k-1", "{}", "");
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.status, 0);

@@ -24,7 +24,8 @@ Instant T0() { return *Instant::Parse("2025-03-03T15:00:00Z"); }
 class Scripted : public WebhookTransport {
  public:
   int calls = 0;
-  WebhookResponse Post(const std::string&, const std::string&, const std::string&) override {
+  WebhookResponse Post(const std::string&, const std::string&, const std::string&,
+                       const std::string&) override {
     WebhookResponse r;
     r.status = ++calls == 1 ? 503 : 200;
     return r;
