@@ -147,6 +147,10 @@ class Tx {
   // Reads the carrier's rows in order into `verifier`'s report.
   Result<ledger::VerifyReport> VerifyLedger(CarrierId carrier);
   Result<ledger::InclusionProof> ProveEntry(CarrierId carrier, int64_t seq);
+  // Seals up to `max_blocks` complete runs of entries still stored one per
+  // row (appended before schema 0007) into blocks; returns how many. Runs a
+  // tampered tail leaves unsealable are skipped (audit verify reports them).
+  Result<int64_t> SealStoredRuns(CarrierId carrier, int64_t max_blocks);
   // Reads entry `seq` (decoded) and its payload if still stored.
   Result<std::pair<ledger::Entry, std::optional<std::string>>> ReadEntry(CarrierId carrier,
                                                                           int64_t seq);
@@ -343,14 +347,13 @@ class Tx {
   Result<HeadState*> LoadHead(CarrierId carrier);
   // Moves entries first_seq .. first_seq + ledger::kBlockEntries - 1 from the
   // open tail into one sealed block (ledger/block.h); leaves them where they
-  // are when the tail does not hold exactly those entries.
-  Status SealBlock(CarrierId carrier, int64_t first_seq);
-  // Every stored entry with lo <= seq < hi, sealed blocks whose first entry is
-  // in the range first, then tail rows: `seq` is the block's first_seq plus
-  // the entry's place in it, or the tail row's sequence column. The views
-  // last for the call. `on_block`, if given, sees each block's bytes before
-  // its entries (whose views lie inside them), and an empty view before the
-  // tail rows.
+  // are (false) when the tail does not hold exactly those entries.
+  Result<bool> SealBlock(CarrierId carrier, int64_t first_seq);
+  // Every stored entry with lo <= seq < hi, in sequence order, from sealed
+  // blocks and rows alike: `seq` is the block's first_seq plus the entry's
+  // place in it, or the row's sequence column. The views last for the call.
+  // `on_block`, if given, sees each block's bytes before its entries (whose
+  // views lie inside them), and an empty view before a run of rows.
   using StoredEntryFn =
       std::function<Status(int64_t seq, std::string_view bytes, std::string_view hash)>;
   using StoredBlockFn = std::function<void(std::string_view block)>;

@@ -388,11 +388,32 @@ Result<AppendResult> Tx::Append(const LedgerEvent& event) {
   head->tree.Push(hash);  // the chain hash is the leaf hash
   head->last_hash = hash;
   head->dirty = true;
-  if (ledger::SealsBlock(e.seq)) RETURN_IF_ERROR(SealBlock(event.carrier, ledger::BlockStart(e.seq)));
+  if (ledger::SealsBlock(e.seq)) {
+    RETURN_IF_ERROR(SealBlock(event.carrier, ledger::BlockStart(e.seq)).status());
+  }
   return AppendResult{e.seq, hash};
 }
 
-Status Tx::SealBlock(CarrierId carrier, int64_t first_seq) {
+Result<int64_t> Tx::SealStoredRuns(CarrierId carrier, int64_t max_blocks) {
+  // The head's row is locked (PostgreSQL) so that no append runs meanwhile.
+  ASSIGN_OR_RETURN(HeadState * head, LoadHead(carrier));
+  const int64_t open_block = ledger::BlockStart(static_cast<int64_t>(head->tree.size()) + 1);
+  int64_t sealed = 0;
+  for (int64_t from = 1; sealed < max_blocks;) {
+    ASSIGN_OR_RETURN(int64_t first,
+                     conn_.QueryInt("SELECT COALESCE(MIN(seq), 0) FROM ledger_entries WHERE "
+                                    "carrier_id = ? AND seq >= ? AND seq < ?",
+                                    {carrier.value(), from, open_block}));
+    if (first == 0) break;
+    const int64_t start = ledger::BlockStart(first);
+    ASSIGN_OR_RETURN(bool done, SealBlock(carrier, start));
+    sealed += done ? 1 : 0;
+    from = start + ledger::kBlockEntries;
+  }
+  return sealed;
+}
+
+Result<bool> Tx::SealBlock(CarrierId carrier, int64_t first_seq) {
   const int64_t last_seq = first_seq + ledger::kBlockEntries - 1;
   std::string block;
   block.reserve(static_cast<size_t>(ledger::kBlockEntries) * 256);
@@ -409,42 +430,69 @@ Status Tx::SealBlock(CarrierId carrier, int64_t first_seq) {
   // Sealing only moves rows. A tail that was tampered with (a row missing or
   // out of place, a block already there) stays as it is, for audit verify to
   // report; the append itself goes on.
-  if (!in_place || next != last_seq + 1) return Status::Ok();
+  if (!in_place || next != last_seq + 1) return false;
   ASSIGN_OR_RETURN(int64_t existing,
                    conn_.QueryInt("SELECT COUNT(*) FROM ledger_blocks WHERE carrier_id = ? AND "
                                   "first_seq > ? AND first_seq <= ?",
                                   {carrier.value(), first_seq - ledger::kBlockEntries, last_seq}));
-  if (existing != 0) return Status::Ok();
+  if (existing != 0) return false;
   RETURN_IF_ERROR(
       conn_.Exec("INSERT INTO ledger_blocks (carrier_id, first_seq, entries) VALUES (?, ?, ?)",
                  {carrier.value(), first_seq, Bytes{block}}));
-  return conn_.Exec(
+  RETURN_IF_ERROR(conn_.Exec(
       "DELETE FROM ledger_entries WHERE carrier_id = ? AND seq >= ? AND seq <= ?",
-      {carrier.value(), first_seq, last_seq});
+      {carrier.value(), first_seq, last_seq}));
+  return true;
 }
 
 Status Tx::ForEachStoredEntry(CarrierId carrier, int64_t lo, int64_t hi,
                               const StoredEntryFn& fn, const StoredBlockFn& on_block) {
+  // The range's rows first, kept aside: normally the short open tail, but a
+  // ledger appended before schema 0007 has runs of rows before its first
+  // block. They are merged with the blocks in sequence order.
+  struct StoredRow {
+    int64_t seq;
+    size_t at, entry_len, hash_len;  // in row_bytes: the entry, then its hash
+  };
+  std::vector<StoredRow> rows;
+  std::string row_bytes;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT seq, entry, hash FROM ledger_entries WHERE carrier_id = ? AND seq >= ? AND "
+      "seq < ? ORDER BY seq",
+      {carrier.value(), lo, hi}, [&](const Row& r) {
+        const std::string_view entry = r.BlobView(1), hash = r.BlobView(2);
+        rows.push_back({r.Int(0), row_bytes.size(), entry.size(), hash.size()});
+        row_bytes.append(entry).append(hash);
+        return Status::Ok();
+      }));
+  size_t next_row = 0;
+  auto rows_before = [&](int64_t limit) -> Status {
+    if (next_row < rows.size() && rows[next_row].seq < limit && on_block) on_block({});
+    for (; next_row < rows.size() && rows[next_row].seq < limit; ++next_row) {
+      const StoredRow& row = rows[next_row];
+      const std::string_view all(row_bytes);
+      RETURN_IF_ERROR(fn(row.seq, all.substr(row.at, row.entry_len),
+                         all.substr(row.at + row.entry_len, row.hash_len)));
+    }
+    return Status::Ok();
+  };
   // A block that starts before `lo` may still hold entries from `lo` on.
   RETURN_IF_ERROR(conn_.Run(
       "SELECT first_seq, entries FROM ledger_blocks WHERE carrier_id = ? AND first_seq > ? AND "
       "first_seq < ? ORDER BY first_seq",
       {carrier.value(), lo - ledger::kBlockEntries, hi}, [&](const Row& r) -> Status {
+        const int64_t first_seq = r.Int(0);
+        RETURN_IF_ERROR(rows_before(first_seq));
         const std::string_view block = r.BlobView(1);
         if (on_block) on_block(block);
         ledger::BlockReader reader(block);
         std::string_view bytes, hash;
-        for (int64_t seq = r.Int(0); reader.Next(&bytes, &hash); ++seq) {
+        for (int64_t seq = first_seq; reader.Next(&bytes, &hash); ++seq) {
           if (seq >= lo && seq < hi) RETURN_IF_ERROR(fn(seq, bytes, hash));
         }
         return Status::Ok();
       }));
-  if (on_block) on_block({});
-  return conn_.Run(
-      "SELECT seq, entry, hash FROM ledger_entries WHERE carrier_id = ? AND seq >= ? AND "
-      "seq < ? ORDER BY seq",
-      {carrier.value(), lo, hi},
-      [&](const Row& r) { return fn(r.Int(0), r.BlobView(1), r.BlobView(2)); });
+  return rows_before(INT64_MAX);
 }
 
 Status Tx::FlushHeads() {

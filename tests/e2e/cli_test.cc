@@ -118,6 +118,10 @@ TEST_F(CliTest, AChangedByteInsideASealedBlockNamesTheEntry) {
   }
   RunResult ok = Run({"audit", "verify"});
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  // Every complete run is sealed already: audit seal (for ledgers from before
+  // schema 7) finds nothing to do.
+  json sealed = RunJson({"audit", "seal"});
+  EXPECT_EQ(sealed["carriers"][0]["blocks_sealed"], 0) << sealed.dump();
 
   // Change one byte of the read of customer `id` (entry demo_entries + id),
   // inside the block: its length-prefixed subject names it uniquely.

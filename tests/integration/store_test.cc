@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/text.h"
 #include "ledger/block.h"
 #include "ledger/proof.h"
 #include "pg_test_db.h"
@@ -1052,6 +1053,65 @@ TEST_P(StoreTest, FullBlocksAreSealedAndReadLikeRows) {
     ASSERT_TRUE(proof.ok()) << proof.status().ToString();
     EXPECT_TRUE(ledger::CheckProof(*proof, r.root).valid) << "entry " << seq;
   }
+}
+
+// Puts a sealed block's entries back one per row, as a ledger appended
+// before schema 0007 holds them.
+void Unseal(RawDb& raw, Backend backend, CarrierId carrier, int64_t first_seq) {
+  const std::string block =
+      raw.Blob("SELECT entries FROM ledger_blocks" + BlockWhere(carrier, first_seq));
+  auto literal = [&](std::string_view bytes) {
+    const std::string hex = ToHex(bytes);
+    return backend == Backend::kSqlite ? "X'" + hex + "'" : "decode('" + hex + "', 'hex')";
+  };
+  ledger::BlockReader reader(block);
+  std::string_view entry, hash;
+  for (int64_t seq = first_seq; reader.Next(&entry, &hash); ++seq) {
+    raw.Exec("INSERT INTO ledger_entries (carrier_id, seq, entry, hash) VALUES (" +
+             carrier.ToString() + ", " + std::to_string(seq) + ", " + literal(entry) + ", " +
+             literal(hash) + ")");
+  }
+  raw.Exec("DELETE FROM ledger_blocks" + BlockWhere(carrier, first_seq));
+}
+
+TEST_P(StoreTest, RunsStoredAsRowsBeforeBlocksAreSealedOnRequest) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 3 * kK + 5);
+  const ledger::Head head = Head(carrier);
+  auto raw = Raw();
+  Unseal(*raw, GetParam(), carrier, 1);
+  Unseal(*raw, GetParam(), carrier, 2 * kK + 1);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_blocks"), 1);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_entries"), 2 * kK + 5);
+  VerifyReport r = Verify(carrier);
+  EXPECT_TRUE(r.valid) << Describe(r);  // rows and blocks read alike
+
+  int64_t sealed = -1;
+  auto seal = [&](int64_t max_blocks) {
+    const Status st = store_->Transact([&](Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(sealed, tx.SealStoredRuns(carrier, max_blocks));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+  };
+  seal(1);
+  EXPECT_EQ(sealed, 1);
+  seal(10);
+  EXPECT_EQ(sealed, 1);  // the open tail (5 entries) stays as rows
+  seal(10);
+  EXPECT_EQ(sealed, 0);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_blocks"), 3);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_entries"), 5);
+  r = Verify(carrier);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.entries, 3 * kK + 5);
+  EXPECT_EQ(r.root, head.root);
+  // A run with a row missing is left for audit verify to report.
+  Unseal(*raw, GetParam(), carrier, kK + 1);
+  raw->Exec("DELETE FROM ledger_entries" + Where(carrier, kK + 3));
+  seal(10);
+  EXPECT_EQ(sealed, 0);
+  ExpectFirst(Verify(carrier), ProblemKind::kRemoved, kK + 3);
 }
 
 TEST_P(StoreTest, FlippedByteInASealedEntryNamesTheEntry) {
