@@ -20,6 +20,19 @@ nlohmann::json ReportToJson(const ledger::VerifyReport& r) {
           {"root", ledger::HashHex(r.root)}, {"problems", problems}};
 }
 
+// `carrier` (NotFound when there is none) or, when 0, every carrier.
+Result<std::vector<CarrierId>> CarriersToAudit(store::Tx& tx, int64_t carrier) {
+  std::vector<CarrierId> ids;
+  if (carrier) {
+    RETURN_IF_ERROR(tx.GetCarrier(CarrierId(carrier)).status());
+    ids.push_back(CarrierId(carrier));
+    return ids;
+  }
+  ASSIGN_OR_RETURN(auto carriers, tx.ListCarriers());
+  for (const Carrier& c : carriers) ids.push_back(c.id);
+  return ids;
+}
+
 }  // namespace
 
 void RegisterAudit(CLI::App& app, Context& ctx) {
@@ -37,14 +50,7 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
       if (!store.ok()) return Fail(ctx, store.status());
       std::vector<ledger::VerifyReport> reports;
       Status st = (*store)->Read([&](store::Tx& tx) -> Status {
-        std::vector<CarrierId> ids;
-        if (*verify_carrier) {
-          RETURN_IF_ERROR(tx.GetCarrier(CarrierId(*verify_carrier)).status());
-          ids.push_back(CarrierId(*verify_carrier));
-        } else {
-          ASSIGN_OR_RETURN(auto carriers, tx.ListCarriers());
-          for (const Carrier& c : carriers) ids.push_back(c.id);
-        }
+        ASSIGN_OR_RETURN(std::vector<CarrierId> ids, CarriersToAudit(tx, *verify_carrier));
         for (CarrierId id : ids) {
           ASSIGN_OR_RETURN(ledger::VerifyReport r, tx.VerifyLedger(id));
           reports.push_back(std::move(r));
@@ -91,13 +97,7 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
       if (!store.ok()) return Fail(ctx, store.status());
       std::vector<CarrierId> ids;
       Status st = (*store)->Read([&](store::Tx& tx) -> Status {
-        if (*seal_carrier) {
-          RETURN_IF_ERROR(tx.GetCarrier(CarrierId(*seal_carrier)).status());
-          ids.push_back(CarrierId(*seal_carrier));
-          return Status::Ok();
-        }
-        ASSIGN_OR_RETURN(auto carriers, tx.ListCarriers());
-        for (const Carrier& c : carriers) ids.push_back(c.id);
+        ASSIGN_OR_RETURN(ids, CarriersToAudit(tx, *seal_carrier));
         return Status::Ok();
       });
       if (!st.ok()) return Fail(ctx, st);
