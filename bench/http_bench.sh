@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # HTTP benchmark: wrk on loopback against proprio serve's
-#   GET /v1/carriers/1/customers/{id}   (session token; each read is recorded in
-#                                        the ledger, durably, before the answer)
-# beside nginx serving the same response body as a static file, in the same run.
+#   GET /v1/carriers/1/customers/{id}   (session token; random customers, each
+#                                        read recorded in the ledger, durably,
+#                                        before the answer; bench/customer_wrk.lua)
+# beside nginx serving one customer's response body as a static file, in the
+# same run. wrk is closed-loop (each connection sends its next request when the
+# answer arrives), so its latencies are those of a saturated server at that
+# concurrency, not of an open arrival rate.
 # Target (issue 3): >= 50% of nginx's requests/s, p99 < 5 ms at 64 connections.
 #
 #   bench/http_bench.sh [--record]      --record appends the figures to bench/RESULTS.md
@@ -55,16 +59,17 @@ sed -e "s|@PREFIX@|$work/nginx|g" -e "s|@PORT@|$nginx_port|g" bench/nginx.conf >
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
 for _ in $(seq 50); do curl -sf http://127.0.0.1:$nginx_port/customer.json >/dev/null && break; sleep 0.1; done
 
-run_wrk() {  # url [header]
+export PROPRIO_TOKEN=$token CUSTOMERS
+run_wrk() {  # url [header]   (with a header: proprio, random customers)
   if [[ -n ${2:-} ]]; then
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$2" "$1"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/customer_wrk.lua "$1"
   else
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1"
   fi
 }
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 # Warm both up, then measure.
-DURATION=2s run_wrk "http://127.0.0.1:$proprio_port$path" "Authorization: Bearer $token" >/dev/null
+DURATION=2s run_wrk "http://127.0.0.1:$proprio_port" "Authorization: Bearer $token" >/dev/null
 DURATION=2s run_wrk "http://127.0.0.1:$nginx_port/customer.json" >/dev/null
 rps() { awk '/^Requests\/sec/ {print $2}' <<<"$1"; }
 p99() { awk '$1 == "99%" {print $2}' <<<"$1"; }
@@ -79,7 +84,7 @@ rounds=""
 ratios=()
 worst_p99=0
 for round in $(seq "$ROUNDS"); do
-  proprio_out=$(run_wrk "http://127.0.0.1:$proprio_port$path" "Authorization: Bearer $token")
+  proprio_out=$(run_wrk "http://127.0.0.1:$proprio_port" "Authorization: Bearer $token")
   nginx_out=$(run_wrk "http://127.0.0.1:$nginx_port/customer.json")
   echo "== round $round: proprio =="; echo "$proprio_out"
   echo "== round $round: nginx =="; echo "$nginx_out"
@@ -105,7 +110,7 @@ PY
 summary=$(cat <<TXT
 ### $(date -u +%Y-%m-%dT%H:%M:%SZ) HTTP: GET customer (session token, CPNI read recorded) vs nginx static file
 - machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); load average before the run $load; wrk and both servers share the machine
-- command: \`bench/http_bench.sh\` (wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds taking turns; SQLite demo database, $CUSTOMERS customers; nginx $(nginx -v 2>&1 | sed 's/.*\///') serves the same body, $(wc -c <"$work/nginx/www/customer.json") bytes, as a static file)$rounds
+- command: \`bench/http_bench.sh\` (wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, closed loop, $ROUNDS rounds taking turns; SQLite demo database, $CUSTOMERS customers, proprio reads them at random; nginx $(nginx -v 2>&1 | sed 's/.*\///') serves one customer's body, $(wc -c <"$work/nginx/www/customer.json") bytes, as a static file)$rounds
 - proprio / nginx, median of the rounds: **${median_ratio}%** of requests/s (target >= 50%); worst proprio p99 **$worst_p99 ms** (target < 5 ms); cpni.accessed entries in the ledger afterwards: $accesses
 TXT
 )
