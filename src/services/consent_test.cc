@@ -115,7 +115,10 @@ TEST_F(PolicyServiceTest, LooserPolicyIsRefusedNamingTheRule) {
 
 TEST_F(PolicyServiceTest, CarrierCalendarUsesZoneAndClosures) {
   ASSERT_TRUE(SetPolicy(*store_, carrier_,
-                        "name = \"C\"\nversion = 1\n[calendar]\nextra_closures = [2018-12-05]\n",
+                        "name = \"C\"\nversion = 1\n"
+                        "[breach]\nagency_notice = { days = 7, unit = \"calendar\" }\n"
+                        "[safeguards]\nopt_mechanism_failure_notice = { days = 5, unit = "
+                        "\"calendar\" }\n[calendar]\nextra_closures = [2018-12-05]\n",
                         actor_)
                   .ok());
   CarrierRules cr;
