@@ -104,7 +104,7 @@ struct Customer {
   std::string name;
   std::vector<std::string> phones_of_record;  // E.164, the first is primary
   PostalAddress address_of_record;
-  CivilDate address_since;  // the day the address of record was set
+  CivilDate address_since;  // the day the address was set (carrier's local date, 64.2003(b))
   std::string email;        // may be empty
   ServiceSet services;
   // Business customers only (64.2010(g)): a dedicated account representative

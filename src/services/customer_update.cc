@@ -5,8 +5,10 @@
 
 #include "core/text.h"
 #include "ledger/sha256.h"
+#include "rules/address_of_record.h"
 #include "services/json_codec.h"
 #include "services/notifications.h"
+#include "services/time_zones.h"
 
 namespace proprio::services {
 
@@ -143,9 +145,13 @@ Result<Customer> UpdateCustomer(store::Store& store, CarrierId carrier, Customer
     // A change that leaves address_since unset: a new address of record is set
     // today; an unchanged one keeps its date.
     if (!updated.address_since.Valid()) {
-      updated.address_since = updated.address_of_record == current.address_of_record
-                                  ? current.address_since
-                                  : UtcDate(actor.now);
+      if (updated.address_of_record == current.address_of_record) {
+        updated.address_since = current.address_since;
+      } else {
+        // 64.2003(b): dated with the carrier's local day (rules/address_of_record.h).
+        ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, carrier));
+        updated.address_since = rules::AddressSetOn(actor.now, *zone);
+      }
     }
     RETURN_IF_ERROR(NormalizeCustomer(updated));
     const json before = CustomerToJson(current), after = CustomerToJson(updated);

@@ -29,7 +29,8 @@ std::string CustomerVersionOfText(std::string_view json_text);
 // (the names of the changed fields; personal data in the payload). The id,
 // carrier and creation time cannot change. When `change` leaves
 // address_since unset (an invalid date), a changed address of record is dated
-// today and an unchanged one keeps its date. A change that changes nothing is
+// today in the carrier's time zone (64.2003(b), rules/address_of_record.h) and
+// an unchanged one keeps its date. A change that changes nothing is
 // stored nowhere and returns the record as it is.
 Result<Customer> UpdateCustomer(store::Store& store, CarrierId carrier, CustomerId id,
                                 const std::optional<std::string>& expected_version,

@@ -13,6 +13,7 @@
 
 #include "core/text.h"
 #include "report/pdf.h"
+#include "rules/address_of_record.h"
 #include "services/staff_auth.h"
 #include "services/time_zones.h"
 
@@ -22,10 +23,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int64_t kAddressOfRecordDays = 30;  // 64.2003 "address of record"
-
-bool OnFileLongEnough(CivilDate since, Instant now) {
-  return since.Valid() && since.AddDays(kAddressOfRecordDays) <= UtcDate(now);
+// 64.2003(b) "address of record": 30 days on file, counted in the carrier's
+// zone (rules/address_of_record.h).
+bool OnFileLongEnough(CivilDate since, Instant now, const rules::TimeZone& zone) {
+  return rules::IsAddressOfRecord(since, now, zone);
 }
 
 std::vector<std::string> SplitChannels(const std::string& list) {
@@ -113,6 +114,7 @@ Result<std::vector<Target>> Targets(store::Tx& tx, const Customer& before, const
                                     const store::NotificationSettingsRow& settings, Instant now) {
   ASSIGN_OR_RETURN(store::CustomerAuthStateRow state,
                    tx.GetCustomerAuthState(after.carrier, after.id));
+  ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, after.carrier));
   std::vector<Target> out;
   for (const std::string& channel : SplitChannels(settings.channels)) {
     if (channel == "text" || channel == "voicemail") {
@@ -127,7 +129,7 @@ Result<std::vector<Target>> Targets(store::Tx& tx, const Customer& before, const
       } else {
         CivilDate since = after.address_since;
         if (state.postal_since.Valid() && state.postal_since > since) since = state.postal_since;
-        const bool recent = !OnFileLongEnough(since, now);
+        const bool recent = !OnFileLongEnough(since, now, *zone);
         if (recent && !state.previous_address.street.empty()) {
           dest = state.previous_address.OneLine();
         } else if (!after.address_of_record.street.empty()) {
@@ -140,9 +142,10 @@ Result<std::vector<Target>> Targets(store::Tx& tx, const Customer& before, const
       if (kind == "email_address") {
         dest = before.email;  // the previous e-mail; none when it was added
       } else {
-        const CivilDate since =
-            state.email_since.Valid() ? state.email_since : UtcDate(after.created_at);
-        if (OnFileLongEnough(since, now)) {
+        const CivilDate since = state.email_since.Valid()
+                                    ? state.email_since
+                                    : rules::AddressSetOn(after.created_at, *zone);
+        if (OnFileLongEnough(since, now, *zone)) {
           dest = after.email;
         } else {
           dest = state.previous_email;
@@ -295,13 +298,14 @@ Status NoteCustomerContactChange(store::Tx& tx, const Customer& before, const Cu
                         before.email.empty() ? ChangeEvent::kCreated : ChangeEvent::kChanged, actor)
                         .status());
   }
+  ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, after.carrier));
   if (postal) {
     state.previous_address = before.address_of_record;
-    state.postal_since = UtcDate(actor.now);
+    state.postal_since = rules::AddressSetOn(actor.now, *zone);
   }
   if (email) {
     state.previous_email = before.email;
-    state.email_since = UtcDate(actor.now);
+    state.email_since = rules::AddressSetOn(actor.now, *zone);
   }
   return tx.PutCustomerAuthState(state);
 }
@@ -321,10 +325,11 @@ Result<int64_t> QueueResetCode(store::Tx& tx, const Customer& customer, const st
     // 64.2010(e): only to the address of record (on file 30 days).
     CivilDate since = customer.address_since;
     if (state.postal_since.Valid() && state.postal_since > since) since = state.postal_since;
-    if (!OnFileLongEnough(since, actor.now)) {
+    ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, customer.carrier));
+    if (!OnFileLongEnough(since, actor.now, *zone)) {
       return Status::FailedPrecondition(
           "the postal address has been on file less than 30 days, so it is not yet the address "
-          "of record (47 CFR 64.2003); send the code by text to the telephone number of record");
+          "of record (47 CFR 64.2003(b)); send the code by text to the telephone number of record");
     }
     n.channel = "mail";
     n.destination = customer.address_of_record.OneLine();
