@@ -348,8 +348,6 @@ TEST(BreachClockTest, RequiredAgencies) {
             (std::vector<std::string>{"usss", "fbi", "fcc"}));
 }
 
-}  // namespace
-}  // namespace proprio::rules
 
 // ---- 5 U.S.C. 6103: the rule's deadlines are on the federal calendar ----
 
@@ -397,7 +395,8 @@ TEST(BreachClockTest, Cfr64_2011bAPolicyOnItsOwnCalendarCanOnlyShorten) {
   p.extra_closures = {CivilDate{2025, 3, 5}, CivilDate{2025, 3, 6}, CivilDate{2025, 3, 7}};
   p.breach_agency_notice = {3, DayUnit::kBusiness};
   const BreachFacts f = Facts("2025-03-03T15:00:00Z");
-  const Obligation& a = Get(Clock(f, Fcc2007(f.determined_at), p), ObligationKind::kAgencyNotice);
+  const BreachClock c = Clock(f, Fcc2007(f.determined_at), p);
+  const Obligation& a = Get(c, ObligationKind::kAgencyNotice);
   EXPECT_EQ(a.last_day, (CivilDate{2025, 3, 11}));
   EXPECT_EQ(a.governed_by, "policy");
 }
@@ -417,3 +416,6 @@ TEST(BreachClockTest, Cfr64_2011b1WaitUsesTheStricterOfTheTwoCalendars) {
   const BreachClock floor = Clock(f, Fcc2007(f.determined_at));
   EXPECT_EQ(Rfc(Get(floor, ObligationKind::kCustomerNotice).not_before), "2025-03-13T04:00:00Z");
 }
+
+}  // namespace
+}  // namespace proprio::rules
