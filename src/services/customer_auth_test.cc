@@ -923,6 +923,7 @@ TEST_F(AuthTest, Cfr64_2003bAddressOfRecordAfterThirtyDaysInTheCarriersZone) {
       *store_, carrier_, customer_, std::nullopt,
       [](Customer& c) {
         c.address_of_record = {"77 Harbor View Rd", "Tampa", "FL", "33602", "US"};
+        c.address_since = CivilDate{};  // as the API does: the service dates it
         return Status::Ok();
       },
       Csr(set));
@@ -950,6 +951,7 @@ TEST_F(AuthTest, Cfr64_2003bAnAddressIsDatedWithTheCarriersLocalDay) {
       *store_, carrier_, customer_, std::nullopt,
       [](Customer& c) {
         c.address_of_record = {"77 Harbor View Rd", "Tampa", "FL", "33602", "US"};
+        c.address_since = CivilDate{};  // as the API does: the service dates it
         return Status::Ok();
       },
       Csr(*Instant::Parse("2025-03-02T02:00:00Z")));
