@@ -57,6 +57,12 @@ Status CheckEvidence(const ApprovalEvidence& e) {
 
 }  // namespace
 
+bool NeedsNoticeOnFile(const ApprovalEvent& e) {
+  return (e.kind == ApprovalEventKind::kOptInGranted ||
+          e.kind == ApprovalEventKind::kOneTimeConsent) &&
+         !e.evidence.notice_in_contact;
+}
+
 std::string_view NoticeChannelName(NoticeChannel c) { return NameOf(kNoticeChannelNames, c); }
 std::string_view ConsentChannelName(ConsentChannel c) { return NameOf(kConsentChannelNames, c); }
 std::string_view ApprovalEventKindName(ApprovalEventKind k) { return NameOf(kEventKindNames, k); }

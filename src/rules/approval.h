@@ -95,6 +95,14 @@ struct ApprovalEvidence {
   std::string document_id;
   std::string recording_id;
   StaffId staff;
+  // 64.2008(a)(1): the notice of the customer's right to restrict use of,
+  // disclosure of and access to CPNI was given in this same contact, before
+  // approval was solicited (oral notice on the call for one-time use,
+  // 64.2008(f); an opt-in notice given on the call or in the signed form,
+  // 64.2008(e)), and this evidence (the recording, the document, the staff
+  // member) shows it. Without it, an opt-in or one-time consent is recorded
+  // only for a customer sent a notice at or before it (NeedsNoticeOnFile).
+  bool notice_in_contact = false;
   friend bool operator==(const ApprovalEvidence&, const ApprovalEvidence&) = default;
 };
 
@@ -125,6 +133,14 @@ struct ApprovalEvent {
 // One-time consent without a recorded call end expires this long after it
 // was given.
 inline constexpr int64_t kMaxOneTimeConsent = 4 * 3600 * kMicrosPerSecond;
+
+// 64.2008(a)(1): "prior to any solicitation for customer approval" the
+// carrier notifies the customer of the right to restrict CPNI. True for an
+// opt-in grant or a one-time consent whose evidence does not show the notice
+// given in the same contact: it may be recorded only when a notice was sent
+// to the customer at or before it.
+inline constexpr std::string_view kCiteNoticeBeforeSolicitation = "47 CFR 64.2008(a)(1)";
+bool NeedsNoticeOnFile(const ApprovalEvent& e);
 
 // OK, or InvalidArgument naming the field and, for a rule, its citation:
 // missing scopes, an oral or unconsented e-mail opt-out notice (64.2008(d),

@@ -179,6 +179,44 @@ TEST_F(ConsentServiceTest, c64_2007_a_1_ApprovalWithoutEvidenceIsRefused) {
   EXPECT_TRUE(RecordConsent(*store_, carrier_, wireline_, e, actor_).ok());
 }
 
+// 64.2008(a)(1): notice of the right to restrict CPNI comes before any
+// solicitation of approval. An opt-in (or one-time consent) for a customer
+// never sent a notice is refused, citing the paragraph, unless the evidence
+// shows the notice given in the same contact (evidence.notice_in_contact).
+TEST_F(ConsentServiceTest, Cfr64_2008a1ApprovalWithoutPriorNoticeIsRefused) {
+  rules::ApprovalEvent e = OptIn(At("2024-05-01T15:00:00Z"), rules::ScopeSet{AS::kThirdParties});
+  e.evidence.notice_in_contact = false;
+  auto refused = RecordConsent(*store_, carrier_, wireline_, e, actor_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().field(), "evidence.notice_in_contact");
+  EXPECT_NE(refused.status().message().find("47 CFR 64.2008(a)(1)"), std::string::npos)
+      << refused.status().message();
+  rules::ApprovalEvent once = e;
+  once.kind = rules::ApprovalEventKind::kOneTimeConsent;
+  once.evidence = {rules::ConsentChannel::kOral, "", "REC-9", StaffId(), false};
+  once.call_id = "call-9";
+  EXPECT_EQ(RecordConsent(*store_, carrier_, wireline_, once, actor_).status().field(),
+            "evidence.notice_in_contact");
+  // Oral notice on the same call (64.2008(f)), shown by the recording: recorded.
+  once.evidence.notice_in_contact = true;
+  EXPECT_TRUE(RecordConsent(*store_, carrier_, wireline_, once, actor_).ok());
+  // A notice sent after the opt-in does not cover it; one sent before does.
+  const int64_t tpl = Template("opt-in letter", "opt_in", "electronic");
+  NoticeSendRequest req;
+  req.template_id = tpl;
+  req.scopes = rules::ScopeSet{AS::kThirdParties};
+  req.sent_at = At("2024-05-02T15:00:00Z");
+  req.customers = {wireline_};
+  ASSERT_TRUE(SendNotice(*store_, carrier_, req, actor_).ok());
+  EXPECT_FALSE(RecordConsent(*store_, carrier_, wireline_, e, actor_).ok());
+  e.at = At("2024-05-02T15:00:00Z");
+  auto later = RecordConsent(*store_, carrier_, wireline_, e, actor_);
+  EXPECT_TRUE(later.ok()) << later.status().ToString();
+  // Another customer was sent nothing.
+  EXPECT_FALSE(RecordConsent(*store_, carrier_, wireless_, e, actor_).ok());
+}
+
 TEST_F(ConsentServiceTest, MalformedEventsAreRefusedNamingTheField) {
   auto future = RecordConsent(*store_, carrier_, wireline_,
                               OptIn(actor_.now + 3600 * kMicrosPerSecond, rules::ScopeSet{AS::kAgents}),

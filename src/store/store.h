@@ -235,6 +235,9 @@ class Tx {
   Result<int64_t> InsertNoticeSend(const NoticeSendRow& n);
   Status SetNoticeSendOutcome(int64_t notice_id, int64_t customers, int64_t ledger_seq);
   Status InsertNoticeRecipient(int64_t notice_id, CustomerId customer, int64_t ledger_seq);
+  // True when the customer was sent a notice (any kind) at or before `by`
+  // (64.2008(a)(1)).
+  Result<bool> NoticeSentBy(CarrierId carrier, CustomerId customer, Instant by);
   // Carrier policies: (carrier, version) is unique (AlreadyExists, field version).
   Status InsertPolicy(const PolicyRow& p);
   // The highest version, or nullopt (the floor).

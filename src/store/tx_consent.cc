@@ -287,6 +287,16 @@ Status Tx::SetNoticeSendOutcome(int64_t notice_id, int64_t customers, int64_t le
                     {customers, ledger_seq, notice_id});
 }
 
+Result<bool> Tx::NoticeSentBy(CarrierId carrier, CustomerId customer, Instant by) {
+  // The carrier's sendings (few) probe notice_recipients by its key.
+  ASSIGN_OR_RETURN(int64_t n,
+                   conn_.QueryInt("SELECT COUNT(*) FROM notice_sends s WHERE s.carrier_id = ? "
+                                  "AND s.sent_at <= ? AND EXISTS (SELECT 1 FROM notice_recipients "
+                                  "r WHERE r.notice_id = s.id AND r.customer_id = ?)",
+                                  {carrier.value(), by.micros(), customer.value()}));
+  return n > 0;
+}
+
 Status Tx::InsertNoticeRecipient(int64_t notice_id, CustomerId customer, int64_t ledger_seq) {
   Status st = conn_.Exec(
       "INSERT INTO notice_recipients (notice_id, customer_id, ledger_seq) VALUES (?, ?, ?)",
