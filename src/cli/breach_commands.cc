@@ -330,7 +330,8 @@ void RegisterBreach(CLI::App& app, Context& ctx) {
   record->add_option("--reference", ra->in.reference,
                      "agency_notified: the portal's reference; annual_summary_filed: the filing's");
   record->add_option("--agency", ra->in.agency,
-                     "delay_*: the agency directing it; urgent_determined: the agency consulted");
+                     "delay_*: the agency directing it (usss, fbi, other; under fcc-2024 also "
+                     "fcc, national_security); urgent_determined: the agency consulted");
   record->add_option("--requested-on", ra->requested_on, "delay_*: the day it was asked");
   record->add_option("--until", ra->until, "delay_*: its last day (YYYY-MM-DD)");
   record->add_flag("--in-writing", ra->in.in_writing, "delay_*: the agency gave it in writing");

@@ -484,9 +484,22 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
         const bool ext = in.kind == BreachActionKind::kDelayExtended;
         const std::string cite = y2024 ? Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)")
                                        : Cite(rs, "breach.agency_delay", "47 CFR 64.2011(b)(3)");
-        if (!In({"usss", "fbi", "other"}, in.agency)) {
-          return Bad("agency", "the law enforcement agency that directs the delay: usss, fbi or "
-                               "other");
+        // 2007 64.2011(b)(3): the investigating law enforcement agency
+        // (usss, fbi, other). 2024 64.2011: also the Commission or a national
+        // security agency, within the same limits (in writing; an initial
+        // delay of at most 30 days, then extensions).
+        if (!y2024 && In({"fcc", "national_security"}, in.agency)) {
+          return Bad("agency",
+                     "under " + std::string(rs.name) + " only the law enforcement agency "
+                     "investigating the breach may direct a delay of customer notice (" + cite +
+                     "): usss, fbi or other; the FCC and national security agencies may direct "
+                     "one only under the amended 64.2011 (fcc-2024)");
+        }
+        if (!In({"usss", "fbi", "other", "fcc", "national_security"}, in.agency)) {
+          return Bad("agency", y2024 ? "the agency that directs the delay: usss, fbi, other (law "
+                                       "enforcement), fcc or national_security"
+                                     : "the law enforcement agency that directs the delay: usss, "
+                                       "fbi or other");
         }
         if (!in.requested_on.Valid()) return Bad("requested_on", "is required (YYYY-MM-DD)");
         if (!in.until.Valid()) return Bad("until", "is required: the delay's last day (YYYY-MM-DD)");

@@ -106,7 +106,8 @@ struct BreachActionInput {
   // agency_notified
   std::vector<std::string> agencies;  // "usss", "fbi", "fcc"
   std::string reference;              // portal reference; annual_summary_filed: filing reference
-  // delay_requested, delay_extended, urgent_determined: the agency ("usss", "fbi", "fcc", "other")
+  // delay_requested, delay_extended, urgent_determined: the agency ("usss", "fbi", "fcc", "other";
+  // a delay under fcc-2024 also "national_security")
   std::string agency;
   CivilDate requested_on;  // delay: the day the agency asked
   CivilDate until;         // delay: its last day (carrier's zone)

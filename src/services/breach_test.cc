@@ -303,6 +303,58 @@ TEST_F(BreachTest, AgencyDelayAndItsExtension) {
   EXPECT_TRUE(Record(c.row.id, Notice(customers_[0], "2025-03-04T15:00:00Z"), "2025-03-04T15:00:00Z").ok());
 }
 
+// fcc-2024 64.2011: the Commission or a national security agency may also
+// direct a delay of customer notice, within the same limits (in writing, an
+// initial delay of at most 30 days); fcc-2007 64.2011(b)(3) names only the
+// investigating law enforcement agency.
+TEST_F(BreachTest, Cfr64_2011Fcc2024DelayDirectedByTheFccOrANationalSecurityAgency) {
+  BreachOpenInput in = Input();
+  in.breach_2024_effective = CivilDate{2024, 3, 13};
+  BreachCase c = Open(in);
+  c = Record(c.row.id, Agency({"usss", "fbi", "fcc"}, "2024-12-23T15:00:00Z"),
+             "2024-12-23T15:00:00Z")
+          .value();
+  BreachActionInput delay;
+  delay.kind = BreachActionKind::kDelayRequested;
+  delay.agency = "fcc";
+  delay.requested_on = CivilDate{2024, 12, 23};
+  delay.until = CivilDate{2025, 1, 23};  // 31 days: more than an initial delay
+  delay.in_writing = true;
+  delay.at = At("2024-12-23T16:00:00Z");
+  EXPECT_EQ(Record(c.row.id, delay, "2024-12-23T16:00:00Z").status().field(), "until");
+  delay.until = CivilDate{2025, 1, 22};
+  delay.in_writing = false;
+  EXPECT_EQ(Record(c.row.id, delay, "2024-12-23T16:00:00Z").status().field(), "in_writing");
+  delay.in_writing = true;
+  auto by_fcc = Record(c.row.id, delay, "2024-12-23T16:00:00Z");
+  ASSERT_TRUE(by_fcc.ok()) << by_fcc.status().ToString();
+  EXPECT_EQ(by_fcc->facts.delay_until, (CivilDate{2025, 1, 22}));
+  BreachActionInput ext = delay;
+  ext.kind = BreachActionKind::kDelayExtended;
+  ext.agency = "national_security";
+  ext.requested_on = CivilDate{2025, 1, 20};
+  ext.until = CivilDate{2025, 3, 3};
+  ext.at = At("2025-01-20T15:00:00Z");
+  auto by_ns = Record(c.row.id, ext, "2025-01-20T15:00:00Z");
+  ASSERT_TRUE(by_ns.ok()) << by_ns.status().ToString();
+  EXPECT_EQ(by_ns->facts.delay_until, (CivilDate{2025, 3, 3}));
+  EXPECT_EQ(Get(*by_ns, ObligationKind::kCustomerNotice).governed_by, "law enforcement delay");
+  delay.agency = "cia";
+  EXPECT_EQ(Record(c.row.id, delay, "2025-01-20T15:00:00Z").status().field(), "agency");
+
+  // fcc-2007: refused, citing 64.2011(b)(3).
+  BreachCase old = Open(Input());
+  for (const char* agency : {"fcc", "national_security"}) {
+    delay.agency = agency;
+    delay.until = CivilDate{2025, 1, 22};
+    auto r = Record(old.row.id, delay, "2024-12-23T16:00:00Z");
+    ASSERT_FALSE(r.ok()) << agency;
+    EXPECT_EQ(r.status().field(), "agency");
+    EXPECT_NE(r.status().message().find("47 CFR 64.2011(b)(3)"), std::string::npos)
+        << r.status().message();
+  }
+}
+
 TEST_F(BreachTest, UrgentNeedAfterConsultingTheAgencyLiftsTheWait) {
   BreachCase c = Open(Input());
   c = Record(c.row.id, Agency({"usss", "fbi"}, "2025-01-02T20:00:00Z"), "2025-01-02T20:00:00Z").value();
