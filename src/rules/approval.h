@@ -208,6 +208,27 @@ class ApprovalRecord {
   uint8_t call_scopes_ = 0;
 };
 
+// ---- 64.2007(a)(3): records of approval kept from when the approval ENDS ----
+//
+// "Carriers must maintain records of approval ... for at least one year": the
+// year runs from when the approval (or disapproval) the record proves ends, not
+// from when it was given: a grant still in force is never erasable.
+//
+// When the approval (or disapproval) that events[i] records ends: the instant
+// of the first later event (fold order: by `at`, then position) after which
+// every scope it recorded has been changed again: a grant, revocation, opt-out
+// election or withdrawal naming the scope, or any limitation (it restates every
+// scope); a later grant of the same scope supersedes it. One-time consent ends
+// with its call (call_end, a matching kCallEnded, or kMaxOneTimeConsent).
+// nullopt while any scope is still as it recorded, and for notice events
+// (their records follow 64.2008(a)(2)).
+std::optional<Instant> ApprovalRecordEnds(std::span<const ApprovalEvent> events, size_t i);
+// The earliest instant the evidence of events[i] may be erased: its end plus
+// `years` calendar years (February 29 + 1 year = March 1); nullopt while the
+// approval is in force (keep it).
+std::optional<Instant> ApprovalRecordRetainUntil(std::span<const ApprovalEvent> events, size_t i,
+                                                 int years);
+
 // The status at `at` from the events up to `at` (events later than `at` are
 // ignored; invalid events are skipped). Local days are those of `zone`, the
 // carrier's time zone.

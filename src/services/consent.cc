@@ -204,10 +204,20 @@ Result<ApprovalEventRecord> AppendApprovalEvent(store::Tx& tx, CarrierId carrier
   if (!personal.empty()) {
     ev.payload = personal.dump();
     // 64.2007(a)(3): approval records kept at least a year (the policy may
-    // keep them longer); never less than the default payload retention.
+    // keep them longer) from when the approval ENDS (revoked, limited,
+    // superseded), not from when it was given. A one-time consent ends with
+    // its call, known now; any other approval's end is not known when it is
+    // recorded, so its evidence has no erasure date (kApprovalKeptWhileInForce):
+    // rules::ApprovalRecordRetainUntil gives the date once a later event ends
+    // it. Never less than the default payload retention.
     const int64_t days = std::max<int64_t>(kDefaultPayloadRetentionDays,
                                            int64_t{approval_record_years} * 366);
-    ev.retain_until = std::max(actor.now, e.at) + days * kMicrosPerDay;
+    ev.retain_until = kApprovalKeptWhileInForce;
+    if (e.kind == rules::ApprovalEventKind::kOneTimeConsent) {
+      const rules::ApprovalEvent one[] = {e};
+      const Instant end = *rules::ApprovalRecordEnds(one, 0);
+      ev.retain_until = std::max(actor.now, end) + days * kMicrosPerDay;
+    }
   }
   ASSIGN_OR_RETURN(store::AppendResult appended, tx.Append(ev));
   store::ApprovalEventRow row = RowFromEvent(carrier, customer, e);

@@ -163,6 +163,22 @@ TEST_F(ConsentServiceTest, OptInIsStoredWithLedgerEntryAndPersonalDataInPayload)
   EXPECT_EQ(ApprovalEventToJson((*history)[0])["evidence"]["document_id"], "FORM-1");
 }
 
+// 64.2007(a)(3): the evidence of an approval still in force is kept: three
+// years after the grant (a year and more past any date counted from the grant)
+// its payload cannot be erased.
+TEST_F(ConsentServiceTest, Cfr64_2007a3EvidenceOfAnApprovalInForceIsNotErasable) {
+  auto r = RecordConsent(*store_, carrier_, wireline_,
+                         OptIn(At("2024-05-01T15:00:00Z"), rules::ScopeSet{AS::kThirdParties}),
+                         actor_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Instant later = actor_.now + 3 * 366 * kMicrosPerDay;
+  Status erased = store_->Transact([&](store::Tx& tx) -> Status {
+    return tx.ErasePayload(carrier_, r->ledger_seq, later, "test", "retention test").status();
+  });
+  EXPECT_EQ(erased.code(), StatusCode::kFailedPrecondition) << erased.ToString();
+  EXPECT_NE(erased.message().find("9999-12-31"), std::string::npos) << erased.message();
+}
+
 // 64.2007(a)(1): the carrier must be able to prove an approval.
 TEST_F(ConsentServiceTest, c64_2007_a_1_ApprovalWithoutEvidenceIsRefused) {
   rules::ApprovalEvent e = OptIn(At("2024-05-01T15:00:00Z"), rules::ScopeSet{AS::kAgents});
