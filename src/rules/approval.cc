@@ -219,9 +219,12 @@ Status ApprovalRecord::Apply(const ApprovalEvent& e, const RuleSet& rules, const
       // third day after mailing. The trigger day itself is excluded.
       const CivilDate trigger =
           e.notice_channel == NoticeChannel::kMail ? sent.AddDays(mail) : sent;
-      Window w{e.notice_id, zone.StartOfDay(trigger.AddDays(wait + 1)).micros(),
+      Window w{e.notice_id,
+               zone.StartOfDay(trigger.AddDays(wait + kOptOutAssumedDaysAfterWait)).micros(),
                // 64.2008(d)(2): notices every two years, else approval lapses.
-               zone.StartOfDay(AddMonths(sent, renew)).micros(), 0};
+               zone.StartOfDay(AddMonths(sent, renew).AddDays(kOptOutLapseDaysAfterAnniversary))
+                   .micros(),
+               0};
       w.early_us = w.from_us;
       uint8_t continued = 0;
       if (cur_scopes_ != 0 && e.at.micros() < cur_.lapses_us) {

@@ -130,6 +130,28 @@ struct ApprovalEvent {
   friend bool operator==(const ApprovalEvent&, const ApprovalEvent&) = default;
 };
 
+// ---- where the rule leaves room, the safe side Proprio takes ----
+//
+// 64.2008(d)(1): the carrier "must wait a 30-day minimum period of time"
+// after notice before assuming opt-out approval. The earliest reading counts
+// the 30th day after the trigger day T as the first day approval may be
+// assumed (from the start of local day T + 30; or 30 x 24 hours after the
+// instant sent). Proprio waits until that 30th day has ENDED: approval is
+// assumed from the start of local day T + wait + kOptOutAssumedDaysAfterWait,
+// one day later than the earliest reading. Example: e-mailed 2024-01-01
+// (T = 2024-01-01) -> earliest reading 2024-01-31 00:00, Proprio 2024-02-01
+// 00:00 local.
+inline constexpr int kOptOutAssumedDaysAfterWait = 1;
+// 64.2008(d)(2): opt-out notices are given "every two years". The alternative
+// reading keeps approval through the whole anniversary day (lapsing at its
+// end, or at the instant two years after sending). Proprio lets it lapse at
+// the START of the local anniversary day (the sending date + 24 months, the
+// month's last day when it has no such day): offset
+// kOptOutLapseDaysAfterAnniversary = 0 days from that day's first instant.
+// Example: sent 2024-01-01 15:00 -> in force through 2025-12-31 23:59:59.999999,
+// lapsed from 2026-01-01 00:00 local.
+inline constexpr int kOptOutLapseDaysAfterAnniversary = 0;
+
 // One-time consent without a recorded call end expires this long after it
 // was given.
 inline constexpr int64_t kMaxOneTimeConsent = 4 * 3600 * kMicrosPerSecond;
