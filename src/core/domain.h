@@ -112,6 +112,9 @@ struct Customer {
   std::string account_representative;
   std::string cpni_contract_ref;
   Instant created_at;
+  // 64.2003(f): when the account was closed (a former customer); empty for a
+  // current customer. Set only by CloseCustomer; updates keep it.
+  std::optional<Instant> closed_at;
 };
 
 // Checks and normalises a customer in place: telephone numbers to E.164,

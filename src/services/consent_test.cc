@@ -643,7 +643,7 @@ TEST(ApprovalIndexMemoryTest, AMillionCustomersFitTheBudget) {
   cr.policy = std::make_shared<const StoredPolicy>();
   index.PutCarrier(cr);
   for (int64_t id = 1; id <= 1'000'000; ++id) {
-    index.PutCustomer({CustomerId(id), CarrierId(1), 0, 1, false});
+    index.PutCustomer({CustomerId(id), CarrierId(1), 0, 1, false, std::nullopt});
   }
   EXPECT_EQ(index.customers(), 1'000'000u);
   const double per_customer = static_cast<double>(index.MemoryBytes()) / 1e6;

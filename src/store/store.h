@@ -207,6 +207,10 @@ class Tx {
   // REQUIRES: the customer passed NormalizeCustomer(). NotFound unless it
   // belongs to c.carrier; AlreadyExists (field account_number) on a taken one.
   Status UpdateCustomer(const Customer& c);
+  // 64.2003(f): marks the customer closed (a former customer) at `closed_at`;
+  // the record and everything about it is kept. FailedPrecondition when the
+  // customer is unknown or already closed. UpdateCustomer leaves it as is.
+  Status CloseCustomer(CarrierId carrier, CustomerId id, Instant closed_at);
   // Entries over all carriers' ledgers (metrics).
   Result<int64_t> LedgerEntriesTotal();
 

@@ -112,7 +112,7 @@ DecisionRow DecisionFromRow(const Row& r) {
 // (a CASE, not a boolean: both backends return an integer).
 constexpr char kFactsColumns[] =
     "id, carrier_id, customer_type, services, CASE WHEN account_representative <> '' AND "
-    "cpni_contract_ref <> '' THEN 1 ELSE 0 END";
+    "cpni_contract_ref <> '' THEN 1 ELSE 0 END, closed_at";
 
 CustomerFactsRow FactsFromRow(const Row& r) {
   CustomerFactsRow f;
@@ -121,6 +121,7 @@ CustomerFactsRow FactsFromRow(const Row& r) {
   f.customer_type = static_cast<int>(r.Int(2));
   f.services = static_cast<uint32_t>(r.Int(3));
   f.business_cpni_contract = f.customer_type == 1 && r.Int(4) != 0;
+  if (!r.IsNull(5)) f.closed_at = Instant::FromMicros(r.Int(5));
   return f;
 }
 
