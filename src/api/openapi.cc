@@ -59,6 +59,8 @@ json Schemas() {
   customer["id"] = Int();
   customer["carrier"] = Int();
   customer["created_at"] = {{"type", "string"}, {"format", "date-time"}};
+  // 64.2003(f): present once the account is closed (a former customer).
+  customer["closed_at"] = {{"type", "string"}, {"format", "date-time"}};
   const json officer = Obj({{"name", Str()}, {"title", Str()}, {"signatory", Bool()}},
                            {"name", "title"});
   json problem_types = json::array();
@@ -81,6 +83,9 @@ json Schemas() {
       {"CustomerInput", Obj(customer_fields, {"account_number", "name", "telephone_numbers",
                                               "address"})},
       {"CustomerPatch", Obj(customer_fields, {})},
+      {"CustomerClose", Obj({{"closed_at", {{"type", "string"}, {"format", "date-time"}}},
+                             {"reason", Str()}},
+                            {})},
       {"Customer", Obj(customer, {"id", "carrier", "account_number", "customer_type", "name",
                                   "telephone_numbers", "address", "address_since", "services"},
                        false)},

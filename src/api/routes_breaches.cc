@@ -68,7 +68,10 @@ json ActionSchema() {
             {"at", Time()},
             {"agencies", A({{"type", "string"}, {"enum", {"usss", "fbi", "fcc"}}})},
             {"reference", S()},
-            {"agency", {{"type", "string"}, {"enum", {"usss", "fbi", "fcc", "other"}}}},
+            // delay_*: fcc and national_security only under fcc-2024.
+            {"agency",
+             {{"type", "string"},
+              {"enum", {"usss", "fbi", "fcc", "other", "national_security"}}}},
             {"requested_on", Date()},
             {"until", Date()},
             {"in_writing", B()},

@@ -237,6 +237,42 @@ void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes) {
                 });
           }});
   routes.push_back(RouteSpec{
+      .method = "POST",
+      .pattern = base + "/{customer}/close",
+      .summary = "Close a customer's account: a former customer from closed_at (default now; "
+                 "47 CFR 64.2003(f)); the records are kept and decisions follow the rules for "
+                 "former customers (customer.closed). 409 when already closed",
+      .tag = "customers",
+      .roles = kCustomerWriters,
+      .request_headers = {"Idempotency-Key"},
+      .request_type = "application/json",
+      .request_schema = Ref("CustomerClose"),
+      .response_schema = Ref("Customer"),
+      .handler =
+          [&api](const std::shared_ptr<Call>& call) {
+            auto id = call->IdParam("customer");
+            if (!id.ok()) return call->Fail(id.status());
+            auto body = ParseJsonObject(call->req);
+            if (!body.ok()) return call->Fail(body.status());
+            ObjectReader r(*body);
+            std::optional<Instant> at;
+            if (auto text = r.OptString("closed_at", 64)) {
+              auto t = Instant::Parse(*text);
+              if (!t.ok()) {
+                r.Fail(Status::InvalidArgument("closed_at must be an RFC 3339 instant",
+                                               "closed_at"));
+              } else {
+                at = *t;
+              }
+            }
+            const std::string reason = r.OptString("reason", 500).value_or("");
+            if (Status st = r.Finish(); !st.ok()) return call->Fail(st);
+            auto closed = services::CloseCustomer(api.store(), call->carrier, CustomerId(*id), at,
+                                                  reason, call->actor);
+            if (!closed.ok()) return call->Fail(closed.status());
+            call->Send(CustomerResponse(200, *closed));
+          }});
+  routes.push_back(RouteSpec{
       .method = "PUT",
       .pattern = base + "/{customer}",
       .summary = "Replace a customer's record (If-Match required; customer.updated)",

@@ -142,7 +142,11 @@ json ConsentEventInputSchema() {
                                                           rules::ConsentChannelName)},
                 {"document_id", Str()},
                 {"recording_id", Str()},
-                {"staff", Int()}}}}},
+                {"staff", Int()},
+                // 64.2008(a)(1): the notice was given in this same contact;
+                // otherwise opt_in_granted and one_time_consent need a notice
+                // sent to the customer at or before `at` (409 otherwise).
+                {"notice_in_contact", Bool()}}}}},
             {"call_id", Str()},
             {"call_end", Time()}}}};
 }
@@ -395,7 +399,9 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .pattern = customer + "/consent-events",
       .summary = "Record an approval event (opt-out elected or withdrawn, opt-in granted, "
                  "limited or revoked with evidence, one-time consent on a call, call ended, "
-                 "notice bounced); appended to the ledger as approval.<kind>",
+                 "notice bounced); appended to the ledger as approval.<kind>. An opt-in grant "
+                 "or one-time consent for a customer sent no notice is refused (47 CFR "
+                 "64.2008(a)(1)) unless evidence.notice_in_contact",
       .tag = "consent",
       .roles = kConsentWriters,
       .request_headers = {"Idempotency-Key"},

@@ -328,9 +328,12 @@ void RegisterBreach(CLI::App& app, Context& ctx) {
   record->add_option("--at", ra->at, "when it happened (RFC 3339; default now)");
   record->add_option("--agencies", ra->agencies, "agency_notified: usss,fbi[,fcc]");
   record->add_option("--reference", ra->in.reference,
-                     "agency_notified: the portal's reference; annual_summary_filed: the filing's");
+                     "agency_notified: the portal's reference; annual_summary_filed: the filing's; "
+                     "urgent_determined (2007 rules): the notification or amendment that indicated "
+                     "the urgent need (47 CFR 64.2011(b)(2))");
   record->add_option("--agency", ra->in.agency,
-                     "delay_*: the agency directing it; urgent_determined: the agency consulted");
+                     "delay_*: the agency directing it (usss, fbi, other; under fcc-2024 also "
+                     "fcc, national_security); urgent_determined: the agency consulted");
   record->add_option("--requested-on", ra->requested_on, "delay_*: the day it was asked");
   record->add_option("--until", ra->until, "delay_*: its last day (YYYY-MM-DD)");
   record->add_flag("--in-writing", ra->in.in_writing, "delay_*: the agency gave it in writing");

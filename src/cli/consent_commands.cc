@@ -287,6 +287,7 @@ void RegisterConsentGroup(CLI::App& app, Context& ctx) {
     std::string document_id;
     std::string recording_id;
     int64_t staff = 0;
+    bool notice_in_contact = false;
     int64_t notice_id = 0;
     std::string call_id;
     std::string call_end;
@@ -313,6 +314,11 @@ void RegisterConsentGroup(CLI::App& app, Context& ctx) {
                      "evidence of written or electronic approval (47 CFR 64.2007(a)(1))");
   record->add_option("--recording-id", r->recording_id, "evidence of oral approval");
   record->add_option("--staff", r->staff, "the staff member who took oral approval");
+  record->add_flag("--notice-in-contact", r->notice_in_contact,
+                   "opt_in_granted, one_time_consent: the evidence shows the notice of the right "
+                   "to restrict CPNI given in this same contact (47 CFR 64.2008(a)(1); oral "
+                   "notice for one-time use, 64.2008(f)); without it the customer must have been "
+                   "sent a notice first");
   record->add_option("--notice-id", r->notice_id, "opt_out_notice_bounced: the notice");
   record->add_option("--call-id", r->call_id, "one_time_consent, call_ended: the call");
   record->add_option("--call-end", r->call_end, "one_time_consent: when the call ends");
@@ -331,6 +337,7 @@ void RegisterConsentGroup(CLI::App& app, Context& ctx) {
         if (!r->document_id.empty()) ev["document_id"] = r->document_id;
         if (!r->recording_id.empty()) ev["recording_id"] = r->recording_id;
         if (r->staff) ev["staff"] = r->staff;
+        if (r->notice_in_contact) ev["notice_in_contact"] = true;
         if (ev.size() > 1 || r->kind == "opt_in_granted" || r->kind == "one_time_consent") {
           j["evidence"] = ev;
         }

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "services/customer_update.h"
 #include "services/json_codec.h"
 
 namespace proprio::cli {
@@ -181,7 +182,8 @@ void RegisterCarrier(CLI::App& app, Context& ctx) {
 }
 
 void RegisterCustomer(CLI::App& app, Context& ctx) {
-  CLI::App* group = AddCommand(app, "customer", "Customers of a carrier: add, show, list");
+  CLI::App* group =
+      AddCommand(app, "customer", "Customers of a carrier: add, show, list, close");
   group->require_subcommand(1);
 
   struct AddArgs {
@@ -283,6 +285,47 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
         PrintJson(services::CustomerToJson(*c));
       } else {
         PrintCustomer(*c);
+      }
+      return 0;
+    };
+  });
+
+  // 64.2003(f): a former customer. Everything about the customer is kept.
+  struct CloseArgs {
+    int64_t carrier = 0;
+    int64_t id = 0;
+    std::string at;
+    std::string reason;
+  };
+  auto cargs = std::make_shared<CloseArgs>();
+  CLI::App* close_cmd = AddCommand(
+      *group, "close",
+      "Close a customer's account: from then on a former customer (47 CFR 64.2003(f)); the "
+      "records are kept, and decisions follow the rules for former customers");
+  close_cmd->add_option("--carrier", cargs->carrier, "carrier id")->required();
+  close_cmd->add_option("id", cargs->id, "customer id")->required();
+  close_cmd->add_option("--at", cargs->at, "when the account closed, RFC 3339 (default: now)");
+  close_cmd->add_option("--reason", cargs->reason, "why (kept in the ledger entry's payload)");
+  close_cmd->callback([&ctx, cargs] {
+    ctx.action = [&ctx, cargs] {
+      std::optional<Instant> at;
+      if (!cargs->at.empty()) {
+        auto t = Instant::Parse(cargs->at);
+        if (!t.ok()) {
+          return Fail(ctx, Status::InvalidArgument("--at must be an RFC 3339 instant", "closed_at"));
+        }
+        at = *t;
+      }
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      auto closed = services::CloseCustomer(**store, CarrierId(cargs->carrier),
+                                            CustomerId(cargs->id), at, cargs->reason, ctx.actor());
+      if (!closed.ok()) return Fail(ctx, closed.status());
+      if (ctx.global.json) {
+        PrintJson(services::CustomerToJson(*closed));
+      } else {
+        std::cout << "closed customer " << closed->id.value() << " at "
+                  << closed->closed_at->ToRfc3339() << " (a former customer)\n";
       }
       return 0;
     };

@@ -104,7 +104,7 @@ struct Customer {
   std::string name;
   std::vector<std::string> phones_of_record;  // E.164, the first is primary
   PostalAddress address_of_record;
-  CivilDate address_since;  // the day the address of record was set
+  CivilDate address_since;  // the day the address was set (carrier's local date, 64.2003(b))
   std::string email;        // may be empty
   ServiceSet services;
   // Business customers only (64.2010(g)): a dedicated account representative
@@ -112,6 +112,9 @@ struct Customer {
   std::string account_representative;
   std::string cpni_contract_ref;
   Instant created_at;
+  // 64.2003(f): when the account was closed (a former customer); empty for a
+  // current customer. Set only by CloseCustomer; updates keep it.
+  std::optional<Instant> closed_at;
 };
 
 // Checks and normalises a customer in place: telephone numbers to E.164,

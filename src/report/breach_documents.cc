@@ -213,7 +213,14 @@ json AgencyReportJson(const BreachDocFacts& f) {
        f.estimated_loss_cents ? json(Money(*f.estimated_loss_cents)) : json(nullptr)},
       {"data_types", {{"cpni", f.cpni}, {"other", f.other_data}}},
       {"urgent_customer_notice",
-       {{"requested", f.urgent}, {"reasons", f.urgent ? json(f.urgent_reasons) : json(nullptr)}}},
+       {{"requested", f.urgent},
+        {"reasons", f.urgent ? json(f.urgent_reasons) : json(nullptr)},
+        // 2007 64.2011(b)(2): indicated in the notification to law enforcement.
+        {"indicated_in_notification",
+         f.urgent && !f.urgent_reference.empty()
+             ? json{{"reference", f.urgent_reference},
+                    {"as", f.urgent_in_amendment ? "amendment" : "agency_notice"}}
+             : json(nullptr)}}},
   };
   return j;
 }
@@ -243,8 +250,16 @@ std::string AgencyReportPdf(const BreachDocFacts& f, CivilDate date) {
         f.estimated_loss_cents ? "USD " + Money(*f.estimated_loss_cents) : "");
   field("CPNI involved", Join(f.cpni, "; "));
   field("Other data involved", f.other_data.empty() ? "none" : Join(f.other_data, "; "));
-  field("Early customer notice (urgent need)",
-        f.urgent ? "requested: " + f.urgent_reasons : "not requested");
+  std::string urgent = "not requested";
+  if (f.urgent) {
+    urgent = "requested: " + f.urgent_reasons;
+    if (!f.urgent_reference.empty()) {
+      urgent += ". Indicated in the notification to law enforcement as 47 CFR 64.2011(b)(2) "
+                "requires: " + std::string(f.urgent_in_amendment ? "amendment " : "notification ") +
+                f.urgent_reference + ".";
+    }
+  }
+  field("Early customer notice (urgent need)", urgent);
   return pdf.Finish();
 }
 

@@ -56,6 +56,11 @@ struct BreachDocFacts {
   std::vector<std::string> recipients;  // "USSS", "FBI", "FCC"
   bool urgent = false;         // 2007 (b)(2): early customer notice requested
   std::string urgent_reasons;
+  // 2007 (b)(2): the notification to law enforcement (or its amendment) that
+  // indicated the urgent need: its reference ("" for a case recorded before
+  // this was required).
+  std::string urgent_reference;
+  bool urgent_in_amendment = false;
   bool identity_theft_risk = false;
   std::string agency_notified_on;  // "" while not yet
 };

@@ -57,6 +57,78 @@ Status CheckEvidence(const ApprovalEvidence& e) {
 
 }  // namespace
 
+std::optional<Instant> ApprovalRecordEnds(std::span<const ApprovalEvent> events, size_t i) {
+  if (i >= events.size()) return std::nullopt;
+  const ApprovalEvent& e = events[i];
+  using K = ApprovalEventKind;
+  if (e.kind == K::kOneTimeConsent) {
+    Instant end = e.call_end ? *e.call_end : e.at + kMaxOneTimeConsent;
+    for (const ApprovalEvent& x : events) {
+      if (x.kind == K::kCallEnded && x.call_id == e.call_id && x.at >= e.at && x.at < end) {
+        end = x.at;
+      }
+    }
+    return end;
+  }
+  uint32_t open = 0;
+  switch (e.kind) {
+    case K::kOptInGranted:
+    case K::kOptInRevoked:
+    case K::kOptOutElected:
+    case K::kOptOutWithdrawn:
+      open = static_cast<uint32_t>(e.scopes.bits());
+      break;
+    case K::kOptInLimited:
+      open = static_cast<uint32_t>(kAllScopes.bits());
+      break;
+    default:
+      return std::nullopt;
+  }
+  // Later events in fold order: by instant, the recorded order on a tie.
+  std::vector<size_t> later;
+  for (size_t j = 0; j < events.size(); ++j) {
+    if (j == i) continue;
+    if (events[j].at > e.at || (events[j].at == e.at && j > i)) later.push_back(j);
+  }
+  std::sort(later.begin(), later.end(), [&](size_t a, size_t b) {
+    return events[a].at < events[b].at || (events[a].at == events[b].at && a < b);
+  });
+  for (size_t j : later) {
+    const ApprovalEvent& x = events[j];
+    switch (x.kind) {
+      case K::kOptInGranted:
+      case K::kOptInRevoked:
+      case K::kOptOutElected:
+      case K::kOptOutWithdrawn:
+        open &= ~static_cast<uint32_t>(x.scopes.bits());
+        break;
+      case K::kOptInLimited:
+        open = 0;
+        break;
+      default:
+        break;
+    }
+    if (open == 0) return x.at;
+  }
+  return std::nullopt;
+}
+
+std::optional<Instant> ApprovalRecordRetainUntil(std::span<const ApprovalEvent> events, size_t i,
+                                                 int years) {
+  const std::optional<Instant> end = ApprovalRecordEnds(events, i);
+  if (!end) return std::nullopt;
+  const CivilDate d = UtcDate(*end);
+  CivilDate target{d.year + years, d.month, d.day};
+  if (d.month == 2 && d.day == 29 && !IsLeapYear(target.year)) target = {target.year, 3, 1};
+  return *end + (target.ToDays() - d.ToDays()) * kMicrosPerDay;
+}
+
+bool NeedsNoticeOnFile(const ApprovalEvent& e) {
+  return (e.kind == ApprovalEventKind::kOptInGranted ||
+          e.kind == ApprovalEventKind::kOneTimeConsent) &&
+         !e.evidence.notice_in_contact;
+}
+
 std::string_view NoticeChannelName(NoticeChannel c) { return NameOf(kNoticeChannelNames, c); }
 std::string_view ConsentChannelName(ConsentChannel c) { return NameOf(kConsentChannelNames, c); }
 std::string_view ApprovalEventKindName(ApprovalEventKind k) { return NameOf(kEventKindNames, k); }
@@ -147,9 +219,12 @@ Status ApprovalRecord::Apply(const ApprovalEvent& e, const RuleSet& rules, const
       // third day after mailing. The trigger day itself is excluded.
       const CivilDate trigger =
           e.notice_channel == NoticeChannel::kMail ? sent.AddDays(mail) : sent;
-      Window w{e.notice_id, zone.StartOfDay(trigger.AddDays(wait + 1)).micros(),
+      Window w{e.notice_id,
+               zone.StartOfDay(trigger.AddDays(wait + kOptOutAssumedDaysAfterWait)).micros(),
                // 64.2008(d)(2): notices every two years, else approval lapses.
-               zone.StartOfDay(AddMonths(sent, renew)).micros(), 0};
+               zone.StartOfDay(AddMonths(sent, renew).AddDays(kOptOutLapseDaysAfterAnniversary))
+                   .micros(),
+               0};
       w.early_us = w.from_us;
       uint8_t continued = 0;
       if (cur_scopes_ != 0 && e.at.micros() < cur_.lapses_us) {

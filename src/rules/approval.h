@@ -95,6 +95,14 @@ struct ApprovalEvidence {
   std::string document_id;
   std::string recording_id;
   StaffId staff;
+  // 64.2008(a)(1): the notice of the customer's right to restrict use of,
+  // disclosure of and access to CPNI was given in this same contact, before
+  // approval was solicited (oral notice on the call for one-time use,
+  // 64.2008(f); an opt-in notice given on the call or in the signed form,
+  // 64.2008(e)), and this evidence (the recording, the document, the staff
+  // member) shows it. Without it, an opt-in or one-time consent is recorded
+  // only for a customer sent a notice at or before it (NeedsNoticeOnFile).
+  bool notice_in_contact = false;
   friend bool operator==(const ApprovalEvidence&, const ApprovalEvidence&) = default;
 };
 
@@ -122,9 +130,39 @@ struct ApprovalEvent {
   friend bool operator==(const ApprovalEvent&, const ApprovalEvent&) = default;
 };
 
+// ---- where the rule leaves room, the safe side Proprio takes ----
+//
+// 64.2008(d)(1): the carrier "must wait a 30-day minimum period of time"
+// after notice before assuming opt-out approval. The earliest reading counts
+// the 30th day after the trigger day T as the first day approval may be
+// assumed (from the start of local day T + 30; or 30 x 24 hours after the
+// instant sent). Proprio waits until that 30th day has ENDED: approval is
+// assumed from the start of local day T + wait + kOptOutAssumedDaysAfterWait,
+// one day later than the earliest reading. Example: e-mailed 2024-01-01
+// (T = 2024-01-01) -> earliest reading 2024-01-31 00:00, Proprio 2024-02-01
+// 00:00 local.
+inline constexpr int kOptOutAssumedDaysAfterWait = 1;
+// 64.2008(d)(2): opt-out notices are given "every two years". The alternative
+// reading keeps approval through the whole anniversary day (lapsing at its
+// end, or at the instant two years after sending). Proprio lets it lapse at
+// the START of the local anniversary day (the sending date + 24 months, the
+// month's last day when it has no such day): offset
+// kOptOutLapseDaysAfterAnniversary = 0 days from that day's first instant.
+// Example: sent 2024-01-01 15:00 -> in force through 2025-12-31 23:59:59.999999,
+// lapsed from 2026-01-01 00:00 local.
+inline constexpr int kOptOutLapseDaysAfterAnniversary = 0;
+
 // One-time consent without a recorded call end expires this long after it
 // was given.
 inline constexpr int64_t kMaxOneTimeConsent = 4 * 3600 * kMicrosPerSecond;
+
+// 64.2008(a)(1): "prior to any solicitation for customer approval" the
+// carrier notifies the customer of the right to restrict CPNI. True for an
+// opt-in grant or a one-time consent whose evidence does not show the notice
+// given in the same contact: it may be recorded only when a notice was sent
+// to the customer at or before it.
+inline constexpr std::string_view kCiteNoticeBeforeSolicitation = "47 CFR 64.2008(a)(1)";
+bool NeedsNoticeOnFile(const ApprovalEvent& e);
 
 // OK, or InvalidArgument naming the field and, for a rule, its citation:
 // missing scopes, an oral or unconsented e-mail opt-out notice (64.2008(d),
@@ -191,6 +229,27 @@ class ApprovalRecord {
   uint8_t disapproved_ = 0;
   uint8_t call_scopes_ = 0;
 };
+
+// ---- 64.2007(a)(3): records of approval kept from when the approval ENDS ----
+//
+// "Carriers must maintain records of approval ... for at least one year": the
+// year runs from when the approval (or disapproval) the record proves ends, not
+// from when it was given: a grant still in force is never erasable.
+//
+// When the approval (or disapproval) that events[i] records ends: the instant
+// of the first later event (fold order: by `at`, then position) after which
+// every scope it recorded has been changed again: a grant, revocation, opt-out
+// election or withdrawal naming the scope, or any limitation (it restates every
+// scope); a later grant of the same scope supersedes it. One-time consent ends
+// with its call (call_end, a matching kCallEnded, or kMaxOneTimeConsent).
+// nullopt while any scope is still as it recorded, and for notice events
+// (their records follow 64.2008(a)(2)).
+std::optional<Instant> ApprovalRecordEnds(std::span<const ApprovalEvent> events, size_t i);
+// The earliest instant the evidence of events[i] may be erased: its end plus
+// `years` calendar years (February 29 + 1 year = March 1); nullopt while the
+// approval is in force (keep it).
+std::optional<Instant> ApprovalRecordRetainUntil(std::span<const ApprovalEvent> events, size_t i,
+                                                 int years);
 
 // The status at `at` from the events up to `at` (events later than `at` are
 // ignored; invalid events are skipped). Local days are those of `zone`, the

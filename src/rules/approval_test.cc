@@ -72,7 +72,70 @@ class ApprovalTest : public ::testing::Test {
   TimeZone ny_ = NewYork();
 };
 
+// 64.2007(a)(3): a record of approval is kept a year from when the approval
+// ENDS. Opt-in to third parties and agents 2024-01-02; agents revoked
+// 2024-03-01 (third parties still in force); third parties revoked
+// 2024-06-01 15:00Z: the grant ends then and may be erased from 2025-06-01
+// 15:00Z, not from 2025-01-02.
+TEST_F(ApprovalTest, Cfr64_2007a3ApprovalRecordKeptAYearFromWhenTheApprovalEnds) {
+  const ScopeSet both{ApprovalScope::kThirdParties, ApprovalScope::kAgents};
+  std::vector<ApprovalEvent> ev = {
+      Customer(ApprovalEventKind::kOptInGranted, "2024-01-02T15:00:00Z", both),
+      Customer(ApprovalEventKind::kOptInRevoked, "2024-03-01T15:00:00Z",
+               ScopeSet{ApprovalScope::kAgents})};
+  EXPECT_FALSE(ApprovalRecordEnds(ev, 0).has_value());
+  EXPECT_FALSE(ApprovalRecordRetainUntil(ev, 0, 1).has_value());  // in force: kept
+  ev.push_back(Customer(ApprovalEventKind::kOptInRevoked, "2024-06-01T15:00:00Z",
+                        ScopeSet{ApprovalScope::kThirdParties}));
+  ASSERT_TRUE(ApprovalRecordEnds(ev, 0).has_value());
+  EXPECT_EQ(ApprovalRecordEnds(ev, 0)->ToRfc3339(), "2024-06-01T15:00:00Z");
+  EXPECT_EQ(ApprovalRecordRetainUntil(ev, 0, 1)->ToRfc3339(), "2025-06-01T15:00:00Z");
+  EXPECT_EQ(ApprovalRecordRetainUntil(ev, 0, 3)->ToRfc3339(), "2027-06-01T15:00:00Z");
+  // A later grant of the same scopes supersedes; a limitation ends everything.
+  std::vector<ApprovalEvent> renewed = {
+      Customer(ApprovalEventKind::kOptInGranted, "2024-01-02T15:00:00Z", both),
+      Customer(ApprovalEventKind::kOptInLimited, "2024-02-29T15:00:00Z",
+               ScopeSet{ApprovalScope::kAgents})};
+  EXPECT_EQ(ApprovalRecordEnds(renewed, 0)->ToRfc3339(), "2024-02-29T15:00:00Z");
+  EXPECT_EQ(ApprovalRecordRetainUntil(renewed, 0, 1)->ToRfc3339(), "2025-03-01T15:00:00Z");
+  // One-time consent ends with its call.
+  const std::vector<ApprovalEvent> once = {
+      OneTime("c-1", "2024-05-01T15:00:00Z", "2024-05-01T15:20:00Z")};
+  EXPECT_EQ(ApprovalRecordRetainUntil(once, 0, 1)->ToRfc3339(), "2025-05-01T15:20:00Z");
+}
+
 // ---- 64.2008(d)(1): the waiting period ----
+
+// The safe side Proprio takes, at the exact instants (approval.h): e-mailed
+// 2024-01-01 15:00 EST. The earliest reading of 64.2008(d)(1) assumes approval
+// from 2024-01-31 00:00 EST; Proprio one day later, 2024-02-01 00:00 EST.
+TEST_F(ApprovalTest, Cfr64_2008d1OptOutAssumedOneDayAfterTheEarliestReadingAtTheExactInstant) {
+  EXPECT_EQ(kOptOutAssumedDaysAfterWait, 1);
+  const std::vector<ApprovalEvent> ev = {Notice(1, "2024-01-01T20:00:00Z")};
+  const ApprovalStatus earliest = StatusAt(ev, "2024-01-31T05:00:00Z");
+  EXPECT_TRUE(earliest.opt_out.empty());
+  EXPECT_EQ(earliest.opt_out_pending, kOptOutScopes);
+  ASSERT_TRUE(earliest.opt_out_assumed_from.has_value());
+  EXPECT_EQ(earliest.opt_out_assumed_from->ToRfc3339(), "2024-02-01T05:00:00Z");
+  const ApprovalStatus last = StatusAt(ev, "2024-02-01T04:59:59.999999Z");
+  EXPECT_TRUE(last.opt_out.empty());
+  const ApprovalStatus first = StatusAt(ev, "2024-02-01T05:00:00Z");
+  EXPECT_EQ(first.opt_out, kOptOutScopes);
+  EXPECT_TRUE(first.opt_out_pending.empty());
+}
+
+// 64.2008(d)(2): the two-year lapse at the START of the anniversary day:
+// sent 2024-01-01 15:00 EST, in force through 2025-12-31 23:59:59.999999 EST,
+// lapsed from 2026-01-01 00:00 EST (not at its end, nor at 15:00).
+TEST_F(ApprovalTest, Cfr64_2008d2LapseAtTheStartOfTheAnniversaryDayAtTheExactInstant) {
+  EXPECT_EQ(kOptOutLapseDaysAfterAnniversary, 0);
+  const std::vector<ApprovalEvent> ev = {Notice(1, "2024-01-01T20:00:00Z")};
+  const ApprovalStatus before = StatusAt(ev, "2026-01-01T04:59:59.999999Z");
+  EXPECT_EQ(before.opt_out, kOptOutScopes);
+  ASSERT_TRUE(before.opt_out_lapses_at.has_value());
+  EXPECT_EQ(before.opt_out_lapses_at->ToRfc3339(), "2026-01-01T05:00:00Z");
+  EXPECT_TRUE(StatusAt(ev, "2026-01-01T05:00:00Z").opt_out.empty());
+}
 
 TEST_F(ApprovalTest, c64_2008_d_1_i_ElectronicNoticeDay29_30_31) {
   // Sent 2024-01-01 15:00 New York.

@@ -99,8 +99,21 @@ Instant WaitEndsAfter(const BusinessCalendar& cal, Instant trigger, DayCount cou
   return cal.StartOfDay(cal.LocalDate(trigger).AddDays(count.days + 1));
 }
 
+BusinessCalendar FederalCalendar(const TimeZone& zone) {
+  // 5 U.S.C. 6103(a) and (b) only: no Inauguration Day (6103(c) is a
+  // Washington-area day off, not a day every carrier may skip), no carrier
+  // closure.
+  return BusinessCalendar(zone, CalendarOptions{});
+}
+
 BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, const Policy& policy,
                                const BusinessCalendar& cal) {
+  // The rule's deadlines are counted on the federal calendar alone: a
+  // carrier's closures (and the Inauguration Day option) lengthen nothing the
+  // law fixes. The policy's own counts use the carrier's calendar and can only
+  // shorten a deadline (min); a wait before customer notice takes the later
+  // end of the two calendars (the stricter).
+  const BusinessCalendar federal = FederalCalendar(cal.zone());
   const BreachRules& rules = rs.breach;
   const bool y2024 = rules.regime == BreachRegime::k2024;
   BreachClock clock;
@@ -115,7 +128,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
   agency.recipients = y2024 ? "FCC, USSS, FBI (central reporting facility)"
                             : "USSS, FBI (central reporting facility)";
   {
-    const Instant by_rule = DeadlineAfter(cal, facts.determined_at, rules.agency_notice);
+    const Instant by_rule = DeadlineAfter(federal, facts.determined_at, rules.agency_notice);
     const Instant by_policy = DeadlineAfter(cal, facts.determined_at, policy.breach_agency_notice);
     const Instant due = std::min(by_rule, by_policy);
     agency.due = due;
@@ -153,7 +166,8 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
                "): no wait after the agency notice";
         cust.basis.push_back(Cite(rs, "breach.urgent_need", "47 CFR 64.2011(b)(2)"));
       } else {
-        const Instant by_rule = WaitEndsAfter(cal, nb, *rules.customer_wait);
+        const Instant by_rule = std::max(WaitEndsAfter(federal, nb, *rules.customer_wait),
+                                         WaitEndsAfter(cal, nb, *rules.customer_wait));
         const Instant by_policy = WaitEndsAfter(cal, nb, policy.breach_customer_wait);
         nb = std::max(by_rule, by_policy);
         const DayCount used = by_rule >= by_policy ? *rules.customer_wait
@@ -187,8 +201,8 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
   }
   if (y2024) {
     const Instant by_rule = rules.customer_deadline
-                                ? DeadlineAfter(cal, facts.determined_at, *rules.customer_deadline)
-                                : DeadlineAfter(cal, facts.determined_at, {30, DayUnit::kCalendar});
+                                ? DeadlineAfter(federal, facts.determined_at, *rules.customer_deadline)
+                                : DeadlineAfter(federal, facts.determined_at, {30, DayUnit::kCalendar});
     const Instant by_policy = DeadlineAfter(cal, facts.determined_at, policy.breach_customer_deadline);
     Instant due = std::min(by_rule, by_policy);
     cust.governed_by = Winner(by_rule, by_policy);

@@ -5,7 +5,12 @@
 // Obligations (each with its due instant: the end of the last day to act in
 // the carrier's zone, calendar.h's counting convention; the stricter of the
 // rule and the policy wins, i.e. the EARLIER due instant and the LATER
-// earliest-permitted instant):
+// earliest-permitted instant). The rule's counts run on the FEDERAL calendar
+// (5 U.S.C. 6103(a)/(b) holidays only, FederalCalendar): the carrier's
+// extra closures and its Inauguration Day option never lengthen a deadline
+// the law fixes. The policy's counts run on the carrier's calendar and can
+// only shorten a deadline; a wait before customer notice ends at the later
+// of the two calendars' ends (the stricter):
 //
 //   agency_notice    2007 64.2011(b): USSS and FBI through the central
 //                    reporting facility, within 7 business days after the
@@ -124,6 +129,10 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rule_set
 // a directed delay).
 Status CheckCustomerNotice(const BreachFacts& facts, const BreachClock& clock,
                            const RuleSet& rule_set, Instant at);
+
+// The calendar the rule's own deadlines are counted on: `zone`, the observed
+// holidays of 5 U.S.C. 6103(a)/(b), no Inauguration Day, no closures.
+BusinessCalendar FederalCalendar(const TimeZone& zone);
 
 // Due instant of "within `count` days after `trigger`" (business or calendar).
 Instant DeadlineAfter(const BusinessCalendar& cal, Instant trigger, DayCount count);

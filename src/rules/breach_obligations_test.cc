@@ -348,5 +348,74 @@ TEST(BreachClockTest, RequiredAgencies) {
             (std::vector<std::string>{"usss", "fbi", "fcc"}));
 }
 
+
+// ---- 5 U.S.C. 6103: the rule's deadlines are on the federal calendar ----
+
+// Determined Mon 2025-03-03 10:00 EST; the carrier closes Wed 03-05 .. Fri
+// 03-07. 64.2011(b): 7 business days on the federal calendar: Tue 03-04 (1),
+// Wed 03-05 (2), Thu 03-06 (3), Fri 03-07 (4), Mon 03-10 (5), Tue 03-11 (6),
+// Wed 03-12 (7) -> due Wed 2025-03-12 23:59:59.999999 EDT (DST began 03-09).
+// On the carrier's calendar it would be Mon 03-17: the closures may not
+// lengthen it.
+TEST(BreachClockTest, Cfr64_2011bAgencyNoticeOnTheFederalCalendarDespiteCarrierClosures) {
+  Policy p = FloorPolicy();
+  p.extra_closures = {CivilDate{2025, 3, 5}, CivilDate{2025, 3, 6}, CivilDate{2025, 3, 7}};
+  const BreachFacts f = Facts("2025-03-03T15:00:00Z");
+  for (const RuleSet& rs : {Fcc2007(f.determined_at), Fcc2024(f.determined_at)}) {
+    const BreachClock c = Clock(f, rs, p);
+    const Obligation& a = Get(c, ObligationKind::kAgencyNotice);
+    EXPECT_EQ(a.last_day, (CivilDate{2025, 3, 12})) << rs.name;
+    EXPECT_EQ(Rfc(a.due), "2025-03-13T03:59:59.999999Z") << rs.name;
+    EXPECT_EQ(a.governed_by, "rule");
+    ASSERT_FALSE(a.basis.empty());
+    EXPECT_EQ(a.basis.front().rfind("47 CFR 64.2011(b)", 0), 0u) << a.basis.front();
+    EXPECT_NE(a.explanation.find("Wed 2025-03-12"), std::string::npos) << a.explanation;
+  }
+}
+
+// Inauguration Day (6103(c)) is a Washington-area day off, not a day the
+// rule skips. Determined Tue 2033-01-18 (Inauguration Day Thu 01-20):
+// Wed 01-19 (1), Thu 01-20 (2), Fri 01-21 (3), Mon 01-24 (4), Tue 01-25 (5),
+// Wed 01-26 (6), Thu 01-27 (7) -> Thu 2033-01-27 (Fri 01-28 with the option).
+TEST(BreachClockTest, Cfr64_2011bInaugurationDayOptionDoesNotLengthenTheAgencyNotice) {
+  Policy p = FloorPolicy();
+  p.inauguration_day = true;
+  const BreachFacts f = Facts("2033-01-18T15:00:00Z");
+  BusinessCalendar carrier(NewYork(), p.Calendar());
+  ASSERT_FALSE(carrier.IsBusinessDay({2033, 1, 20}));
+  const BreachClock c = Clock(f, Fcc2007(f.determined_at), p);
+  EXPECT_EQ(Get(c, ObligationKind::kAgencyNotice).last_day, (CivilDate{2033, 1, 27}));
+}
+
+// A policy counted on the carrier's calendar may still shorten the deadline:
+// 3 business days after Mon 2025-03-03 with 03-05..07 closed is Tue 03-04 (1),
+// Mon 03-10 (2), Tue 03-11 (3): earlier than the rule's Wed 03-12.
+TEST(BreachClockTest, Cfr64_2011bAPolicyOnItsOwnCalendarCanOnlyShorten) {
+  Policy p = FloorPolicy();
+  p.extra_closures = {CivilDate{2025, 3, 5}, CivilDate{2025, 3, 6}, CivilDate{2025, 3, 7}};
+  p.breach_agency_notice = {3, DayUnit::kBusiness};
+  const BreachFacts f = Facts("2025-03-03T15:00:00Z");
+  const BreachClock c = Clock(f, Fcc2007(f.determined_at), p);
+  const Obligation& a = Get(c, ObligationKind::kAgencyNotice);
+  EXPECT_EQ(a.last_day, (CivilDate{2025, 3, 11}));
+  EXPECT_EQ(a.governed_by, "policy");
+}
+
+// 2007 64.2011(b)(1): the wait before customer notice is a minimum, so it
+// ends at the later end of the federal and the carrier's calendars. Agency
+// notice Mon 2025-03-03; federal: Tue 03-04 .. Wed 03-12 is 7 -> from Thu
+// 03-13; with 03-05..07 closed: Tue 03-04 (1), Mon 03-10 .. Fri 03-14 (2-6),
+// Mon 03-17 (7) -> from Tue 2025-03-18 00:00 EDT.
+TEST(BreachClockTest, Cfr64_2011b1WaitUsesTheStricterOfTheTwoCalendars) {
+  Policy p = FloorPolicy();
+  p.extra_closures = {CivilDate{2025, 3, 5}, CivilDate{2025, 3, 6}, CivilDate{2025, 3, 7}};
+  BreachFacts f = Facts("2025-03-03T14:00:00Z");
+  f.agency_notified_at = At("2025-03-03T15:00:00Z");
+  const BreachClock c = Clock(f, Fcc2007(f.determined_at), p);
+  EXPECT_EQ(Rfc(Get(c, ObligationKind::kCustomerNotice).not_before), "2025-03-18T04:00:00Z");
+  const BreachClock floor = Clock(f, Fcc2007(f.determined_at));
+  EXPECT_EQ(Rfc(Get(floor, ObligationKind::kCustomerNotice).not_before), "2025-03-13T04:00:00Z");
+}
+
 }  // namespace
 }  // namespace proprio::rules

@@ -29,6 +29,9 @@ constexpr std::string_view k2005c3 = "47 CFR 64.2005(c)(3)";
 constexpr std::string_view k2005d = "47 CFR 64.2005(d)";
 constexpr std::string_view k2007a2 = "47 CFR 64.2007(a)(2)";
 constexpr std::string_view k2007b = "47 CFR 64.2007(b)";
+// 64.2003(f): a customer is one to whom the carrier is CURRENTLY providing
+// service.
+constexpr std::string_view k2003f = "47 CFR 64.2003(f)";
 constexpr std::string_view k2008d1 = "47 CFR 64.2008(d)(1)";
 constexpr std::string_view k2008f = "47 CFR 64.2008(f)";
 constexpr std::string_view k2010a = "47 CFR 64.2010(a)";
@@ -81,6 +84,10 @@ constexpr std::string_view kRsnProvideOk =
     "Allowed: CPNI may be used to provide the service it comes from.";
 constexpr std::string_view kRsnNecessaryOk =
     "Allowed: CPNI may be used for services necessary to the service it comes from.";
+constexpr std::string_view kRsnFormerNoService =
+    "Denied: a former customer; the carrier no longer provides the service this use serves, so "
+    "neither the service itself (47 U.S.C. 222(c)(1)) nor the carve-outs for current customers "
+    "apply.";
 constexpr std::string_view kRsnNotSubscribed =
     "Denied: the customer does not take the service this CPNI comes from.";
 constexpr std::string_view kRsnBillingOk =
@@ -270,6 +277,10 @@ class Evaluator {
       return Finish();
     }
     bool overlays = true;
+    if (facts_.former_customer && FormerCustomer()) {
+      RecipientOverlays();
+      return Finish();
+    }
     switch (req_.purpose) {
       case Purpose::kTrackCompetingCallers:
         // 64.2005(b)(2): never, whatever the approval.
@@ -381,6 +392,46 @@ class Evaluator {
  private:
   bool Flag(ContextFlag f) const { return req_.context.flags.Has(f); }
 
+  // A former customer (64.2003(f): "customer" is one the carrier currently
+  // serves; the account is closed). Duties imposed by law, billing and
+  // collection of the final bill (222(d)(1)), fraud protection (222(d)(2)),
+  // emergencies (222(d)(4)), the ban on tracking competitors' callers and the
+  // customer's own access are decided as for any customer (returns false).
+  // The service itself and services necessary to it, inside wiring and CMRS
+  // research are refused: no service is provided. Every other use (marketing
+  // in any category, inbound telemarketing, research) needs OPT-IN approval
+  // (64.2007(b)) or one-time consent on the customer's call (64.2008(f)):
+  // the carve-outs for current customers' categories of service (64.2005(a),
+  // (c)) do not reach a former customer, and Proprio does not rely on opt-out
+  // approval once the service ended (the safe side; 64.2008(d)(2) notices go
+  // to customers). Returns true when it decided.
+  bool FormerCustomer() {
+    switch (req_.purpose) {
+      case Purpose::kTrackCompetingCallers:
+      case Purpose::kLegalProcess:
+      case Purpose::kCustomerWrittenRequest:
+      case Purpose::kEmergency911:
+      case Purpose::kEmergencyFamily:
+      case Purpose::kBillingCollection:
+      case Purpose::kFraudProtection:
+      case Purpose::kCustomerAccountAccess:
+        return false;
+      case Purpose::kProvideService:
+      case Purpose::kNecessaryServices:
+      case Purpose::kInsideWiring:
+      case Purpose::kCmrsHealthResearch:
+        Basis(k2003f);
+        Basis(k222c1);
+        Block(kRsnFormerNoService);
+        return true;
+      default:
+        Basis(k2003f);
+        former_opt_in_ = true;
+        ApprovalPath(CommMarketing(), 0);
+        return true;
+    }
+  }
+
   void Basis(std::string_view citation) {
     if (!d_.basis.contains(citation)) d_.basis.push_back(citation);
   }
@@ -473,6 +524,7 @@ class Evaluator {
         scope = ApprovalScope::kThirdParties;
         break;
     }
+    if (former_opt_in_) opt_out_ok = false;  // a former customer: opt-in (FormerCustomer)
     const bool by_policy = opt_out_ok && policy_.approval_mode == ApprovalMode::kOptInOnly;
     return Needed{scope, opt_out_ok && !by_policy, by_policy};
   }
@@ -784,6 +836,7 @@ class Evaluator {
   const uint64_t call_;
   Decision d_;
   bool blocked_ = false;
+  bool former_opt_in_ = false;  // a former customer: only opt-in counts
   std::string_view allow_reason_;
   std::string_view block_reason_;
 };

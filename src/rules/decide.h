@@ -104,6 +104,13 @@ struct CustomerFacts {
   // and a contract that specifically addresses CPNI protection.
   bool business_cpni_contract = false;
   ApprovalStatus approval;  // at the request's instant (ApprovalRecord::StatusAt)
+  // The account was closed at or before the request's instant: no longer a
+  // customer in the sense of 64.2003(f). Billing and collection, fraud
+  // protection, emergencies, duties imposed by law and the customer's own
+  // access are decided as usual; the service itself, inside wiring and CMRS
+  // research are denied; every other use needs opt-in approval (64.2007(b)) or
+  // one-time consent on the call (64.2008(f)).
+  bool former_customer = false;
 };
 
 enum class RequirementKind : uint8_t {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -659,6 +660,39 @@ TEST(DecideTest, ParseFunctionsNameTheField) {
   }
   EXPECT_EQ(*ParseAction("permit_access"), Action::kPermitAccess);
   EXPECT_EQ(*ParseRequestServiceCategory("cmrs"), ServiceCategory::kCmrs);
+}
+
+// 64.2003(f): a former customer (the account closed). Marketing within the
+// categories it used to buy needs opt-in approval: not the 64.2005(a)
+// carve-out, and not opt-out approval; the service itself is denied; billing
+// and collection and fraud protection are decided as for any customer.
+TEST(DecideTest, Cfr64_2003fFormerCustomerMarketingNeedsOptIn) {
+  const RuleSet rs = RuleSetFor(kNow, {});
+  auto has = [](const Decision& d, std::string_view cite) {
+    return std::find(d.basis.begin(), d.basis.end(), cite) != d.basis.end();
+  };
+  CustomerFacts current = Facts().opt_out(AS::kOwnMarketingCommRelated);
+  CustomerFacts former = current;
+  former.former_customer = true;
+  const DecisionRequest same = Req().purpose(Purpose::kMarketingSameCategory);
+  EXPECT_TRUE(Decide(same, current, rs, FloorPolicy()).allowed);
+  const Decision d = Decide(same, former, rs, FloorPolicy());
+  EXPECT_FALSE(d.allowed);
+  EXPECT_TRUE(has(d, "47 CFR 64.2003(f)"));
+  EXPECT_TRUE(has(d, "47 CFR 64.2007(b)"));
+  ASSERT_EQ(d.requirements.size(), 1u);
+  EXPECT_EQ(d.requirements[0], NeedScope(RK::kOptInApproval, AS::kOwnMarketingCommRelated));
+  former.approval.opt_in.Add(AS::kOwnMarketingCommRelated);
+  EXPECT_TRUE(Decide(same, former, rs, FloorPolicy()).allowed);
+  former.approval.opt_in = ScopeSet();
+
+  const Decision service = Decide(Req().purpose(Purpose::kProvideService), former, rs,
+                                  FloorPolicy());
+  EXPECT_FALSE(service.allowed);
+  EXPECT_TRUE(has(service, "47 CFR 64.2003(f)"));
+  EXPECT_TRUE(service.requirements.empty());
+  EXPECT_TRUE(Decide(Req().purpose(Purpose::kBillingCollection), former, rs, FloorPolicy()).allowed);
+  EXPECT_TRUE(Decide(Req().purpose(Purpose::kFraudProtection), former, rs, FloorPolicy()).allowed);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -44,6 +45,102 @@ std::string_view CitationForbiddingCarveOut(Purpose p) {
       return "47 CFR 64.2007(b)";
     default:
       return {};
+  }
+}
+
+// ---- calendar settings against the federal calendar (5 U.S.C. 6103) ----
+
+const char* const kDayNames[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+std::string DayText(CivilDate d) { return std::string(kDayNames[d.Weekday()]) + " " + d.ToString(); }
+
+// The first trigger day and closure for which "within `policy_days` business
+// days" counted on `carrier` ends after "within `rule_days` business days"
+// counted on `federal`: the carrier's calendar would move the legal deadline
+// later. Only days near a candidate closure can differ.
+struct LaterDeadline {
+  CivilDate trigger, closure, policy_day, rule_day;
+};
+std::optional<LaterDeadline> FirstLaterDeadline(const BusinessCalendar& carrier,
+                                                const BusinessCalendar& federal,
+                                                const std::vector<CivilDate>& candidates,
+                                                int policy_days, int rule_days) {
+  for (const CivilDate& c : candidates) {
+    for (int back = 2 * policy_days + 14; back >= 1; --back) {
+      const CivilDate t = c.AddDays(-back);
+      const CivilDate mine = carrier.AddBusinessDays(t, policy_days);
+      const CivilDate law = federal.AddBusinessDays(t, rule_days);
+      if (mine > law) return LaterDeadline{t, c, mine, law};
+    }
+  }
+  return std::nullopt;
+}
+
+// A calendar setting (extra closures, the Inauguration Day option) that would
+// end a business-day deadline of the policy after the rule's, counted on the
+// federal calendar. Deadlines are computed on the federal calendar anyway
+// (rules/breach_obligations.h); the policy check refuses the setting so that
+// a policy never states a deadline later than the law's.
+void CalendarViolations(const Policy& p, std::vector<PolicyViolation>& out) {
+  struct Deadline {
+    const char* key;
+    DayCount count;
+    int rule_days;
+    const char* citation;
+  };
+  const Deadline deadlines[] = {
+      {"breach.agency_notice", p.breach_agency_notice, 7, "47 CFR 64.2011(b)"},
+      {"safeguards.opt_mechanism_failure_notice", p.opt_mechanism_failure_notice, 5,
+       "47 CFR 64.2009(f)"},
+  };
+  const TimeZone utc = TimeZone::Utc();
+  const BusinessCalendar federal(utc, CalendarOptions{});
+  std::vector<CivilDate> closures;
+  for (const CivilDate& d : p.extra_closures) {
+    if (d.Valid() && federal.IsBusinessDay(d)) closures.push_back(d);
+  }
+  std::vector<CivilDate> inaugurations;
+  if (p.inauguration_day) {
+    // Every weekday pattern of January recurs within 28 years; a century of
+    // inaugurations covers them all.
+    HolidayOptions with;
+    with.inauguration_day = true;
+    for (int year = 2001; year <= 2101; year += 4) {
+      for (const Holiday& h : Holidays(year, with)) {
+        if (h.name.find("Inauguration") != std::string_view::npos && federal.IsBusinessDay(h.date)) {
+          inaugurations.push_back(h.date);
+        }
+      }
+    }
+  }
+  for (const Deadline& d : deadlines) {
+    if (d.count.unit != DayUnit::kBusiness || d.count.days > d.rule_days) continue;
+    struct Setting {
+      const char* key;
+      CalendarOptions options;
+      const std::vector<CivilDate>* candidates;
+    };
+    CalendarOptions only_closures;
+    only_closures.extra_closures = closures;
+    CalendarOptions both = only_closures;
+    both.holidays.inauguration_day = p.inauguration_day;
+    const Setting settings[] = {{"calendar.extra_closures", only_closures, &closures},
+                                {"calendar.inauguration_day", both, &inaugurations}};
+    for (const Setting& s : settings) {
+      if (s.candidates->empty()) continue;
+      const BusinessCalendar carrier(utc, s.options);
+      const auto later =
+          FirstLaterDeadline(carrier, federal, *s.candidates, d.count.days, d.rule_days);
+      if (!later) continue;
+      Add(out, s.key, d.citation,
+          std::string(s.key) + ": the closed day " + DayText(later->closure) + " would move " +
+              d.key + " (" + DayCountText(d.count) + ") after " + DayText(later->trigger) +
+              " to " + DayText(later->policy_day) + ", later than " +
+              DayText(later->rule_day) + ", the last day " + d.citation +
+              " allows counted on the federal calendar (5 U.S.C. 6103): a carrier's closures "
+              "may not lengthen a legal deadline; count " + d.key +
+              " in calendar days or in fewer business days");
+      break;
+    }
   }
 }
 
@@ -557,6 +654,7 @@ std::vector<PolicyViolation> FloorViolations(const Policy& p) {
             " would break 47 CFR 64.2009(d): supervisory review records are kept at least one "
             "year");
   }
+  CalendarViolations(p, out);
   return out;
 }
 

@@ -5,7 +5,8 @@
 // carries): opt-in wherever approval is needed, calendar days where a rule
 // says business days, shorter notice windows, longer record retention, no
 // sale or sharing with third parties, fewer uses without approval, extra
-// closures. A looser policy is refused, naming the rule it would break.
+// closures that move no legal deadline later. A looser policy is refused,
+// naming the rule it would break.
 // Parsing takes the text, not a file: the caller reads it.
 //
 //   ASSIGN_OR_RETURN(Policy p, ParsePolicy(text));
@@ -77,6 +78,12 @@
 //   [calendar]
 //   inauguration_day = false           # 5 U.S.C. 6103(c), Washington area
 //   extra_closures = [2018-12-05]      # TOML dates or "YYYY-MM-DD" strings
+//   # The rule's deadlines are counted on the federal calendar (5 U.S.C.
+//   # 6103(a)/(b)) whatever these say: closures lengthen no legal deadline.
+//   # A setting that would end a business-day deadline of this policy
+//   # (breach.agency_notice, safeguards.opt_mechanism_failure_notice) after the
+//   # rule's is refused, naming the calendar key: count that deadline in
+//   # calendar days, or in fewer business days.
 //
 // Errors are InvalidArgument with field() the dotted key ("breach.customer_wait")
 // and a message giving the line and column, and for a looser value the

@@ -94,6 +94,8 @@ TEST(PolicyTest, CanonicalTomlRoundTrips) {
   Result<Policy> seed = ParsePolicy(SeedPolicyText());
   ASSERT_TRUE(seed.ok());
   seed->extra_closures = {CivilDate{2018, 12, 5}, CivilDate{2025, 1, 9}};
+  // One closure at a time moves 4 business days no later than the rule's 5.
+  seed->opt_mechanism_failure_notice = {4, DayUnit::kBusiness};
   seed->name = "Quote \" and backslash \\ in a name";
   const std::string text = PolicyToToml(*seed);
   Result<Policy> back = ParsePolicy(text);
@@ -305,6 +307,54 @@ TEST(PolicyTest, MutatedTextNeverCrashes) {
     }
   }
   EXPECT_GT(accepted, 0);
+}
+
+}  // namespace
+}  // namespace proprio::rules
+
+namespace proprio::rules {
+namespace {
+
+// 5 U.S.C. 6103 / 47 CFR 64.2011(b): a policy with the floor's 7 business
+// days and closures Wed 2025-03-05 .. Fri 2025-03-07 would end the agency
+// notice after Mon 2025-03-03 on Mon 03-17 instead of Wed 03-12: refused,
+// naming the calendar key.
+TEST(PolicyTest, Cfr64_2011bClosuresThatLengthenTheAgencyNoticeAreRefused) {
+  const std::string text = std::string(kMinimal) +
+                           "[calendar]\nextra_closures = [2025-03-05, 2025-03-06, 2025-03-07]\n";
+  ExpectRefused(text, "calendar.extra_closures", "47 CFR 64.2011(b)");
+  Result<Policy> p = ParsePolicy(text);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("5 U.S.C. 6103"), std::string::npos);
+  EXPECT_NE(p.status().message().find("breach.agency_notice"), std::string::npos);
+  Policy raw = FloorPolicy();
+  raw.version = 1;
+  raw.extra_closures = {CivilDate{2025, 3, 5}, CivilDate{2025, 3, 6}, CivilDate{2025, 3, 7}};
+  const std::vector<PolicyViolation> v = FloorViolations(raw);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].field, "calendar.extra_closures");
+  EXPECT_EQ(v[0].citation, "47 CFR 64.2011(b)");
+  EXPECT_EQ(v[1].field, "calendar.extra_closures");
+  EXPECT_EQ(v[1].citation, "47 CFR 64.2009(f)");
+  // The same closures with deadlines counted in calendar days are accepted.
+  raw.breach_agency_notice = {7, DayUnit::kCalendar};
+  raw.opt_mechanism_failure_notice = {5, DayUnit::kCalendar};
+  EXPECT_TRUE(FloorViolations(raw).empty());
+  // A closure on a Saturday or a federal holiday moves nothing.
+  Policy weekend = FloorPolicy();
+  weekend.version = 1;
+  weekend.extra_closures = {CivilDate{2025, 3, 8}, CivilDate{2025, 12, 25}};
+  EXPECT_TRUE(FloorViolations(weekend).empty());
+}
+
+TEST(PolicyTest, Cfr64_2011bInaugurationDayWithBusinessDayDeadlinesIsRefused) {
+  ExpectRefused(std::string(kMinimal) + "[calendar]\ninauguration_day = true\n",
+                "calendar.inauguration_day", "47 CFR 64.2011(b)");
+  Result<Policy> ok = ParsePolicy(std::string(kMinimal) +
+                                  "[breach]\nagency_notice = { days = 6, unit = \"business\" }\n"
+                                  "[safeguards]\nopt_mechanism_failure_notice = { days = 4, "
+                                  "unit = \"business\" }\n[calendar]\ninauguration_day = true\n");
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
 }
 
 }  // namespace

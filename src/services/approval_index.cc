@@ -14,6 +14,9 @@ constexpr size_t kPageSize = size_t{1} << kPageBits;
 constexpr uint8_t kPresent = 1;
 constexpr uint8_t kBusiness = 2;
 constexpr uint8_t kContract = 4;
+// A former customer (64.2003(f)): answered from the store, which knows when
+// the account closed (decisions are rare; the entry stays compact).
+constexpr uint8_t kClosed = 8;
 constexpr int kFactsBatch = 50'000;
 constexpr int kMarksBatch = 50'000;
 
@@ -86,7 +89,7 @@ void ApprovalIndex::PutLocked(const store::CustomerFactsRow& row) {
   e->carrier = static_cast<uint32_t>(row.carrier.value());
   e->services = static_cast<uint8_t>(row.services);
   e->flags = kPresent | (row.customer_type == 1 ? kBusiness : 0) |
-             (row.business_cpni_contract ? kContract : 0);
+             (row.business_cpni_contract ? kContract : 0) | (row.closed_at ? kClosed : 0);
   auto it = carriers_.find(row.carrier);
   if (it != carriers_.end() && row.id > it->second.max_customer) it->second.max_customer = row.id;
 }
@@ -265,7 +268,8 @@ Status ApprovalIndex::CatchUp(store::Store& store, CarrierId carrier) {
       for (const store::LedgerMark& m : marks) {
         if (m.seq > upto) break;
         if (m.type == "policy.set") policy_changed = true;
-        if (m.type == "customer.updated" && m.subject.starts_with("customer:")) {
+        if ((m.type == "customer.updated" || m.type == "customer.closed") &&
+            m.subject.starts_with("customer:")) {
           updated.insert(CustomerId(std::atoll(m.subject.c_str() + 9)));
         }
       }
@@ -359,7 +363,7 @@ ApprovalIndex::Found ApprovalIndex::Reader::Facts(CarrierId carrier, CustomerId 
   if (!e) {
     return index_.carriers_.count(carrier) ? Found::kNoCustomer : Found::kNoCarrier;
   }
-  if (at.micros() < e->last_event_us) return Found::kPast;
+  if (at.micros() < e->last_event_us || (e->flags & kClosed)) return Found::kPast;
   facts->customer = customer;
   facts->services = ServiceSet(e->services);
   facts->type = (e->flags & kBusiness) ? CustomerType::kBusiness : CustomerType::kResidential;

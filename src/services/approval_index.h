@@ -66,7 +66,8 @@ class ApprovalIndex {
     kYes,         // facts filled
     kNoCarrier,   // the index does not hold this carrier
     kNoCustomer,  // no such customer at this carrier
-    kPast,        // `at` precedes the customer's last folded event: ask the store
+    kPast,        // `at` precedes the customer's last folded event, or the customer is
+                  // closed (a former customer, 64.2003(f)): ask the store
   };
 
   // A shared lock over the index for many lookups (a batch of decisions).

@@ -484,9 +484,22 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
         const bool ext = in.kind == BreachActionKind::kDelayExtended;
         const std::string cite = y2024 ? Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)")
                                        : Cite(rs, "breach.agency_delay", "47 CFR 64.2011(b)(3)");
-        if (!In({"usss", "fbi", "other"}, in.agency)) {
-          return Bad("agency", "the law enforcement agency that directs the delay: usss, fbi or "
-                               "other");
+        // 2007 64.2011(b)(3): the investigating law enforcement agency
+        // (usss, fbi, other). 2024 64.2011: also the Commission or a national
+        // security agency, within the same limits (in writing; an initial
+        // delay of at most 30 days, then extensions).
+        if (!y2024 && In({"fcc", "national_security"}, in.agency)) {
+          return Bad("agency",
+                     "under " + std::string(rs.name) + " only the law enforcement agency "
+                     "investigating the breach may direct a delay of customer notice (" + cite +
+                     "): usss, fbi or other; the FCC and national security agencies may direct "
+                     "one only under the amended 64.2011 (fcc-2024)");
+        }
+        if (!In({"usss", "fbi", "other", "fcc", "national_security"}, in.agency)) {
+          return Bad("agency", y2024 ? "the agency that directs the delay: usss, fbi, other (law "
+                                       "enforcement), fcc or national_security"
+                                     : "the law enforcement agency that directs the delay: usss, "
+                                       "fbi or other");
         }
         if (!in.requested_on.Valid()) return Bad("requested_on", "is required (YYYY-MM-DD)");
         if (!in.until.Valid()) return Bad("until", "is required: the delay's last day (YYYY-MM-DD)");
@@ -525,6 +538,33 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
         }
         RETURN_IF_ERROR(need_reasons());
         details = {{"agency", in.agency}};
+        if (!y2024) {
+          // 2007 64.2011(b)(2): the carrier "shall so indicate in its
+          // notification" to law enforcement. The urgent need is recorded with
+          // the agency notice (its reference) or as an amendment to it (the
+          // amendment's reference), never on its own.
+          const std::string cite = Cite(rs, "breach.urgent_need", "47 CFR 64.2011(b)(2)");
+          if (!c.facts.agency_notified_at || at < *c.facts.agency_notified_at) {
+            return Status(StatusCode::kFailedPrecondition,
+                          "the urgent need is indicated in the notification to law enforcement (" +
+                              cite + "): record agency_notified first, then urgent_determined "
+                              "with the reference of that notification or of its amendment",
+                          "kind");
+          }
+          if (in.reference.empty()) {
+            return Bad("reference",
+                       "the central reporting facility's reference of the notification (or of "
+                       "its amendment) in which the urgent need was indicated (" + cite + ")");
+          }
+          std::string notice_ref;
+          for (const auto& a : c.actions) {
+            if (a.kind != "agency_notified") continue;
+            const json d = json::parse(a.details, nullptr, false);
+            if (d.is_object() && d.value("reference", "") == in.reference) notice_ref = in.reference;
+          }
+          details["reference"] = in.reference;
+          details["indicated_in"] = notice_ref.empty() ? "amendment" : "agency_notice";
+        }
         break;
       }
       case BreachActionKind::kHarmDetermined:
@@ -757,7 +797,10 @@ report::BreachDocFacts DocFacts(const BreachCase& c, const Carrier& car,
   for (const auto& a : c.actions) {
     if (a.kind != "urgent_determined") continue;
     const json d = json::parse(a.details, nullptr, false);
-    if (d.is_object()) f.urgent_reasons = d.value("reasons", "");
+    if (!d.is_object()) continue;
+    f.urgent_reasons = d.value("reasons", "");
+    f.urgent_reference = d.value("reference", "");
+    f.urgent_in_amendment = d.value("indicated_in", "") == "amendment";
   }
   f.identity_theft_risk = IdentityTheftRisk(other);
   if (c.facts.agency_notified_at) {

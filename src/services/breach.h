@@ -29,7 +29,11 @@
 // Action details (breach_actions.details JSON, and the ledger body less the
 // free text): agency_notified {agencies, reference}; delay_requested /
 // delay_extended {agency, requested_on, until, in_writing}; urgent_determined
-// {agency, reasons}; harm_determined / no_harm_determined {reasons};
+// {agency, reasons; under the 2007 rules also reference, indicated_in:
+// "agency_notice" | "amendment": 64.2011(b)(2) has the urgent need indicated
+// in the notification to law enforcement, so it is recorded after
+// agency_notified with the reference of that notification or its
+// amendment}; harm_determined / no_harm_determined {reasons};
 // customer_notified {channel, outcome, count, all_notified}; affected_updated
 // {added, affected_count}; annual_summary_filed {reference, year}; closed
 // {reasons}; records_erased {entries}; letters_prepared {letters}.
@@ -105,8 +109,11 @@ struct BreachActionInput {
   std::optional<Instant> at;  // when it happened; default now; never in the future
   // agency_notified
   std::vector<std::string> agencies;  // "usss", "fbi", "fcc"
-  std::string reference;              // portal reference; annual_summary_filed: filing reference
-  // delay_requested, delay_extended, urgent_determined: the agency ("usss", "fbi", "fcc", "other")
+  // portal reference; annual_summary_filed: filing reference; urgent_determined
+  // (2007): the notification or amendment that indicated the urgent need
+  std::string reference;
+  // delay_requested, delay_extended, urgent_determined: the agency ("usss", "fbi", "fcc", "other";
+  // a delay under fcc-2024 also "national_security")
   std::string agency;
   CivilDate requested_on;  // delay: the day the agency asked
   CivilDate until;         // delay: its last day (carrier's zone)

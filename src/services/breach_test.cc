@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "report/breach_documents.h"
 #include "report/pdf.h"
 #include "services/policies.h"
 
@@ -303,6 +304,58 @@ TEST_F(BreachTest, AgencyDelayAndItsExtension) {
   EXPECT_TRUE(Record(c.row.id, Notice(customers_[0], "2025-03-04T15:00:00Z"), "2025-03-04T15:00:00Z").ok());
 }
 
+// fcc-2024 64.2011: the Commission or a national security agency may also
+// direct a delay of customer notice, within the same limits (in writing, an
+// initial delay of at most 30 days); fcc-2007 64.2011(b)(3) names only the
+// investigating law enforcement agency.
+TEST_F(BreachTest, Cfr64_2011Fcc2024DelayDirectedByTheFccOrANationalSecurityAgency) {
+  BreachOpenInput in = Input();
+  in.breach_2024_effective = CivilDate{2024, 3, 13};
+  BreachCase c = Open(in);
+  c = Record(c.row.id, Agency({"usss", "fbi", "fcc"}, "2024-12-23T15:00:00Z"),
+             "2024-12-23T15:00:00Z")
+          .value();
+  BreachActionInput delay;
+  delay.kind = BreachActionKind::kDelayRequested;
+  delay.agency = "fcc";
+  delay.requested_on = CivilDate{2024, 12, 23};
+  delay.until = CivilDate{2025, 1, 23};  // 31 days: more than an initial delay
+  delay.in_writing = true;
+  delay.at = At("2024-12-23T16:00:00Z");
+  EXPECT_EQ(Record(c.row.id, delay, "2024-12-23T16:00:00Z").status().field(), "until");
+  delay.until = CivilDate{2025, 1, 22};
+  delay.in_writing = false;
+  EXPECT_EQ(Record(c.row.id, delay, "2024-12-23T16:00:00Z").status().field(), "in_writing");
+  delay.in_writing = true;
+  auto by_fcc = Record(c.row.id, delay, "2024-12-23T16:00:00Z");
+  ASSERT_TRUE(by_fcc.ok()) << by_fcc.status().ToString();
+  EXPECT_EQ(by_fcc->facts.delay_until, (CivilDate{2025, 1, 22}));
+  BreachActionInput ext = delay;
+  ext.kind = BreachActionKind::kDelayExtended;
+  ext.agency = "national_security";
+  ext.requested_on = CivilDate{2025, 1, 20};
+  ext.until = CivilDate{2025, 3, 3};
+  ext.at = At("2025-01-20T15:00:00Z");
+  auto by_ns = Record(c.row.id, ext, "2025-01-20T15:00:00Z");
+  ASSERT_TRUE(by_ns.ok()) << by_ns.status().ToString();
+  EXPECT_EQ(by_ns->facts.delay_until, (CivilDate{2025, 3, 3}));
+  EXPECT_EQ(Get(*by_ns, ObligationKind::kCustomerNotice).governed_by, "law enforcement delay");
+  delay.agency = "cia";
+  EXPECT_EQ(Record(c.row.id, delay, "2025-01-20T15:00:00Z").status().field(), "agency");
+
+  // fcc-2007: refused, citing 64.2011(b)(3).
+  BreachCase old = Open(Input());
+  for (const char* agency : {"fcc", "national_security"}) {
+    delay.agency = agency;
+    delay.until = CivilDate{2025, 1, 22};
+    auto r = Record(old.row.id, delay, "2024-12-23T16:00:00Z");
+    ASSERT_FALSE(r.ok()) << agency;
+    EXPECT_EQ(r.status().field(), "agency");
+    EXPECT_NE(r.status().message().find("47 CFR 64.2011(b)(3)"), std::string::npos)
+        << r.status().message();
+  }
+}
+
 TEST_F(BreachTest, UrgentNeedAfterConsultingTheAgencyLiftsTheWait) {
   BreachCase c = Open(Input());
   c = Record(c.row.id, Agency({"usss", "fbi"}, "2025-01-02T20:00:00Z"), "2025-01-02T20:00:00Z").value();
@@ -312,6 +365,7 @@ TEST_F(BreachTest, UrgentNeedAfterConsultingTheAgencyLiftsTheWait) {
   urgent.at = At("2025-01-02T21:00:00Z");
   EXPECT_EQ(Record(c.row.id, urgent, "2025-01-02T21:00:00Z").status().field(), "agency");
   urgent.agency = "fbi";
+  urgent.reference = "CRF-2024-0001";  // indicated in the agency notice itself
   c = Record(c.row.id, urgent, "2025-01-02T21:00:00Z").value();
   EXPECT_TRUE(c.facts.urgent);
   EXPECT_TRUE(Record(c.row.id, Notice(customers_[0], "2025-01-02T22:00:00Z"), "2025-01-02T22:00:00Z").ok());
@@ -319,6 +373,45 @@ TEST_F(BreachTest, UrgentNeedAfterConsultingTheAgencyLiftsTheWait) {
   ASSERT_TRUE(facts.ok());
   EXPECT_TRUE(facts->urgent);
   EXPECT_EQ(facts->urgent_reasons, urgent.reasons);
+}
+
+// 2007 64.2011(b)(2): the carrier "shall so indicate in its notification" to
+// law enforcement: urgent_determined is tied to the agency notice (its
+// reference, or an amendment's), never on its own, and the agency report says
+// where it was indicated.
+TEST_F(BreachTest, Cfr64_2011b2UrgentNeedIsIndicatedInTheNotificationToLawEnforcement) {
+  BreachCase c = Open(Input());
+  BreachActionInput urgent;
+  urgent.kind = BreachActionKind::kUrgentDetermined;
+  urgent.agency = "usss";
+  urgent.reasons = "numbers are being ported away";
+  urgent.reference = "CRF-2024-0001-A1";
+  urgent.at = At("2024-12-23T15:00:00Z");
+  auto before = Record(c.row.id, urgent, "2024-12-23T15:00:00Z");
+  ASSERT_EQ(before.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(before.status().message().find("47 CFR 64.2011(b)(2)"), std::string::npos)
+      << before.status().message();
+  c = Record(c.row.id, Agency({"usss", "fbi"}, "2024-12-23T16:00:00Z"), "2024-12-23T16:00:00Z")
+          .value();
+  urgent.at = At("2024-12-23T17:00:00Z");
+  urgent.reference.clear();
+  auto no_ref = Record(c.row.id, urgent, "2024-12-23T17:00:00Z");
+  EXPECT_EQ(no_ref.status().field(), "reference");
+  EXPECT_NE(no_ref.status().message().find("64.2011(b)(2)"), std::string::npos);
+  urgent.reference = "CRF-2024-0001-A1";  // an amendment of the notification
+  auto amended = Record(c.row.id, urgent, "2024-12-23T17:00:00Z");
+  ASSERT_TRUE(amended.ok()) << amended.status().ToString();
+  EXPECT_TRUE(amended->facts.urgent);
+  auto facts = BreachDocumentFacts(*store_, carrier_, c.row.id);
+  ASSERT_TRUE(facts.ok());
+  EXPECT_EQ(facts->urgent_reference, "CRF-2024-0001-A1");
+  EXPECT_TRUE(facts->urgent_in_amendment);
+  const nlohmann::json report = report::AgencyReportJson(*facts);
+  EXPECT_EQ(report["urgent_customer_notice"]["indicated_in_notification"]["reference"],
+            "CRF-2024-0001-A1");
+  EXPECT_EQ(report["urgent_customer_notice"]["indicated_in_notification"]["as"], "amendment");
+  const std::string pdf = report::ExtractPdfText(report::AgencyReportPdf(*facts, {2024, 12, 23}));
+  EXPECT_NE(pdf.find("64.2011(b)(2)"), std::string::npos) << pdf;
 }
 
 TEST_F(BreachTest, BadInputIsRefusedNamingTheField) {

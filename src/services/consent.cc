@@ -105,6 +105,7 @@ Result<rules::ApprovalEvent> ApprovalEventFromJson(const json& j) {
     if (auto d = eo.String("document_id", kMaxRefBytes, false)) e.evidence.document_id = *d;
     if (auto r = eo.String("recording_id", kMaxRefBytes, false)) e.evidence.recording_id = *r;
     if (auto s = eo.Int("staff", 1, INT64_MAX, false)) e.evidence.staff = StaffId(*s);
+    if (auto n = eo.Bool("notice_in_contact")) e.evidence.notice_in_contact = *n;
     o.Fail(eo.Finish());
   }
   if (auto call = o.String("call_id", kMaxRefBytes, false)) e.call_id = *call;
@@ -189,6 +190,8 @@ Result<ApprovalEventRecord> AppendApprovalEvent(store::Tx& tx, CarrierId carrier
     body["email_consent_on_file"] = e.email_consent_on_file;
   }
   if (HasEvidence(e.kind)) body["evidence_channel"] = rules::ConsentChannelName(e.evidence.channel);
+  // 64.2008(a)(1): the evidence shows the notice given in the same contact.
+  if (e.evidence.notice_in_contact) body["notice_in_contact"] = true;
   if (e.call_end) body["call_end"] = e.call_end->ToRfc3339();
   ev.body = body.dump();
   // Evidence references and the call id identify the customer's records:
@@ -201,10 +204,20 @@ Result<ApprovalEventRecord> AppendApprovalEvent(store::Tx& tx, CarrierId carrier
   if (!personal.empty()) {
     ev.payload = personal.dump();
     // 64.2007(a)(3): approval records kept at least a year (the policy may
-    // keep them longer); never less than the default payload retention.
+    // keep them longer) from when the approval ENDS (revoked, limited,
+    // superseded), not from when it was given. A one-time consent ends with
+    // its call, known now; any other approval's end is not known when it is
+    // recorded, so its evidence has no erasure date (kApprovalKeptWhileInForce):
+    // rules::ApprovalRecordRetainUntil gives the date once a later event ends
+    // it. Never less than the default payload retention.
     const int64_t days = std::max<int64_t>(kDefaultPayloadRetentionDays,
                                            int64_t{approval_record_years} * 366);
-    ev.retain_until = std::max(actor.now, e.at) + days * kMicrosPerDay;
+    ev.retain_until = kApprovalKeptWhileInForce;
+    if (e.kind == rules::ApprovalEventKind::kOneTimeConsent) {
+      const rules::ApprovalEvent one[] = {e};
+      const Instant end = *rules::ApprovalRecordEnds(one, 0);
+      ev.retain_until = std::max(actor.now, end) + days * kMicrosPerDay;
+    }
   }
   ASSIGN_OR_RETURN(store::AppendResult appended, tx.Append(ev));
   store::ApprovalEventRow row = RowFromEvent(carrier, customer, e);
@@ -236,6 +249,20 @@ Result<ApprovalEventRecord> RecordConsent(store::Store& store, CarrierId carrier
     if (!facts) {
       return Status(StatusCode::kNotFound,
                     "no customer " + customer.ToString() + " for this carrier", "customer");
+    }
+    if (rules::NeedsNoticeOnFile(event)) {
+      ASSIGN_OR_RETURN(bool noticed, tx.NoticeSentBy(carrier, customer, event.at));
+      if (!noticed) {
+        return Status(StatusCode::kFailedPrecondition,
+                      "customer " + customer.ToString() + " was sent no CPNI notice at or before " +
+                          event.at.ToRfc3339() + ": approval may be solicited only after notice "
+                          "of the right to restrict CPNI (" +
+                          std::string(rules::kCiteNoticeBeforeSolicitation) +
+                          "); send a notice first, or set evidence.notice_in_contact when this "
+                          "evidence shows the notice given in the same contact (64.2008(e), "
+                          "oral notice for one-time use 64.2008(f))",
+                      "evidence.notice_in_contact");
+      }
     }
     if (event.kind == rules::ApprovalEventKind::kOptOutNoticeBounced) {
       ASSIGN_OR_RETURN(std::vector<store::ApprovalEventRow> past,

@@ -6,8 +6,9 @@
 // stored in approval_events and appended to the carrier's ledger as
 // "approval.<kind>" in the same transaction: the body holds the kind, scopes
 // and instants; the evidence references and the call id (personal data) go in
-// the payload, kept at least as long as the policy's approval_record_years
-// (64.2007(a)(3)). Opt-out notices are recorded by sending a notice
+// the payload, kept at least the policy's approval_record_years from when the
+// approval ENDS (64.2007(a)(3)): while it is in force the payload has no
+// erasure date (kApprovalKeptWhileInForce). Opt-out notices are recorded by sending a notice
 // (services/notices.h), which checks the notice first.
 //
 // Status at an instant is a fold of the events in time order
@@ -37,6 +38,11 @@ struct ApprovalEventRecord {
   std::string actor;
   int64_t ledger_seq = 0;
 };
+
+// retain_until of the evidence payload of an approval whose end is not known
+// when it is recorded (64.2007(a)(3)): 9999-12-31, i.e. kept; the erasure
+// date is rules::ApprovalRecordRetainUntil once a later event ends it.
+inline const Instant kApprovalKeptWhileInForce = UtcMidnight(CivilDate{9999, 12, 31});
 
 // An event may be dated this far after the moment it is recorded (clock skew).
 inline constexpr int64_t kMaxEventFutureSkew = 5 * 60 * kMicrosPerSecond;

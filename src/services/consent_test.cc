@@ -115,7 +115,10 @@ TEST_F(PolicyServiceTest, LooserPolicyIsRefusedNamingTheRule) {
 
 TEST_F(PolicyServiceTest, CarrierCalendarUsesZoneAndClosures) {
   ASSERT_TRUE(SetPolicy(*store_, carrier_,
-                        "name = \"C\"\nversion = 1\n[calendar]\nextra_closures = [2018-12-05]\n",
+                        "name = \"C\"\nversion = 1\n"
+                        "[breach]\nagency_notice = { days = 7, unit = \"calendar\" }\n"
+                        "[safeguards]\nopt_mechanism_failure_notice = { days = 5, unit = "
+                        "\"calendar\" }\n[calendar]\nextra_closures = [2018-12-05]\n",
                         actor_)
                   .ok());
   CarrierRules cr;
@@ -160,6 +163,22 @@ TEST_F(ConsentServiceTest, OptInIsStoredWithLedgerEntryAndPersonalDataInPayload)
   EXPECT_EQ(ApprovalEventToJson((*history)[0])["evidence"]["document_id"], "FORM-1");
 }
 
+// 64.2007(a)(3): the evidence of an approval still in force is kept: three
+// years after the grant (a year and more past any date counted from the grant)
+// its payload cannot be erased.
+TEST_F(ConsentServiceTest, Cfr64_2007a3EvidenceOfAnApprovalInForceIsNotErasable) {
+  auto r = RecordConsent(*store_, carrier_, wireline_,
+                         OptIn(At("2024-05-01T15:00:00Z"), rules::ScopeSet{AS::kThirdParties}),
+                         actor_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Instant later = actor_.now + 3 * 366 * kMicrosPerDay;
+  Status erased = store_->Transact([&](store::Tx& tx) -> Status {
+    return tx.ErasePayload(carrier_, r->ledger_seq, later, "test", "retention test").status();
+  });
+  EXPECT_EQ(erased.code(), StatusCode::kFailedPrecondition) << erased.ToString();
+  EXPECT_NE(erased.message().find("9999-12-31"), std::string::npos) << erased.message();
+}
+
 // 64.2007(a)(1): the carrier must be able to prove an approval.
 TEST_F(ConsentServiceTest, c64_2007_a_1_ApprovalWithoutEvidenceIsRefused) {
   rules::ApprovalEvent e = OptIn(At("2024-05-01T15:00:00Z"), rules::ScopeSet{AS::kAgents});
@@ -174,6 +193,44 @@ TEST_F(ConsentServiceTest, c64_2007_a_1_ApprovalWithoutEvidenceIsRefused) {
   EXPECT_EQ(r.status().field(), "evidence");
   e.evidence.staff = StaffId(3);
   EXPECT_TRUE(RecordConsent(*store_, carrier_, wireline_, e, actor_).ok());
+}
+
+// 64.2008(a)(1): notice of the right to restrict CPNI comes before any
+// solicitation of approval. An opt-in (or one-time consent) for a customer
+// never sent a notice is refused, citing the paragraph, unless the evidence
+// shows the notice given in the same contact (evidence.notice_in_contact).
+TEST_F(ConsentServiceTest, Cfr64_2008a1ApprovalWithoutPriorNoticeIsRefused) {
+  rules::ApprovalEvent e = OptIn(At("2024-05-01T15:00:00Z"), rules::ScopeSet{AS::kThirdParties});
+  e.evidence.notice_in_contact = false;
+  auto refused = RecordConsent(*store_, carrier_, wireline_, e, actor_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().field(), "evidence.notice_in_contact");
+  EXPECT_NE(refused.status().message().find("47 CFR 64.2008(a)(1)"), std::string::npos)
+      << refused.status().message();
+  rules::ApprovalEvent once = e;
+  once.kind = rules::ApprovalEventKind::kOneTimeConsent;
+  once.evidence = {rules::ConsentChannel::kOral, "", "REC-9", StaffId(), false};
+  once.call_id = "call-9";
+  EXPECT_EQ(RecordConsent(*store_, carrier_, wireline_, once, actor_).status().field(),
+            "evidence.notice_in_contact");
+  // Oral notice on the same call (64.2008(f)), shown by the recording: recorded.
+  once.evidence.notice_in_contact = true;
+  EXPECT_TRUE(RecordConsent(*store_, carrier_, wireline_, once, actor_).ok());
+  // A notice sent after the opt-in does not cover it; one sent before does.
+  const int64_t tpl = Template("opt-in letter", "opt_in", "electronic");
+  NoticeSendRequest req;
+  req.template_id = tpl;
+  req.scopes = rules::ScopeSet{AS::kThirdParties};
+  req.sent_at = At("2024-05-02T15:00:00Z");
+  req.customers = {wireline_};
+  ASSERT_TRUE(SendNotice(*store_, carrier_, req, actor_).ok());
+  EXPECT_FALSE(RecordConsent(*store_, carrier_, wireline_, e, actor_).ok());
+  e.at = At("2024-05-02T15:00:00Z");
+  auto later = RecordConsent(*store_, carrier_, wireline_, e, actor_);
+  EXPECT_TRUE(later.ok()) << later.status().ToString();
+  // Another customer was sent nothing.
+  EXPECT_FALSE(RecordConsent(*store_, carrier_, wireless_, e, actor_).ok());
 }
 
 TEST_F(ConsentServiceTest, MalformedEventsAreRefusedNamingTheField) {
@@ -586,7 +643,7 @@ TEST(ApprovalIndexMemoryTest, AMillionCustomersFitTheBudget) {
   cr.policy = std::make_shared<const StoredPolicy>();
   index.PutCarrier(cr);
   for (int64_t id = 1; id <= 1'000'000; ++id) {
-    index.PutCustomer({CustomerId(id), CarrierId(1), 0, 1, false});
+    index.PutCustomer({CustomerId(id), CarrierId(1), 0, 1, false, std::nullopt});
   }
   EXPECT_EQ(index.customers(), 1'000'000u);
   const double per_customer = static_cast<double>(index.MemoryBytes()) / 1e6;

@@ -126,6 +126,7 @@ class ConsentFixture : public ::testing::Test {
     e.scopes = scopes;
     e.evidence.channel = rules::ConsentChannel::kWritten;
     e.evidence.document_id = "FORM-1";
+    e.evidence.notice_in_contact = true;  // the signed form carries the 64.2008 notice
     return e;
   }
 

@@ -12,7 +12,9 @@
 #include <tuple>
 
 #include "core/text.h"
+#include "rules/address_of_record.h"
 #include "services/notifications.h"
+#include "services/time_zones.h"
 
 namespace proprio::services {
 
@@ -1129,10 +1131,6 @@ Result<StepResult> SimpleStep(
   return result;
 }
 
-bool OnFile(CivilDate since, Instant now, int days) {
-  return since.Valid() && since.AddDays(days) <= UtcDate(now);
-}
-
 }  // namespace
 
 Result<StepResult> VerifyCallerPassword(store::Store& store, CarrierId carrier, int64_t session_id,
@@ -1227,10 +1225,12 @@ Result<AddressRelease> ReleaseToAddressOfRecord(store::Store& store, CarrierId c
   ASSIGN_OR_RETURN(
       out.step,
       SimpleStep(store, carrier, session_id, policy, actor,
-                 [&](store::Tx&, store::VerificationSessionRow& s, const Customer& c,
+                 [&](store::Tx& tx, store::VerificationSessionRow& s, const Customer& c,
                      store::CustomerAuthStateRow& state, StepSpec& spec) -> Status {
                    spec.kind = "send_to_address_of_record";
                    spec.citation = k2010b;
+                   // 64.2003(b): 30 days in the carrier's zone.
+                   ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, carrier));
                    CivilDate since;
                    std::string dest;
                    if (kind == AddressKind::kPostal) {
@@ -1240,7 +1240,9 @@ Result<AddressRelease> ReleaseToAddressOfRecord(store::Store& store, CarrierId c
                      }
                      dest = c.address_of_record.OneLine();
                    } else {
-                     since = state.email_since.Valid() ? state.email_since : UtcDate(c.created_at);
+                     since = state.email_since.Valid()
+                                 ? state.email_since
+                                 : rules::AddressSetOn(c.created_at, *zone);
                      dest = c.email;
                    }
                    spec.body = {{"address", kind == AddressKind::kPostal ? "postal" : "email"}};
@@ -1249,14 +1251,16 @@ Result<AddressRelease> ReleaseToAddressOfRecord(store::Store& store, CarrierId c
                      spec.reason = "the account has no such address";
                      return Status::Ok();
                    }
-                   if (!OnFile(since, actor.now, policy.address_of_record_days)) {
+                   if (!rules::IsAddressOfRecord(since, actor.now, *zone,
+                                                 policy.address_of_record_days)) {
                      spec.outcome = "refused";
                      spec.citation = k2010b;
                      spec.reason =
                          "that address was set on " + since.ToString() + ", less than " +
                          std::to_string(policy.address_of_record_days) +
-                         " days ago, so it is not yet the address of record (47 CFR 64.2003): "
-                         "send nothing there; call back the telephone number of record instead";
+                         " days ago, so it is not yet the address of record (47 CFR 64.2003(b); "
+                         "days of the carrier's zone): send nothing there; call back the "
+                         "telephone number of record instead";
                      spec.body["reason"] = "address_too_new";
                      spec.body["on_file_since"] = since.ToString();
                      return Status::Ok();

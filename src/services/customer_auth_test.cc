@@ -913,5 +913,51 @@ TEST_F(AuthTest, SecretsNeverReachTheLedgerOrTheOutbox) {
   EXPECT_TRUE(verified.ok()) << verified.ToString();
 }
 
+// 64.2003(b): an address set 2025-03-01 10:00 EST is dated 2025-03-01 in the
+// carrier's zone and is the address of record only once 30 whole local days
+// have passed: from 2025-04-01 00:00 EDT. Counting UTC dates released call
+// detail there at 2025-03-30 20:00 EDT (29 days 10 hours).
+TEST_F(AuthTest, Cfr64_2003bAddressOfRecordAfterThirtyDaysInTheCarriersZone) {
+  const Instant set = *Instant::Parse("2025-03-01T15:00:00Z");
+  auto updated = UpdateCustomer(
+      *store_, carrier_, customer_, std::nullopt,
+      [](Customer& c) {
+        c.address_of_record = {"77 Harbor View Rd", "Tampa", "FL", "33602", "US"};
+        c.address_since = CivilDate{};  // as the API does: the service dates it
+        return Status::Ok();
+      },
+      Csr(set));
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->address_since, (CivilDate{2025, 3, 1}));
+  auto release = [&](const char* at) {
+    const Instant now = *Instant::Parse(at);
+    const int64_t call = OpenCall(customer_, now);
+    auto r = ReleaseToAddressOfRecord(*store_, carrier_, call, AddressKind::kPostal, policy_,
+                                      Csr(now));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->step : StepResult{};
+  };
+  const StepResult utc_day = release("2025-03-31T00:00:00Z");  // 20:00 EDT on Mar 30
+  EXPECT_EQ(utc_day.outcome, "refused");
+  EXPECT_NE(utc_day.reason.find("47 CFR 64.2003(b)"), std::string::npos) << utc_day.reason;
+  EXPECT_EQ(release("2025-04-01T03:59:59.999999Z").outcome, "refused");
+  EXPECT_EQ(release("2025-04-01T04:00:00Z").outcome, "passed");
+}
+
+// A change at 21:00 EST on 2025-03-01 (02:00Z on 03-02) is dated 03-01 where
+// the carrier is: the day of the change is the carrier's local day.
+TEST_F(AuthTest, Cfr64_2003bAnAddressIsDatedWithTheCarriersLocalDay) {
+  auto updated = UpdateCustomer(
+      *store_, carrier_, customer_, std::nullopt,
+      [](Customer& c) {
+        c.address_of_record = {"77 Harbor View Rd", "Tampa", "FL", "33602", "US"};
+        c.address_since = CivilDate{};  // as the API does: the service dates it
+        return Status::Ok();
+      },
+      Csr(*Instant::Parse("2025-03-02T02:00:00Z")));
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->address_since, (CivilDate{2025, 3, 1}));
+}
+
 }  // namespace
 }  // namespace proprio::services

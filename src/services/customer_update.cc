@@ -5,8 +5,10 @@
 
 #include "core/text.h"
 #include "ledger/sha256.h"
+#include "rules/address_of_record.h"
 #include "services/json_codec.h"
 #include "services/notifications.h"
+#include "services/time_zones.h"
 
 namespace proprio::services {
 
@@ -92,6 +94,7 @@ std::string CustomerJsonText(const Customer& c) {
   out.push_back(',');
   AppendField(out, "address_since", c.address_since.ToString());
   out += "\"carrier\":" + std::to_string(c.carrier.value()) + ",";
+  if (c.closed_at) AppendField(out, "closed_at", c.closed_at->ToRfc3339());
   if (business) AppendField(out, "cpni_contract", c.cpni_contract_ref);
   AppendField(out, "created_at", c.created_at.ToRfc3339());
   AppendField(out, "customer_type", CustomerTypeName(c.type));
@@ -140,12 +143,17 @@ Result<Customer> UpdateCustomer(store::Store& store, CarrierId carrier, Customer
     updated.id = current.id;
     updated.carrier = current.carrier;
     updated.created_at = current.created_at;
+    updated.closed_at = current.closed_at;
     // A change that leaves address_since unset: a new address of record is set
     // today; an unchanged one keeps its date.
     if (!updated.address_since.Valid()) {
-      updated.address_since = updated.address_of_record == current.address_of_record
-                                  ? current.address_since
-                                  : UtcDate(actor.now);
+      if (updated.address_of_record == current.address_of_record) {
+        updated.address_since = current.address_since;
+      } else {
+        // 64.2003(b): dated with the carrier's local day (rules/address_of_record.h).
+        ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, carrier));
+        updated.address_since = rules::AddressSetOn(actor.now, *zone);
+      }
     }
     RETURN_IF_ERROR(NormalizeCustomer(updated));
     const json before = CustomerToJson(current), after = CustomerToJson(updated);
@@ -182,6 +190,49 @@ Result<Customer> UpdateCustomer(store::Store& store, CarrierId carrier, Customer
     return NoteCustomerContactChange(tx, current, updated, actor);
   }));
   return updated;
+}
+
+Result<Customer> CloseCustomer(store::Store& store, CarrierId carrier, CustomerId id,
+                               std::optional<Instant> closed_at, const std::string& reason,
+                               const Actor& actor) {
+  const Instant at = closed_at.value_or(actor.now);
+  if (at > actor.now + 5 * 60 * kMicrosPerSecond) {
+    return Status::InvalidArgument("closed_at is in the future", "closed_at");
+  }
+  if (reason.size() > 500) {
+    return Status::InvalidArgument("reason must be at most 500 bytes", "reason");
+  }
+  Customer out;
+  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(out, tx.GetCustomer(carrier, id));
+    if (out.closed_at) {
+      return Status(StatusCode::kFailedPrecondition,
+                    "customer " + id.ToString() + " was already closed at " +
+                        out.closed_at->ToRfc3339(),
+                    "customer");
+    }
+    if (at < out.created_at) {
+      return Status::InvalidArgument("closed_at is before the customer was created", "closed_at");
+    }
+    RETURN_IF_ERROR(tx.CloseCustomer(carrier, id, at));
+    out.closed_at = at;
+    // 64.2003(f): a former customer. Nothing is erased: the customer's
+    // records (ledger payloads, approvals, notices, breach records) stay
+    // under their own retention dates.
+    store::LedgerEvent ev;
+    ev.carrier = carrier;
+    ev.at = actor.now;
+    ev.actor = actor.id;
+    ev.type = "customer.closed";
+    ev.subject = "customer:" + id.ToString();
+    ev.body = json{{"closed_at", at.ToRfc3339()}}.dump();
+    if (!reason.empty()) {  // free text: beside the chain, like other personal data
+      ev.payload = json{{"reason", reason}}.dump();
+      ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
+    }
+    return tx.Append(ev).status();
+  }));
+  return out;
 }
 
 }  // namespace proprio::services

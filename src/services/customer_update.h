@@ -29,8 +29,19 @@ std::string CustomerVersionOfText(std::string_view json_text);
 // (the names of the changed fields; personal data in the payload). The id,
 // carrier and creation time cannot change. When `change` leaves
 // address_since unset (an invalid date), a changed address of record is dated
-// today and an unchanged one keeps its date. A change that changes nothing is
+// today in the carrier's time zone (64.2003(b), rules/address_of_record.h) and
+// an unchanged one keeps its date. A change that changes nothing is
 // stored nowhere and returns the record as it is.
+// 64.2003(f): closes the account: from `closed_at` (default now; not in the
+// future, not before the customer was created) the customer is a former
+// customer, whose decisions follow rules/decide.h (former_customer). The
+// record and everything about it is kept under its retention. Appends
+// customer.closed {closed_at} (the reason in its payload). FailedPrecondition (field customer)
+// when already closed; NotFound for an unknown customer.
+Result<Customer> CloseCustomer(store::Store& store, CarrierId carrier, CustomerId id,
+                               std::optional<Instant> closed_at, const std::string& reason,
+                               const Actor& actor);
+
 Result<Customer> UpdateCustomer(store::Store& store, CarrierId carrier, CustomerId id,
                                 const std::optional<std::string>& expected_version,
                                 const std::function<Status(Customer&)>& change,

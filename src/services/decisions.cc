@@ -118,6 +118,8 @@ Result<rules::CustomerFacts> FactsFromStore(store::Tx& tx, const CarrierRules& c
   f.services = ServiceSet(row->services);
   f.type = row->customer_type == 1 ? CustomerType::kBusiness : CustomerType::kResidential;
   f.business_cpni_contract = row->business_cpni_contract;
+  // 64.2003(f): closed at or before `at`: a former customer.
+  f.former_customer = row->closed_at && *row->closed_at <= at;
   f.approval = FoldApprovalStatus(events, at, cr, config);
   return f;
 }

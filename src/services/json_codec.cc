@@ -47,6 +47,7 @@ json CustomerToJson(const Customer& c) {
     j["cpni_contract"] = c.cpni_contract_ref;
   }
   j["created_at"] = c.created_at.ToRfc3339();
+  if (c.closed_at) j["closed_at"] = c.closed_at->ToRfc3339();  // a former customer
   return j;
 }
 

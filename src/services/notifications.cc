@@ -13,6 +13,7 @@
 
 #include "core/text.h"
 #include "report/pdf.h"
+#include "rules/address_of_record.h"
 #include "services/staff_auth.h"
 #include "services/time_zones.h"
 
@@ -22,10 +23,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int64_t kAddressOfRecordDays = 30;  // 64.2003 "address of record"
-
-bool OnFileLongEnough(CivilDate since, Instant now) {
-  return since.Valid() && since.AddDays(kAddressOfRecordDays) <= UtcDate(now);
+// 64.2003(b) "address of record": 30 days on file, counted in the carrier's
+// zone (rules/address_of_record.h).
+bool OnFileLongEnough(CivilDate since, Instant now, const rules::TimeZone& zone) {
+  return rules::IsAddressOfRecord(since, now, zone);
 }
 
 std::vector<std::string> SplitChannels(const std::string& list) {
@@ -106,50 +107,65 @@ struct Target {
   std::string destination;
 };
 
+// 64.2003(b), 64.2010(f): the last postal address that was an address of
+// record at `now`: the current one (`c`) when on file 30 days, else the one
+// kept in the auth state (the last one that had been on file 30 days when it
+// was replaced; NoteCustomerContactChange keeps it so). Empty when there is
+// none: an address on file less than 30 days never receives the notice (a
+// pretexter's first change would otherwise receive the notice of the second).
+PostalAddress LastPostalOfRecord(const Customer& c, const store::CustomerAuthStateRow& state,
+                                 Instant now, const rules::TimeZone& zone) {
+  CivilDate since = c.address_since;
+  if (state.postal_since.Valid() && state.postal_since > since) since = state.postal_since;
+  if (!c.address_of_record.street.empty() && OnFileLongEnough(since, now, zone)) {
+    return c.address_of_record;
+  }
+  return state.previous_address;
+}
+
+// The same for the e-mail address of record.
+std::string LastEmailOfRecord(const Customer& c, const store::CustomerAuthStateRow& state,
+                              Instant now, const rules::TimeZone& zone) {
+  const CivilDate since =
+      state.email_since.Valid() ? state.email_since : rules::AddressSetOn(c.created_at, zone);
+  if (!c.email.empty() && OnFileLongEnough(since, now, zone)) return c.email;
+  return state.previous_email;
+}
+
 // Where each configured channel goes for this change: the number or address
-// of record as it was, never the new contact data.
+// of record as it was, never the new contact data, never an address on file
+// less than 30 days. A change of an address of record also always goes to the
+// telephone number of record when there is one (by text unless voicemail is
+// configured), whatever the channels: the mail may go to an old address.
 Result<std::vector<Target>> Targets(store::Tx& tx, const Customer& before, const Customer& after,
                                     const std::string& kind,
                                     const store::NotificationSettingsRow& settings, Instant now) {
   ASSIGN_OR_RETURN(store::CustomerAuthStateRow state,
                    tx.GetCustomerAuthState(after.carrier, after.id));
+  ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, after.carrier));
+  const auto& phones =
+      before.phones_of_record.empty() ? after.phones_of_record : before.phones_of_record;
   std::vector<Target> out;
+  bool to_phone = false;
   for (const std::string& channel : SplitChannels(settings.channels)) {
     if (channel == "text" || channel == "voicemail") {
       // The telephone number of record (the underlying service), as it was.
-      const auto& phones =
-          before.phones_of_record.empty() ? after.phones_of_record : before.phones_of_record;
-      if (!phones.empty()) out.push_back({channel, phones.front()});
+      if (!phones.empty()) {
+        out.push_back({channel, phones.front()});
+        to_phone = true;
+      }
     } else if (channel == "mail") {
-      std::string dest;
-      if (kind == "postal_address") {
-        dest = before.address_of_record.OneLine();  // the old address, never the new one
-      } else {
-        CivilDate since = after.address_since;
-        if (state.postal_since.Valid() && state.postal_since > since) since = state.postal_since;
-        const bool recent = !OnFileLongEnough(since, now);
-        if (recent && !state.previous_address.street.empty()) {
-          dest = state.previous_address.OneLine();
-        } else if (!after.address_of_record.street.empty()) {
-          dest = after.address_of_record.OneLine();
-        }
-      }
-      if (!dest.empty()) out.push_back({channel, dest});
+      // `before` is the record as it was: for a postal change its address is
+      // the old one, never the new one.
+      const PostalAddress a = LastPostalOfRecord(before, state, now, *zone);
+      if (!a.street.empty()) out.push_back({channel, a.OneLine()});
     } else if (channel == "email") {
-      std::string dest;
-      if (kind == "email_address") {
-        dest = before.email;  // the previous e-mail; none when it was added
-      } else {
-        const CivilDate since =
-            state.email_since.Valid() ? state.email_since : UtcDate(after.created_at);
-        if (OnFileLongEnough(since, now)) {
-          dest = after.email;
-        } else {
-          dest = state.previous_email;
-        }
-      }
+      const std::string dest = LastEmailOfRecord(before, state, now, *zone);
       if (!dest.empty()) out.push_back({channel, dest});
     }
+  }
+  if (!to_phone && !phones.empty() && (kind == "postal_address" || kind == "email_address")) {
+    out.push_back({"text", phones.front()});
   }
   return out;
 }
@@ -295,13 +311,16 @@ Status NoteCustomerContactChange(store::Tx& tx, const Customer& before, const Cu
                         before.email.empty() ? ChangeEvent::kCreated : ChangeEvent::kChanged, actor)
                         .status());
   }
+  ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, after.carrier));
+  // previous_*: the last address that was of record (30 days), not merely the
+  // one replaced: a replaced address on file less than 30 days never was.
   if (postal) {
-    state.previous_address = before.address_of_record;
-    state.postal_since = UtcDate(actor.now);
+    state.previous_address = LastPostalOfRecord(before, state, actor.now, *zone);
+    state.postal_since = rules::AddressSetOn(actor.now, *zone);
   }
   if (email) {
-    state.previous_email = before.email;
-    state.email_since = UtcDate(actor.now);
+    state.previous_email = LastEmailOfRecord(before, state, actor.now, *zone);
+    state.email_since = rules::AddressSetOn(actor.now, *zone);
   }
   return tx.PutCustomerAuthState(state);
 }
@@ -321,10 +340,11 @@ Result<int64_t> QueueResetCode(store::Tx& tx, const Customer& customer, const st
     // 64.2010(e): only to the address of record (on file 30 days).
     CivilDate since = customer.address_since;
     if (state.postal_since.Valid() && state.postal_since > since) since = state.postal_since;
-    if (!OnFileLongEnough(since, actor.now)) {
+    ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, customer.carrier));
+    if (!OnFileLongEnough(since, actor.now, *zone)) {
       return Status::FailedPrecondition(
           "the postal address has been on file less than 30 days, so it is not yet the address "
-          "of record (47 CFR 64.2003); send the code by text to the telephone number of record");
+          "of record (47 CFR 64.2003(b)); send the code by text to the telephone number of record");
     }
     n.channel = "mail";
     n.destination = customer.address_of_record.OneLine();

@@ -339,5 +339,76 @@ TEST_F(OutboxTest, WorkerDeliversInTheBackground) {
   EXPECT_EQ(Text().state, "delivered");
 }
 
+// 64.2010(f), 64.2003(b): a pretexter changes the address (5 Oak Ave, on file
+// since 2022) to 9 New Rd, then five days later to 12 Drop Box Ln. The mail
+// notice of the second change goes to 5 Oak Ave, the last address of record,
+// never to 9 New Rd (on file five days); the text goes to the number of record.
+TEST_F(OutboxTest, Cfr64_2010fAddressChangeNoticeGoesToTheLastAddressOfRecord) {
+  ChangeAddress(T0());
+  const Instant second = T0() + 5 * kMicrosPerDay;
+  ASSERT_TRUE(UpdateCustomer(
+                  *store_, carrier_, customer_, std::nullopt,
+                  [](Customer& c) {
+                    c.address_of_record = {"12 Drop Box Ln", "Miami", "FL", "33101", "US"};
+                    return Status::Ok();
+                  },
+                  At(second))
+                  .ok());
+  store::NotificationFilter f;
+  auto list = ListNotifications(*store_, carrier_, f);
+  ASSERT_TRUE(list.ok());
+  int mail = 0, text = 0;
+  for (const auto& n : *list) {
+    EXPECT_EQ(n.destination.find("New Rd"), std::string::npos) << n.destination;
+    EXPECT_EQ(n.destination.find("Drop Box"), std::string::npos) << n.destination;
+    if (n.channel == "mail") {
+      ++mail;
+      EXPECT_EQ(n.destination.find("5 Oak Ave"), 0u) << n.destination;
+    }
+    if (n.channel == "text") {
+      ++text;
+      EXPECT_EQ(n.destination, "+14075550100");
+    }
+  }
+  EXPECT_EQ(mail, 2);
+  EXPECT_EQ(text, 2);
+  // A third change 31 days after the first: 9 New Rd was replaced before it
+  // was ever of record, 12 Drop Box Ln has been on file 26 days: 5 Oak Ave.
+  const Instant third = T0() + 31 * kMicrosPerDay;
+  ASSERT_TRUE(UpdateCustomer(
+                  *store_, carrier_, customer_, std::nullopt,
+                  [](Customer& c) {
+                    c.address_of_record = {"3 Elm St", "Orlando", "FL", "32801", "US"};
+                    return Status::Ok();
+                  },
+                  At(third))
+                  .ok());
+  list = ListNotifications(*store_, carrier_, f);
+  ASSERT_TRUE(list.ok());
+  for (const auto& n : *list) {
+    if (n.channel == "mail") {
+      EXPECT_EQ(n.destination.find("5 Oak Ave"), 0u) << n.destination;
+    }
+  }
+}
+
+// 64.2010(f): with mail the only channel configured, an address change still
+// goes to the telephone number of record by text.
+TEST_F(OutboxTest, Cfr64_2010fAddressChangeAlwaysGoesToTheNumberOfRecord) {
+  store::NotificationSettingsRow s;
+  s.carrier = carrier_;
+  s.channels = "mail";
+  s.bound_seconds = 600;
+  ASSERT_TRUE(PutNotificationSettings(*store_, s, At(T0())).ok());
+  ChangeAddress(T0());
+  store::NotificationFilter f;
+  auto list = ListNotifications(*store_, carrier_, f);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  bool texted = false;
+  for (const auto& n : *list) texted |= n.channel == "text" && n.destination == "+14075550100";
+  EXPECT_TRUE(texted);
+}
+
 }  // namespace
 }  // namespace proprio::services

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/address_of_record.h"
 #include "services/json_codec.h"
+#include "services/time_zones.h"
 
 namespace proprio::services {
 
@@ -61,9 +63,15 @@ Result<Carrier> AddCarrier(store::Store& store, Carrier carrier, const Actor& ac
 
 Result<Customer> AddCustomer(store::Store& store, Customer customer, const Actor& actor) {
   customer.created_at = actor.now;
-  if (!customer.address_since.Valid()) customer.address_since = UtcDate(actor.now);
+  const bool date_address = !customer.address_since.Valid();
+  if (date_address) customer.address_since = UtcDate(actor.now);  // validated below, redated in tx
   RETURN_IF_ERROR(NormalizeCustomer(customer));
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    if (date_address) {
+      // 64.2003(b): the day the address was set, in the carrier's zone.
+      ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, customer.carrier));
+      customer.address_since = rules::AddressSetOn(actor.now, *zone);
+    }
     ASSIGN_OR_RETURN(customer.id, tx.InsertCustomer(customer));
     json personal = CustomerPersonalData(customer);
     personal["account_number"] = customer.account_number;

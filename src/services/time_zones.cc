@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 
+#include "store/store.h"
+
 namespace proprio::services {
 
 Result<std::shared_ptr<const rules::TimeZone>> LoadTimeZone(const std::string& name) {
@@ -43,6 +45,11 @@ Result<std::shared_ptr<const rules::TimeZone>> LoadTimeZone(const std::string& n
   }
   std::lock_guard<std::mutex> lock(mu);
   return cache.emplace(name, std::move(zone)).first->second;
+}
+
+Result<std::shared_ptr<const rules::TimeZone>> CarrierTimeZone(store::Tx& tx, CarrierId carrier) {
+  ASSIGN_OR_RETURN(Carrier c, tx.GetCarrier(carrier));
+  return LoadTimeZone(c.time_zone);
 }
 
 }  // namespace proprio::services

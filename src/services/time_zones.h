@@ -14,8 +14,13 @@
 #include <memory>
 #include <string>
 
+#include "core/ids.h"
 #include "core/status.h"
 #include "rules/tz.h"
+
+namespace proprio::store {
+class Tx;
+}
 
 namespace proprio::services {
 
@@ -23,5 +28,9 @@ namespace proprio::services {
 // InvalidArgument (field "time_zone") for a name that is not a zone file:
 // empty, absolute, with "..", missing, or not valid TZif.
 Result<std::shared_ptr<const rules::TimeZone>> LoadTimeZone(const std::string& name);
+
+// The zone of `carrier` (its time_zone column), in which its customers' days
+// are counted (64.2003(b) address of record, approvals, breach clocks).
+Result<std::shared_ptr<const rules::TimeZone>> CarrierTimeZone(store::Tx& tx, CarrierId carrier);
 
 }  // namespace proprio::services

@@ -39,7 +39,9 @@ struct CustomerAuthStateRow {
   Instant online_locked_until;
   CivilDate postal_since;          // the last change Proprio saw (invalid: none)
   CivilDate email_since;           // invalid: since the customer was created
-  PostalAddress previous_address;  // empty street: none known
+  // The last address (e-mail) that was of record, i.e. on file 30 days, before
+  // the current one (64.2003(b)); empty: none known.
+  PostalAddress previous_address;
   std::string previous_email;
 };
 

@@ -108,6 +108,7 @@ struct CustomerFactsRow {
   int customer_type = 0;  // core CustomerType
   uint32_t services = 0;  // core ServiceSet bits
   bool business_cpni_contract = false;  // representative and contract both set
+  std::optional<Instant> closed_at;     // a former customer (64.2003(f)) since
 };
 
 // A ledger entry's type and subject, for projections following the ledger.

@@ -207,6 +207,10 @@ class Tx {
   // REQUIRES: the customer passed NormalizeCustomer(). NotFound unless it
   // belongs to c.carrier; AlreadyExists (field account_number) on a taken one.
   Status UpdateCustomer(const Customer& c);
+  // 64.2003(f): marks the customer closed (a former customer) at `closed_at`;
+  // the record and everything about it is kept. FailedPrecondition when the
+  // customer is unknown or already closed. UpdateCustomer leaves it as is.
+  Status CloseCustomer(CarrierId carrier, CustomerId id, Instant closed_at);
   // Entries over all carriers' ledgers (metrics).
   Result<int64_t> LedgerEntriesTotal();
 
@@ -235,6 +239,9 @@ class Tx {
   Result<int64_t> InsertNoticeSend(const NoticeSendRow& n);
   Status SetNoticeSendOutcome(int64_t notice_id, int64_t customers, int64_t ledger_seq);
   Status InsertNoticeRecipient(int64_t notice_id, CustomerId customer, int64_t ledger_seq);
+  // True when the customer was sent a notice (any kind) at or before `by`
+  // (64.2008(a)(1)).
+  Result<bool> NoticeSentBy(CarrierId carrier, CustomerId customer, Instant by);
   // Carrier policies: (carrier, version) is unique (AlreadyExists, field version).
   Status InsertPolicy(const PolicyRow& p);
   // The highest version, or nullopt (the floor).

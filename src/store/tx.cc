@@ -43,7 +43,7 @@ Carrier CarrierFromRow(const Row& r) {
 constexpr char kCustomerColumns[] =
     "id, carrier_id, account_number, customer_type, name, street, city, state, postal_code, "
     "country, address_since, email, services, account_representative, cpni_contract_ref, "
-    "created_at, telephone_numbers";
+    "created_at, telephone_numbers, closed_at";
 
 Customer CustomerFromRow(const Row& r) {
   Customer c;
@@ -66,6 +66,7 @@ Customer CustomerFromRow(const Row& r) {
     c.phones_of_record.push_back(phones.substr(start, semi - start));
     start = semi + 1;
   }
+  if (!r.IsNull(17)) c.closed_at = Instant::FromMicros(r.Int(17));
   return c;
 }
 

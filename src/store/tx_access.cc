@@ -341,6 +341,22 @@ Status Tx::ReleaseIdempotency(CarrierId carrier, AccountId account, const std::s
 
 // ---- customers ----
 
+Status Tx::CloseCustomer(CarrierId carrier, CustomerId id, Instant closed_at) {
+  bool found = false;
+  RETURN_IF_ERROR(conn_.Run(
+      "UPDATE customers SET closed_at = ? WHERE id = ? AND carrier_id = ? AND closed_at IS NULL "
+      "RETURNING id",
+      {closed_at.micros(), id.value(), carrier.value()}, [&](const Row&) {
+        found = true;
+        return Status::Ok();
+      }));
+  if (!found) {
+    return Status::FailedPrecondition("customer " + id.ToString() +
+                                      " is unknown or already closed");
+  }
+  return Status::Ok();
+}
+
 Status Tx::UpdateCustomer(const Customer& c) {
   const std::string since = c.address_since.ToString();
   const std::string phones = JoinPhones(c.phones_of_record);

@@ -112,7 +112,7 @@ DecisionRow DecisionFromRow(const Row& r) {
 // (a CASE, not a boolean: both backends return an integer).
 constexpr char kFactsColumns[] =
     "id, carrier_id, customer_type, services, CASE WHEN account_representative <> '' AND "
-    "cpni_contract_ref <> '' THEN 1 ELSE 0 END";
+    "cpni_contract_ref <> '' THEN 1 ELSE 0 END, closed_at";
 
 CustomerFactsRow FactsFromRow(const Row& r) {
   CustomerFactsRow f;
@@ -121,6 +121,7 @@ CustomerFactsRow FactsFromRow(const Row& r) {
   f.customer_type = static_cast<int>(r.Int(2));
   f.services = static_cast<uint32_t>(r.Int(3));
   f.business_cpni_contract = f.customer_type == 1 && r.Int(4) != 0;
+  if (!r.IsNull(5)) f.closed_at = Instant::FromMicros(r.Int(5));
   return f;
 }
 
@@ -285,6 +286,16 @@ Result<int64_t> Tx::InsertNoticeSend(const NoticeSendRow& n) {
 Status Tx::SetNoticeSendOutcome(int64_t notice_id, int64_t customers, int64_t ledger_seq) {
   return conn_.Exec("UPDATE notice_sends SET customers = ?, ledger_seq = ? WHERE id = ?",
                     {customers, ledger_seq, notice_id});
+}
+
+Result<bool> Tx::NoticeSentBy(CarrierId carrier, CustomerId customer, Instant by) {
+  // The carrier's sendings (few) probe notice_recipients by its key.
+  ASSIGN_OR_RETURN(int64_t n,
+                   conn_.QueryInt("SELECT COUNT(*) FROM notice_sends s WHERE s.carrier_id = ? "
+                                  "AND s.sent_at <= ? AND EXISTS (SELECT 1 FROM notice_recipients "
+                                  "r WHERE r.notice_id = s.id AND r.customer_id = ?)",
+                                  {carrier.value(), by.micros(), customer.value()}));
+  return n > 0;
 }
 
 Status Tx::InsertNoticeRecipient(int64_t notice_id, CustomerId customer, int64_t ledger_seq) {

@@ -315,7 +315,8 @@ TEST_F(CliConsentTest, ConsentRecordStatusHistory) {
   EXPECT_NE(Error(missing)["message"].get<std::string>().find("64.2007(a)(1)"), std::string::npos);
   json rec = RunJson({"consent", "record", "--carrier", "1", "--customer", "1", "--kind",
                       "opt_in_granted", "--scope", "third_parties,affiliates", "--at",
-                      "2024-05-01T15:00:00Z", "--document-id", "FORM-7"});
+                      "2024-05-01T15:00:00Z", "--document-id", "FORM-7",
+                      "--notice-in-contact"});
   EXPECT_EQ(rec["kind"], "opt_in_granted");
   EXPECT_GT(rec["ledger_seq"].get<int64_t>(), 0);
   json status = RunJson({"consent", "status", "--carrier", "1", "--customer", "1", "--at",
@@ -348,7 +349,8 @@ TEST_F(CliConsentTest, ConsentRecordStatusHistory) {
   json once = {{"kind", "one_time_consent"},
                {"at", "2024-06-03T14:55:00Z"},
                {"scopes", {"own_marketing_comm_related"}},
-               {"evidence", {{"channel", "oral"}, {"recording_id", "REC-1"}}},
+               {"evidence",
+                {{"channel", "oral"}, {"recording_id", "REC-1"}, {"notice_in_contact", true}}},
                {"call_id", "call-1"},
                {"call_end", "2024-06-03T15:20:00Z"}};
   RunJson({"consent", "record", "--carrier", "1", "--customer", "2"}, 0, once.dump());

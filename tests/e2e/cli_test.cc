@@ -208,6 +208,35 @@ TEST_F(CliTest, CustomerAddShowListAndCarrierIsolation) {
   EXPECT_TRUE(list["next"].is_null());
 }
 
+// 64.2003(f): `customer close` makes a former customer; the record is kept,
+// closing twice is refused (exit 6), and a marketing decision then needs
+// opt-in approval.
+TEST_F(CliTest, Cfr64_2003fCustomerCloseMakesAFormerCustomer) {
+  RunJson({"carrier", "add", "--name", "A", "--filer-id", "1", "--time-zone", "UTC"});
+  json c = RunJson({"customer", "add", "--carrier", "1", "--account", "X1", "--name", "Bo Li",
+                    "--phone", "407.555.0142", "--street", "1 A St", "--city", "Longwood",
+                    "--state", "FL", "--zip", "32750", "--services", "local"});
+  const std::string id = c["id"].dump();
+  const std::vector<std::string> ask = {"decide", "--carrier", "1", "--customer", id, "--purpose",
+                                        "marketing_same_category"};
+  EXPECT_TRUE(RunJson(ask)["allowed"]);
+  json closed = RunJson({"customer", "close", "--carrier", "1", id, "--reason", "moved away"});
+  EXPECT_TRUE(closed["closed_at"].is_string()) << closed.dump();
+  EXPECT_EQ(closed["name"], "Bo Li");
+  RunResult again = Run({"customer", "close", "--carrier", "1", id});
+  EXPECT_EQ(again.exit_code, 6) << again.err;
+  json shown = RunJson({"customer", "show", "--carrier", "1", id});
+  EXPECT_EQ(shown["closed_at"], closed["closed_at"]);
+  std::vector<std::string> ask_json = ask;
+  ask_json.push_back("--json");
+  RunResult after = Run(ask_json);
+  EXPECT_EQ(after.exit_code, 3) << after.err;
+  json denied = json::parse(after.out, nullptr, false);
+  EXPECT_FALSE(denied["allowed"]);
+  EXPECT_NE(denied["basis"].dump().find("47 CFR 64.2003(f)"), std::string::npos) << denied.dump();
+  EXPECT_EQ(denied["requires"][0]["kind"], "opt_in_approval");
+}
+
 TEST_F(CliTest, ImportRefusesBadFileNamingLineAndColumn) {
   RunJson({"carrier", "add", "--name", "A", "--filer-id", "1", "--time-zone", "UTC"});
   Write("in.csv", std::string(kHeader) + "A1,residential,Ann,4075550100,1 Main St,Longwood,FL,32750\n"

@@ -408,6 +408,25 @@ TEST_F(HttpApiTest, RoleRouteMatrix) {
   EXPECT_FALSE(Entries(carrier_a_, "access.refused").empty());
 }
 
+// 64.2003(f): POST .../customers/{id}/close makes a former customer; the
+// record is kept and shows closed_at; closing twice is 409.
+TEST_F(HttpApiTest, Cfr64_2003fCloseACustomer) {
+  HttpClient c(h_.port());
+  const std::string path = A() + "/customers/" + customers_a_[1].ToString();
+  auto closed = c.PostJson(path + "/close", json{{"reason", "moved away"}},
+                           tokens_[Role::kCsr]);
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_TRUE(closed.Json()["closed_at"].is_string()) << closed.body;
+  EXPECT_EQ(c.PostJson(path + "/close", json::object(), tokens_[Role::kCsr]).status, 409);
+  auto bad = c.PostJson(A() + "/customers/" + customers_a_[0].ToString() + "/close",
+                        json{{"closed_at", "yesterday"}}, tokens_[Role::kCsr]);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["field"], "closed_at");
+  auto shown = c.Get(path, tokens_[Role::kCsr]);
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_EQ(shown.Json()["closed_at"], closed.Json()["closed_at"]);
+}
+
 TEST_F(HttpApiTest, AnotherCarriersResourceIsNotFoundAndRecorded) {
   HttpClient c(h_.port());
   const std::string csr_a = tokens_[Role::kCsr];

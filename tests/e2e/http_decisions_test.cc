@@ -346,7 +346,8 @@ TEST_F(HttpDecisionsTest, ConsentEventsChangeTheNextDecision) {
   json event = {{"kind", "opt_in_granted"},
                 {"at", "2024-05-01T15:00:00Z"},
                 {"scopes", {"third_parties"}},
-                {"evidence", {{"channel", "electronic"}, {"document_id", "WEB-77"}}}};
+                {"evidence",
+                 {{"channel", "electronic"}, {"document_id", "WEB-77"}, {"notice_in_contact", true}}}};
   HttpResponse rec = c.PostJson(CustomerPath(0) + "/consent-events", event, Token(Role::kCsr));
   ASSERT_EQ(rec.status, 201) << rec.body;
   EXPECT_EQ(rec.Json()["kind"], "opt_in_granted");
@@ -383,7 +384,10 @@ TEST_F(HttpDecisionsTest, ConsentEventsPageById) {
                   {"at", "2024-05-" + std::string(i < 1 ? "2" : "1") + std::to_string(9 - i) +
                              "T15:00:00Z"},
                   {"scopes", {"third_parties"}},
-                  {"evidence", {{"channel", "electronic"}, {"document_id", "WEB-" + std::to_string(i)}}}};
+                  {"evidence",
+                   {{"channel", "electronic"},
+                    {"document_id", "WEB-" + std::to_string(i)},
+                    {"notice_in_contact", true}}}};
     HttpResponse rec = c.PostJson(CustomerPath(0) + "/consent-events", event, Token(Role::kCsr));
     ASSERT_EQ(rec.status, 201) << rec.body;
     ids.push_back(rec.Json()["id"].get<int64_t>());

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "pg_test_db.h"
 #include "services/approval_index.h"
 #include "services/consent.h"
+#include "services/customer_update.h"
 #include "services/decisions.h"
 #include "services/notices.h"
 #include "services/policies.h"
@@ -214,6 +216,63 @@ TEST_P(ConsentStoreTest, PoliciesNoticesConsentDecisions) {
     EXPECT_TRUE(verify.valid);
     return Status::Ok();
   }).ok());
+}
+
+// 64.2003(f): a closed account is a former customer on both backends: the
+// record is kept with closed_at, closing twice is refused, and marketing in a
+// category the customer used to buy then needs opt-in approval (it did not,
+// before the close: 64.2005(a)); billing and collection still may use CPNI.
+TEST_P(ConsentStoreTest, Cfr64_2003fClosedCustomerIsAFormerCustomer) {
+  services::DecisionService service(*store_, {});
+  ASSERT_TRUE(service.LoadIndex().ok());
+  json j = {{"customer", customers_[0].value()},
+            {"action", "use"},
+            {"purpose", "marketing_same_category"},
+            {"recipient", {{"kind", "carrier_itself"}}},
+            {"cpni", {"usage"}},
+            {"service_category", "local"},
+            {"at", "2030-01-01T12:00:00Z"}};
+  const rules::DecisionRequest same = services::DecisionRequestFromJson(j).value();
+  j["purpose"] = "billing_collection";
+  const rules::DecisionRequest billing = services::DecisionRequestFromJson(j).value();
+  auto before = service.Decide(carrier_, std::span(&same, 1), {}, actor_);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_TRUE((*before)[0].allowed);
+
+  const Instant closed_at = actor_.now;
+  auto closed = services::CloseCustomer(*store_, carrier_, customers_[0], closed_at,
+                                        "moved out of the service area", actor_);
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->closed_at, closed_at);
+  auto again = services::CloseCustomer(*store_, carrier_, customers_[0], std::nullopt, "", actor_);
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Customer c, tx.GetCustomer(carrier_, customers_[0]));
+    EXPECT_TRUE(c.closed_at.has_value());
+    EXPECT_EQ(c.name, "Customer 0");  // the record is kept
+    ASSIGN_OR_RETURN(auto facts, tx.GetCustomerFacts(carrier_, customers_[0]));
+    EXPECT_TRUE(facts && facts->closed_at.has_value());
+    ASSIGN_OR_RETURN(auto other, tx.GetCustomerFacts(carrier_, customers_[1]));
+    EXPECT_TRUE(other && !other->closed_at.has_value());
+    ASSIGN_OR_RETURN(auto marks, tx.LedgerMarksAfter(carrier_, 0, 1000));
+    EXPECT_EQ(marks.back().type, "customer.closed");
+    return Status::Ok();
+  }).ok());
+
+  ASSERT_TRUE(service.Changed(carrier_).ok());
+  auto after = service.Decide(carrier_, std::span(&same, 1), {}, actor_);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_FALSE((*after)[0].allowed);
+  const auto& basis = (*after)[0].basis;
+  EXPECT_NE(std::find(basis.begin(), basis.end(), "47 CFR 64.2003(f)"), basis.end());
+  ASSERT_EQ((*after)[0].requirements.size(), 1u);
+  EXPECT_EQ((*after)[0].requirements[0].kind, rules::RequirementKind::kOptInApproval);
+  auto once = services::DecideOnce(*store_, carrier_, std::span(&same, 1), {}, {}, actor_);
+  ASSERT_TRUE(once.ok());
+  EXPECT_FALSE((*once)[0].allowed);
+  auto bill = service.Decide(carrier_, std::span(&billing, 1), {}, actor_);
+  ASSERT_TRUE(bill.ok());
+  EXPECT_TRUE((*bill)[0].allowed);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConsentStoreTest,
