@@ -66,8 +66,14 @@ void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .summary = "Liveness: the process answers",
       .tag = "operations",
       .authenticated = false,
-      .response_schema = status_schema,
-      .handler = [](const std::shared_ptr<Call>& call) { call->Json(200, {{"status", "ok"}}); }});
+      .response_schema = {{"type", "object"},
+                          {"required", {"status", "version"}},
+                          {"properties",
+                           {{"status", {{"type", "string"}}},
+                            {"version", {{"type", "string"}, {"description", "proprio's version"}}}}}},
+      .handler = [](const std::shared_ptr<Call>& call) {
+        call->Json(200, {{"status", "ok"}, {"version", PROPRIO_VERSION}});
+      }});
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = "/readyz",

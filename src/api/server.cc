@@ -437,7 +437,10 @@ Status Server::Impl::Start() {
   if (!ec) acceptor_->bind(endpoint, ec);
   if (!ec) acceptor_->listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status::Unavailable("cannot listen on " + options_.listen + ": " + ec.message());
+    // The address is taken or not ours: a precondition of serving (exit 6),
+    // not an unavailable database (exit 9).
+    return Status(StatusCode::kFailedPrecondition,
+                  "cannot listen on " + options_.listen + ": " + ec.message(), "listen");
   }
   port_ = acceptor_->local_endpoint().port();
   if (options_.handle_signals) {

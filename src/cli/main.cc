@@ -1,8 +1,54 @@
 // proprio: the command-line face of Proprio. Each subcommand lives in its own
 // file under src/cli and calls into services; this file wires them up.
+#include <algorithm>
+#include <cstring>
 #include <iostream>
+#include <string>
 
 #include "cli/common.h"
+
+namespace {
+
+// --json anywhere on the command line (the parser may stop before it reads
+// the flag itself).
+bool WantsJson(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--json") == 0) return true;
+  }
+  return false;
+}
+
+// The first argument that is neither a global option nor its value: the
+// command the user meant.
+std::string FirstCommandWord(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--db" || a == "--postgres") {
+      ++i;
+      continue;
+    }
+    if (a.rfind("-", 0) == 0) continue;
+    return a;
+  }
+  return "";
+}
+
+std::string CommandList(const CLI::App& app) {
+  std::string list;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    list += "  " + sub->get_name();
+    list.append(sub->get_name().size() < 14 ? 14 - sub->get_name().size() : 1, ' ');
+    // The description's first clause: one line a command.
+    std::string what = sub->get_description();
+    const size_t cut = what.find_first_of(":.?(");
+    if (cut != std::string::npos) what.resize(cut + (what[cut] == '?' ? 1 : 0));
+    while (!what.empty() && what.back() == ' ') what.pop_back();
+    list += what + "\n";
+  }
+  return list;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using proprio::cli::Context;
@@ -19,10 +65,12 @@ int main(int argc, char** argv) {
   app.add_option("--postgres", ctx.global.postgres,
                  "PostgreSQL URL, e.g. postgresql://user@127.0.0.1/proprio (instead of --db)");
   app.add_flag("--json", ctx.global.json, "machine-readable JSON output");
+  app.set_version_flag("--version", std::string("proprio ") + PROPRIO_VERSION,
+                       "print the version and exit");
   app.footer(
-      "Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 denied, 4 not found,\n"
-      "5 already exists, 6 failed precondition, 7 not permitted, 8 ledger does not verify,\n"
-      "9 database unavailable.");
+      "Exit codes: 0 ok, 1 internal error, 2 invalid input or usage, 3 denied, 4 not found,\n"
+      "5 already exists, 6 failed precondition (e.g. not a database, address in use),\n"
+      "7 not permitted, 8 ledger does not verify, 9 database unavailable.");
 
   proprio::cli::RegisterInit(app, ctx);
   proprio::cli::RegisterCarrier(app, ctx);
@@ -37,13 +85,38 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterAccess(app, ctx);
   proprio::cli::RegisterAuth(app, ctx);
 
+  const bool json = WantsJson(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // A usage error: exit 2, and with --json the same error document as any
+    // other failure, so a script parses one shape.
+    std::string message = e.what();
+    const std::string word = FirstCommandWord(argc, argv);
+    const bool unknown_command =
+        !word.empty() && app.get_subcommands([&](CLI::App* sub) {
+                           return sub->check_name(word);
+                         }).empty();
+    if (unknown_command) message = "unknown command '" + word + "'";
+    ctx.global.json = json;
+    if (json) {
+      // "--carrier is required" names the field carrier.
+      std::string field = unknown_command ? "command" : "";
+      if (message.rfind("--", 0) == 0) field = message.substr(2, message.find_first_of(" =") - 2);
+      std::replace(field.begin(), field.end(), '-', '_');
+      return proprio::cli::Fail(ctx, proprio::Status::InvalidArgument(message, field));
+    }
+    if (unknown_command) {
+      std::cerr << "proprio: error: " << message << "\n\ncommands:\n" << CommandList(app)
+                << "\nRun 'proprio --help' for the options, 'proprio COMMAND --help' for a command.\n";
+      return 2;
+    }
     app.exit(e);
     return 2;
   }

@@ -3,7 +3,10 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +71,61 @@ TEST_F(CliTest, UnknownCommandOrMissingOptionIsUsageError) {
   RunResult r = Run({"customer", "show"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--carrier"), std::string::npos) << r.err;
+}
+
+// The conventions of the tools people know (issue 18): a version, an unknown
+// command named with the list of commands, --json for usage errors too.
+TEST_F(CliTest, VersionAndUnknownCommandBehaveLikeOtherTools) {
+  RunResult v = Run({"--version"});
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(v.out.rfind("proprio ", 0), 0u) << v.out;
+  EXPECT_NE(v.out.find('.'), std::string::npos) << v.out;
+
+  RunResult bogus = Run({"bogus"});
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_NE(bogus.err.find("unknown command 'bogus'"), std::string::npos) << bogus.err;
+  for (const char* cmd : {"init", "customer", "decide", "breach", "serve"}) {
+    EXPECT_NE(bogus.err.find("\n  " + std::string(cmd) + " "), std::string::npos) << cmd;
+  }
+
+  RunResult json_bogus = Run({"--json", "bogus"});
+  EXPECT_EQ(json_bogus.exit_code, 2);
+  const json err = json::parse(json_bogus.err, nullptr, false);
+  ASSERT_FALSE(err.is_discarded()) << json_bogus.err;
+  EXPECT_EQ(err["error"]["code"], "invalid_argument");
+  EXPECT_EQ(err["error"]["field"], "command");
+
+  RunResult missing = Run({"customer", "show", "--json"});
+  EXPECT_EQ(missing.exit_code, 2);
+  const json missing_err = json::parse(missing.err, nullptr, false);
+  ASSERT_FALSE(missing_err.is_discarded()) << missing.err;
+  EXPECT_EQ(missing_err["error"]["field"], "carrier");
+}
+
+// The documented exit codes mean what they say: a file that is not a
+// database is the user's mistake (6), not a ledger that does not verify (8);
+// an address in use is not an unavailable database (9).
+TEST_F(CliTest, ExitCodesFollowTheTable) {
+  Write("notes.db", "these are my notes, not a database\n");
+  RunResult notadb = Run({"--db", "notes.db", "audit", "verify"});
+  EXPECT_EQ(notadb.exit_code, 6) << notadb.err;
+  EXPECT_NE(notadb.err.find("not a SQLite database"), std::string::npos) << notadb.err;
+
+  ASSERT_EQ(Run({"init"}).exit_code, 0);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string listen_at = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  RunResult busy = Run({"serve", "--listen", listen_at});
+  close(fd);
+  EXPECT_EQ(busy.exit_code, 6) << busy.err;
+  EXPECT_NE(busy.err.find("cannot listen on " + listen_at), std::string::npos) << busy.err;
 }
 
 TEST_F(CliTest, InitIsIdempotent) {

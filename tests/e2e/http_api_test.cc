@@ -310,7 +310,12 @@ class HttpApiTest : public ::testing::Test {
 
 TEST_F(HttpApiTest, HealthReadyAndOpenApiListsEveryRoute) {
   HttpClient c(h_.port());
-  EXPECT_EQ(c.Get("/healthz").status, 200);
+  auto health = c.Get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.Json()["status"], "ok");
+  // The build's version, as `proprio --version` prints it.
+  EXPECT_TRUE(health.Json()["version"].is_string()) << health.body;
+  EXPECT_NE(health.Json()["version"].get<std::string>().find('.'), std::string::npos);
   auto ready = c.Get("/readyz");
   EXPECT_EQ(ready.status, 200);
   EXPECT_EQ(ready.Json()["status"], "ready");

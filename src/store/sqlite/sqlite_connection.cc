@@ -22,7 +22,14 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::InvalidArgument(msg);
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) return Status::Aborted(msg);
   if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR) return Status::Unavailable(msg);
-  if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) return Status::DataLoss(msg);
+  // Another kind of file where a database was expected is the caller's
+  // mistake (exit 6), not damage to a ledger (DataLoss, exit 8).
+  if ((rc & 0xff) == SQLITE_NOTADB) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "the file is not a SQLite database (check --db / the database path): " + msg,
+                  "db");
+  }
+  if ((rc & 0xff) == SQLITE_CORRUPT) return Status::DataLoss(msg);
   return Status::Internal(msg);
 }
 
