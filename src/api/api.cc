@@ -263,10 +263,18 @@ Result<services::Principal> Api::Authenticate(const Request& req) {
   if (h.empty()) {
     return Status::Unauthenticated("this route needs a token: Authorization: Bearer <token>");
   }
-  if (h.size() < 8 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0)) {
+  // The scheme is case-insensitive (RFC 9110 11.1): "Bearer", "bearer", "BEARER";
+  // one or more spaces separate it from the token.
+  static constexpr std::string_view kScheme = "bearer";
+  bool bearer = h.size() > kScheme.size() && h[kScheme.size()] == ' ';
+  for (size_t i = 0; bearer && i < kScheme.size(); ++i) {
+    bearer = std::tolower(static_cast<unsigned char>(h[i])) == kScheme[i];
+  }
+  if (!bearer) {
     return Status::Unauthenticated("the Authorization header must be 'Bearer <token>'");
   }
-  const std::string token = h.substr(7);
+  const size_t start = h.find_first_not_of(' ', kScheme.size());
+  const std::string token = start == std::string::npos ? std::string() : h.substr(start);
   const std::string hash = services::TokenHash(token);
   const Instant now = Instant::Now();
   {
