@@ -176,7 +176,41 @@ void Api::Quiesce() {
   access_log_.reset();  // commits what is queued
 }
 
-void Api::Post(std::function<void()> fn) { boost::asio::post(*pool_, std::move(fn)); }
+void Api::Post(std::function<void()> fn) {
+  boost::asio::post(*pool_, [this, fn = std::move(fn)] {
+    try {
+      fn();
+    } catch (...) {  // an exception escaping a worker thread would end the process
+      logger_.Write({"error", "unexpected exception on a worker", {}, {}, {}, 0, -1, {}, {}, {},
+                     "the work was abandoned"});
+    }
+  });
+}
+
+void Api::Guarded(const std::shared_ptr<Call>& call, const std::function<void()>& fn) {
+  const char* kind = nullptr;
+  try {
+    fn();
+    return;
+  } catch (const std::bad_alloc&) {
+    kind = "out of memory";
+  } catch (const std::exception&) {
+    // Not e.what(): a library's message may quote the request ("... '1e400'").
+    kind = "a library exception";
+  } catch (...) {
+    kind = "an unknown exception";
+  }
+  try {
+    logger_.Write({"error", "unexpected exception in a handler", call->req.request_id,
+                   call->req.method, call->route ? call->route->pattern : "unmatched", 500, -1,
+                   {}, "internal", {}, kind});
+    call->Send(Problem(500, "internal", "Internal error",
+                       "the server failed to handle this request; it was logged with the "
+                       "request id",
+                       call->req.request_id));
+  } catch (...) {
+  }
+}
 
 void Api::ForgetToken(int64_t token_id) {
   std::lock_guard<std::mutex> lock(cache_mu_);
@@ -252,10 +286,10 @@ void Api::Handle(Request req, Reply done) {
   }
   call->req.params = std::move(m.params);
   if (m.route->runs_inline && store_.reads_are_local()) {
-    Run(call);
+    Guarded(call, [this, &call] { Run(call); });
     return;
   }
-  Post([this, call] { Run(call); });
+  Post([this, call] { Guarded(call, [this, &call] { Run(call); }); });
 }
 
 Result<services::Principal> Api::Authenticate(const Request& req) {

@@ -156,6 +156,11 @@ class Api {
   void ForgetToken(int64_t token_id);
   // Runs `fn` on a worker thread.
   void Post(std::function<void()> fn);
+  // The last-resort guard: runs `fn` (a handler, or the continuation of one)
+  // and turns any exception escaping it into a 500 problem answer to `call`
+  // (when it has not answered yet) and an error log line naming no request
+  // data, so that no request can end the process.
+  void Guarded(const std::shared_ptr<Call>& call, const std::function<void()>& fn);
   // Stops taking work: waits for the handlers in progress and commits the
   // queued access-log entries (their answers are posted as usual). Called by
   // the server once its connections are drained; idempotent.
