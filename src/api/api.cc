@@ -92,12 +92,18 @@ std::string NewInstanceId() {
   return out;
 }
 
-Response KeyInUse(const std::string& request_id) {
-  return Problem(409, "idempotency-key-in-use",
-                 "A request with this Idempotency-Key is in progress",
-                 "a request with this Idempotency-Key is still being processed; retry later "
-                 "with the same key to get its answer",
-                 request_id, "Idempotency-Key");
+// `retry_after_seconds`: when a retry may learn more (the answer, or that
+// the outcome is unknown).
+Response KeyInUse(const std::string& request_id, int64_t retry_after_seconds) {
+  Response r = Problem(409, "idempotency-key-in-use",
+                       "A request with this Idempotency-Key is in progress",
+                       "a request with this Idempotency-Key is still being processed, or was by "
+                       "a server process that may have stopped; retry after Retry-After "
+                       "seconds with the same key to get its answer (or to learn that its "
+                       "outcome is unknown)",
+                       request_id, "Idempotency-Key");
+  r.Header("Retry-After", std::to_string(std::max<int64_t>(1, retry_after_seconds)));
+  return r;
 }
 
 }  // namespace
@@ -430,7 +436,7 @@ void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
   {
     std::lock_guard<std::mutex> lock(idem_mu_);
     if (!idem_in_progress_.insert(slot).second) {
-      call->Send(KeyInUse(call->req.request_id));
+      call->Send(KeyInUse(call->req.request_id, 1));
       return;
     }
   }
@@ -472,7 +478,11 @@ void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
     const bool other_running = found->claimed_by != instance_id_ &&
                                claim.created_at - found->created_at < options_.idempotency_claim_us;
     if (other_running) {
-      call->Send(KeyInUse(call->req.request_id));
+      // Until the claim is idempotency_claim_us old: then a retry gets
+      // idempotency-outcome-unknown (or the answer, if it came meanwhile).
+      const int64_t left = found->created_at.micros() + options_.idempotency_claim_us -
+                           claim.created_at.micros();
+      call->Send(KeyInUse(call->req.request_id, (left + kMicrosPerSecond - 1) / kMicrosPerSecond));
       return;
     }
     call->Send(Problem(409, "idempotency-outcome-unknown",

@@ -14,10 +14,14 @@
 // process's instance_id()); the handler's answer replaces the claim, or
 // deletes it when it is one the client may retry (5xx, 429). A retry finds
 // the answer (replayed, Idempotent-Replayed: true; 422 for another request),
-// or the pending claim: 409 idempotency-key-in-use while a process may still
-// be running the request, 409 idempotency-outcome-unknown when the process
-// that claimed it is gone (or this one failed to keep the answer). So a POST
-// runs at most once per key, even across a crash.
+// or the pending claim. A process cannot tell another that died (kill -9)
+// from one still running the request (several may share a PostgreSQL
+// database), so a claim of another process answers 409
+// idempotency-key-in-use, with Retry-After the seconds until the claim is
+// ApiOptions::idempotency_claim_us (120 s) old; from then on 409
+// idempotency-outcome-unknown. A claim of this process that it no longer runs
+// (it failed to keep the answer) is idempotency-outcome-unknown at once. So a
+// POST runs at most once per key, even across a crash.
 //
 // Handlers parse, call a service, serialise; they decide nothing. They run on
 // the Api's worker threads (store calls block), and answer through
