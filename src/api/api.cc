@@ -149,7 +149,8 @@ Api::Api(store::Store& store, ApiOptions options)
     : store_(store),
       options_(std::move(options)),
       logger_(options_.log),
-      instance_id_(NewInstanceId()) {
+      instance_id_(NewInstanceId()),
+      sign_in_guard_(std::make_unique<SignInGuard>(options_.sign_in)) {
   AddOperationsRoutes(*this, routes_);
   AddSessionRoutes(*this, routes_);
   AddCarrierRoutes(*this, routes_);

@@ -45,6 +45,7 @@
 #include "api/http_types.h"
 #include "api/log.h"
 #include "api/metrics.h"
+#include "api/sign_in_guard.h"
 #include "core/domain.h"
 #include "rules/rule_set.h"
 #include "services/access_log.h"
@@ -69,6 +70,9 @@ struct ApiOptions {
   // still running there (several servers may share a PostgreSQL database)
   // until it is this old; older, its outcome is unknown.
   int64_t idempotency_claim_us = 120 * kMicrosPerSecond;
+  // POST /v1/sessions: its own hashing pool, load shedding and failure limits
+  // per source address and per login (api/sign_in_guard.h).
+  SignInLimits sign_in;
   // The operator's date for the fcc-2024 64.2011 (rules/rule_set.h), for
   // decisions and breach cases; none: the 2007 breach rules stay in force.
   // A breach case may still name its own date (what-if).
@@ -155,6 +159,7 @@ class Api {
   services::AccessLog& access_log() { return *access_log_; }
   const ApiOptions& options() const { return options_; }
   Metrics& metrics() { return metrics_; }
+  SignInGuard& sign_in_guard() { return *sign_in_guard_; }
   Logger& logger() { return logger_; }
   // Forgets cached principals of a revoked token (0: all).
   void ForgetToken(int64_t token_id);
@@ -211,6 +216,10 @@ class Api {
   std::string instance_id_;
   std::mutex idem_mu_;
   std::set<std::string> idem_in_progress_;  // keys this process is running
+
+  // Declared last: destroyed first, waiting for the sign-ins it runs (they
+  // answer through the members above).
+  std::unique_ptr<SignInGuard> sign_in_guard_;
 };
 
 // Route tables, one function per resource (routes_*.cc).

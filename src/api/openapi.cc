@@ -230,6 +230,13 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
           "stopped) or idempotency-outcome-unknown (its server stopped before answering)");
       responses["422"] = ProblemResponseObject("Idempotency-Key reused with another body");
     }
+    if (r.method == "POST" && r.pattern == "/v1/sessions") {
+      responses["429"] = ProblemResponseObject(
+          "too many failed sign-ins: the account is locked, or this address or login failed "
+          "too often in the last minute; Retry-After gives the seconds to wait");
+      responses["503"] = ProblemResponseObject(
+          "too many sign-ins wait for a password check; Retry-After: 1");
+    }
     responses["default"] = ProblemResponseObject("any other problem (RFC 9457)");
     op["responses"] = responses;
     std::string method = r.method;
