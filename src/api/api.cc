@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/problem.h"
+#include "core/text.h"
 #include "ledger/sha256.h"
 
 namespace proprio::api {
@@ -292,6 +293,18 @@ void Api::Handle(Request req, Reply done) {
     return;
   }
   call->req.params = std::move(m.params);
+  // The path and the query are text from outside: UTF-8 or a 400 naming them.
+  if (!IsValidUtf8(call->req.path)) {
+    call->Fail(Status::InvalidArgument("the path is not valid UTF-8 text", "path"));
+    return;
+  }
+  for (const auto& [name, value] : call->req.query) {
+    if (!IsValidUtf8(name) || !IsValidUtf8(value)) {
+      const std::string field = IsValidUtf8(name) ? name : std::string("query");
+      call->Fail(Status::InvalidArgument(field + " is not valid UTF-8 text", field));
+      return;
+    }
+  }
   if (m.route->runs_inline && store_.reads_are_local()) {
     Guarded(call, [this, &call] { Run(call); });
     return;
