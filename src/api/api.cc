@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/problem.h"
+#include "core/text.h"
 #include "ledger/sha256.h"
 
 namespace proprio::api {
@@ -92,12 +93,18 @@ std::string NewInstanceId() {
   return out;
 }
 
-Response KeyInUse(const std::string& request_id) {
-  return Problem(409, "idempotency-key-in-use",
-                 "A request with this Idempotency-Key is in progress",
-                 "a request with this Idempotency-Key is still being processed; retry later "
-                 "with the same key to get its answer",
-                 request_id, "Idempotency-Key");
+// `retry_after_seconds`: when a retry may learn more (the answer, or that
+// the outcome is unknown).
+Response KeyInUse(const std::string& request_id, int64_t retry_after_seconds) {
+  Response r = Problem(409, "idempotency-key-in-use",
+                       "A request with this Idempotency-Key is in progress",
+                       "a request with this Idempotency-Key is still being processed, or was by "
+                       "a server process that may have stopped; retry after Retry-After "
+                       "seconds with the same key to get its answer (or to learn that its "
+                       "outcome is unknown)",
+                       request_id, "Idempotency-Key");
+  r.Header("Retry-After", std::to_string(std::max<int64_t>(1, retry_after_seconds)));
+  return r;
 }
 
 }  // namespace
@@ -143,7 +150,8 @@ Api::Api(store::Store& store, ApiOptions options)
     : store_(store),
       options_(std::move(options)),
       logger_(options_.log),
-      instance_id_(NewInstanceId()) {
+      instance_id_(NewInstanceId()),
+      sign_in_guard_(std::make_unique<SignInGuard>(options_.sign_in)) {
   AddOperationsRoutes(*this, routes_);
   AddSessionRoutes(*this, routes_);
   AddCarrierRoutes(*this, routes_);
@@ -176,7 +184,41 @@ void Api::Quiesce() {
   access_log_.reset();  // commits what is queued
 }
 
-void Api::Post(std::function<void()> fn) { boost::asio::post(*pool_, std::move(fn)); }
+void Api::Post(std::function<void()> fn) {
+  boost::asio::post(*pool_, [this, fn = std::move(fn)] {
+    try {
+      fn();
+    } catch (...) {  // an exception escaping a worker thread would end the process
+      logger_.Write({"error", "unexpected exception on a worker", {}, {}, {}, 0, -1, {}, {}, {},
+                     "the work was abandoned"});
+    }
+  });
+}
+
+void Api::Guarded(const std::shared_ptr<Call>& call, const std::function<void()>& fn) {
+  const char* kind = nullptr;
+  try {
+    fn();
+    return;
+  } catch (const std::bad_alloc&) {
+    kind = "out of memory";
+  } catch (const std::exception&) {
+    // Not e.what(): a library's message may quote the request ("... '1e400'").
+    kind = "a library exception";
+  } catch (...) {
+    kind = "an unknown exception";
+  }
+  try {
+    logger_.Write({"error", "unexpected exception in a handler", call->req.request_id,
+                   call->req.method, call->route ? call->route->pattern : "unmatched", 500, -1,
+                   {}, "internal", {}, kind});
+    call->Send(Problem(500, "internal", "Internal error",
+                       "the server failed to handle this request; it was logged with the "
+                       "request id",
+                       call->req.request_id));
+  } catch (...) {
+  }
+}
 
 void Api::ForgetToken(int64_t token_id) {
   std::lock_guard<std::mutex> lock(cache_mu_);
@@ -251,11 +293,23 @@ void Api::Handle(Request req, Reply done) {
     return;
   }
   call->req.params = std::move(m.params);
-  if (m.route->runs_inline && store_.reads_are_local()) {
-    Run(call);
+  // The path and the query are text from outside: UTF-8 or a 400 naming them.
+  if (!IsValidUtf8(call->req.path)) {
+    call->Fail(Status::InvalidArgument("the path is not valid UTF-8 text", "path"));
     return;
   }
-  Post([this, call] { Run(call); });
+  for (const auto& [name, value] : call->req.query) {
+    if (!IsValidUtf8(name) || !IsValidUtf8(value)) {
+      const std::string field = IsValidUtf8(name) ? name : std::string("query");
+      call->Fail(Status::InvalidArgument(field + " is not valid UTF-8 text", field));
+      return;
+    }
+  }
+  if (m.route->runs_inline && store_.reads_are_local()) {
+    Guarded(call, [this, &call] { Run(call); });
+    return;
+  }
+  Post([this, call] { Guarded(call, [this, &call] { Run(call); }); });
 }
 
 Result<services::Principal> Api::Authenticate(const Request& req) {
@@ -263,10 +317,18 @@ Result<services::Principal> Api::Authenticate(const Request& req) {
   if (h.empty()) {
     return Status::Unauthenticated("this route needs a token: Authorization: Bearer <token>");
   }
-  if (h.size() < 8 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0)) {
+  // The scheme is case-insensitive (RFC 9110 11.1): "Bearer", "bearer", "BEARER";
+  // one or more spaces separate it from the token.
+  static constexpr std::string_view kScheme = "bearer";
+  bool bearer = h.size() > kScheme.size() && h[kScheme.size()] == ' ';
+  for (size_t i = 0; bearer && i < kScheme.size(); ++i) {
+    bearer = std::tolower(static_cast<unsigned char>(h[i])) == kScheme[i];
+  }
+  if (!bearer) {
     return Status::Unauthenticated("the Authorization header must be 'Bearer <token>'");
   }
-  const std::string token = h.substr(7);
+  const size_t start = h.find_first_not_of(' ', kScheme.size());
+  const std::string token = start == std::string::npos ? std::string() : h.substr(start);
   const std::string hash = services::TokenHash(token);
   const Instant now = Instant::Now();
   {
@@ -388,7 +450,7 @@ void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
   {
     std::lock_guard<std::mutex> lock(idem_mu_);
     if (!idem_in_progress_.insert(slot).second) {
-      call->Send(KeyInUse(call->req.request_id));
+      call->Send(KeyInUse(call->req.request_id, 1));
       return;
     }
   }
@@ -430,7 +492,11 @@ void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
     const bool other_running = found->claimed_by != instance_id_ &&
                                claim.created_at - found->created_at < options_.idempotency_claim_us;
     if (other_running) {
-      call->Send(KeyInUse(call->req.request_id));
+      // Until the claim is idempotency_claim_us old: then a retry gets
+      // idempotency-outcome-unknown (or the answer, if it came meanwhile).
+      const int64_t left = found->created_at.micros() + options_.idempotency_claim_us -
+                           claim.created_at.micros();
+      call->Send(KeyInUse(call->req.request_id, (left + kMicrosPerSecond - 1) / kMicrosPerSecond));
       return;
     }
     call->Send(Problem(409, "idempotency-outcome-unknown",

@@ -14,10 +14,14 @@
 // process's instance_id()); the handler's answer replaces the claim, or
 // deletes it when it is one the client may retry (5xx, 429). A retry finds
 // the answer (replayed, Idempotent-Replayed: true; 422 for another request),
-// or the pending claim: 409 idempotency-key-in-use while a process may still
-// be running the request, 409 idempotency-outcome-unknown when the process
-// that claimed it is gone (or this one failed to keep the answer). So a POST
-// runs at most once per key, even across a crash.
+// or the pending claim. A process cannot tell another that died (kill -9)
+// from one still running the request (several may share a PostgreSQL
+// database), so a claim of another process answers 409
+// idempotency-key-in-use, with Retry-After the seconds until the claim is
+// ApiOptions::idempotency_claim_us (120 s) old; from then on 409
+// idempotency-outcome-unknown. A claim of this process that it no longer runs
+// (it failed to keep the answer) is idempotency-outcome-unknown at once. So a
+// POST runs at most once per key, even across a crash.
 //
 // Handlers parse, call a service, serialise; they decide nothing. They run on
 // the Api's worker threads (store calls block), and answer through
@@ -41,6 +45,7 @@
 #include "api/http_types.h"
 #include "api/log.h"
 #include "api/metrics.h"
+#include "api/sign_in_guard.h"
 #include "core/domain.h"
 #include "rules/rule_set.h"
 #include "services/access_log.h"
@@ -65,6 +70,9 @@ struct ApiOptions {
   // still running there (several servers may share a PostgreSQL database)
   // until it is this old; older, its outcome is unknown.
   int64_t idempotency_claim_us = 120 * kMicrosPerSecond;
+  // POST /v1/sessions: its own hashing pool, load shedding and failure limits
+  // per source address and per login (api/sign_in_guard.h).
+  SignInLimits sign_in;
   // The operator's date for the fcc-2024 64.2011 (rules/rule_set.h), for
   // decisions and breach cases; none: the 2007 breach rules stay in force.
   // A breach case may still name its own date (what-if).
@@ -151,11 +159,17 @@ class Api {
   services::AccessLog& access_log() { return *access_log_; }
   const ApiOptions& options() const { return options_; }
   Metrics& metrics() { return metrics_; }
+  SignInGuard& sign_in_guard() { return *sign_in_guard_; }
   Logger& logger() { return logger_; }
   // Forgets cached principals of a revoked token (0: all).
   void ForgetToken(int64_t token_id);
   // Runs `fn` on a worker thread.
   void Post(std::function<void()> fn);
+  // The last-resort guard: runs `fn` (a handler, or the continuation of one)
+  // and turns any exception escaping it into a 500 problem answer to `call`
+  // (when it has not answered yet) and an error log line naming no request
+  // data, so that no request can end the process.
+  void Guarded(const std::shared_ptr<Call>& call, const std::function<void()>& fn);
   // Stops taking work: waits for the handlers in progress and commits the
   // queued access-log entries (their answers are posted as usual). Called by
   // the server once its connections are drained; idempotent.
@@ -202,6 +216,10 @@ class Api {
   std::string instance_id_;
   std::mutex idem_mu_;
   std::set<std::string> idem_in_progress_;  // keys this process is running
+
+  // Declared last: destroyed first, waiting for the sign-ins it runs (they
+  // answer through the members above).
+  std::unique_ptr<SignInGuard> sign_in_guard_;
 };
 
 // Route tables, one function per resource (routes_*.cc).

@@ -55,15 +55,60 @@ Result<json> ParseJsonObject(const Request& req) {
   // Duplicate keys are refused: a stack of the keys seen per open object.
   std::vector<std::set<std::string>> keys;
   std::string duplicate;
+  // Where the parser is ("address.city", "telephone_numbers[2]"), so that an
+  // error about a value (a number out of range) names its field.
+  struct Level {
+    bool array = false;
+    std::string key;   // objects: the current key
+    size_t index = 0;  // arrays: the current item
+  };
+  std::vector<Level> path;
+  auto after_value = [&path] {
+    if (!path.empty() && path.back().array) ++path.back().index;
+  };
   auto callback = [&](int, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) keys.emplace_back();
-    if (event == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
-    if (event == json::parse_event_t::key && !keys.empty() && parsed.is_string()) {
-      if (!keys.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
-        duplicate = parsed.get<std::string>();
-      }
+    switch (event) {
+      case json::parse_event_t::object_start:
+        keys.emplace_back();
+        path.push_back(Level{});
+        break;
+      case json::parse_event_t::object_end:
+        if (!keys.empty()) keys.pop_back();
+        if (!path.empty()) path.pop_back();
+        after_value();
+        break;
+      case json::parse_event_t::array_start:
+        path.push_back(Level{true, {}, 0});
+        break;
+      case json::parse_event_t::array_end:
+        if (!path.empty()) path.pop_back();
+        after_value();
+        break;
+      case json::parse_event_t::key:
+        if (parsed.is_string()) {
+          const std::string& name = parsed.get_ref<const std::string&>();
+          if (!path.empty()) path.back().key = name;
+          if (!keys.empty() && !keys.back().insert(name).second && duplicate.empty()) {
+            duplicate = name;
+          }
+        }
+        break;
+      case json::parse_event_t::value:
+        after_value();
+        break;
     }
     return true;
+  };
+  auto where = [&path]() -> std::string {
+    std::string f;
+    for (const Level& l : path) {
+      if (l.array) {
+        f += "[" + std::to_string(l.index) + "]";
+      } else if (!l.key.empty()) {
+        f += (f.empty() ? "" : ".") + l.key;
+      }
+    }
+    return f.empty() ? std::string("body") : f;
   };
   json j;
   try {
@@ -76,6 +121,15 @@ Result<json> ParseJsonObject(const Request& req) {
     return Status::InvalidArgument("malformed JSON: " + what + " (byte " +
                                        std::to_string(e.byte) + ")",
                                    "body");
+  } catch (const json::out_of_range&) {
+    // "number overflow parsing '1e400'" (406): a number beyond a double.
+    const std::string field = where();
+    return Status::InvalidArgument(
+        field + ": a number out of range (JSON numbers must fit a 64-bit float)", field);
+  } catch (const json::exception&) {
+    // Any other refusal of the parser is about the input too.
+    const std::string field = where();
+    return Status::InvalidArgument(field + ": malformed JSON", field);
   }
   if (!duplicate.empty()) {
     return Status::InvalidArgument("field '" + duplicate + "' appears more than once", duplicate);

@@ -26,7 +26,9 @@
 namespace proprio::api {
 
 // Checks the content type (application/json) and parses the body as one JSON
-// object. Malformed JSON names the byte offset; duplicate keys are refused.
+// object. Malformed JSON names the byte offset; duplicate keys are refused; a
+// number beyond the range of a double ("1e400") is refused naming its field
+// ("address.zip", "body" at the top). Never throws.
 Result<nlohmann::json> ParseJsonObject(const Request& req);
 
 enum class Need { kOptional, kRequired };

@@ -194,10 +194,11 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
                                             : "claimed durably before the request runs: "
                                               "retries with the same key and body get the "
                                               "first answer (Idempotent-Replayed: true), "
-                                              "another body gets 422; 409 while it runs "
-                                              "(idempotency-key-in-use) or when its server "
-                                              "stopped before answering "
-                                              "(idempotency-outcome-unknown: look the resource "
+                                              "another body gets 422; 409 "
+                                              "idempotency-key-in-use with Retry-After while "
+                                              "it may be running (when its server was killed: "
+                                              "until the claim is 120 s old), then 409 "
+                                              "idempotency-outcome-unknown (look the resource "
                                               "up, then retry with a new key); a 5xx or 429 "
                                               "answer frees the key"}});
     }
@@ -229,10 +230,17 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
     }
     if (r.method == "POST" && r.authenticated) {
       responses["409"] = ProblemResponseObject(
-          "a conflict; with an Idempotency-Key also idempotency-key-in-use (the first request "
-          "is still running) or idempotency-outcome-unknown (its server stopped before "
-          "answering)");
+          "a conflict; with an Idempotency-Key also idempotency-key-in-use with Retry-After "
+          "(the first request may still be running: for 120 s after its claim when its server "
+          "stopped) or idempotency-outcome-unknown (its server stopped before answering)");
       responses["422"] = ProblemResponseObject("Idempotency-Key reused with another body");
+    }
+    if (r.method == "POST" && r.pattern == "/v1/sessions") {
+      responses["429"] = ProblemResponseObject(
+          "too many failed sign-ins: the account is locked, or this address or login failed "
+          "too often in the last minute; Retry-After gives the seconds to wait");
+      responses["503"] = ProblemResponseObject(
+          "too many sign-ins wait for a password check; Retry-After: 1");
     }
     responses["default"] = ProblemResponseObject("any other problem (RFC 9457)");
     op["responses"] = responses;

@@ -120,7 +120,16 @@ std::map<const Api*, std::weak_ptr<AuthRuntime>>& Runtimes() {
 
 // Runs the argon2id part of a request on the hashing pool.
 void Hashing(AuthRuntime& rt, const std::shared_ptr<Call>& call, std::function<void()> fn) {
-  if (!rt.Submit(std::move(fn))) {
+  // The last-resort guard of Api::Guarded, on the hashing pool's threads.
+  auto guarded = [call, fn = std::move(fn)] {
+    try {
+      fn();
+    } catch (...) {
+      call->Send(Problem(500, "internal", "Internal error",
+                         "the server failed to handle this request", call->req.request_id));
+    }
+  };
+  if (!rt.Submit(std::move(guarded))) {
     Response r = Problem(503, "unavailable", "Service unavailable",
                          "too many password checks are waiting; retry in a second",
                          call->req.request_id);

@@ -111,6 +111,12 @@ void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes) {
             gauges["proprio_access_log_batches"] = static_cast<double>(api.access_log().batches());
             AddBreachGauges(api, gauges);
             AddAuthGauges(api, gauges);
+            // POST /v1/sessions (api/sign_in_guard.h).
+            gauges["proprio_sign_in_checks_queued"] =
+                static_cast<double>(api.sign_in_guard().queued());
+            gauges["proprio_sign_in_shed_total"] = static_cast<double>(api.sign_in_guard().shed());
+            gauges["proprio_sign_in_limited_total"] =
+                static_cast<double>(api.sign_in_guard().limited());
             Response r;
             r.content_type = "text/plain; version=0.0.4";
             r.body = api.metrics().Render(gauges);

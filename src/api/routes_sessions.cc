@@ -23,6 +23,30 @@ json PrincipalToJson(const services::Principal& p) {
   return j;
 }
 
+// The password check and its answer (on the sign-in pool).
+void SignInNow(Api& api, const std::shared_ptr<Call>& call, const std::string& login,
+               const std::string& password) {
+  int64_t retry_after = 0;
+  auto result = services::SignIn(api.store(), login, password, api.options().auth,
+                                 Instant::Now(), &retry_after);
+  if (!result.ok()) {
+    const bool wrong = result.status().code() == StatusCode::kUnauthenticated;
+    if (wrong || result.status().code() == StatusCode::kResourceExhausted) {
+      api.metrics().SignInFailed();
+    }
+    if (wrong) api.sign_in_guard().Outcome(call->req.remote, login, false);
+    Response resp = ProblemResponse(result.status(), call->req.request_id);
+    if (retry_after > 0) resp.Header("Retry-After", std::to_string(retry_after));
+    return call->Send(std::move(resp));
+  }
+  api.sign_in_guard().Outcome(call->req.remote, login, true);
+  json out = {{"token", result->session.token},
+              {"token_type", "Bearer"},
+              {"expires_at", result->session.record.expires_at.ToRfc3339()},
+              {"principal", PrincipalToJson(result->principal)}};
+  call->Json(201, out);
+}
+
 }  // namespace
 
 void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
@@ -30,7 +54,10 @@ void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .method = "POST",
       .pattern = "/v1/sessions",
       .summary = "Sign in with login and password; returns a session token (shown once). "
-                 "Repeated failures lock the account with a growing back-off (429).",
+                 "Repeated failures lock the account with a growing back-off (429); too many "
+                 "failed sign-ins from one address or for one login in a minute are refused "
+                 "before any check (429 with Retry-After); when too many sign-ins wait for "
+                 "a password check the answer is 503 with Retry-After.",
       .tag = "sessions",
       .authenticated = false,
       .request_type = "application/json",
@@ -45,23 +72,30 @@ void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
             const std::string login = r.String("login", kMaxEmailBytes);
             const std::string password = r.String("password", services::kMaxPasswordBytes);
             if (Status st = r.Finish(); !st.ok()) return call->Fail(st);
-            int64_t retry_after = 0;
-            auto result = services::SignIn(api.store(), login, password, api.options().auth,
-                                           Instant::Now(), &retry_after);
-            if (!result.ok()) {
-              if (result.status().code() == StatusCode::kUnauthenticated ||
-                  result.status().code() == StatusCode::kResourceExhausted) {
-                api.metrics().SignInFailed();
-              }
-              Response resp = ProblemResponse(result.status(), call->req.request_id);
-              if (retry_after > 0) resp.Header("Retry-After", std::to_string(retry_after));
+            // Refused before any hashing: this address or login failed too often.
+            SignInGuard& guard = api.sign_in_guard();
+            int64_t wait = 0;
+            if (guard.Check(call->req.remote, login, &wait) != SignInGuard::Admit::kYes) {
+              api.metrics().SignInFailed();
+              Response resp = Problem(
+                  429, "resource-exhausted", "Too many requests",
+                  "too many failed sign-ins from this address or for this login; retry in " +
+                      std::to_string(wait) + " s",
+                  call->req.request_id);
+              resp.Header("Retry-After", std::to_string(wait));
               return call->Send(std::move(resp));
             }
-            json out = {{"token", result->session.token},
-                        {"token_type", "Bearer"},
-                        {"expires_at", result->session.record.expires_at.ToRfc3339()},
-                        {"principal", PrincipalToJson(result->principal)}};
-            call->Json(201, out);
+            // argon2id on the sign-in pool, never on the API's workers.
+            const bool queued = guard.Submit([&api, call, login, password] {
+              api.Guarded(call, [&] { SignInNow(api, call, login, password); });
+            });
+            if (!queued) {
+              Response resp = Problem(503, "unavailable", "Service unavailable",
+                                      "too many sign-ins are waiting; retry in a second",
+                                      call->req.request_id);
+              resp.Header("Retry-After", "1");
+              call->Send(std::move(resp));
+            }
           }});
   routes.push_back(RouteSpec{
       .method = "DELETE",

@@ -140,9 +140,9 @@ std::string StepText(const json& r) {
   const json& s = r["session"];
   out += "session " + std::to_string(s["id"].get<int64_t>()) + ": " +
          (s["authenticated"].get<bool>() ? "authenticated" : "not authenticated") + "; flags " +
-         s["flags"].dump() + "; decision context " + s["context"].dump() + "\n";
+         s["flags"].dump(-1, ' ', false, json::error_handler_t::replace) + "; decision context " + s["context"].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   if (!r["pretexting_flags"].empty()) {
-    out += "PRETEXTING FLAG raised for the security role: " + r["pretexting_flags"].dump() + "\n";
+    out += "PRETEXTING FLAG raised for the security role: " + r["pretexting_flags"].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   }
   return out;
 }
@@ -153,7 +153,7 @@ std::string SessionText(const json& s) {
       ", customer " + std::to_string(s["customer"].get<int64_t>()) +
       "): " + (s["open"].get<bool>() ? "open" : "closed") + ", " +
       (s["authenticated"].get<bool>() ? "authenticated" : "not authenticated") +
-      "\n  flags: " + s["flags"].dump() + "\n  decision context: " + s["context"].dump() + "\n";
+      "\n  flags: " + s["flags"].dump(-1, ' ', false, json::error_handler_t::replace) + "\n  decision context: " + s["context"].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   if (!s["backup_question"].get<std::string>().empty()) {
     out += "  back-up question: " + s["backup_question"].get<std::string>() + "\n";
   }
@@ -223,7 +223,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
             [](const json& r) {
               return std::string("password ") + (r["created"].get<bool>() ? "set" : "changed") +
                      " (" + r["setup_path"].get<std::string>() +
-                     "); notices queued: " + r["notifications"].dump() + "\n";
+                     "); notices queued: " + r["notifications"].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
             });
       });
   pset->add_option("--customer", a->customer, "customer id")->required();
@@ -262,7 +262,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
               return std::string("back-up authentication ") +
                      (r["created"].get<bool>() ? "set" : "changed") + " (" +
                      r["setup_path"].get<std::string>() +
-                     "); notices queued: " + r["notifications"].dump() + "\n";
+                     "); notices queued: " + r["notifications"].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
             });
       });
   bset->add_option("--customer", a->customer, "customer id")->required();
@@ -284,7 +284,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                                                                        CustomerId(a->customer)));
                    return services::SecretsStatusToJson(r);
                  },
-                 [](const json& r) { return r.dump(2) + "\n"; });
+                 [](const json& r) { return r.dump(2, ' ', false, json::error_handler_t::replace) + "\n"; });
            });
   secrets->add_option("--customer", a->customer, "customer id")->required();
 
@@ -490,7 +490,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                                                             a->to == "address_of_record"));
             return services::DecisionContextToJson(c);
           },
-          [](const json& j) { return j.dump() + "\n"; });
+          [](const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; });
     };
   });
 
@@ -510,7 +510,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
             [](const json& r) {
               return std::string("online account ") +
                      (r["created"].get<bool>() ? "created" : "changed") +
-                     "; notices queued: " + r["notifications"].dump() + "\n";
+                     "; notices queued: " + r["notifications"].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
             });
       });
   ocreate->add_option("--customer", a->customer, "customer id")->required();
@@ -579,7 +579,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
             },
             [](const json& r) {
               return "password reset (" + r["setup_path"].get<std::string>() +
-                     "); notices queued: " + r["notifications"].dump() + "\n";
+                     "); notices queued: " + r["notifications"].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
             });
       });
   oreset->add_option("--login", a->login, "the online login")->required();
@@ -610,7 +610,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                    f["key"].get<std::string>() + ": " +
                    std::to_string(f["failures"].get<int64_t>()) + " failed verifications on " +
                    std::to_string(f["accounts"].get<int64_t>()) + " accounts; evidence steps " +
-                   f["evidence"]["steps"].dump() + "\n";
+                   f["evidence"]["steps"].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
           }
           if (out.empty()) out = "no pretexting flags\n";
           return out;
@@ -641,7 +641,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                                services::SummarizePretexting(s, CarrierId(a->carrier), a->year));
               return services::PretextingSummaryToJson(sum);
             },
-            [](const json& j) { return j.dump(2) + "\n"; });
+            [](const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n"; });
       });
   summary->add_option("--year", a->year, "calendar year")->required();
 
@@ -844,7 +844,7 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
             ASSIGN_OR_RETURN(auto now, services::GetNotificationSettings(s, CarrierId(a->carrier)));
             return services::NotificationSettingsToJson(now);
           },
-          [](const json& j) { return j.dump(2) + "\n"; });
+          [](const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n"; });
     };
   });
 }

@@ -499,7 +499,7 @@ void RegisterBreach(CLI::App& app, Context& ctx) {
       }
       const std::string base = "breach-" + std::to_string(lt->id) + "-agency-report";
       const CivilDate today = UtcDate(actor.now);
-      if (!write(base + ".json", report::AgencyReportJson(*facts).dump(2) + "\n") ||
+      if (!write(base + ".json", SafeDump(report::AgencyReportJson(*facts), 2) + "\n") ||
           !write(base + ".pdf", report::AgencyReportPdf(*facts, today))) {
         return Fail(ctx, Status::Unavailable("could not write the agency report to " + lt->out));
       }

@@ -45,8 +45,23 @@ struct Context {
 int ExitCodeFor(const Status& s);
 // Prints `s` to stderr (as JSON with --json) and returns its exit code.
 int Fail(const Context& ctx, const Status& s);
-// Prints a JSON document to stdout.
+// Prints a JSON document to stdout. Like every JSON dump of the CLI it never
+// throws: bytes that are not UTF-8 (refused at the edge, so none should
+// arrive) would be printed as U+FFFD.
 void PrintJson(const nlohmann::json& j);
+// `j` as compact JSON, never throwing (invalid UTF-8 becomes U+FFFD).
+std::string SafeDump(const nlohmann::json& j, int indent = -1);
+
+// After parsing: InvalidArgument naming the option ("document_id" for
+// --document-id, "file" for the positional FILE) of the first value given on
+// the command line that is not UTF-8.
+Status CheckParsedUtf8(const CLI::App& app);
+// The same over the raw arguments (those no option took): the option before a
+// value, or "argument N".
+Status CheckArgumentsUtf8(int argc, const char* const* argv);
+// InvalidArgument naming `field` unless `text` is UTF-8 (for file contents:
+// the message names the line of the first bad byte).
+Status CheckUtf8(std::string_view text, const std::string& field);
 
 // Command registration, one per file.
 void RegisterInit(CLI::App& app, Context& ctx);

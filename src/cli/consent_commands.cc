@@ -28,15 +28,21 @@ std::string ReadAll(std::FILE* f) {
 
 // The text of FILE ("-": standard input).
 Result<std::string> ReadInput(const std::string& path, const std::string& field) {
-  if (path == "-") return ReadAll(stdin);
+  if (path == "-") {
+    std::string text = ReadAll(stdin);
+    RETURN_IF_ERROR(CheckUtf8(text, field));
+    return text;
+  }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Status::InvalidArgument("cannot read " + path, field);
   std::string text = ReadAll(f);
   std::fclose(f);
+  RETURN_IF_ERROR(CheckUtf8(text, field));
   return text;
 }
 
 Result<json> ParseJsonText(const std::string& text, const std::string& what) {
+  RETURN_IF_ERROR(CheckUtf8(text, what));
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) {
     return Status::InvalidArgument(what + " is not valid JSON", what);
@@ -75,7 +81,7 @@ std::string Join(const json& array, const char* sep = ", ") {
   std::string out;
   for (const auto& v : array) {
     if (!out.empty()) out += sep;
-    out += v.is_string() ? v.get<std::string>() : v.dump();
+    out += v.is_string() ? v.get<std::string>() : SafeDump(v);
   }
   return out.empty() ? "-" : out;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/common.h"
+#include "core/text.h"
 
 namespace {
 
@@ -51,6 +52,7 @@ std::string CommandList(const CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  using proprio::Status;
   using proprio::cli::Context;
   CLI::App app{
       "proprio: CPNI compliance engine (47 CFR 64.2001-64.2011).\n"
@@ -120,6 +122,11 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
+  // Every argument is text from outside: refused unless it is UTF-8, naming
+  // the option it was given to, before any command reads it.
+  Status utf8 = proprio::cli::CheckParsedUtf8(app);
+  if (utf8.ok()) utf8 = proprio::cli::CheckArgumentsUtf8(argc, argv);  // any other argument
+  if (!utf8.ok()) return proprio::cli::Fail(ctx, utf8);
   for (const auto& step : ctx.finalize) step();
   if (!ctx.action) {
     std::cerr << app.help();

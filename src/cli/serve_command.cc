@@ -25,6 +25,7 @@ struct ServeArgs {
   double drain_timeout = 30;
   double session_hours = 8;
   int access_log_delay_us = 0;
+  api::SignInLimits sign_in;
   bool quiet = false;
   std::string breach_2024;
 };
@@ -65,6 +66,19 @@ void RegisterServe(CLI::App& app, Context& ctx) {
   cmd->add_option("--access-log-delay-us", args->access_log_delay_us,
                   "longest wait for other CPNI reads to share a ledger commit, microseconds")
       ->capture_default_str();
+  cmd->add_option("--sign-in-threads", args->sign_in.hash_threads,
+                  "threads checking staff passwords (0: half the cores, at least 1)")
+      ->capture_default_str();
+  cmd->add_option("--sign-in-queue", args->sign_in.max_queued,
+                  "sign-ins that may wait for a password check; past it 503 with Retry-After")
+      ->capture_default_str();
+  cmd->add_option("--sign-in-failures-per-address", args->sign_in.failures_per_address,
+                  "failed sign-ins per client address (IPv6: per /64) per minute before 429 "
+                  "(0: no limit; behind a proxy every client has the proxy's address)")
+      ->capture_default_str();
+  cmd->add_option("--sign-in-failures-per-login", args->sign_in.failures_per_login,
+                  "failed sign-ins per login per minute before 429 (0: no limit)")
+      ->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "no log line per request (server events only)");
   cmd->add_option("--breach-2024-effective", args->breach_2024,
                   "the date the FCC announced for the fcc-2024 64.2011 breach rules "
@@ -75,6 +89,7 @@ void RegisterServe(CLI::App& app, Context& ctx) {
       api::ApiOptions options;
       options.workers = args->workers;
       options.log_requests = !args->quiet;
+      options.sign_in = args->sign_in;
       options.auth.session_ttl_us = static_cast<int64_t>(args->session_hours * 3600.0 * 1e6);
       options.access_log.max_delay = std::chrono::microseconds(args->access_log_delay_us);
       auto webhook_key = services::LoadWebhookKey();

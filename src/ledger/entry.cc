@@ -67,7 +67,7 @@ class Reader {
 
 std::string Entry::Encode() const {
   std::string out;
-  out.reserve(4 + 8 * 3 + 16 + actor.size() + type.size() + subject.size() + body.size() + 65);
+  out.reserve(4 + 8 * 3 + 16 + actor.size() + type.size() + subject.size() + body.size() + 73);
   out.append("PRL1");
   PutU64(out, static_cast<uint64_t>(carrier.value()));
   PutU64(out, static_cast<uint64_t>(seq));
@@ -76,8 +76,10 @@ std::string Entry::Encode() const {
   PutString(out, type);
   PutString(out, subject);
   PutString(out, body);
-  out.push_back(payload_hash ? 1 : 0);
+  const bool retention = payload_hash && payload_retain_until;
+  out.push_back(retention ? 2 : payload_hash ? 1 : 0);
   if (payload_hash) out.append(HashBytes(*payload_hash));
+  if (retention) PutU64(out, static_cast<uint64_t>(payload_retain_until->micros()));
   out.append(HashBytes(prev_hash));
   return out;
 }
@@ -89,14 +91,20 @@ const char* EntryView::ParseInto(std::string_view bytes, EntryView* e) {
   if (!r.Magic("PRL1")) return "ledger entry: unknown encoding (magic)";
   if (!r.U64(&carrier) || !r.U64(&seq) || !r.U64(&at) || !r.String(&e->actor) ||
       !r.String(&e->type) || !r.String(&e->subject) || !r.String(&e->body) || !r.U8(&flag) ||
-      flag > 1) {
+      flag > 2) {
     return "ledger entry: truncated or malformed field";
   }
   e->payload_hash.reset();
-  if (flag == 1) {
+  e->payload_retain_until.reset();
+  if (flag >= 1) {
     Hash h;
     if (!r.HashOut(&h)) return "ledger entry: truncated payload hash";
     e->payload_hash = h;
+  }
+  if (flag == 2) {
+    uint64_t until = 0;
+    if (!r.U64(&until)) return "ledger entry: truncated payload retention";
+    e->payload_retain_until = Instant::FromMicros(static_cast<int64_t>(until));
   }
   if (!r.HashOut(&e->prev_hash)) return "ledger entry: truncated previous hash";
   if (!r.AtEnd()) return "ledger entry: trailing bytes";
@@ -123,6 +131,7 @@ Result<Entry> Entry::Decode(std::string_view bytes) {
   e.subject = std::string(v.subject);
   e.body = std::string(v.body);
   e.payload_hash = v.payload_hash;
+  e.payload_retain_until = v.payload_retain_until;
   e.prev_hash = v.prev_hash;
   return e;
 }

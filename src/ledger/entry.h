@@ -21,9 +21,16 @@
 //   type                           u32 length + ASCII ("customer.created")
 //   subject                        u32 length + UTF-8 ("customer:42", may be empty)
 //   body                           u32 length + JSON text without personal data
-//   payload flag                   u8: 0 none, 1 present
-//   payload hash                   32 bytes when the flag is 1
+//   payload flag                   u8: 0 none, 1 present, 2 present with
+//                                  its retention (entries written since issue 22)
+//   payload hash                   32 bytes when the flag is 1 or 2
+//   payload retain-until           i64 microseconds, when the flag is 2: the
+//                                  earliest instant the payload may be erased
 //   previous entry hash            32 bytes
+// The retention promise is in the chain so that a payload's retention row
+// (ledger_payloads.retain_until) changed afterwards, or a payload erased
+// before it, is reported by verification. Entries written with flag 1 (before
+// the retention was committed) still decode and verify as they were.
 // The encoding is what is stored and hashed; decoding checks every length.
 #pragma once
 
@@ -51,6 +58,9 @@ struct Entry {
   std::string subject;
   std::string body;  // JSON, no personal data
   std::optional<Hash> payload_hash;
+  // With a payload: the earliest instant it may be erased (flag 2); nullopt
+  // in entries from before the retention was committed (flag 1).
+  std::optional<Instant> payload_retain_until;
   Hash prev_hash{};
 
   std::string Encode() const;
@@ -69,6 +79,7 @@ struct EntryView {
   std::string_view subject;
   std::string_view body;
   std::optional<Hash> payload_hash;
+  std::optional<Instant> payload_retain_until;
   Hash prev_hash{};
 
   // DataLoss when the bytes are not a well-formed encoding.

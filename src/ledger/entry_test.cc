@@ -38,6 +38,7 @@ void ExpectSame(const Entry& a, const Entry& b) {
   if (a.payload_hash && b.payload_hash) {
     EXPECT_EQ(*a.payload_hash, *b.payload_hash);
   }
+  EXPECT_EQ(a.payload_retain_until, b.payload_retain_until);
   EXPECT_EQ(a.prev_hash, b.prev_hash);
 }
 
@@ -87,6 +88,43 @@ TEST(EntryTest, LayoutIsTheDocumentedOne) {
   const std::string none = Sample(false).Encode();
   EXPECT_EQ(none.size(), b.size() - 32);
   EXPECT_EQ(none[none.size() - 33], '\x00');
+}
+
+// ledger_payloads.retain_until was covered by no hash (issue 22): an entry
+// storing a payload now commits to its retention (payload flag 2).
+TEST(EntryTest, PayloadRetentionIsCommittedInTheEncoding) {
+  Entry e = Sample(true);
+  e.payload_retain_until = Instant::FromMicros(1713000000000000);
+  const std::string b = e.Encode();
+  const std::string old = Sample(true).Encode();  // flag 1: no retention, as before
+  ASSERT_EQ(b.size(), old.size() + 8);
+  const size_t flag = b.size() - 32 - 8 - 32 - 1;
+  EXPECT_EQ(b[flag], '\x02');
+  EXPECT_EQ(b.substr(flag + 1, 32), HashBytes(*e.payload_hash));
+  EXPECT_EQ(ToHex(b.substr(flag + 33, 8)), "000615f6e4801000");  // 1713000000000000 us
+  EXPECT_EQ(old[old.size() - 65], '\x01');
+  auto back = Entry::Decode(b);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ExpectSame(*back, e);
+  EXPECT_EQ(back->Encode(), b);
+  auto view = EntryView::Parse(b);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->payload_retain_until, e.payload_retain_until);
+  // An entry of the old format still decodes, with no retention.
+  auto old_back = Entry::Decode(old);
+  ASSERT_TRUE(old_back.ok());
+  EXPECT_FALSE(old_back->payload_retain_until.has_value());
+  // The retention feeds the hash.
+  Entry c = e;
+  c.payload_retain_until = Instant::FromMicros(0);
+  EXPECT_NE(ChainHash(c.Encode()), ChainHash(b));
+  // Without a payload there is nothing to retain: flag 0.
+  Entry none = Sample(false);
+  none.payload_retain_until = e.payload_retain_until;
+  EXPECT_EQ(none.Encode(), Sample(false).Encode());
+  for (size_t n = 0; n < b.size(); ++n) {
+    EXPECT_FALSE(Entry::Decode(std::string_view(b).substr(0, n)).ok()) << n;
+  }
 }
 
 TEST(EntryTest, ChainHashIsTheMerkleLeafHashOfTheEncoding) {
@@ -152,7 +190,7 @@ TEST(EntryTest, MalformedFieldsAreRefused) {
   EXPECT_NE(Entry::Decode(magic).status().message().find("magic"), std::string::npos);
 
   std::string flag = b;
-  flag[flag.size() - 33] = '\x02';
+  flag[flag.size() - 33] = '\x03';
   EXPECT_EQ(Entry::Decode(flag).status().code(), StatusCode::kDataLoss);
 
   // A length prefix that points past the end.

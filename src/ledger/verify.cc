@@ -15,6 +15,7 @@ const char* ProblemKindName(ProblemKind k) {
     case ProblemKind::kTruncated: return "truncated";
     case ProblemKind::kPayloadAltered: return "payload_altered";
     case ProblemKind::kPayloadRemoved: return "payload_removed";
+    case ProblemKind::kPayloadRetentionAltered: return "payload_retention_altered";
     case ProblemKind::kHeadMismatch: return "head_mismatch";
   }
   return "unknown";
@@ -30,19 +31,21 @@ void Verifier::Report(ProblemKind kind, int64_t entry, std::string detail) {
 void Verifier::Add(const StoredEntry& row) {
   std::string_view payload;
   if (row.payload) payload = *row.payload;
-  Add(row.seq, row.bytes, row.hash, row.payload ? &payload : nullptr, row.payload_erased);
+  Add(row.seq, row.bytes, row.hash, row.payload ? &payload : nullptr, row.payload_erased,
+      row.payload_retain_until);
 }
 
 void Verifier::Add(int64_t seq, std::string_view bytes, std::string_view hash,
-                   const std::string_view* payload, bool payload_erased) {
+                   const std::string_view* payload, bool payload_erased,
+                   std::optional<int64_t> retain_until) {
   const Hash leaf = ChainHash(bytes);  // also the Merkle leaf hash
   tree_.Push(leaf);
-  Check(seq, bytes, hash, payload, payload_erased, leaf, nullptr);
+  Check(seq, bytes, hash, payload, payload_erased, leaf, nullptr, retain_until);
 }
 
 void Verifier::Check(int64_t seq, std::string_view bytes, std::string_view hash,
                      const std::string_view* payload, bool payload_erased, const Hash& leaf,
-                     const Hash* payload_digest) {
+                     const Hash* payload_digest, std::optional<int64_t> retain_until) {
   struct RowRef {
     int64_t seq;
     std::string_view bytes;
@@ -121,11 +124,23 @@ void Verifier::Check(int64_t seq, std::string_view bytes, std::string_view hash,
       Report(ProblemKind::kPayloadRemoved, pos,
              "the payload of entry " + std::to_string(pos) + " is missing");
     }
+    // The retention the entry committed to (entries written since issue 22).
+    if (e.payload_retain_until && retain_until) {
+      const int64_t promised = e.payload_retain_until->micros();
+      if (*retain_until != promised) {
+        Report(ProblemKind::kPayloadRetentionAltered, pos,
+               "the payload of entry " + std::to_string(pos) + " is kept until " +
+                   Instant::FromMicros(*retain_until).ToRfc3339() + " but its entry committed to " +
+                   e.payload_retain_until->ToRfc3339());
+      }
+      if (row.payload_erased) erased_retention_[e.seq] = promised;
+    }
   }
   if (e.type == kPayloadErasedType) {
     auto body = nlohmann::json::parse(e.body, nullptr, false);
     if (body.is_object() && body.contains("entry") && body["entry"].is_number_integer()) {
       erasure_records_.insert(body["entry"].get<int64_t>());
+      erasure_times_.emplace(body["entry"].get<int64_t>(), e.at.micros());
     }
   }
 }
@@ -150,6 +165,17 @@ VerifyReport Verifier::Finish(const Head& head) {
                  " is marked erased but no erasure entry records it");
     } else {
       ++report_.payloads_erased;
+    }
+  }
+  // An erasure recorded before the retention its entry committed to.
+  for (const auto& [seq, promised] : erased_retention_) {
+    auto at = erasure_times_.find(seq);
+    if (at != erasure_times_.end() && at->second < promised) {
+      Report(ProblemKind::kPayloadRetentionAltered, seq,
+             "the payload of entry " + std::to_string(seq) + " was erased at " +
+                 Instant::FromMicros(at->second).ToRfc3339() +
+                 ", before the retention its entry committed to (" +
+                 Instant::FromMicros(promised).ToRfc3339() + ")");
     }
   }
   const int64_t read = expected_ - 1;
@@ -177,14 +203,15 @@ VerifyReport Verifier::Finish(const Head& head) {
 }
 
 void RowBatch::Add(int64_t seq, std::string_view bytes, std::string_view hash,
-                   const std::string_view* payload, bool payload_erased) {
+                   const std::string_view* payload, bool payload_erased,
+                   std::optional<int64_t> retain_until) {
   Row row{};
   row.seq = seq;
   row.bytes = arena_.size();
   row.bytes_len = bytes.size();
   row.hash_len = hash.size();
   arena_.append(bytes).append(hash);  // the hash right after the bytes
-  AddPayload(row, payload, payload_erased);
+  AddPayload(row, payload, payload_erased, retain_until);
 }
 
 void RowBatch::HoldBlock(std::string_view block) {
@@ -194,16 +221,18 @@ void RowBatch::HoldBlock(std::string_view block) {
 }
 
 void RowBatch::AddFromBlock(int64_t seq, std::string_view bytes, std::string_view hash,
-                            const std::string_view* payload, bool payload_erased) {
+                            const std::string_view* payload, bool payload_erased,
+                            std::optional<int64_t> retain_until) {
   Row row{};
   row.seq = seq;
   row.bytes = held_at_ + static_cast<size_t>(bytes.data() - held_block_);
   row.bytes_len = bytes.size();
   row.hash_len = hash.size();  // a block stores each hash right after its entry
-  AddPayload(row, payload, payload_erased);
+  AddPayload(row, payload, payload_erased, retain_until);
 }
 
-void RowBatch::AddPayload(Row& row, const std::string_view* payload, bool payload_erased) {
+void RowBatch::AddPayload(Row& row, const std::string_view* payload, bool payload_erased,
+                          std::optional<int64_t> retain_until) {
   if (payload) {
     row.payload = arena_.size();
     row.payload_len = payload->size();
@@ -211,6 +240,7 @@ void RowBatch::AddPayload(Row& row, const std::string_view* payload, bool payloa
     arena_.append(*payload);
   }
   row.payload_erased = payload_erased;
+  row.retain_until = retain_until;
   rows_.push_back(row);
 }
 
@@ -308,7 +338,7 @@ void ParallelVerifier::Fold(const RowBatch& batch) {
     verifier_.Check(row.seq, batch.Slice(row.bytes, row.bytes_len),
                     batch.Slice(row.bytes + row.bytes_len, row.hash_len),
                     row.has_payload ? &payload : nullptr, row.payload_erased, batch.leaves_[i],
-                    payload_digest);
+                    payload_digest, row.retain_until);
   }
   for (const Subtree& s : batch.subtrees_) verifier_.tree_.PushSubtree(s);
 }

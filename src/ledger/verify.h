@@ -38,6 +38,8 @@ struct StoredEntry {
   // nullopt when no payload row exists.
   std::optional<std::string> payload;
   bool payload_erased = false;  // the payload row is marked erased
+  // The payload row's retain_until (microseconds); nullopt when no row exists.
+  std::optional<int64_t> payload_retain_until;
 };
 
 // The head the store records on every append.
@@ -55,6 +57,9 @@ enum class ProblemKind {
   kTruncated,       // the tail is missing: fewer entries than the head records
   kPayloadAltered,  // a payload does not match the hash its entry holds
   kPayloadRemoved,  // a payload is gone without an erasure entry
+  // A payload's stored retention differs from the one its entry committed to,
+  // or it was erased before that instant.
+  kPayloadRetentionAltered,
   kHeadMismatch,    // the recorded head does not match the entries
 };
 const char* ProblemKindName(ProblemKind k);
@@ -82,8 +87,10 @@ class Verifier {
   void Add(const StoredEntry& row);
   // The same, on borrowed bytes (no copies): `payload` is null when no payload
   // row exists. The views need only last for the call.
+  // `retain_until`: the payload row's retain_until, when a row exists.
   void Add(int64_t seq, std::string_view bytes, std::string_view hash,
-           const std::string_view* payload, bool payload_erased);
+           const std::string_view* payload, bool payload_erased,
+           std::optional<int64_t> retain_until = std::nullopt);
   VerifyReport Finish(const Head& head);
 
   static constexpr size_t kMaxProblems = 20;
@@ -97,7 +104,7 @@ class Verifier {
   // it computed here when needed.
   void Check(int64_t seq, std::string_view bytes, std::string_view hash,
              const std::string_view* payload, bool payload_erased, const Hash& leaf,
-             const Hash* payload_digest);
+             const Hash* payload_digest, std::optional<int64_t> retain_until);
 
   VerifyReport report_;
   EntryView entry_;  // the entry being checked, decoded in place
@@ -112,6 +119,10 @@ class Verifier {
   // Payloads found erased, to be matched by erasure entries (seq -> payload).
   std::set<int64_t> erased_payload_entries_;
   std::set<int64_t> erasure_records_;
+  // Erased payloads whose entry committed a retention (seq -> retain-until),
+  // and when each erasure entry was written (erased seq -> its instant).
+  std::map<int64_t, int64_t> erased_retention_;
+  std::map<int64_t, int64_t> erasure_times_;
 };
 
 // Rows on their way to a ParallelVerifier, their bytes copied into one buffer
@@ -120,14 +131,16 @@ class RowBatch {
  public:
   // As Verifier::Add(); the views need only last for the call.
   void Add(int64_t seq, std::string_view bytes, std::string_view hash,
-           const std::string_view* payload, bool payload_erased);
+           const std::string_view* payload, bool payload_erased,
+           std::optional<int64_t> retain_until = std::nullopt);
   // A sealed block (ledger/block.h) copied in once, so that AddFromBlock()
   // rows borrow its bytes instead of copying each entry.
   void HoldBlock(std::string_view block);
   // As Add(), for an entry whose bytes, followed by its hash, lie inside the
   // block given to the last HoldBlock().
   void AddFromBlock(int64_t seq, std::string_view bytes, std::string_view hash,
-                    const std::string_view* payload, bool payload_erased);
+                    const std::string_view* payload, bool payload_erased,
+                    std::optional<int64_t> retain_until = std::nullopt);
   size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
   void Clear();
@@ -139,10 +152,12 @@ class RowBatch {
     int64_t seq;
     size_t bytes, bytes_len, hash_len, payload, payload_len;  // offsets into arena_
     bool has_payload, payload_erased;
+    std::optional<int64_t> retain_until;  // the payload row's, when one exists
   };
   std::string_view Slice(size_t at, size_t len) const { return {arena_.data() + at, len}; }
 
-  void AddPayload(Row& row, const std::string_view* payload, bool payload_erased);
+  void AddPayload(Row& row, const std::string_view* payload, bool payload_erased,
+                  std::optional<int64_t> retain_until);
 
   std::string arena_;
   std::vector<Row> rows_;

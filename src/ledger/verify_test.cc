@@ -26,12 +26,17 @@ class Ledger {
     }
   }
 
+  // `retain_until`: the payload's retention, committed in the entry (as the
+  // store appends since issue 22) and kept in its row.
   int64_t Append(const std::string& type, const std::string& body,
-                 std::optional<std::string> payload) {
+                 std::optional<std::string> payload,
+                 std::optional<Instant> retain_until = std::nullopt) {
     Entry e = Make(static_cast<int64_t>(rows.size()) + 1, type, body, payload, head.last_hash);
+    if (payload) e.payload_retain_until = retain_until;
     const std::string bytes = e.Encode();
     const Hash hash = ChainHash(bytes);
-    rows.push_back({e.seq, bytes, std::string(HashBytes(hash)), payload, false});
+    rows.push_back({e.seq, bytes, std::string(HashBytes(hash)), payload, false, std::nullopt});
+    if (payload && retain_until) rows.back().payload_retain_until = retain_until->micros();
     tree_.Push(LeafHash(bytes));
     head.size = static_cast<int64_t>(tree_.size());
     head.root = tree_.Root();
@@ -86,7 +91,8 @@ VerifyReport VerifyParallel(const std::vector<StoredEntry>& rows, const Head& he
   RowBatch batch = v.TakeSpare();
   for (const StoredEntry& r : rows) {
     const std::string_view payload = r.payload ? std::string_view(*r.payload) : "";
-    batch.Add(r.seq, r.bytes, r.hash, r.payload ? &payload : nullptr, r.payload_erased);
+    batch.Add(r.seq, r.bytes, r.hash, r.payload ? &payload : nullptr, r.payload_erased,
+              r.payload_retain_until);
     if (batch.size() == batch_rows) {
       v.Add(std::move(batch));
       batch = v.TakeSpare();
@@ -188,6 +194,8 @@ TEST(VerifyTest, ProblemKindNames) {
   EXPECT_STREQ(ProblemKindName(ProblemKind::kPayloadAltered), "payload_altered");
   EXPECT_STREQ(ProblemKindName(ProblemKind::kPayloadRemoved), "payload_removed");
   EXPECT_STREQ(ProblemKindName(ProblemKind::kHeadMismatch), "head_mismatch");
+  EXPECT_STREQ(ProblemKindName(ProblemKind::kPayloadRetentionAltered),
+               "payload_retention_altered");
 }
 
 // ---- altered entries ----
@@ -292,6 +300,62 @@ TEST(VerifyTest, LegitimatelyErasedPayloadStillVerifies) {
   EXPECT_TRUE(r2.valid) << Describe(r2);
   EXPECT_EQ(r2.payloads_erased, 2);
   EXPECT_EQ(r2.payloads_checked, 1);
+}
+
+// ---- payload retention in the chain (issue 22) ----
+
+// Entries 1..4, entry 2 storing a payload with `retain` committed.
+Ledger WithRetention(Instant retain) {
+  Ledger t(1);
+  t.Append("customer.created", "{}", "name=Ann", retain);
+  t.Append("customer.updated", "{}", std::nullopt);
+  t.Append("customer.updated", "{}", std::nullopt);
+  return t;
+}
+
+const Instant kFarRetention = Instant::FromSeconds(1900000000);
+
+TEST(VerifyTest, CommittedRetentionKeptAsPromisedVerifies) {
+  Ledger t = WithRetention(kFarRetention);
+  const VerifyReport r = Verify(t.rows, t.head);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.payloads_checked, 1);
+}
+
+TEST(VerifyTest, OldEntriesWithoutRetentionStillVerifyWhateverTheRowSays) {
+  Ledger t(9);  // flag-1 entries, as written before the retention was committed
+  for (StoredEntry& row : t.rows) {
+    if (row.payload) row.payload_retain_until = 0;  // nothing to compare with
+  }
+  const VerifyReport r = Verify(t.rows, t.head);
+  EXPECT_TRUE(r.valid) << Describe(r);
+}
+
+TEST(VerifyTest, AlteredRetentionRowIsReported) {
+  Ledger t = WithRetention(kFarRetention);
+  t.Row(2).payload_retain_until = 0;  // UPDATE ledger_payloads SET retain_until = 0
+  const VerifyReport r = Verify(t.rows, t.head);
+  ExpectFirst(r, ProblemKind::kPayloadRetentionAltered, 2);
+  EXPECT_NE(r.problems[0].detail.find(kFarRetention.ToRfc3339()), std::string::npos)
+      << r.problems[0].detail;
+}
+
+TEST(VerifyTest, ErasureBeforeTheCommittedRetentionIsReported) {
+  // The row was lowered to let the erasure through, then put back.
+  Ledger t = WithRetention(kFarRetention);
+  t.ErasePayload(2);  // its entry's instant is long before kFarRetention
+  const VerifyReport r = Verify(t.rows, t.head);
+  ExpectFirst(r, ProblemKind::kPayloadRetentionAltered, 2);
+  EXPECT_NE(r.problems[0].detail.find("before the retention"), std::string::npos)
+      << r.problems[0].detail;
+}
+
+TEST(VerifyTest, ErasureAfterTheCommittedRetentionVerifies) {
+  Ledger t = WithRetention(Instant::FromSeconds(1700000000));  // before every entry's instant
+  t.ErasePayload(2);
+  const VerifyReport r = Verify(t.rows, t.head);
+  EXPECT_TRUE(r.valid) << Describe(r);
+  EXPECT_EQ(r.payloads_erased, 1);
 }
 
 TEST(VerifyTest, PayloadMarkedErasedWithoutAnErasureEntryIsReported) {

@@ -18,7 +18,9 @@ void AccessLog::RecordCpniRead(CarrierId carrier, CustomerId customer, const std
   p.event.actor = actor.id;
   p.event.type = "cpni.accessed";
   p.event.subject = "customer:" + customer.ToString();
-  p.event.body = json{{"purpose", purpose}, {"fields", fields}}.dump();
+  // Never throws: text that is not UTF-8 (refused at the edges) would be kept as U+FFFD.
+  p.event.body = json{{"purpose", purpose}, {"fields", fields}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
   p.done = std::move(done);
   Enqueue(std::move(p));
 }
@@ -31,7 +33,7 @@ void AccessLog::RecordRefused(CarrierId carrier, const std::string& reason, cons
   p.event.actor = actor.id;
   p.event.type = "access.refused";
   p.event.subject = "carrier:" + carrier.ToString();
-  p.event.body = json{{"reason", reason}}.dump();
+  p.event.body = json{{"reason", reason}}.dump(-1, ' ', false, json::error_handler_t::replace);
   p.only_if_carrier_exists = true;
   p.done = std::move(done);
   Enqueue(std::move(p));

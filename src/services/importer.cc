@@ -52,6 +52,11 @@ Result<Header> ParseHeader(const std::vector<std::string>& fields) {
   h.index.fill(-1);
   h.width = fields.size();
   for (size_t i = 0; i < fields.size(); ++i) {
+    if (!IsValidUtf8(fields[i])) {  // the name is not quoted back: it is not text
+      return Status::InvalidArgument(
+          "line 1: header column " + std::to_string(i + 1) + " is not valid UTF-8 text",
+          "header");
+    }
     const std::string_view name = Trim(fields[i]);
     int col = -1;
     for (int c = 0; c < kColumnCount; ++c) {

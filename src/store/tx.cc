@@ -372,7 +372,10 @@ Result<AppendResult> Tx::Append(const LedgerEvent& event) {
   e.type = event.type;
   e.subject = event.subject;
   e.body = event.body.empty() ? "{}" : event.body;
-  if (event.payload) e.payload_hash = ledger::Sha256Of(*event.payload);
+  if (event.payload) {
+    e.payload_hash = ledger::Sha256Of(*event.payload);
+    e.payload_retain_until = event.retain_until;  // the promise is in the chain
+  }
   e.prev_hash = head->last_hash;
   const std::string bytes = e.Encode();
   const ledger::Hash hash = ledger::ChainHash(bytes);
@@ -575,6 +578,7 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
     int64_t seq;
     size_t body, body_len;  // in payload_bodies
     bool has_body, erased;
+    int64_t retain_until;
   };
   std::vector<PayloadRow> payloads;
   std::string payload_bodies;
@@ -595,10 +599,10 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
     payloads.clear();
     payload_bodies.clear();
     st = conn_.Run(
-        "SELECT seq, body, erased_at FROM ledger_payloads WHERE carrier_id = ? AND seq >= ? AND "
-        "seq < ? ORDER BY seq",
+        "SELECT seq, body, erased_at, retain_until FROM ledger_payloads WHERE carrier_id = ? AND "
+        "seq >= ? AND seq < ? ORDER BY seq",
         {carrier.value(), lo, hi}, [&](const Row& r) {
-          PayloadRow p{r.Int(0), payload_bodies.size(), 0, !r.IsNull(1), !r.IsNull(2)};
+          PayloadRow p{r.Int(0), payload_bodies.size(), 0, !r.IsNull(1), !r.IsNull(2), r.Int(3)};
           if (p.has_body) {
             const std::string_view body = r.BlobView(1);
             payload_bodies.append(body);
@@ -637,16 +641,18 @@ Result<ledger::VerifyReport> Tx::VerifyLedger(CarrierId carrier) {
           }
           std::string_view body;
           bool has_body = false, erased = false;
+          std::optional<int64_t> retain_until;
           if (next_payload < payloads.size() && payloads[next_payload].seq == seq) {
             const PayloadRow& p = payloads[next_payload];
             body = std::string_view(payload_bodies).substr(p.body, p.body_len);
             has_body = p.has_body;
             erased = p.erased;
+            retain_until = p.retain_until;
           }
           if (in_block) {
-            batch.AddFromBlock(seq, bytes, hash, has_body ? &body : nullptr, erased);
+            batch.AddFromBlock(seq, bytes, hash, has_body ? &body : nullptr, erased, retain_until);
           } else {
-            batch.Add(seq, bytes, hash, has_body ? &body : nullptr, erased);
+            batch.Add(seq, bytes, hash, has_body ? &body : nullptr, erased, retain_until);
             hand_over_full_batch();
           }
           return Status::Ok();
@@ -716,6 +722,11 @@ Result<AppendResult> Tx::ErasePayload(CarrierId carrier, int64_t seq, Instant no
         return Status::Ok();
       }));
   if (!retain_until) return Status::NotFound("entry " + std::to_string(seq) + " has no payload");
+  // The retention the entry committed to binds, whatever the row says now.
+  ASSIGN_OR_RETURN(auto stored, ReadEntry(carrier, seq));
+  if (stored.first.payload_retain_until) {
+    retain_until = std::max(*retain_until, stored.first.payload_retain_until->micros());
+  }
   if (erased) return Status::FailedPrecondition("the payload of entry " + std::to_string(seq) +
                                                 " is already erased");
   if (now < Instant::FromMicros(*retain_until)) {

@@ -1370,6 +1370,48 @@ TEST_P(StoreTest, ErasePayloadOnlyAfterRetentionAndTheLedgerStillVerifies) {
   EXPECT_EQ(Head(carrier).size, 9);
 }
 
+// ---- the payload's retention is in the chain (issue 22) ----
+
+TEST_P(StoreTest, RetentionRowSetToZeroIsReportedByVerify) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 8);
+  ASSERT_TRUE(Verify(carrier).valid);
+  Raw()->Exec("UPDATE ledger_payloads SET retain_until = 0" + Where(carrier, 4));
+  const VerifyReport r = Verify(carrier);
+  ExpectFirst(r, ProblemKind::kPayloadRetentionAltered, 4);
+  EXPECT_EQ(r.problems.size(), 1u) << Describe(r);
+  EXPECT_NE(r.problems[0].detail.find(kRetainUntil.ToRfc3339()), std::string::npos)
+      << r.problems[0].detail;
+}
+
+TEST_P(StoreTest, LoweredRetentionRowDoesNotAllowAnEarlyErasure) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 8);
+  Raw()->Exec("UPDATE ledger_payloads SET retain_until = 0" + Where(carrier, 4));
+  Status inner;
+  (void)store_->Transact([&](Tx& tx) -> Status {
+    inner = tx.ErasePayload(carrier, 4, kRetainUntil + (-1), "staff:7", "early").status();
+    return inner;
+  });
+  // The entry's promise binds, not the row.
+  EXPECT_EQ(inner.code(), StatusCode::kFailedPrecondition) << inner.ToString();
+  EXPECT_NE(inner.message().find(kRetainUntil.ToRfc3339()), std::string::npos) << inner.message();
+  EXPECT_EQ(Head(carrier).size, 8);
+}
+
+TEST_P(StoreTest, EntriesCommitTheRetentionOfTheirPayload) {
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 4);
+  const Status st = store_->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto with, tx.ReadEntry(carrier, 4));
+    EXPECT_EQ(with.first.payload_retain_until, std::optional<Instant>(kRetainUntil));
+    ASSIGN_OR_RETURN(auto without, tx.ReadEntry(carrier, 3));
+    EXPECT_FALSE(without.first.payload_retain_until.has_value());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
 

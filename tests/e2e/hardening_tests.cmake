@@ -1,0 +1,10 @@
+# What an attacker probed (issue 22), included from tests/e2e/CMakeLists.txt:
+# the HTTP API on loopback in process (JSON numbers beyond a double, the
+# last-resort guard, the sign-in flood, the Authorization scheme, Idempotency-Key
+# claims of a gone process) and the CLI on text that is not UTF-8.
+proprio_add_test(http_hardening_test SOURCES http_hardening_test.cc
+  DEPS proprio_api proprio_http_test_client LABELS e2e)
+proprio_add_test(cli_hardening_test SOURCES cli_hardening_test.cc cli_runner.cc
+  DEPS nlohmann_json::nlohmann_json LABELS e2e)
+target_compile_definitions(cli_hardening_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:proprio>")
+add_dependencies(cli_hardening_test proprio)
