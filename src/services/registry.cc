@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "services/json_codec.h"
+#include "services/time_zones.h"
 
 namespace proprio::services {
 
@@ -63,7 +64,21 @@ Result<Customer> AddCustomer(store::Store& store, Customer customer, const Actor
   customer.created_at = actor.now;
   if (!customer.address_since.Valid()) customer.address_since = UtcDate(actor.now);
   RETURN_IF_ERROR(NormalizeCustomer(customer));
+  const CivilDate given_service_since = customer.service_since;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    // Adding one account is opening it: service begins today, the carrier's
+    // date, unless the caller says when it began (an existing account
+    // entered by hand). A day after today is refused.
+    ASSIGN_OR_RETURN(Carrier carrier, tx.GetCarrier(customer.carrier));
+    ASSIGN_OR_RETURN(auto zone, LoadTimeZone(carrier.time_zone));
+    const CivilDate today = zone->LocalDate(actor.now);
+    customer.service_since = given_service_since.Valid() ? given_service_since : today;
+    if (customer.service_since > today) {
+      return Status::InvalidArgument("service_since " + customer.service_since.ToString() +
+                                         " is after today (" + today.ToString() + ", " +
+                                         carrier.time_zone + ")",
+                                     "service_since");
+    }
     ASSIGN_OR_RETURN(customer.id, tx.InsertCustomer(customer));
     json personal = CustomerPersonalData(customer);
     personal["account_number"] = customer.account_number;
@@ -71,7 +86,8 @@ Result<Customer> AddCustomer(store::Store& store, Customer customer, const Actor
         .Append(MakeEvent(actor, customer.carrier, "customer.created",
                           "customer:" + customer.id.ToString(),
                           {{"customer_type", CustomerTypeName(customer.type)},
-                           {"services", customer.services.ToString()}},
+                           {"services", customer.services.ToString()},
+                           {"service_since", customer.service_since.ToString()}},
                           &personal))
         .status();
   }));
