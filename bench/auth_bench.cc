@@ -57,6 +57,7 @@ void BM_CallPasswordStep(benchmark::State& state) {
   const CustomerId id = services::AddCustomer(db.store(), c, actor).value().id;
   services::SecretAuthorization init;
   init.at_service_initiation = true;
+  init.actor_roles = std::vector<Role>{Role::kCsr};  // the CSR opening the account
   (void)services::SetCpniPassword(db.store(), db.carrier(), id, "Tangerine-Kayak-42", init, policy,
                                   actor)
       .value();

@@ -42,7 +42,12 @@ db=$work/proprio.db
 password='Tangerine-Kayak-42'
 $bin --db "$db" init >/dev/null
 $bin --db "$db" demo --customers 1000 >/dev/null
-printf '%s\n' "$password" | $bin --db "$db" auth password set --carrier 1 --customer 42 \
+# The demo's customers are imported (existing accounts): the password is set
+# at service initiation for a customer opened now (47 CFR 64.2010(e)).
+verified=$($bin --db "$db" --json customer add --carrier 1 --account BENCH-1 --name "Bench Customer" \
+  --phone "(407) 555-0100" --street "1 Main St" --city Orlando --state FL --zip 32801 |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+printf '%s\n' "$password" | $bin --db "$db" auth password set --carrier 1 --customer "$verified" \
   --at-service-initiation --password-stdin >/dev/null
 $bin --db "$db" serve --listen 127.0.0.1:$port --quiet >"$work/serve.out" 2>"$work/serve.log" &
 serve_pid=$!
@@ -51,7 +56,7 @@ token=$(curl -sf -X POST http://127.0.0.1:$port/v1/sessions -H 'Content-Type: ap
   -d '{"login":"alicia.gomez","password":"proprio-demo-2013"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
 session=$(curl -sf -X POST http://127.0.0.1:$port/v1/carriers/1/verifications \
   -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"customer":42,"channel":"phone","call_id":"bench"}' |
+  -d '{"customer":'"$verified"',"channel":"phone","call_id":"bench"}' |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
 cat >"$work/check.lua" <<LUA
 wrk.method = "POST"

@@ -54,8 +54,21 @@ json Schemas() {
       {"email", Str()},
       {"services", Arr({{"type", "string"}, {"enum", services_enum}})},
       {"account_representative", Str()},
-      {"cpni_contract", Str()}};
+      {"cpni_contract", Str()},
+      {"service_since",
+       {{"type", "string"},
+        {"format", "date"},
+        {"description",
+         "the day the customer's service began (the carrier's date). Create: default the day "
+         "the account is added; it cannot be changed later. The service-initiation path of "
+         "47 CFR 64.2010(e) is open only while it is within the carrier's policy window"}}}};
   json customer = customer_fields;
+  customer["service_since"] = {
+      {"type", {"string", "null"}},
+      {"format", "date"},
+      {"description",
+       "the day the customer's service began; null: not known (an imported, existing "
+       "customer, for whom the service-initiation path of 47 CFR 64.2010(e) is closed)"}};
   customer["id"] = Int();
   customer["carrier"] = Int();
   customer["created_at"] = {{"type", "string"}, {"format", "date-time"}};
@@ -87,7 +100,8 @@ json Schemas() {
                              {"reason", Str()}},
                             {})},
       {"Customer", Obj(customer, {"id", "carrier", "account_number", "customer_type", "name",
-                                  "telephone_numbers", "address", "address_since", "services"},
+                                  "telephone_numbers", "address", "address_since", "services",
+                                  "service_since"},
                        false)},
       {"CustomerPage",
        Obj({{"customers",

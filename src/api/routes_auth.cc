@@ -159,7 +159,13 @@ const json kAuthorizationProps = {
     {"reset_code",
      {{"type", "string"},
       {"description", "a one-time code sent to the number or address of record"}}},
-    {"at_service_initiation", {{"type", "boolean"}}}};
+    {"at_service_initiation",
+     {{"type", "boolean"},
+      {"description",
+       "the first secret, set without authentication when service is initiated (64.2010(e)): "
+       "only for the roles that open accounts (csr, system) and only on the day the customer's "
+       "service_since began and the carrier policy's authentication.service_initiation_days "
+       "after; otherwise 403 (never for an imported customer without service_since)"}}}};
 const json kSecretSetSchema = {{"type", "object"},
                                {"properties",
                                 {{"created", {{"type", "boolean"}}},
@@ -314,6 +320,9 @@ void SecretPut(Api& api, const std::shared_ptr<AuthRuntime>& rt, const std::shar
   if (which == "online_account") login = r.String("login", 64);
   auto auth = ReadAuthorization(r);
   if (Status st = r.Finish(); !st.ok()) return call->Fail(st);
+  // The service-initiation path is for the roles that open accounts
+  // (services::kServiceInitiationRoles): the service checks the caller's.
+  if (call->principal) auth->actor_roles = call->principal->roles;
   store::Store& store = api.store();
   const CarrierId carrier = call->carrier;
   const CustomerId who(*customer);

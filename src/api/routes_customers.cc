@@ -50,6 +50,18 @@ Status ReadCustomer(const json& body, Mode mode, Customer& c) {
   } else if (mode == Mode::kCreate || mode == Mode::kReplace || address_given) {
     c.address_since = CivilDate{};  // the service decides (today, or unchanged)
   }
+  // The day service began: set when the account is created (absent: the day
+  // it is added); an update may repeat it but not change it.
+  if (auto began = r.OptString("service_since", 10)) {
+    auto parsed = CivilDate::Parse(*began);
+    if (!parsed.ok()) {
+      r.Fail(Status::InvalidArgument("service_since must be a date YYYY-MM-DD", "service_since"));
+    } else {
+      c.service_since = *parsed;
+    }
+  } else if (mode == Mode::kCreate) {
+    c.service_since = CivilDate{};  // the service decides: today
+  }
   if (auto email = r.OptString("email", kMaxEmailBytes)) c.email = *email;
   else if (full) c.email.clear();
   if (auto list = r.OptStringArray("services", kServiceCategoryCount, 32)) {

@@ -232,6 +232,7 @@ json PolicySummarySchema() {
             {"approval_mode", Enum({"floor", "opt_in_only"})},
             {"uses_without_approval", Arr(Str())},
             {"third_parties", Enum({"floor", "never"})},
+            {"service_initiation_days", Int()},
             {"sha256", Str()},
             {"set_at", Time()},
             {"actor", Str()},

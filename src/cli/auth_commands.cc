@@ -27,7 +27,16 @@
 //   proprio auth flags summary --carrier C --year Y
 //   proprio notifications pending|list|show|deliver|retry|configure ...
 // Every auth command takes --staff ID: the staff member acting (recorded as
-// "staff:ID" in the ledger and counted by the pretexting checks).
+// "staff:ID" in the ledger and counted by the pretexting checks). The command
+// line has no sign-in: whoever can open the database acts at operator level.
+// With --staff, --at-service-initiation checks that staff member's roles
+// (services::kServiceInitiationRoles); without it, the operator acts for the
+// carrier and no role is checked.
+//
+// Exit codes: 0 done (a step PASSED); 3 denied: a step NOT PASSED (failed,
+// refused by the rules, no answer) or a lockout; 7 not permitted (a wrong
+// login or code; the service-initiation path refused, 47 CFR 64.2010(e));
+// otherwise as README's table.
 #include <algorithm>
 #include <iostream>
 #include <iterator>
@@ -110,16 +119,27 @@ services::Actor ActorOf(const Context& ctx, const AuthArgs& a) {
 using Body = std::function<Result<json>(store::Store&, const services::Actor&)>;
 using Text = std::function<std::string(const json&)>;
 
+// Exit codes, as `decide` has them: a verification step the rules do not
+// pass (failed, refused, no answer) prints NOT PASSED and exits 3 (denied);
+// a lockout or limit (ResourceExhausted: retry later) is denied too, not an
+// internal error.
+constexpr int kDeniedExit = 3;
+
 int Run(Context& ctx, const AuthArgs& a, const Body& fn, const Text& text) {
   auto store = ctx.OpenStore();
   if (!store.ok()) return Fail(ctx, store.status());
   Result<json> out = fn(**store, ActorOf(ctx, a));
-  if (!out.ok()) return Fail(ctx, out.status());
+  if (!out.ok()) {
+    const int code = Fail(ctx, out.status());
+    return out.status().code() == StatusCode::kResourceExhausted ? kDeniedExit : code;
+  }
   if (ctx.global.json) {
     PrintJson(*out);
   } else {
     std::cout << text(*out);
   }
+  const json* passed = out->is_object() && out->contains("passed") ? &(*out)["passed"] : nullptr;
+  if (passed != nullptr && passed->is_boolean() && !passed->get<bool>()) return kDeniedExit;
   return 0;
 }
 

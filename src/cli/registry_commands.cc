@@ -40,6 +40,10 @@ void PrintCustomer(const Customer& c) {
             << c.address_since.ToString() << ")\n"
             << "  e-mail:            " << (c.email.empty() ? "-" : c.email) << "\n"
             << "  services:          " << (c.services.empty() ? "-" : c.services.ToString())
+            << "\n"
+            << "  service since:     "
+            << (c.service_since.Valid() ? c.service_since.ToString()
+                                        : std::string("not known (an existing customer)"))
             << "\n";
   if (c.type == CustomerType::kBusiness) {
     std::cout << "  account rep:       "
@@ -192,6 +196,7 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
     std::string type = "residential";
     std::string services;
     std::string since;
+    std::string service_since;
   };
   auto args = std::make_shared<AddArgs>();
   CLI::App* add = AddCommand(*group, "add", "Add a customer");
@@ -211,6 +216,9 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
       ->required();
   add->add_option("--address-since", args->since,
                   "the date the address of record was set, YYYY-MM-DD (default: today)");
+  add->add_option("--service-since", args->service_since,
+                  "the day the customer's service began, YYYY-MM-DD (default: today, the "
+                  "carrier's date: adding an account opens it)");
   add->add_option("--email", args->c.email, "e-mail address");
   add->add_option("--services", args->services,
                   "services subscribed, ';'-separated: local, interexchange, cmrs, "
@@ -236,6 +244,13 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
         c.address_since = *since;
       } else {
         c.address_since = CivilDate{};  // today, set by the service
+      }
+      if (!args->service_since.empty()) {
+        auto began = CivilDate::Parse(args->service_since);
+        if (!began.ok()) {
+          return Fail(ctx, Status::InvalidArgument(began.status().message(), "service_since"));
+        }
+        c.service_since = *began;
       }
       auto store = ctx.OpenStore();
       if (!store.ok()) return Fail(ctx, store.status());

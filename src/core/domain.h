@@ -111,6 +111,11 @@ struct Customer {
   // and a contract that specifically addresses CPNI protection.
   std::string account_representative;
   std::string cpni_contract_ref;
+  // The day the customer's service began (47 CFR 64.2010(e): a password may be
+  // set without authentication only at service initiation). Not valid: not
+  // known, an existing customer (imported without it, or stored before schema
+  // 0011), never a new one.
+  CivilDate service_since;
   Instant created_at;
   // 64.2003(f): when the account was closed (a former customer); empty for a
   // current customer. Set only by CloseCustomer; updates keep it.

@@ -421,6 +421,11 @@ class Parser {
                      [&](const toml::node& v, const std::string& g) {
                        return Bool(v, g, &p_.business_customer_alternative_authentication);
                      }},
+                    {"service_initiation_days",
+                     [&](const toml::node& v, const std::string& g) {
+                       return Int(v, g, 0, kMaxServiceInitiationDays,
+                                  &p_.service_initiation_days);
+                     }},
                 });
   }
 
@@ -604,6 +609,15 @@ std::vector<PolicyViolation> FloorViolations(const Policy& p) {
   }
   // 64.2011(b): 7 business days. n calendar days never end later than n
   // business days, so calendar <= 7 is stricter too.
+  // 64.2010(e): a password without authentication only "at service
+  // initiation"; a window of more than a week is no longer the initiation.
+  if (p.service_initiation_days < 0 || p.service_initiation_days > kMaxServiceInitiationDays) {
+    Add(out, "authentication.service_initiation_days", "47 CFR 64.2010(e)",
+        "authentication.service_initiation_days = " + std::to_string(p.service_initiation_days) +
+            " would break 47 CFR 64.2010(e): a password is established without authentication "
+            "only at service initiation (0 to " + std::to_string(kMaxServiceInitiationDays) +
+            " days after the day service began)");
+  }
   if (p.breach_agency_notice.days > 7) {
     Add(out, "breach.agency_notice", "47 CFR 64.2011(b)",
         "breach.agency_notice = " + DayCountText(p.breach_agency_notice) +
@@ -730,7 +744,8 @@ std::string PolicyToToml(const Policy& p) {
   o << "phone_requires_password_for_all_cpni = "
     << boolean(p.phone_requires_password_for_all_cpni) << "\n";
   o << "business_customer_alternative_authentication = "
-    << boolean(p.business_customer_alternative_authentication) << "\n\n";
+    << boolean(p.business_customer_alternative_authentication) << "\n";
+  o << "service_initiation_days = " << p.service_initiation_days << "\n\n";
   o << "[breach]\n";
   o << "agency_notice = " << days(p.breach_agency_notice) << "\n";
   o << "customer_wait = " << days(p.breach_customer_wait) << "\n";

@@ -55,6 +55,13 @@
 //   phone_requires_password_for_all_cpni = false   # 64.2010(b) applies to call
 //                                                  #   detail; true extends it
 //   business_customer_alternative_authentication = true   # 64.2010(g)
+//   service_initiation_days = 1   # 0..7            64.2010(e): a first password,
+//                                 #   back-up or online account may be set without
+//                                 #   authentication ("at service initiation") on the
+//                                 #   day the customer's service began (service_since,
+//                                 #   the carrier's date) and this many days after;
+//                                 #   0 = that day only. Never for a customer whose
+//                                 #   service_since is not known (imported).
 //
 //   [breach]
 //   agency_notice = { days = 7, unit = "business" }      # business <= 7 or calendar <= 7
@@ -119,6 +126,9 @@ inline constexpr PurposeSet kFixedPurposes{
     Purpose::kLegalProcess,          Purpose::kCustomerWrittenRequest,
     Purpose::kCustomerAccountAccess};
 
+// The longest service-initiation window a policy may set (47 CFR 64.2010(e)).
+inline constexpr int kMaxServiceInitiationDays = 7;
+
 struct Policy {
   std::string name = "FCC floor";
   int64_t version = 0;  // 0 only for the built-in floor policy
@@ -144,6 +154,7 @@ struct Policy {
   // [authentication]
   bool phone_requires_password_for_all_cpni = false;
   bool business_customer_alternative_authentication = true;
+  int service_initiation_days = 1;  // 0..kMaxServiceInitiationDays
 
   // [breach]
   DayCount breach_agency_notice{7, DayUnit::kBusiness};

@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "rules/address_of_record.h"
 #include "services/notifications.h"
+#include "services/policies.h"
 #include "services/time_zones.h"
 
 namespace proprio::services {
@@ -523,11 +524,79 @@ std::string SetupPathOf(const store::VerificationSessionRow& s) {
   return "session";
 }
 
+// 64.2010(e): a secret is set without authentication only at service
+// initiation. That path is open only to the staff who open accounts
+// (kServiceInitiationRoles), and only while the service itself is new: on the
+// day the customer's service began (service_since, the carrier's date) and
+// the policy's service_initiation_days after. A customer whose service_since
+// is not known (imported: an existing account) never qualifies; nor does the
+// record's creation in Proprio (created_at), which says nothing about when
+// the service began. PermissionDenied (field at_service_initiation) with the
+// reason otherwise.
+// PermissionDenied naming the field at fault (403, exit 7).
+Status InitiationRefused(std::string message) {
+  return Status(StatusCode::kPermissionDenied, std::move(message), "at_service_initiation");
+}
+
+Status CheckServiceInitiation(store::Tx& tx, const Customer& c, const SecretAuthorization& auth,
+                              const Actor& actor) {
+  std::vector<Role> roles;
+  bool known_roles = false;
+  if (auth.actor_roles) {
+    roles = *auth.actor_roles;
+    known_roles = true;
+  } else if (const StaffId staff = StaffIdOf(actor.id); staff.valid()) {
+    auto found = tx.GetStaff(staff);
+    if (!found.ok() && !found.status().IsNotFound()) return found.status();
+    if (!found.ok() || found->carrier != c.carrier || !found->active) {
+      return InitiationRefused(
+          "refused: staff member " + staff.ToString() +
+              " is not an active staff member of this carrier; only the staff who open accounts "
+              "may set a secret at service initiation (47 CFR 64.2010(e))");
+    }
+    roles = found->roles;
+    known_roles = true;
+  }
+  // Without a staff identity (the command line's operator, "cli") the caller
+  // acts for the carrier as a whole: no role to check.
+  if (known_roles && !MayUseServiceInitiation(roles)) {
+    return InitiationRefused(
+        "refused: only the staff who open accounts (role csr, or the carrier's order-entry "
+        "system, role system) may set a secret at service initiation (47 CFR 64.2010(e)); "
+        "authenticate the customer in a verification session instead");
+  }
+  const char* other_paths =
+      "; authenticate the customer without biographical or account information first (a "
+      "verification session: password, back-up answer, call back to the telephone number of "
+      "record, photo ID in store), or send a one-time code to the telephone number or address "
+      "of record (47 CFR 64.2010(e))";
+  if (!c.service_since.Valid()) {
+    return InitiationRefused(
+        "refused: customer " + c.id.ToString() +
+            " has no service_since (imported or existing account), so this is not service "
+            "initiation" + other_paths);
+  }
+  ASSIGN_OR_RETURN(CarrierRules cr, LoadCarrierRules(tx, c.carrier));
+  const int window = cr.policy->policy.service_initiation_days;
+  const CivilDate today = cr.zone ? cr.zone->LocalDate(actor.now) : UtcDate(actor.now);
+  const int64_t age = today.ToDays() - c.service_since.ToDays();
+  if (age < 0 || age > window) {
+    return InitiationRefused(
+        "refused: customer " + c.id.ToString() + "'s service began on " +
+            c.service_since.ToString() + "; the service-initiation path is open on that day " +
+            (window == 0 ? std::string("only")
+                         : "and " + std::to_string(window) + " day" + (window == 1 ? "" : "s") +
+                               " after") +
+            " (carrier policy authentication.service_initiation_days, today " + today.ToString() +
+            ")" + other_paths);
+  }
+  return Status::Ok();
+}
+
 // What authenticated the customer before a secret is set (64.2010(e)).
 // Consumes a reset code. Returns the setup path.
 Result<std::string> Authorize(store::Tx& tx, const Customer& c, const SecretAuthorization& auth,
-                              const CustomerAuthPolicy& policy, const Actor& actor,
-                              bool allow_service_initiation,
+                              const Actor& actor, bool allow_service_initiation,
                               const std::string& consumed_code_path) {
   const int given = (auth.session_id != 0 ? 1 : 0) + (!auth.reset_code.empty() ? 1 : 0) +
                     (auth.at_service_initiation ? 1 : 0);
@@ -538,15 +607,11 @@ Result<std::string> Authorize(store::Tx& tx, const Customer& c, const SecretAuth
         "verification");
   }
   if (auth.at_service_initiation) {
+    RETURN_IF_ERROR(CheckServiceInitiation(tx, c, auth, actor));
     if (!allow_service_initiation) {
       return Status::FailedPrecondition(
           "service initiation is a path for the first password only; a later change needs a "
           "verification (47 CFR 64.2010(e))");
-    }
-    if (actor.now - c.created_at > policy.service_initiation_us) {
-      return Status::FailedPrecondition(
-          "the service was initiated more than a day ago; authenticate the customer without "
-          "biographical or account information first (47 CFR 64.2010(e))");
     }
     return std::string("service_initiation");
   }
@@ -631,6 +696,26 @@ void RecordRefusal(store::Store& store, CarrierId carrier, CustomerId customer,
   });
 }
 
+// A refusal on the service-initiation path (47 CFR 64.2010(e)) leaves a
+// trace too: the secret's kind and the path in the entry, the reason (which
+// may name the account's dates) in its erasable payload; never the secret.
+// Returns `why`.
+Status RecordInitiationRefusal(store::Store& store, CarrierId carrier, CustomerId customer,
+                               const std::string& kind, const SecretAuthorization& auth,
+                               const Status& why, const Actor& actor) {
+  if (!auth.at_service_initiation || why.code() != StatusCode::kPermissionDenied) return why;
+  (void)store.Transact([&](store::Tx& tx) -> Status {
+    return AppendSimple(tx, carrier, actor, "auth.secret_refused",
+                        "customer:" + customer.ToString(),
+                        {{"secret", kind},
+                         {"setup_path", "service_initiation"},
+                         {"field", why.field()},
+                         {"basis", k2010e}},
+                        json{{"reason", why.message()}});
+  });
+  return why;
+}
+
 Result<Customer> ReadCustomer(store::Store& store, CarrierId carrier, CustomerId id) {
   Customer c;
   RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
@@ -701,6 +786,15 @@ int64_t Backoff(int64_t failures, int after, int64_t base, int64_t max) {
 }  // namespace
 
 // ---- public checks ----
+
+bool MayUseServiceInitiation(const std::vector<Role>& roles) {
+  for (Role r : roles) {
+    for (Role allowed : kServiceInitiationRoles) {
+      if (r == allowed) return true;
+    }
+  }
+  return false;
+}
 
 PasswordCost CustomerPasswordCost() {
   if (std::getenv("PROPRIO_ARGON2") != nullptr) return PasswordCost::FromEnvironment();
@@ -855,11 +949,11 @@ Result<SecretSetResult> SetCpniPassword(store::Store& store, CarrierId carrier, 
                      ConsumeResetCode(store, carrier, customer, auth.reset_code, policy, actor));
   }
   SecretSetResult out;
-  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+  const Status stored = store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Customer fresh, tx.GetCustomer(carrier, customer));
     ASSIGN_OR_RETURN(auto existing, tx.GetCustomerSecret(carrier, customer, 0));
     ASSIGN_OR_RETURN(std::string path,
-                     Authorize(tx, fresh, auth, policy, actor, !existing.has_value(), code_path));
+                     Authorize(tx, fresh, auth, actor, !existing.has_value(), code_path));
     ASSIGN_OR_RETURN(out, StoreSecret(tx, fresh, SecretKind::kPassword, "", encoded, path,
                                       path.rfind("reset_code", 0) == 0, actor));
     // A new password clears the telephone lockout.
@@ -872,7 +966,10 @@ Result<SecretSetResult> SetCpniPassword(store::Store& store, CarrierId carrier, 
       RETURN_IF_ERROR(tx.PutCustomerAuthState(state));
     }
     return Status::Ok();
-  }));
+  });
+  if (!stored.ok()) {
+    return RecordInitiationRefusal(store, carrier, customer, "password", auth, stored, actor);
+  }
   return out;
 }
 
@@ -897,15 +994,18 @@ Result<SecretSetResult> SetBackupAuthentication(store::Store& store, CarrierId c
                      ConsumeResetCode(store, carrier, customer, auth.reset_code, policy, actor));
   }
   SecretSetResult out;
-  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+  const Status stored = store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Customer fresh, tx.GetCustomer(carrier, customer));
     ASSIGN_OR_RETURN(auto existing, tx.GetCustomerSecret(carrier, customer, 1));
     ASSIGN_OR_RETURN(std::string path,
-                     Authorize(tx, fresh, auth, policy, actor, !existing.has_value(), code_path));
+                     Authorize(tx, fresh, auth, actor, !existing.has_value(), code_path));
     ASSIGN_OR_RETURN(out,
                      StoreSecret(tx, fresh, SecretKind::kBackup, q, encoded, path, false, actor));
     return Status::Ok();
-  }));
+  });
+  if (!stored.ok()) {
+    return RecordInitiationRefusal(store, carrier, customer, "backup", auth, stored, actor);
+  }
   return out;
 }
 
@@ -1463,7 +1563,7 @@ Result<SecretSetResult> SetOnlineAccount(store::Store& store, CarrierId carrier,
                      ConsumeResetCode(store, carrier, customer, auth.reset_code, policy, actor));
   }
   SecretSetResult out;
-  RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+  const Status stored = store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(Customer c, tx.GetCustomer(carrier, customer));
     ASSIGN_OR_RETURN(auto password, tx.GetCustomerSecret(carrier, customer, 0));
     if (!password) {
@@ -1473,7 +1573,7 @@ Result<SecretSetResult> SetOnlineAccount(store::Store& store, CarrierId carrier,
     }
     ASSIGN_OR_RETURN(auto existing, tx.GetOnlineAccount(carrier, customer));
     ASSIGN_OR_RETURN(out.setup_path,
-                     Authorize(tx, c, auth, policy, actor, !existing.has_value(), code_path));
+                     Authorize(tx, c, auth, actor, !existing.has_value(), code_path));
     store::OnlineAccountRow a;
     a.carrier = carrier;
     a.customer = customer;
@@ -1493,7 +1593,11 @@ Result<SecretSetResult> SetOnlineAccount(store::Store& store, CarrierId carrier,
                                               tx, c, c, ChangeKind::kOnlineAccount, event, actor));
     }
     return Status::Ok();
-  }));
+  });
+  if (!stored.ok()) {
+    return RecordInitiationRefusal(store, carrier, customer, "online_account", auth, stored,
+                                   actor);
+  }
   return out;
 }
 

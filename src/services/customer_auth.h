@@ -114,9 +114,9 @@ struct CustomerAuthPolicy {
   int reset_code_attempts = 5;
   // 64.2003: an address is "of record" once on file this many days.
   int address_of_record_days = 30;
-  // 64.2010(f) does not apply at service initiation: a password may be set
-  // then without a notice, within this long after the customer was created.
-  int64_t service_initiation_us = 24LL * 3600 * kMicrosPerSecond;
+  // (The service-initiation window is the carrier's policy,
+  // rules::Policy::service_initiation_days, counted from the customer's
+  // service_since: see SecretAuthorization.)
   PretextingThresholds pretexting;
 };
 
@@ -144,12 +144,39 @@ std::string NormalizeAnswer(std::string_view answer);
 // differ (for codes and tokens; argon2id verification compares this way too).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
+// The staff roles that open accounts, and so may set a first secret at
+// service initiation: the CSR who opens the account with the customer (in
+// store, on the order call) and the carrier's order-entry or provisioning
+// system (role system) that opens it online. Supervisors, security and the
+// others set secrets only after authenticating the customer.
+inline constexpr Role kServiceInitiationRoles[] = {Role::kCsr, Role::kSystem};
+bool MayUseServiceInitiation(const std::vector<Role>& roles);
+
 // What authenticated the customer before a secret is set (64.2010(e)).
 // Exactly one of these.
+//
+// at_service_initiation (no authentication; no account-change notice, since
+// 64.2010(f) does not apply at initiation) is refused with PermissionDenied
+// (field at_service_initiation, citing 47 CFR 64.2010(e)), and the refusal is
+// a ledger entry (auth.secret_refused), unless:
+//   - whoever acts holds a role of kServiceInitiationRoles: `actor_roles` when
+//     the caller says them (the HTTP API: the signed-in principal's roles);
+//     otherwise the staff member of an actor "staff:N" (the CLI's --staff),
+//     who must be an active staff member of the carrier; an actor without a
+//     staff identity (the command line's operator, "cli") is not checked;
+//   - the customer's service_since is known (an imported customer without it
+//     is an existing customer, never a new one), and today, in the carrier's
+//     time zone, is that day or at most the carrier policy's
+//     authentication.service_initiation_days after it (rules/policy.h; the
+//     record's created_at plays no part);
+//   - and (FailedPrecondition otherwise) no such secret is set yet.
+// Each secret set on this path is a ledger entry (auth.secret_set or
+// auth.online_account_set, setup_path "service_initiation") like any other.
 struct SecretAuthorization {
   int64_t session_id = 0;  // an authenticated verification session
   std::string reset_code;  // a one-time code sent to the number/address of record
   bool at_service_initiation = false;
+  std::optional<std::vector<Role>> actor_roles;  // see above
 };
 
 struct SecretSetResult {

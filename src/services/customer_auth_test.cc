@@ -14,6 +14,8 @@
 #include "rules/decide.h"
 #include "rules/rule_set.h"
 #include "services/customer_update.h"
+#include "services/importer.h"
+#include "services/policies.h"
 #include "services/notifications.h"
 
 namespace proprio::services {
@@ -248,13 +250,13 @@ TEST_F(AuthTest, Rule_64_2010_e_PasswordEstablishedOnlyAfterAuthenticationWithou
   EXPECT_TRUE(SetCpniPassword(*store_, carrier_, customer_, kPassword, none, policy_, Csr(now))
                   .status()
                   .IsInvalidArgument());
-  // Service initiation is long past for this customer.
+  // Service initiation is long past for this customer: not permitted.
   SecretAuthorization init;
   init.at_service_initiation = true;
   EXPECT_EQ(SetCpniPassword(*store_, carrier_, customer_, kPassword, init, policy_, Csr(now))
                 .status()
                 .code(),
-            StatusCode::kFailedPrecondition);
+            StatusCode::kPermissionDenied);
   // A session where the caller only stated call detail does not authenticate.
   const int64_t call = OpenCall(customer_, now);
   ASSERT_TRUE(RecordCallerStatedCallDetail(*store_, carrier_, call,
@@ -293,6 +295,266 @@ TEST_F(AuthTest, Rule_64_2010_e_PasswordEstablishedOnlyAfterAuthenticationWithou
           .status()
           .code(),
       StatusCode::kFailedPrecondition);
+}
+
+// ---- 64.2010(e): the service-initiation path, only while the service is new ----
+
+// The customer whose record is created in Proprio today but whose service
+// began in 2009 (entered by hand, or imported): the record's created_at is
+// not service initiation.
+TEST_F(AuthTest, Rule_64_2010_e_ServiceInitiationFollowsServiceSinceNotCreatedAt) {
+  const Instant now = T0();
+  Customer old;
+  old.carrier = carrier_;
+  old.account_number = "OLD-2009";
+  old.name = "Ezra Pound";
+  old.phones_of_record = {"+14075550177"};
+  old.address_of_record = {"9 Elm Row", "Orlando", "FL", "32801", "US"};
+  old.address_since = CivilDate{2009, 5, 1};
+  old.service_since = CivilDate{2009, 5, 1};
+  auto added = AddCustomer(*store_, old, At(now));  // created_at = now
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->service_since, (CivilDate{2009, 5, 1}));
+  SecretAuthorization init;
+  init.at_service_initiation = true;
+  auto pw = SetCpniPassword(*store_, carrier_, added->id, kPassword, init, policy_, Csr(now));
+  ASSERT_FALSE(pw.ok());
+  EXPECT_EQ(pw.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(pw.status().field(), "at_service_initiation");
+  EXPECT_NE(pw.status().message().find("47 CFR 64.2010(e)"), std::string::npos)
+      << pw.status().message();
+  EXPECT_NE(pw.status().message().find("2009-05-01"), std::string::npos) << pw.status().message();
+  auto backup = SetBackupAuthentication(*store_, carrier_, added->id,
+                                        "What was your first pet's name?", kAnswer, init, policy_,
+                                        Csr(now));
+  EXPECT_EQ(backup.status().code(), StatusCode::kPermissionDenied);
+  // Nothing was stored, and each refusal is in the ledger with its rule.
+  auto status = GetSecretsStatus(*store_, carrier_, added->id);
+  ASSERT_TRUE(status.ok());
+  EXPECT_FALSE(status->password.has_value());
+  EXPECT_FALSE(status->backup.has_value());
+  const std::string ledger = LedgerText();
+  size_t refusals = 0;
+  for (size_t at = ledger.find("auth.secret_refused"); at != std::string::npos;
+       at = ledger.find("auth.secret_refused", at + 1)) {
+    ++refusals;
+    const std::string line = ledger.substr(at, ledger.find('\n', at) - at);
+    EXPECT_NE(line.find("\"setup_path\":\"service_initiation\""), std::string::npos) << line;
+    EXPECT_NE(line.find("47 CFR 64.2010(e)"), std::string::npos) << line;
+  }
+  EXPECT_EQ(refusals, 2u);
+  EXPECT_EQ(ledger.find(kPassword), std::string::npos);
+}
+
+TEST_F(AuthTest, Rule_64_2010_e_ImportedCustomerWithoutServiceSinceIsNeverNew) {
+  const Instant now = T0();
+  const std::string csv =
+      "account_number,customer_type,name,telephone_numbers,street,city,state,postal_code,"
+      "address_since,service_since\n"
+      "IMP-1,residential,Lena Marsh,(407) 555-0111,2 Oak St,Orlando,FL,32801,2009-05-01,\n"
+      "IMP-2,residential,Omar Reyes,(407) 555-0112,3 Oak St,Orlando,FL,32801,2025-03-03,"
+      "2025-03-03\n";
+  ImportOptions o;
+  o.carrier = carrier_;
+  auto report = ImportCustomersCsv(*store_, csv, o, At(now));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->imported, 2) << (report->first_errors.empty()
+                                         ? std::string()
+                                         : report->first_errors[0].reason);
+  std::optional<Customer> lena, omar;
+  ASSERT_TRUE(store_
+                  ->Read([&](store::Tx& tx) -> Status {
+                    ASSIGN_OR_RETURN(lena, tx.FindCustomerByAccount(carrier_, "IMP-1"));
+                    ASSIGN_OR_RETURN(omar, tx.FindCustomerByAccount(carrier_, "IMP-2"));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(lena && omar);
+  EXPECT_FALSE(lena->service_since.Valid());  // not known: an existing customer
+  EXPECT_EQ(omar->service_since, (CivilDate{2025, 3, 3}));
+
+  SecretAuthorization init;
+  init.at_service_initiation = true;
+  // Imported a minute ago (created_at), but not a new customer.
+  auto refused =
+      SetCpniPassword(*store_, carrier_, lena->id, kPassword, init, policy_, Csr(now + 60'000'000));
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("47 CFR 64.2010(e)"), std::string::npos);
+  EXPECT_NE(refused.status().message().find("service_since"), std::string::npos)
+      << refused.status().message();
+  // Whose service began today (the file says so) is new.
+  auto first =
+      SetCpniPassword(*store_, carrier_, omar->id, kPassword, init, policy_, Csr(now + 60'000'000));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->setup_path, "service_initiation");
+  EXPECT_GT(first->ledger_seq, 0);  // a ledger entry like any other secret
+
+  // The online account: Lena's password comes through an authenticated visit;
+  // her online account is still no service initiation.
+  const int64_t visit = OpenStore(lena->id, now);
+  PhotoId id{"drivers_license", "FL", "7Q2Z", CivilDate{2029, 1, 1}, true, csr_};
+  ASSERT_TRUE(RecordPhotoId(*store_, carrier_, visit, id, policy_, Csr(now))->passed);
+  SecretAuthorization session;
+  session.session_id = visit;
+  ASSERT_TRUE(SetCpniPassword(*store_, carrier_, lena->id, kPassword, session, policy_, Csr(now))
+                  .ok());
+  EXPECT_EQ(SetOnlineAccount(*store_, carrier_, lena->id, "lena-m", init, policy_, Csr(now))
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
+  auto online = SetOnlineAccount(*store_, carrier_, omar->id, "omar-r", init, policy_, Csr(now));
+  ASSERT_TRUE(online.ok()) << online.status().ToString();
+  EXPECT_EQ(online->setup_path, "service_initiation");
+  EXPECT_GT(online->ledger_seq, 0);
+}
+
+TEST_F(AuthTest, Rule_64_2010_e_ServiceInitiationWindowIsCarrierPolicy) {
+  // Monday 2025-03-03 10:00 in New York.
+  const Instant now = T0();
+  auto customer_since = [&](const std::string& account, CivilDate since) {
+    Customer c;
+    c.carrier = carrier_;
+    c.account_number = account;
+    c.name = "Window Case";
+    c.phones_of_record = {"+14075550" + account.substr(account.size() - 3)};
+    c.address_of_record = {"9 Elm Row", "Orlando", "FL", "32801", "US"};
+    c.service_since = since;
+    auto added = AddCustomer(*store_, c, At(now));
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    return added->id;
+  };
+  SecretAuthorization init;
+  init.at_service_initiation = true;
+  auto attempt = [&](CustomerId who) {
+    return SetCpniPassword(*store_, carrier_, who, kPassword, init, policy_, Csr(now)).status();
+  };
+  // The floor's window: the day service began and 1 day after.
+  EXPECT_EQ(rules::FloorPolicy().service_initiation_days, 1);
+  EXPECT_TRUE(attempt(customer_since("W-101", CivilDate{2025, 3, 2})).ok());
+  const Status two_days = attempt(customer_since("W-102", CivilDate{2025, 3, 1}));
+  EXPECT_EQ(two_days.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(two_days.message().find("service_initiation_days"), std::string::npos)
+      << two_days.message();
+  // A carrier policy of 3 days opens it for that customer; 0 closes it the day after.
+  auto set = SetPolicy(*store_, carrier_,
+                       "name = \"Window\"\nversion = 1\n[authentication]\n"
+                       "service_initiation_days = 3\n",
+                       At(now));
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_TRUE(attempt(customer_since("W-103", CivilDate{2025, 2, 28})).ok());
+  EXPECT_EQ(attempt(customer_since("W-104", CivilDate{2025, 2, 27})).code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_TRUE(SetPolicy(*store_, carrier_,
+                        "name = \"Window\"\nversion = 2\n[authentication]\n"
+                        "service_initiation_days = 0\n",
+                        At(now))
+                  .ok());
+  EXPECT_EQ(attempt(customer_since("W-105", CivilDate{2025, 3, 2})).code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_TRUE(attempt(customer_since("W-106", CivilDate{2025, 3, 3})).ok());
+  // A window beyond a week is not initiation: refused naming the key and rule.
+  auto loose = SetPolicy(*store_, carrier_,
+                         "name = \"Window\"\nversion = 3\n[authentication]\n"
+                         "service_initiation_days = 30\n",
+                         At(now));
+  ASSERT_FALSE(loose.ok());
+  EXPECT_EQ(loose.status().field(), "authentication.service_initiation_days");
+}
+
+TEST_F(AuthTest, Rule_64_2010_e_ServiceInitiationOnlyForTheRolesThatOpenAccounts) {
+  const Instant now = T0();
+  Staff sup;
+  sup.carrier = carrier_;
+  sup.name = "Sam Supervisor";
+  sup.roles = {Role::kSupervisor, Role::kSecurity};
+  sup.hired_on = CivilDate{2020, 1, 1};
+  const StaffId supervisor = AddStaff(*store_, sup, At(now))->id;
+  auto fresh = [&](const std::string& account, const std::string& phone) {
+    Customer c;
+    c.carrier = carrier_;
+    c.account_number = account;
+    c.name = "Role Case";
+    c.phones_of_record = {phone};
+    c.address_of_record = {"9 Elm Row", "Orlando", "FL", "32801", "US"};
+    auto added = AddCustomer(*store_, c, At(now));  // a new account: service began today
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    EXPECT_EQ(added->service_since, (CivilDate{2025, 3, 3}));
+    return added->id;
+  };
+  SecretAuthorization init;
+  init.at_service_initiation = true;
+  // A supervisor (the CLI's --staff) may not; nor may roles the API names.
+  const CustomerId a = fresh("R-1", "+14075550181");
+  Status st = SetCpniPassword(*store_, carrier_, a, kPassword, init, policy_,
+                              At(now, "staff:" + supervisor.ToString()))
+                  .status();
+  EXPECT_EQ(st.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(st.message().find("47 CFR 64.2010(e)"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("csr"), std::string::npos) << st.message();
+  SecretAuthorization api = init;
+  api.actor_roles = std::vector<Role>{Role::kSupervisor, Role::kComplianceOfficer};
+  EXPECT_EQ(SetCpniPassword(*store_, carrier_, a, kPassword, api, policy_, At(now, "staff:99 via x"))
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
+  // An unknown staff member is refused too.
+  EXPECT_EQ(SetCpniPassword(*store_, carrier_, a, kPassword, init, policy_, At(now, "staff:999"))
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
+  // The CSR who opens the account, the order-entry system, and the operator.
+  EXPECT_TRUE(SetCpniPassword(*store_, carrier_, a, kPassword, init, policy_, Csr(now)).ok());
+  api.actor_roles = std::vector<Role>{Role::kSystem};
+  EXPECT_TRUE(SetCpniPassword(*store_, carrier_, fresh("R-2", "+14075550182"), kPassword, api,
+                              policy_, At(now, "staff:98 via x"))
+                  .ok());
+  EXPECT_TRUE(SetCpniPassword(*store_, carrier_, fresh("R-3", "+14075550183"), kPassword, init,
+                              policy_, At(now, "cli"))
+                  .ok());
+  EXPECT_TRUE(MayUseServiceInitiation({Role::kCsr}));
+  EXPECT_FALSE(MayUseServiceInitiation({Role::kAdmin, Role::kSupervisor}));
+}
+
+TEST_F(AuthTest, Rule_64_2010_e_ServiceSinceIsTheCarriersDateAndCannotBeMoved) {
+  // 22:30 on 2025-03-03 in New York is already 2025-03-04 in UTC.
+  const Instant evening = *Instant::Parse("2025-03-04T03:30:00Z");
+  Customer c;
+  c.carrier = carrier_;
+  c.account_number = "EVE-1";
+  c.name = "Late Signup";
+  c.phones_of_record = {"+14075550190"};
+  c.address_of_record = {"9 Elm Row", "Orlando", "FL", "32801", "US"};
+  auto added = AddCustomer(*store_, c, At(evening));
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->service_since, (CivilDate{2025, 3, 3}));
+  // A day after today is refused.
+  c.account_number = "EVE-2";
+  c.phones_of_record = {"+14075550191"};
+  c.service_since = CivilDate{2025, 3, 4};
+  auto future = AddCustomer(*store_, c, At(evening));
+  EXPECT_TRUE(future.status().IsInvalidArgument());
+  EXPECT_EQ(future.status().field(), "service_since");
+  // An update cannot move it (that would reopen the path), nor clear it.
+  for (CivilDate moved : {CivilDate{2025, 3, 10}, CivilDate{}}) {
+    auto updated = UpdateCustomer(
+        *store_, carrier_, added->id, std::nullopt,
+        [&](Customer& x) {
+          x.service_since = moved;
+          return Status::Ok();
+        },
+        At(evening));
+    EXPECT_TRUE(updated.status().IsInvalidArgument());
+    EXPECT_EQ(updated.status().field(), "service_since");
+  }
+  auto renamed = UpdateCustomer(
+      *store_, carrier_, added->id, std::nullopt,
+      [](Customer& x) {
+        x.name = "Late Signup Jr";
+        return Status::Ok();
+      },
+      At(evening));
+  ASSERT_TRUE(renamed.ok()) << renamed.status().ToString();
+  EXPECT_EQ(renamed->service_since, (CivilDate{2025, 3, 3}));
 }
 
 // ---- 64.2010(b): telephone ----
@@ -887,7 +1149,7 @@ TEST_F(AuthTest, SecretsNeverReachTheLedgerOrTheOutbox) {
   (void)VerifyCallerPassword(*store_, carrier_, call, "Wrong-But-Secret-77", policy_, Csr(T0()));
   (void)VerifyCallerPassword(*store_, carrier_, call, kPassword, policy_, Csr(T0()));
   (void)SetCpniPassword(*store_, carrier_, customer_, "ACCT-55123-9",
-                        SecretAuthorization{call, "", false}, policy_, Csr(T0()));
+                        SecretAuthorization{call, "", false, std::nullopt}, policy_, Csr(T0()));
   const std::string ledger = LedgerText();
   for (const std::string& secret :
        {std::string(kPassword), std::string(kAnswer), std::string("captain whiskers"),

@@ -101,6 +101,11 @@ std::string CustomerJsonText(const Customer& c) {
   AppendField(out, "email", c.email);
   out += "\"id\":" + std::to_string(c.id.value()) + ",";
   AppendField(out, "name", c.name);
+  if (c.service_since.Valid()) {
+    AppendField(out, "service_since", c.service_since.ToString());
+  } else {
+    out += "\"service_since\":null,";
+  }
   out += "\"services\":[";
   for (ServiceCategory s : c.services.List()) {
     AppendQuoted(out, ServiceCategoryName(s));
@@ -140,6 +145,15 @@ Result<Customer> UpdateCustomer(store::Store& store, CarrierId carrier, Customer
     }
     updated = current;
     RETURN_IF_ERROR(change(updated));
+    // The day service began is fixed when the account is added or imported:
+    // moving it would reopen the service-initiation path (47 CFR 64.2010(e)).
+    if (updated.service_since != current.service_since) {
+      return Status::InvalidArgument(
+          "service_since is the day the account's service began, set when the account was "
+          "added or imported; it cannot be changed (the service-initiation path of 47 CFR "
+          "64.2010(e) follows it)",
+          "service_since");
+    }
     updated.id = current.id;
     updated.carrier = current.carrier;
     updated.created_at = current.created_at;

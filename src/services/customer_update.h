@@ -27,7 +27,8 @@ std::string CustomerVersionOfText(std::string_view json_text);
 // given; Aborted with field "If-Match" when it differs), lets `change` edit a
 // copy, normalises and validates it, stores it and appends customer.updated
 // (the names of the changed fields; personal data in the payload). The id,
-// carrier and creation time cannot change. When `change` leaves
+// carrier and creation time cannot change; a change of service_since is
+// InvalidArgument (field "service_since"). When `change` leaves
 // address_since unset (an invalid date), a changed address of record is dated
 // today in the carrier's time zone (64.2003(b), rules/address_of_record.h) and
 // an unchanged one keeps its date. A change that changes nothing is

@@ -29,13 +29,14 @@ enum Col {
   kServices,
   kAccountRepresentative,
   kCpniContract,
+  kServiceSince,
   kColumnCount
 };
 
 constexpr std::array<const char*, kColumnCount> kColumnNames = {
     "account_number", "customer_type", "name",  "telephone_numbers", "street",
     "city",           "state",         "postal_code", "address_since", "email",
-    "services",       "account_representative", "cpni_contract"};
+    "services",       "account_representative", "cpni_contract", "service_since"};
 constexpr int kRequiredColumns = kAddressSince;  // the columns before it are required
 
 // Largest accepted field, whatever the column: beyond it the row is refused
@@ -154,6 +155,16 @@ std::optional<ImportRowError> RowToCustomer(const Header& h, const std::vector<s
   c->services = *services;
   c->account_representative.assign(get(kAccountRepresentative));
   c->cpni_contract_ref.assign(get(kCpniContract));
+  // An import moves existing accounts into Proprio: without the column (or
+  // with it empty) the day service began is not known, and the customer is an
+  // existing one, never a new one (47 CFR 64.2010(e)).
+  c->service_since = CivilDate{};
+  if (const std::string_view began = get(kServiceSince); !began.empty()) {
+    auto d = CivilDate::Parse(began);
+    if (!d.ok()) return err("service_since", d.status().message());
+    if (*d > today) return err("service_since", "the date is in the future");
+    c->service_since = *d;
+  }
   Status st = NormalizeCustomer(*c);
   if (!st.ok()) return err(ColumnOf(st.field()), st.message());
   return std::nullopt;

@@ -10,7 +10,10 @@
 //   optional: address_since (YYYY-MM-DD; default: the import date, UTC),
 //             email, services (';'-separated: local, interexchange, cmrs,
 //             interconnected_voip, internet_access, voice_messaging, cpe),
-//             account_representative, cpni_contract (business customers only)
+//             account_representative, cpni_contract (business customers only),
+//             service_since (YYYY-MM-DD, the day the customer's service began;
+//             default: not known, an existing customer, for whom the
+//             service-initiation path of 47 CFR 64.2010(e) is closed)
 //   - Field limits are those of core/domain.h; a record is at most 64 KiB.
 //
 // A bad row is reported with its line, column and reason: a duplicate account

@@ -46,6 +46,9 @@ json CustomerToJson(const Customer& c) {
     j["account_representative"] = c.account_representative;
     j["cpni_contract"] = c.cpni_contract_ref;
   }
+  // null: not known, an existing customer (47 CFR 64.2010(e)).
+  j["service_since"] =
+      c.service_since.Valid() ? json(c.service_since.ToString()) : json(nullptr);
   j["created_at"] = c.created_at.ToRfc3339();
   if (c.closed_at) j["closed_at"] = c.closed_at->ToRfc3339();  // a former customer
   return j;

@@ -162,6 +162,7 @@ json PolicySummaryJson(const StoredPolicy& p) {
             {"agent_requires_limited_use_certification",
              pol.agent_requires_limited_use_certification},
             {"phone_requires_password_for_all_cpni", pol.phone_requires_password_for_all_cpni},
+            {"service_initiation_days", pol.service_initiation_days},
             {"opt_out_wait_days", pol.opt_out_wait_days}};
   if (!p.floor()) {
     j["sha256"] = p.sha256;

@@ -66,11 +66,25 @@ Result<Customer> AddCustomer(store::Store& store, Customer customer, const Actor
   const bool date_address = !customer.address_since.Valid();
   if (date_address) customer.address_since = UtcDate(actor.now);  // validated below, redated in tx
   RETURN_IF_ERROR(NormalizeCustomer(customer));
+  const CivilDate given_service_since = customer.service_since;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+    // One carrier zone serves both dates below.
+    ASSIGN_OR_RETURN(Carrier carrier, tx.GetCarrier(customer.carrier));
+    ASSIGN_OR_RETURN(auto zone, LoadTimeZone(carrier.time_zone));
     if (date_address) {
       // 64.2003(b): the day the address was set, in the carrier's zone.
-      ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, customer.carrier));
       customer.address_since = rules::AddressSetOn(actor.now, *zone);
+    }
+    // Adding one account is opening it: service begins today, the carrier's
+    // date, unless the caller says when it began (an existing account
+    // entered by hand). A day after today is refused.
+    const CivilDate today = zone->LocalDate(actor.now);
+    customer.service_since = given_service_since.Valid() ? given_service_since : today;
+    if (customer.service_since > today) {
+      return Status::InvalidArgument("service_since " + customer.service_since.ToString() +
+                                         " is after today (" + today.ToString() + ", " +
+                                         carrier.time_zone + ")",
+                                     "service_since");
     }
     ASSIGN_OR_RETURN(customer.id, tx.InsertCustomer(customer));
     json personal = CustomerPersonalData(customer);
@@ -79,7 +93,8 @@ Result<Customer> AddCustomer(store::Store& store, Customer customer, const Actor
         .Append(MakeEvent(actor, customer.carrier, "customer.created",
                           "customer:" + customer.id.ToString(),
                           {{"customer_type", CustomerTypeName(customer.type)},
-                           {"services", customer.services.ToString()}},
+                           {"services", customer.services.ToString()},
+                           {"service_since", customer.service_since.ToString()}},
                           &personal))
         .status();
   }));

@@ -34,6 +34,12 @@ store::LedgerEvent MakeEvent(const Actor& actor, CarrierId carrier, std::string 
 Result<Carrier> AddCarrier(store::Store& store, Carrier carrier, const Actor& actor);
 
 // Normalises (E.164 numbers, trimmed text), stores, appends customer.created.
+// Adding one customer opens a new account: service_since defaults to today in
+// the carrier's time zone (the service-initiation path of 47 CFR 64.2010(e) is
+// then open for the window of the carrier's policy); a given service_since
+// (an existing account entered by hand) is kept, and one after today is
+// InvalidArgument (field "service_since"). Imports (services/importer.h) are
+// migrations of existing accounts and leave it unknown unless the file says.
 Result<Customer> AddCustomer(store::Store& store, Customer customer, const Actor& actor);
 
 // Reads one customer's record, CPNI included, and records the access in the

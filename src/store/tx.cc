@@ -43,7 +43,7 @@ Carrier CarrierFromRow(const Row& r) {
 constexpr char kCustomerColumns[] =
     "id, carrier_id, account_number, customer_type, name, street, city, state, postal_code, "
     "country, address_since, email, services, account_representative, cpni_contract_ref, "
-    "created_at, telephone_numbers, closed_at";
+    "created_at, telephone_numbers, closed_at, service_since";
 
 Customer CustomerFromRow(const Row& r) {
   Customer c;
@@ -67,6 +67,8 @@ Customer CustomerFromRow(const Row& r) {
     start = semi + 1;
   }
   if (!r.IsNull(17)) c.closed_at = Instant::FromMicros(r.Int(17));
+  auto service = CivilDate::Parse(r.Text(18));  // '' (not known) stays invalid
+  if (service.ok()) c.service_since = *service;
   return c;
 }
 
@@ -158,18 +160,19 @@ Result<std::vector<Carrier>> Tx::ListCarriers() {
 
 Result<std::optional<CustomerId>> Tx::InsertCustomerIfNew(const Customer& c) {
   const std::string since = c.address_since.ToString();
+  const std::string service_since = c.service_since.Valid() ? c.service_since.ToString() : "";
   const std::string phones = JoinPhones(c.phones_of_record);
   const auto& a = c.address_of_record;
   auto inserted = conn_.Insert(
       "INSERT INTO customers (carrier_id, account_number, customer_type, name, street, city, "
       "state, postal_code, country, telephone_numbers, address_since, email, services, "
-      "account_representative, cpni_contract_ref, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "account_representative, cpni_contract_ref, created_at, service_since) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (carrier_id, account_number) DO NOTHING",
       {c.carrier.value(), c.account_number, int64_t{static_cast<int>(c.type)}, c.name, a.street,
        a.city, a.state, a.postal_code, a.country, phones, since, c.email,
        int64_t{c.services.bits()}, c.account_representative, c.cpni_contract_ref,
-       c.created_at.micros()});
+       c.created_at.micros(), service_since});
   if (!inserted.ok() && inserted.status().code() == StatusCode::kFailedPrecondition) {
     return Status::NotFound("no carrier " + c.carrier.ToString());
   }

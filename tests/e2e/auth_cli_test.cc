@@ -46,11 +46,13 @@ class AuthCliTest : public ::testing::Test {
     all_output_ += r.out + r.err;
     return r;
   }
+  // The JSON answer: standard output when there is one (a step NOT PASSED
+  // answers there with exit 3), else the error on standard error.
   json RunJson(std::vector<std::string> args, int want = 0, const std::string& in = "") {
     args.push_back("--json");
     RunResult r = Run(args, in);
     EXPECT_EQ(r.exit_code, want) << r.err << r.out;
-    return json::parse(want == 0 ? r.out : r.err, nullptr, false);
+    return json::parse(want == 0 || !r.out.empty() ? r.out : r.err, nullptr, false);
   }
   std::string dir_;
   std::string all_output_;
@@ -102,9 +104,10 @@ TEST_F(AuthCliTest, SecretsCallVerificationAndOutbox) {
                     "--calling-number", "+1 321 555 0199", "--call-id", "c-77", "--staff", "1"});
   const std::string session = std::to_string(s["id"].get<int64_t>());
   EXPECT_EQ(s["opened_by"], "staff:1");
+  // A step that does not pass is denied: exit 3, as `decide` has it.
   json bad =
       RunJson({"auth", "call", "password", "--carrier", "1", "--session", session, "--staff", "1"},
-              0, "not-it-at-all\n");
+              3, "not-it-at-all\n");
   EXPECT_EQ(bad["outcome"], "failed");
   json good =
       RunJson({"auth", "call", "password", "--carrier", "1", "--session", session, "--staff", "1"},
@@ -115,8 +118,8 @@ TEST_F(AuthCliTest, SecretsCallVerificationAndOutbox) {
   EXPECT_TRUE(ctx["password_provided"].get<bool>());
   EXPECT_TRUE(ctx["customer_initiated_call"].get<bool>());
   // The address was set today: not yet of record (64.2003, 64.2010(b)).
-  json send =
-      RunJson({"auth", "call", "send", "--carrier", "1", "--session", session, "--to", "postal"});
+  json send = RunJson(
+      {"auth", "call", "send", "--carrier", "1", "--session", session, "--to", "postal"}, 3);
   EXPECT_EQ(send["outcome"], "refused");
 
   // The outbox: texts to an unreachable webhook retry; letters print.
@@ -158,6 +161,122 @@ TEST_F(AuthCliTest, SecretsCallVerificationAndOutbox) {
                              "Lovelace-Forever", "argon2"}) {
     EXPECT_EQ(all_output_.find(secret), std::string::npos) << secret;
   }
+}
+
+// 47 CFR 64.2010(e): `import customers` of a long-standing customer, then at
+// once a first password "at service initiation" (the report): refused,
+// exit 7, with the rule. A customer opened today is accepted; the day service
+// began is a field of the record.
+TEST_F(AuthCliTest, Rule_64_2010_e_ImportedLongStandingCustomerIsNotServiceInitiation) {
+  const std::string csv = dir_ + "/customers.csv";
+  std::ofstream(csv)
+      << "account_number,customer_type,name,telephone_numbers,street,city,state,postal_code,"
+         "address_since\n"
+         "2009-77,residential,Lena Marsh,(407) 555-0111,2 Oak St,Orlando,FL,32801,2009-05-01\n";
+  RunResult imported = Run({"import", "customers", "--carrier", "1", csv});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  // Customer 2 (1 was added in SetUp).
+  RunResult shown = Run({"customer", "show", "--carrier", "1", "2"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("service since:     not known"), std::string::npos) << shown.out;
+  for (std::vector<std::string> staff :
+       {std::vector<std::string>{}, std::vector<std::string>{"--staff", "1"}}) {
+    std::vector<std::string> args = {"auth",      "password", "set", "--carrier", "1", "--customer",
+                                     "2", "--at-service-initiation", "--password-stdin"};
+    args.insert(args.end(), staff.begin(), staff.end());
+    RunResult r = Run(args, std::string(kPassword) + "\n");
+    EXPECT_EQ(r.exit_code, 7) << r.out << r.err;
+    EXPECT_NE(r.err.find("47 CFR 64.2010(e)"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("password set"), std::string::npos) << r.out;
+  }
+  json backup = RunJson({"auth", "backup", "set", "--carrier", "1", "--customer", "2", "--question",
+                         "What was your first pet's name?", "--at-service-initiation",
+                         "--answer-stdin", "--staff", "1"},
+                        7, "Captain Whiskers\n");
+  EXPECT_EQ(backup["error"]["field"], "at_service_initiation");
+  json secrets = RunJson({"auth", "secrets", "--carrier", "1", "--customer", "2"});
+  EXPECT_FALSE(secrets["password"]["set"].get<bool>()) << secrets.dump();
+
+  // Customer 1 was opened today with `customer add`: the CSR may set its
+  // first password; a supervisor (--staff) may not use this path.
+  ASSERT_EQ(Run({"staff", "add", "--carrier", "1", "--name", "Sam Supervisor", "--role",
+                 "supervisor"})
+                .exit_code,
+            0);
+  RunResult by_supervisor = Run({"auth", "password", "set", "--carrier", "1", "--customer", "1",
+                                 "--at-service-initiation", "--password-stdin", "--staff", "2"},
+                                std::string(kPassword) + "\n");
+  EXPECT_EQ(by_supervisor.exit_code, 7) << by_supervisor.err;
+  EXPECT_NE(by_supervisor.err.find("csr"), std::string::npos) << by_supervisor.err;
+  json set = RunJson({"auth", "password", "set", "--carrier", "1", "--customer", "1",
+                      "--at-service-initiation", "--password-stdin", "--staff", "1"},
+                     0, std::string(kPassword) + "\n");
+  EXPECT_EQ(set["setup_path"], "service_initiation");
+  EXPECT_GT(set["ledger_seq"].get<int64_t>(), 0);
+
+  // The field on the command line: given, shown, never in the future.
+  json added = RunJson({"customer", "add", "--carrier", "1", "--account", "ACC-2", "--name",
+                        "Omar Reyes", "--phone", "(407) 555-0112", "--street", "3 Oak St",
+                        "--city", "Orlando", "--state", "FL", "--zip", "32801", "--service-since",
+                        "2019-04-01"});
+  EXPECT_EQ(added["service_since"], "2019-04-01");
+  RunResult omar = Run({"customer", "show", "--carrier", "1", "--account", "ACC-2"});
+  EXPECT_NE(omar.out.find("service since:     2019-04-01"), std::string::npos) << omar.out;
+  json future = RunJson({"customer", "add", "--carrier", "1", "--account", "ACC-3", "--name",
+                         "Future Person", "--phone", "(407) 555-0113", "--street", "4 Oak St",
+                         "--city", "Orlando", "--state", "FL", "--zip", "32801",
+                         "--service-since", "2999-01-01"},
+                        2);
+  EXPECT_EQ(future["error"]["field"], "service_since");
+  json first = RunJson({"customer", "show", "--carrier", "1", "1"});
+  EXPECT_TRUE(first["service_since"].is_string()) << first.dump();
+
+  // The ledger holds the refusals and the one password set, and verifies.
+  EXPECT_EQ(Run({"audit", "verify", "--carrier", "1"}).exit_code, 0);
+  EXPECT_EQ(all_output_.find(kPassword), std::string::npos);
+}
+
+// Every `auth` step answers with its exit code: 0 PASSED, 3 NOT PASSED
+// (failed, refused by the rules, no answer), like `decide`.
+TEST_F(AuthCliTest, Rule_64_2010_b_StepsNotPassedExitDenied) {
+  RunResult set = Run({"auth", "password", "set", "--carrier", "1", "--customer", "1",
+                       "--at-service-initiation", "--password-stdin"},
+                      std::string(kPassword) + "\n");
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  json s = RunJson({"auth", "call", "open", "--carrier", "1", "--customer", "1",
+                    "--calling-number", "+1 321 555 0199", "--staff", "1"});
+  const std::string session = std::to_string(s["id"].get<int64_t>());
+  RunResult wrong = Run({"auth", "call", "password", "--carrier", "1", "--session", session},
+                        "not-it-at-all\n");
+  EXPECT_EQ(wrong.exit_code, 3) << wrong.out << wrong.err;
+  EXPECT_NE(wrong.out.find("NOT PASSED"), std::string::npos) << wrong.out;
+  RunResult right = Run({"auth", "call", "password", "--carrier", "1", "--session", session},
+                        std::string(kPassword) + "\n");
+  EXPECT_EQ(right.exit_code, 0) << right.out << right.err;
+  EXPECT_NE(right.out.find("PASSED"), std::string::npos) << right.out;
+  // Sending call detail to an address on file for less than 30 days (64.2010(b)).
+  RunResult send =
+      Run({"auth", "call", "send", "--carrier", "1", "--session", session, "--to", "postal"});
+  EXPECT_EQ(send.exit_code, 3) << send.out << send.err;
+  EXPECT_NE(send.out.find("NOT PASSED"), std::string::npos) << send.out;
+  EXPECT_NE(send.out.find("64.2010(b)"), std::string::npos) << send.out;
+  RunResult no_answer = Run({"auth", "call", "callback", "--carrier", "1", "--session", session,
+                             "--number", "(212) 555-0101", "--no-answer"});
+  EXPECT_EQ(no_answer.exit_code, 3) << no_answer.out << no_answer.err;
+  RunResult contact = Run({"auth", "call", "callback", "--carrier", "1", "--session", session,
+                           "--number", "(305) 555-0177"});
+  EXPECT_EQ(contact.exit_code, 3) << contact.out << contact.err;  // not a number of record
+  // In store: an expired ID is refused (64.2010(d)).
+  json v = RunJson({"auth", "store", "open", "--carrier", "1", "--customer", "1", "--staff", "1"});
+  const std::string visit = std::to_string(v["id"].get<int64_t>());
+  RunResult expired = Run({"auth", "store", "id", "--carrier", "1", "--session", visit,
+                           "--id-type", "drivers_license", "--issuer", "NY", "--last4", "1234",
+                           "--expires", "2001-01-01", "--matches", "--staff", "1"});
+  EXPECT_EQ(expired.exit_code, 3) << expired.out << expired.err;
+  // A residential customer has no business contract (64.2010(g)).
+  RunResult business = Run({"auth", "business", "--carrier", "1", "--session", visit,
+                            "--contract", "MSA-1", "--method", "PIN on file"});
+  EXPECT_EQ(business.exit_code, 3) << business.out << business.err;
 }
 
 }  // namespace

@@ -299,6 +299,92 @@ TEST_F(AuthHttpTest, PretextingFlagsForTheSecurityRole) {
   EXPECT_GE(summary.Json()["by_account"].get<int64_t>(), 1);
 }
 
+// 47 CFR 64.2010(e): an import of a long-standing customer, then at once a
+// first password "at service initiation": 403 problem+json with the rule,
+// and the refusal is in the ledger. A customer opened now through the API
+// may have one, from the role that opens accounts only.
+TEST_F(AuthHttpTest, Rule_64_2010_e_ServiceInitiationOnlyForNewServiceAndTheOpeningRole) {
+  auto imported = client().Send(
+      "POST", A() + "/customers/imports",
+      "account_number,customer_type,name,telephone_numbers,street,city,state,postal_code,"
+      "address_since\n"
+      "9001,residential,Lena Marsh,(407) 555-0111,2 Oak St,Orlando,FL,32801,2009-05-01\n",
+      {{"Authorization", "Bearer " + tokens_[Role::kComplianceOfficer]}}, "text/csv");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  auto page = Get(A() + "/customers?limit=10", Role::kCsr).Json();
+  int64_t lena = 0;
+  for (const json& c : page["customers"]) {
+    if (c["account_number"] == "9001") lena = c["id"];
+  }
+  ASSERT_GT(lena, 0) << page.dump();
+  const std::string lena_path = A() + "/customers/" + std::to_string(lena);
+  auto record = Get(lena_path, Role::kCsr);
+  ASSERT_EQ(record.status, 200) << record.body;
+  EXPECT_TRUE(record.Json()["service_since"].is_null()) << record.body;
+
+  auto refused = Put(lena_path + "/secrets/password",
+                     {{"password", kPassword}, {"at_service_initiation", true}}, Role::kCsr);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(refused.Header("content-type"), "application/problem+json");
+  EXPECT_NE(refused.body.find("47 CFR 64.2010(e)"), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.Json()["field"], "at_service_initiation") << refused.body;
+  auto backup = Put(lena_path + "/secrets/backup",
+                    {{"question", "What was your first pet's name?"},
+                     {"answer", kAnswer},
+                     {"at_service_initiation", true}},
+                    Role::kCsr);
+  EXPECT_EQ(backup.status, 403) << backup.body;
+  auto secrets = Get(lena_path + "/secrets", Role::kCsr).Json();
+  EXPECT_FALSE(secrets["password"]["set"].get<bool>()) << secrets.dump();
+
+  // A new account opened through the API: service began today.
+  auto opened = Post(A() + "/customers",
+                     {{"account_number", "9002"},
+                      {"name", "Omar Reyes"},
+                      {"telephone_numbers", {"(407) 555-0112"}},
+                      {"address",
+                       {{"street", "3 Oak St"},
+                        {"city", "Orlando"},
+                        {"state", "FL"},
+                        {"postal_code", "32801"}}}},
+                     Role::kCsr);
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  ASSERT_TRUE(opened.Json()["service_since"].is_string()) << opened.body;
+  const std::string omar_path = A() + "/customers/" + std::to_string(opened.Json()["id"].get<int64_t>());
+  // Only the roles that open accounts: a supervisor may set secrets, not this way.
+  Staff sup;
+  sup.carrier = carrier_;
+  sup.name = "Sam Supervisor";
+  sup.roles = {Role::kSupervisor};
+  const services::Actor actor{"test", Instant::Now()};
+  const std::string sup_token =
+      services::IssueApiToken(*store_, services::AddStaff(*store_, sup, actor)->id, "t", actor)
+          ->token;
+  auto by_supervisor = client().Send(
+      "PUT", omar_path + "/secrets/password",
+      json{{"password", kPassword}, {"at_service_initiation", true}}.dump(),
+      {{"Authorization", "Bearer " + sup_token}});
+  EXPECT_EQ(by_supervisor.status, 403) << by_supervisor.body;
+  EXPECT_NE(by_supervisor.body.find("47 CFR 64.2010(e)"), std::string::npos) << by_supervisor.body;
+  auto first = Put(omar_path + "/secrets/password",
+                   {{"password", kPassword}, {"at_service_initiation", true}}, Role::kCsr);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Json()["setup_path"], "service_initiation");
+  EXPECT_GT(first.Json()["ledger_seq"].get<int64_t>(), 0);
+  // The day service began cannot be moved afterwards.
+  auto current = Get(omar_path, Role::kCsr);
+  auto moved = client().Send("PATCH", omar_path, json{{"service_since", "2009-05-01"}}.dump(),
+                             {{"Authorization", "Bearer " + tokens_[Role::kCsr]},
+                              {"If-Match", current.Header("etag")}});
+  EXPECT_EQ(moved.status, 400) << moved.body;
+  EXPECT_EQ(moved.Json()["field"], "service_since") << moved.body;
+  // The OpenAPI document describes the field and the path's limits.
+  auto doc = client().Get("/v1/openapi.json").Json();
+  EXPECT_TRUE(doc["components"]["schemas"]["Customer"]["properties"].contains("service_since"));
+  EXPECT_TRUE(
+      doc["components"]["schemas"]["CustomerInput"]["properties"].contains("service_since"));
+}
+
 TEST_F(AuthHttpTest, NotificationSettingsAndOnlineSignIn) {
   auto put = Put(A() + "/notifications/settings",
                  {{"channels", {"text"}}, {"bound_seconds", 120}, {"callback_phone", "8005550199"}},

@@ -11,6 +11,7 @@
 #include "pg_test_db.h"
 #include "services/customer_auth.h"
 #include "services/customer_update.h"
+#include "services/importer.h"
 #include "services/notifications.h"
 #include "services/registry.h"
 
@@ -144,6 +145,119 @@ void Scenario(store::Store& store) {
     return report.valid ? Status::Ok() : Status::DataLoss("ledger does not verify");
   });
   EXPECT_TRUE(verified.ok()) << verified.ToString();
+}
+
+// 47 CFR 64.2010(e) on both backends: an import of a long-standing customer
+// (no service_since: an existing account) followed at once by a first
+// password "at service initiation" is refused, and the refusal is in the
+// ledger; a customer opened today (or imported with today's service_since)
+// may have one, as a ledger entry.
+void ServiceInitiationScenario(store::Store& store) {
+  CustomerAuthPolicy policy;
+  policy.cost = {1, 64, 1};
+  const Actor setup{"test", T0()};
+  Carrier c;
+  c.legal_name = "Both Backends Tel";
+  c.filer_id_499 = "812378";
+  c.address = {"1 Main St", "Orlando", "FL", "32801", "US"};
+  c.time_zone = "America/New_York";
+  auto carrier = AddCarrier(store, c, setup);
+  ASSERT_TRUE(carrier.ok()) << carrier.status().ToString();
+  Staff s;
+  s.carrier = carrier->id;
+  s.name = "Casey Rep";
+  s.roles = {Role::kCsr};
+  const StaffId csr = AddStaff(store, s, setup)->id;
+  const Actor rep{"staff:" + csr.ToString(), T0() + 60 * kMicrosPerSecond};
+  ImportOptions o;
+  o.carrier = carrier->id;
+  auto report = ImportCustomersCsv(
+      store,
+      "account_number,customer_type,name,telephone_numbers,street,city,state,postal_code,"
+      "address_since,service_since\n"
+      "OLD-1,residential,Lena Marsh,(407) 555-0111,2 Oak St,Orlando,FL,32801,2009-05-01,\n"
+      "NEW-1,residential,Omar Reyes,(407) 555-0112,3 Oak St,Orlando,FL,32801,2025-03-03,"
+      "2025-03-03\n",
+      o, setup);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->imported, 2);
+  std::optional<Customer> old_one, new_one;
+  ASSERT_TRUE(store
+                  .Read([&](store::Tx& tx) -> Status {
+                    ASSIGN_OR_RETURN(old_one, tx.FindCustomerByAccount(carrier->id, "OLD-1"));
+                    ASSIGN_OR_RETURN(new_one, tx.FindCustomerByAccount(carrier->id, "NEW-1"));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(old_one && new_one);
+  EXPECT_FALSE(old_one->service_since.Valid());
+  EXPECT_EQ(new_one->service_since, (CivilDate{2025, 3, 3}));
+
+  SecretAuthorization init;
+  init.at_service_initiation = true;
+  auto refused =
+      SetCpniPassword(store, carrier->id, old_one->id, "Tangerine-Kayak-42", init, policy, rep);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("47 CFR 64.2010(e)"), std::string::npos);
+  auto imported_new =
+      SetCpniPassword(store, carrier->id, new_one->id, "Tangerine-Kayak-42", init, policy, rep);
+  ASSERT_TRUE(imported_new.ok()) << imported_new.status().ToString();
+  Customer k;
+  k.carrier = carrier->id;
+  k.account_number = "NEW-2";
+  k.name = "Pat Jones";
+  k.phones_of_record = {"+14075550113"};
+  k.address_of_record = {"5 Oak Ave", "Orlando", "FL", "32803", "US"};
+  auto opened = AddCustomer(store, k, setup);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(opened->service_since, (CivilDate{2025, 3, 3}));  // 10:00 in New York
+  auto first = SetCpniPassword(store, carrier->id, opened->id, "Tangerine-Kayak-42", init, policy,
+                               rep);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->setup_path, "service_initiation");
+
+  std::vector<std::string> types;
+  Status read = store.Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(ledger::Head head, tx.LedgerHead(carrier->id));
+    for (int64_t seq = 1; seq <= head.size; ++seq) {
+      ASSIGN_OR_RETURN(auto e, tx.ReadEntry(carrier->id, seq));
+      if (e.first.type.rfind("auth.secret", 0) == 0) {
+        types.push_back(e.first.type + " " + e.first.subject);
+      }
+    }
+    ASSIGN_OR_RETURN(auto verified, tx.VerifyLedger(carrier->id));
+    EXPECT_TRUE(verified.valid);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.ToString();
+  EXPECT_EQ(types, (std::vector<std::string>{
+                       "auth.secret_refused customer:" + old_one->id.ToString(),
+                       "auth.secret_set customer:" + new_one->id.ToString(),
+                       "auth.secret_set customer:" + opened->id.ToString()}));
+}
+
+TEST(AuthStoreTest, Rule_64_2010_e_SqliteImportedCustomerIsNotServiceInitiation) {
+  char tmpl[] = "/tmp/proprio_authstore_XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  {
+    auto store = store::Store::Open(store::StoreOptions::Sqlite(dir + "/p.db"));
+    ASSERT_TRUE(store.ok());
+    ServiceInitiationScenario(**store);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(AuthStoreTest, Rule_64_2010_e_PostgresImportedCustomerIsNotServiceInitiation) {
+  if (auto why = PgTestDb::SkipReason()) GTEST_SKIP() << *why;
+  PgTestDb db;
+  ASSERT_TRUE(db.Create().ok());
+  {
+    auto store = store::Store::Open(store::StoreOptions::Postgres(db.url()));
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ServiceInitiationScenario(**store);
+  }
+  db.Drop();
 }
 
 TEST(AuthStoreTest, SqliteScenario) {

@@ -560,6 +560,54 @@ TEST_P(StoreTest, CustomerInsertGetRoundTrip) {
   EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
+// Migration 0011: the day service began (47 CFR 64.2010(e): the
+// service-initiation path follows it). '' in the column is "not known" (an
+// imported, existing customer); an update never writes it.
+TEST_P(StoreTest, Rule_64_2010_e_ServiceSinceColumnRoundTripsAndAnUpdateKeepsIt) {
+  const CarrierId carrier = AddCarrier();
+  Customer fresh = MakeCustomer(carrier, "N-1", 1);
+  fresh.service_since = CivilDate{2024, 3, 13};
+  const CustomerId known = AddCustomer(fresh);
+  const CustomerId unknown = AddCustomer(MakeCustomer(carrier, "E-1", 2));
+  auto raw = Raw();
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM customers WHERE service_since = '2024-03-13' AND id = " +
+                     known.ToString()),
+            1);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM customers WHERE service_since = '' AND id = " +
+                     unknown.ToString()),
+            1);
+  Status st = store_->Transact([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Customer a, tx.GetCustomer(carrier, known));
+    EXPECT_EQ(a.service_since, (CivilDate{2024, 3, 13}));
+    ASSIGN_OR_RETURN(Customer b, tx.GetCustomer(carrier, unknown));
+    EXPECT_FALSE(b.service_since.Valid());
+    ASSIGN_OR_RETURN(auto by_account, tx.FindCustomerByAccount(carrier, "N-1"));
+    EXPECT_TRUE(by_account && by_account->service_since == (CivilDate{2024, 3, 13}));
+    ASSIGN_OR_RETURN(CustomerPage page, tx.ListCustomers(carrier, CustomerId(), 10));
+    EXPECT_EQ(page.customers.size(), 2u);
+    if (page.customers.size() == 2) {
+      EXPECT_EQ(page.customers[0].service_since, (CivilDate{2024, 3, 13}));
+      EXPECT_FALSE(page.customers[1].service_since.Valid());
+    }
+    // An update writes the record's other fields, never service_since.
+    a.name = "Renamed";
+    a.service_since = CivilDate{2026, 1, 1};
+    RETURN_IF_ERROR(tx.UpdateCustomer(a));
+    b.service_since = CivilDate{2026, 1, 1};
+    return tx.UpdateCustomer(b);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store_->Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(Customer a, tx.GetCustomer(carrier, known));
+    EXPECT_EQ(a.name, "Renamed");
+    EXPECT_EQ(a.service_since, (CivilDate{2024, 3, 13}));
+    ASSIGN_OR_RETURN(Customer b, tx.GetCustomer(carrier, unknown));
+    EXPECT_FALSE(b.service_since.Valid());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
 TEST_P(StoreTest, AnotherCarriersCustomerIsNotFound) {
   const CarrierId mine = AddCarrier("825123");
   const CarrierId theirs = AddCarrier("825124");
