@@ -83,7 +83,7 @@ std::string Join(const json& array, const char* sep = ", ") {
 void PrintDecision(const rules::Decision& d) {
   std::cout << (d.allowed ? "ALLOWED" : "DENIED") << "  decision " << d.decision_id << " ("
             << d.rule_set << ", policy version " << d.policy_version << ")\n"
-            << "  reason:   " << d.reason << "\n  basis:    ";
+            << "  reason:   " << rules::ReasonText(d) << "\n  basis:    ";
   for (size_t i = 0; i < d.basis.size(); ++i) std::cout << (i ? "; " : "") << d.basis[i];
   std::cout << "\n";
   if (d.requirements.empty()) return;
@@ -126,6 +126,20 @@ void PrintStatus(const services::ConsentReport& r) {
   if (r.status.opt_out_lapses_at) {
     std::cout << "  opt-out lapses:   " << r.status.opt_out_lapses_at->ToRfc3339()
               << " unless a new notice is sent (47 CFR 64.2008(d)(2))\n";
+  }
+  if (r.status.opt_out_lapsed_at) {
+    std::cout << "  opt-out lapsed:   " << Join(j["opt_out_lapsed"]) << " on "
+              << (r.status.opt_out_lapsed_on ? r.status.opt_out_lapsed_on->ToString()
+                                             : r.status.opt_out_lapsed_at->ToRfc3339())
+              << ": no opt-out notice was given within the renewal period (47 CFR "
+                 "64.2008(d)(2)); a new opt-out notice renews it once its waiting period has "
+                 "passed, or the customer's opt-in approval\n";
+  }
+  if (r.last_opt_out_notice) {
+    const auto& n = *r.last_opt_out_notice;
+    std::cout << "  last notice:      " << n.notice_id << " ("
+              << rules::NoticeChannelName(n.channel) << ") sent " << n.sent_at.ToRfc3339()
+              << "\n";
   }
   if (r.status.one_time_call != 0) {
     std::cout << "  one-time:         " << Join(j["one_time"]["scopes"]) << " until "

@@ -2,6 +2,8 @@
 // of the paragraph it enforces.
 #include "rules/decide.h"
 
+#include <algorithm>
+
 #include "rules/internal/names.h"
 
 namespace proprio::rules {
@@ -30,6 +32,7 @@ constexpr std::string_view k2005d = "47 CFR 64.2005(d)";
 constexpr std::string_view k2007a2 = "47 CFR 64.2007(a)(2)";
 constexpr std::string_view k2007b = "47 CFR 64.2007(b)";
 constexpr std::string_view k2008d1 = "47 CFR 64.2008(d)(1)";
+constexpr std::string_view k2008d2 = "47 CFR 64.2008(d)(2)";
 constexpr std::string_view k2008f = "47 CFR 64.2008(f)";
 constexpr std::string_view k2010a = "47 CFR 64.2010(a)";
 constexpr std::string_view k2010b = "47 CFR 64.2010(b)";
@@ -116,6 +119,12 @@ constexpr std::string_view kRsnDisapproved =
     "Denied: the customer has denied or revoked approval for this use.";
 constexpr std::string_view kRsnPending =
     "Denied: the opt-out waiting period after the notice has not ended yet.";
+// {date} and {period} are filled in by ReasonText (Decision::opt_out_lapsed_on,
+// Decision::opt_out_renewal_months).
+constexpr std::string_view kRsnLapsed =
+    "Denied: the customer's opt-out approval lapsed on {date} because no opt-out notice was "
+    "given in {period} (47 CFR 64.2008(d)(2)); a new opt-out notice renews it once its waiting "
+    "period has passed (47 CFR 64.2008(d)(1)), or the customer's opt-in approval.";
 constexpr std::string_view kRsnNeedOptIn = "Denied: this use needs the customer's opt-in approval.";
 constexpr std::string_view kRsnNeedApproval =
     "Denied: this use needs the customer's opt-out or opt-in approval.";
@@ -251,7 +260,12 @@ class Evaluator {
  public:
   Evaluator(const DecisionRequest& req, const CustomerFacts& facts, const RuleSet& rules,
             const Policy& policy)
-      : req_(req), facts_(facts), policy_(policy), call_(CallIdHash(req.context.call_id)) {
+      : req_(req),
+        facts_(facts),
+        policy_(policy),
+        call_(CallIdHash(req.context.call_id)),
+        renewal_months_(std::max(1, std::min(rules.approval.opt_out_renewal_months,
+                                             policy.opt_out_renewal_months))) {
     d_.rule_set = rules.name;
     d_.policy_version = policy.version;
   }
@@ -416,6 +430,8 @@ class Evaluator {
     if (d_.allowed) d_.requirements.clear();
     if (d_.allowed) {
       d_.reason = allow_reason_;
+      d_.opt_out_lapsed_on.reset();
+      d_.opt_out_renewal_months = 0;
     } else {
       d_.reason = block_reason_.empty() ? kRsnMalformed : block_reason_;
     }
@@ -516,6 +532,14 @@ class Evaluator {
     } else if (opt_out_ok && st.opt_out_pending.Has(scope)) {
       Basis(k2008d1);
       Block(kRsnPending);
+    } else if (opt_out_ok && st.opt_out_lapsed.Has(scope) && st.opt_out_lapsed_at) {
+      // 64.2008(d)(2): opt-out notices every two years; the approval lapsed.
+      Basis(k2008d2);
+      if (block_reason_.empty()) {
+        d_.opt_out_lapsed_on = st.opt_out_lapsed_on;
+        d_.opt_out_renewal_months = renewal_months_;
+      }
+      Block(kRsnLapsed);
     } else {
       Block(opt_out_ok ? kRsnNeedApproval : kRsnNeedOptIn);
     }
@@ -782,6 +806,7 @@ class Evaluator {
   const CustomerFacts& facts_;
   const Policy& policy_;
   const uint64_t call_;
+  const int renewal_months_;  // 64.2008(d)(2), or the policy's shorter period
   Decision d_;
   bool blocked_ = false;
   std::string_view allow_reason_;
@@ -795,6 +820,21 @@ Status Bad(std::string_view field, const std::string& why) {
 }  // namespace
 
 std::string_view RequirementKindName(RequirementKind k) { return NameOf(kRequirementNames, k); }
+
+std::string ReasonText(const Decision& d) {
+  std::string out(d.reason);
+  auto fill = [&out](std::string_view key, const std::string& value) {
+    const size_t at = out.find(key);
+    if (at != std::string::npos) out.replace(at, key.size(), value);
+  };
+  if (out.find('{') == std::string::npos) return out;
+  fill("{date}", d.opt_out_lapsed_on ? d.opt_out_lapsed_on->ToString() : "an earlier date");
+  const int m = d.opt_out_renewal_months;
+  fill("{period}", m <= 0 || m == 24 ? std::string("two years")
+                   : m % 12 == 0    ? std::to_string(m / 12) + (m == 12 ? " year" : " years")
+                                    : std::to_string(m) + (m == 1 ? " month" : " months"));
+  return out;
+}
 
 Result<RequirementKind> ParseRequirementKind(std::string_view name, std::string_view field) {
   return ParseName<RequirementKind>(kRequirementNames, name, field, "requirement");

@@ -41,6 +41,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -169,12 +170,22 @@ class SmallList {
 struct Decision {
   bool allowed = false;
   SmallList<std::string_view, 10> basis;  // citations, most general first
-  std::string_view reason;                // one sentence a CSR understands
+  // One sentence a CSR understands. It may hold {date} and {period}
+  // placeholders: show it with ReasonText().
+  std::string_view reason;
   SmallList<Requirement, 8> requirements;  // serialised as "requires"
   std::string_view rule_set;               // RuleSet::name
   int64_t policy_version = 0;
   int64_t decision_id = 0;  // assigned by the service layer when logged
+  // Denied because opt-out approval lapsed (64.2008(d)(2)): the local date it
+  // lapsed and the renewal period in months that applied.
+  std::optional<CivilDate> opt_out_lapsed_on;
+  int opt_out_renewal_months = 0;
 };
+
+// The reason as shown to people and logged: Decision::reason with its
+// placeholders filled in (e.g. the date an opt-out approval lapsed). Allocates.
+std::string ReasonText(const Decision& d);
 
 // REQUIRES nothing: an invalid request is denied with a reason saying so
 // (call ValidateRequest first for a precise error).

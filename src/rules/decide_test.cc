@@ -661,5 +661,55 @@ TEST(DecideTest, ParseFunctionsNameTheField) {
   EXPECT_EQ(*ParseRequestServiceCategory("cmrs"), ServiceCategory::kCmrs);
 }
 
+// 64.2008(d)(2): after the two-year lapse the answer names the lapse, its
+// date and what renews it; before it, opt-out approval allows.
+TEST(DecideTest, c64_2008_d_2_LapsedOptOutIsNamedWithItsDate) {
+  ApprovalEvent notice;
+  notice.kind = ApprovalEventKind::kOptOutNoticeSent;
+  notice.at = At("2023-01-10T15:00:00Z");
+  notice.notice_id = 1;
+  notice.notice_channel = NoticeChannel::kMail;
+  notice.scopes = kOptOutScopes;
+  const std::vector<ApprovalEvent> events = {notice};
+  const TimeZone ny = TimeZone::FromPosixTz("EST5EDT,M3.2.0,M11.1.0", "US/Eastern").value();
+  Req req;
+  req.purpose(Purpose::kMarketingOtherCategory).offering(Offering::kInterexchange);
+  req.r.at = At("2025-02-01T12:00:00Z");
+  Facts facts;
+  facts.f.approval = DeriveStatus(events, req.r.at, RuleSetFor(req.r.at, {}), FloorPolicy(), ny);
+  const Decision d = Decide(req, facts, RuleSetFor(req.r.at, {}), FloorPolicy());
+  EXPECT_FALSE(d.allowed);
+  EXPECT_TRUE(d.basis.contains("47 CFR 64.2008(d)(2)"));
+  EXPECT_EQ(ReasonText(d),
+            "Denied: the customer's opt-out approval lapsed on 2025-01-10 because no opt-out "
+            "notice was given in two years (47 CFR 64.2008(d)(2)); a new opt-out notice renews "
+            "it once its waiting period has passed (47 CFR 64.2008(d)(1)), or the customer's "
+            "opt-in approval.");
+  ASSERT_EQ(d.requirements.size(), 1u);
+  EXPECT_EQ(d.requirements[0].kind, RK::kOptOutOrOptInApproval);
+
+  // A policy renewing every 12 months: the lapse came a year after the notice.
+  Policy yearly = FloorPolicy();
+  yearly.version = 3;
+  yearly.opt_out_renewal_months = 12;
+  Facts f12;
+  f12.f.approval = DeriveStatus(events, req.r.at, RuleSetFor(req.r.at, {}), yearly, ny);
+  const Decision d12 = Decide(req, f12, RuleSetFor(req.r.at, {}), yearly);
+  EXPECT_NE(ReasonText(d12).find("lapsed on 2024-01-10 because no opt-out notice was given in "
+                                 "1 year (47 CFR 64.2008(d)(2))"),
+            std::string::npos)
+      << ReasonText(d12);
+
+  // The day before the lapse: allowed on opt-out approval, no lapse named.
+  req.r.at = At("2025-01-09T12:00:00Z");
+  Facts before;
+  before.f.approval =
+      DeriveStatus(events, req.r.at, RuleSetFor(req.r.at, {}), FloorPolicy(), ny);
+  const Decision ok = Decide(req, before, RuleSetFor(req.r.at, {}), FloorPolicy());
+  EXPECT_TRUE(ok.allowed);
+  EXPECT_FALSE(ok.opt_out_lapsed_on.has_value());
+  EXPECT_EQ(ReasonText(ok), std::string(ok.reason));
+}
+
 }  // namespace
 }  // namespace proprio::rules

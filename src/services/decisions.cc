@@ -92,7 +92,7 @@ store::DecisionRow RowFor(CarrierId carrier, const rules::DecisionRequest& r,
   row.policy_version = d.policy_version;
   row.basis = JoinBasis(d);
   row.requires_ = JoinRequires(d);
-  row.reason = std::string(d.reason);
+  row.reason = rules::ReasonText(d);
   return row;
 }
 
@@ -227,7 +227,7 @@ json DecisionToJson(const rules::Decision& d) {
   for (const rules::Requirement& r : d.requirements) req.push_back(RequirementToJson(r));
   return {{"allowed", d.allowed},
           {"basis", basis},
-          {"reason", d.reason},
+          {"reason", rules::ReasonText(d)},
           {"requires", req},
           {"rule_set", d.rule_set},
           {"policy_version", d.policy_version},
@@ -321,7 +321,7 @@ rules::ApprovalStatus FoldApprovalStatus(const std::vector<store::ApprovalEventR
     (void)record.Apply(ApprovalEventFromRow(row), rules::RuleSetFor(row.at, config),
                        cr.policy->policy, *cr.zone);
   }
-  return record.StatusAt(at);
+  return record.StatusAt(at, *cr.zone);
 }
 
 // ---- without the index ----
