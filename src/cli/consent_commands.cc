@@ -167,6 +167,7 @@ struct DecideArgs {
   std::vector<std::string> context;
   std::string channel;
   std::string call_id;
+  std::string written_request;
   std::string at;
   std::string rule_set;
 };
@@ -187,6 +188,11 @@ json RequestFromFlags(const DecideArgs& a) {
   for (const std::string& f : a.context) ctx[f] = true;
   if (!a.channel.empty()) ctx["channel"] = a.channel;
   if (!a.call_id.empty()) ctx["call_id"] = a.call_id;
+  if (!a.written_request.empty()) {
+    // The document is the customer's written request: it implies the flag.
+    ctx["written_authorization"] = true;
+    ctx["written_request_document"] = a.written_request;
+  }
   if (!ctx.empty()) j["context"] = ctx;
   j["at"] = a.at.empty() ? Instant::Now().ToRfc3339() : a.at;
   return j;
@@ -231,6 +237,10 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
                   "customer_account_access: inbound_call, online, in_store, address_of_record, "
                   "number_of_record");
   cmd->add_option("--call-id", a->call_id, "the call in progress (one-time consent)");
+  cmd->add_option("--written-request", a->written_request,
+                  "DOC: the customer's affirmative written request on record designating the "
+                  "recipient (47 U.S.C. 222(c)(2)), by its document id; implies "
+                  "written_authorization. Required to provide service through a new carrier");
   cmd->add_option("--at", a->at, "the instant of the use, RFC 3339 (default: now)");
   cmd->add_option("--rule-set", a->rule_set,
                   "what-if: decide under fcc-2007 or fcc-2024 instead of the set in force");

@@ -70,6 +70,16 @@ constexpr std::string_view kRsnLegalMissing =
     "Denied: disclosure for legal process needs valid legal process in hand.";
 constexpr std::string_view kRsnWrittenOk =
     "Allowed: the customer's affirmative written request designates this recipient.";
+constexpr std::string_view kRsnWrittenOkDocument =
+    "Allowed: the customer's affirmative written request (document {document}) designates "
+    "this recipient.";
+constexpr std::string_view kRsnNewCarrierOk =
+    "Allowed: the customer's affirmative written request on record (document {document}) "
+    "designates the new carrier (47 U.S.C. 222(c)(2)).";
+constexpr std::string_view kRsnNewCarrierMissing =
+    "Denied: CPNI goes to a new carrier only on the customer's affirmative written request "
+    "designating it (47 U.S.C. 222(c)(2)): record the request and give its document id with "
+    "written_authorization.";
 constexpr std::string_view kRsnWrittenMissing =
     "Denied: disclosure on the customer's behalf needs the customer's affirmative written "
     "request.";
@@ -283,6 +293,13 @@ class Evaluator {
       CustomerAccess();
       return Finish();
     }
+    if (req_.recipient.kind == RecipientKind::kNewCarrier &&
+        (req_.purpose == Purpose::kProvideService ||
+         req_.purpose == Purpose::kNecessaryServices)) {
+      NewCarrier();
+      RecipientOverlays();
+      return Finish();
+    }
     bool overlays = true;
     switch (req_.purpose) {
       case Purpose::kTrackCompetingCallers:
@@ -307,7 +324,15 @@ class Evaluator {
         // designates in an affirmative written request. A duty: no overlay.
         Basis(k222c2);
         if (Flag(ContextFlag::kWrittenAuthorization)) {
-          Allow(kRsnWrittenOk);
+          if (!req_.context.written_request_document.empty()) {
+            const std::string& doc = req_.context.written_request_document;
+            const size_t n = std::min(doc.size(), kMaxDocumentId);
+            std::copy_n(doc.data(), n, d_.written_request_document.data());
+            d_.written_request_document[n] = '\0';
+            Allow(kRsnWrittenOkDocument);
+          } else {
+            Allow(kRsnWrittenOk);
+          }
         } else {
           Need(RequirementKind::kWrittenAuthorization);
           Block(kRsnWrittenMissing);
@@ -433,6 +458,7 @@ class Evaluator {
       d_.opt_out_lapsed_on.reset();
       d_.opt_out_renewal_months = 0;
     } else {
+      d_.written_request_document[0] = '\0';
       d_.reason = block_reason_.empty() ? kRsnMalformed : block_reason_;
     }
     return d_;
@@ -543,6 +569,32 @@ class Evaluator {
     } else {
       Block(opt_out_ok ? kRsnNeedApproval : kRsnNeedOptIn);
     }
+  }
+
+  // CPNI to the carrier the customer moves to, so that it can provide the
+  // service: one path, the customer's affirmative written request designating
+  // it (47 U.S.C. 222(c)(2); the seed policy's "express written
+  // authorization"), on record with its document id. Opt-in approval for
+  // third parties already on file also allows it (64.2007(b)), but a denial
+  // asks only for the written request.
+  void NewCarrier() {
+    Basis(k222c2);
+    if (Flag(ContextFlag::kWrittenAuthorization) && !req_.context.written_request_document.empty()) {
+      const std::string& doc = req_.context.written_request_document;
+      const size_t n = std::min(doc.size(), kMaxDocumentId);
+      std::copy_n(doc.data(), n, d_.written_request_document.data());
+      d_.written_request_document[n] = '\0';
+      Allow(kRsnNewCarrierOk);
+      return;
+    }
+    const ApprovalStatus& st = facts_.approval;
+    if (st.opt_in.Has(ApprovalScope::kThirdParties)) {
+      Basis(k2007b);
+      Allow(kRsnOptInOk);
+      return;
+    }
+    Need(RequirementKind::kWrittenAuthorization);
+    Block(kRsnNewCarrierMissing);
   }
 
   // Returns true when handled as an emergency (no policy overlays).
@@ -828,6 +880,7 @@ std::string ReasonText(const Decision& d) {
     if (at != std::string::npos) out.replace(at, key.size(), value);
   };
   if (out.find('{') == std::string::npos) return out;
+  fill("{document}", std::string(d.written_request_document.data()));
   fill("{date}", d.opt_out_lapsed_on ? d.opt_out_lapsed_on->ToString() : "an earlier date");
   const int m = d.opt_out_renewal_months;
   fill("{period}", m <= 0 || m == 24 ? std::string("two years")
@@ -884,6 +937,26 @@ Status ValidateRequest(const DecisionRequest& r) {
     return Bad("context.channel",
                "say how the CPNI reaches the customer: inbound_call, online, in_store, "
                "address_of_record or number_of_record");
+  }
+  const std::string& doc = r.context.written_request_document;
+  if (doc.size() > kMaxDocumentId) {
+    return Bad("context.written_request_document", "at most 64 bytes");
+  }
+  for (char ch : doc) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+      return Bad("context.written_request_document", "a document id, printable characters only");
+    }
+  }
+  const bool written = r.context.flags.Has(ContextFlag::kWrittenAuthorization);
+  if (!doc.empty() && !written) {
+    return Bad("context.written_authorization",
+               "a written request's document id comes with written_authorization");
+  }
+  if (written && doc.empty() && r.recipient.kind == RecipientKind::kNewCarrier &&
+      (r.purpose == Purpose::kProvideService || r.purpose == Purpose::kNecessaryServices)) {
+    return Bad("context.written_request_document",
+               "give the document id of the customer's affirmative written request on record "
+               "that designates the new carrier (47 U.S.C. 222(c)(2))");
   }
   if (r.purpose == Purpose::kMarketingCpeInfoServices && r.offering == Offering::kUnspecified) {
     return Bad("offering", "name the CPE or information service being marketed");

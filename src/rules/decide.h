@@ -66,8 +66,14 @@ struct DecisionContext {
   ContextFlags flags;
   AccessChannel channel = AccessChannel::kNone;  // kCustomerAccountAccess only
   std::string call_id;  // the call in progress, matched to one-time consent
+  // The document id of the customer's affirmative written request on record
+  // (47 U.S.C. 222(c)(2)), with kWrittenAuthorization; required when CPNI
+  // goes to a new carrier to provide service. At most kMaxDocumentId bytes.
+  std::string written_request_document;
   friend bool operator==(const DecisionContext&, const DecisionContext&) = default;
 };
+
+inline constexpr size_t kMaxDocumentId = 64;
 
 // The request fields of ARCHITECTURE.md ("Fixed interfaces"), plus
 // `offering` (what the use serves or markets) and the context's channel and
@@ -91,7 +97,10 @@ struct DecisionRequest {
 // telecommunications service), "action"/"recipient.kind" (use is by the
 // carrier itself; disclose and permit_access are to someone else),
 // "purpose"/"recipient.kind" (customer_account_access is to the customer),
-// "context.channel" (required for customer_account_access), "offering"
+// "context.channel" (required for customer_account_access),
+// "context.written_request_document" (required, with written_authorization,
+// to provide service through a new carrier; at most kMaxDocumentId bytes),
+// "offering"
 // (required for marketing_cpe_info_services), "recipient.id" (negative),
 // and any out-of-range enumerator.
 Status ValidateRequest(const DecisionRequest& request);
@@ -181,6 +190,9 @@ struct Decision {
   // lapsed and the renewal period in months that applied.
   std::optional<CivilDate> opt_out_lapsed_on;
   int opt_out_renewal_months = 0;
+  // Allowed on the customer's written request (222(c)(2)): its document id,
+  // NUL-terminated (a copy: a decision does not point into its request).
+  std::array<char, kMaxDocumentId + 1> written_request_document{};
 };
 
 // The reason as shown to people and logged: Decision::reason with its

@@ -711,5 +711,46 @@ TEST(DecideTest, c64_2008_d_2_LapsedOptOutIsNamedWithItsDate) {
   EXPECT_EQ(ReasonText(ok), std::string(ok.reason));
 }
 
+// 47 U.S.C. 222(c)(2): CPNI to a new carrier to provide the service goes on
+// the customer's affirmative written request on record; the denial asks for
+// exactly that, and the allowed answer names the request's document.
+TEST(DecideTest, c222_c_2_NewCarrierOnTheCustomersWrittenRequestOnRecord) {
+  Req req;
+  req.purpose(Purpose::kProvideService).to(RecipientKind::kNewCarrier);
+  const Decision no = Decide(req, Facts(), RuleSetFor(kNow, {}), FloorPolicy());
+  EXPECT_FALSE(no.allowed);
+  ASSERT_EQ(no.basis.size(), 1u);
+  EXPECT_EQ(no.basis[0], "47 U.S.C. 222(c)(2)");
+  ASSERT_EQ(no.requirements.size(), 1u);
+  EXPECT_EQ(no.requirements[0], Need(RK::kWrittenAuthorization));
+  EXPECT_EQ(ReasonText(no),
+            "Denied: CPNI goes to a new carrier only on the customer's affirmative written "
+            "request designating it (47 U.S.C. 222(c)(2)): record the request and give its "
+            "document id with written_authorization.");
+
+  // The flag without the request's document is refused as input.
+  req.flag(ContextFlag::kWrittenAuthorization);
+  Status bad = ValidateRequest(req);
+  EXPECT_EQ(bad.field(), "context.written_request_document");
+  EXPECT_NE(bad.message().find("47 U.S.C. 222(c)(2)"), std::string::npos);
+
+  req.r.context.written_request_document = "WR-17";
+  ASSERT_TRUE(ValidateRequest(req).ok());
+  const Decision yes = Decide(req, Facts(), RuleSetFor(kNow, {}), FloorPolicy());
+  EXPECT_TRUE(yes.allowed);
+  EXPECT_EQ(ReasonText(yes),
+            "Allowed: the customer's affirmative written request on record (document WR-17) "
+            "designates the new carrier (47 U.S.C. 222(c)(2)).");
+  // The seed policy's express written authorization is the same request.
+  const Decision seed = Decide(req, Facts(), RuleSetFor(kNow, {}), Seed());
+  EXPECT_TRUE(seed.allowed) << ReasonText(seed);
+
+  // A document without the flag names the flag.
+  Req doc_only;
+  doc_only.purpose(Purpose::kProvideService).to(RecipientKind::kNewCarrier);
+  doc_only.r.context.written_request_document = "WR-17";
+  EXPECT_EQ(ValidateRequest(doc_only).field(), "context.written_authorization");
+}
+
 }  // namespace
 }  // namespace proprio::rules

@@ -175,6 +175,13 @@ Result<rules::DecisionRequest> DecisionRequestFromJson(const json& j, const std:
         }
         parse(rules::ParseAccessChannel(it->get_ref<const std::string&>(), field),
               r.context.channel);
+      } else if (it.key() == "written_request_document") {
+        if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
+            it->get_ref<const std::string&>().size() > rules::kMaxDocumentId) {
+          o.Fail(BadField(field, "must be a document id of 1 to 64 bytes"));
+          break;
+        }
+        r.context.written_request_document = it->get<std::string>();
       } else if (it.key() == "call_id") {
         if (!it->is_string() || it->get_ref<const std::string&>().size() > 200) {
           o.Fail(BadField(field, "must be a string of at most 200 bytes"));
@@ -249,6 +256,9 @@ json DecisionRequestToJson(const rules::DecisionRequest& r) {
     context["channel"] = rules::AccessChannelName(r.context.channel);
   }
   if (!r.context.call_id.empty()) context["call_id"] = r.context.call_id;
+  if (!r.context.written_request_document.empty()) {
+    context["written_request_document"] = r.context.written_request_document;
+  }
   json j = {{"customer", r.customer.value()},
             {"action", rules::ActionName(r.action)},
             {"purpose", rules::PurposeName(r.purpose)},

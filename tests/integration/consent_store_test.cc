@@ -315,6 +315,44 @@ TEST_P(ConsentStoreTest, LapsedOptOut_47CFR64_2008d2_IsNamedWithItsDateAndRenewa
   EXPECT_EQ(renewed->last_opt_out_notice->sent_at, At("2025-02-03T15:00:00Z"));
 }
 
+// 47 U.S.C. 222(c)(2): CPNI to a new carrier on the customer's written request
+// on record; the decision log keeps the request's document id (in the reason)
+// on both backends, under the seed policy's express written authorization.
+TEST_P(ConsentStoreTest, NewCarrier_47USC222c2_WrittenRequestOnRecordIsLogged) {
+  ASSERT_TRUE(services::SetPolicy(*store_, carrier_, SeedPolicyText(), actor_).ok());
+  json j = {{"customer", customers_[0].value()},
+            {"action", "disclose"},
+            {"purpose", "provide_service"},
+            {"recipient", {{"kind", "new_carrier"}}},
+            {"cpni", {"usage", "billing"}},
+            {"service_category", "local"},
+            {"at", "2024-06-01T12:00:00Z"}};
+  const rules::DecisionRequest without = services::DecisionRequestFromJson(j).value();
+  auto no = services::DecideOnce(*store_, carrier_, std::span(&without, 1), {}, {}, actor_);
+  ASSERT_TRUE(no.ok()) << no.status().ToString();
+  EXPECT_FALSE((*no)[0].allowed);
+  EXPECT_EQ(services::DecisionToJson((*no)[0])["requires"],
+            json::array({{{"kind", "written_authorization"}}}));
+  j["context"] = {{"written_authorization", true}, {"written_request_document", "WR-17"}};
+  const rules::DecisionRequest with = services::DecisionRequestFromJson(j).value();
+  services::DecisionService service(*store_, {});
+  ASSERT_TRUE(service.LoadIndex().ok());
+  auto yes = service.Decide(carrier_, std::span(&with, 1), {}, actor_);
+  ASSERT_TRUE(yes.ok()) << yes.status().ToString();
+  EXPECT_TRUE((*yes)[0].allowed);
+  ASSERT_TRUE(store_->Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto row, tx.GetDecision(carrier_, (*yes)[0].decision_id));
+    EXPECT_TRUE(row.has_value());
+    if (row) {
+      EXPECT_EQ(row->reason,
+                "Allowed: the customer's affirmative written request on record (document "
+                "WR-17) designates the new carrier (47 U.S.C. 222(c)(2)).");
+      EXPECT_NE(row->basis.find("47 U.S.C. 222(c)(2)"), std::string::npos);
+    }
+    return Status::Ok();
+  }).ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ConsentStoreTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const ::testing::TestParamInfo<Backend>& p) {
