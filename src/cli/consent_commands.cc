@@ -5,6 +5,7 @@
 
 #include "cli/common.h"
 #include "rules/calendar.h"
+#include "services/auth_json.h"
 #include "services/consent.h"
 #include "services/decisions.h"
 #include "services/notices.h"
@@ -170,6 +171,8 @@ struct DecideArgs {
   std::string written_request;
   std::string at;
   std::string rule_set;
+  int64_t session = 0;
+  std::string release;
 };
 
 // The request the flags describe, as JSON (so one codec checks both forms).
@@ -194,7 +197,7 @@ json RequestFromFlags(const DecideArgs& a) {
     ctx["written_request_document"] = a.written_request;
   }
   if (!ctx.empty()) j["context"] = ctx;
-  j["at"] = a.at.empty() ? Instant::Now().ToRfc3339() : a.at;
+  if (!a.at.empty()) j["at"] = a.at;  // else now, as for JSON (WithDefaultInstant)
   return j;
 }
 
@@ -241,7 +244,16 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
                   "DOC: the customer's affirmative written request on record designating the "
                   "recipient (47 U.S.C. 222(c)(2)), by its document id; implies "
                   "written_authorization. Required to provide service through a new carrier");
-  cmd->add_option("--at", a->at, "the instant of the use, RFC 3339 (default: now)");
+  cmd->add_option("--at", a->at,
+                  "the instant of the use, RFC 3339 (default: now; also for JSON requests "
+                  "without \"at\")");
+  cmd->add_option("--session", a->session,
+                  "the verification session (auth session open ...): the channel, call id and "
+                  "authentication flags come only from its recorded steps (47 CFR 64.2010); "
+                  "--channel, --call-id and authentication --context flags are refused with it. "
+                  "JSON requests may name it as \"session\"");
+  cmd->add_option("--release", a->release,
+                  "with --session: address_of_record, the release-by-mail channel");
   cmd->add_option("--rule-set", a->rule_set,
                   "what-if: decide under fcc-2007 or fcc-2024 instead of the set in force");
   cmd->callback([&ctx, a] {
@@ -261,11 +273,27 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
         }
         body = RequestFromFlags(*a);
       }
+      if (!a->release.empty() && a->release != "address_of_record") {
+        return Fail(ctx, Status::InvalidArgument("--release must be address_of_record",
+                                                 "release"));
+      }
+      if (!a->release.empty() && a->session <= 0) {
+        return Fail(ctx, Status::InvalidArgument("--release needs --session", "release"));
+      }
+      const Instant now = Instant::Now();
+      body = services::WithDefaultInstant(std::move(body), now);
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      // Authentication-dependent context only from a verification session.
+      auto bound = services::BindDecisionsToSessions(
+          **store, CarrierId(a->carrier), std::move(body),
+          a->session > 0 ? std::optional<int64_t>(a->session) : std::nullopt, now,
+          a->release == "address_of_record");
+      if (!bound.ok()) return Fail(ctx, bound.status());
+      body = std::move(*bound);
       bool batch = false;
       auto requests = services::DecisionRequestsFromJson(body, &batch);
       if (!requests.ok()) return Fail(ctx, requests.status());
-      auto store = ctx.OpenStore();
-      if (!store.ok()) return Fail(ctx, store.status());
       services::DecideOptions options;
       options.rule_set = a->rule_set;
       auto decisions = services::DecideOnce(**store, CarrierId(a->carrier), *requests, options,

@@ -227,6 +227,18 @@ Result<std::vector<rules::DecisionRequest>> DecisionRequestsFromJson(const json&
   return out;
 }
 
+json WithDefaultInstant(json body, Instant now) {
+  auto fill = [&](json& r) {
+    if (r.is_object() && !r.contains("at")) r["at"] = now.ToRfc3339();
+  };
+  if (body.is_object() && body.contains("requests") && body["requests"].is_array()) {
+    for (json& r : body["requests"]) fill(r);
+  } else {
+    fill(body);
+  }
+  return body;
+}
+
 json DecisionToJson(const rules::Decision& d) {
   json basis = json::array();
   for (std::string_view b : d.basis) basis.push_back(b);
