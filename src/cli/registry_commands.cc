@@ -372,7 +372,7 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
         const Status& st = updated.status();
         // A stale version is a failed precondition on the command line (exit 6).
         if (st.code() == StatusCode::kAborted) {
-          return Fail(ctx, Status::FailedPrecondition(st.message(), "if_match"));
+          return Fail(ctx, Status(StatusCode::kFailedPrecondition, st.message(), "if_match"));
         }
         return Fail(ctx, st);
       }

@@ -354,7 +354,7 @@ TEST_F(ApprovalTest, CompactRecordMatchesTheFold) {
   }
   for (const char* t : {"2024-02-22T12:10:00Z", "2024-03-05T00:00:00Z", "2025-01-01T00:00:00Z",
                         "2026-03-01T00:00:00Z"}) {
-    EXPECT_EQ(rec.StatusAt(At(t)), StatusAt(ev, t)) << t;
+    EXPECT_EQ(rec.StatusAt(At(t), ny_), StatusAt(ev, t)) << t;
   }
 }
 

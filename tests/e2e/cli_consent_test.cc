@@ -325,11 +325,11 @@ TEST_F(CliConsentTest, PolicyCheckSetShowAndItsOverlays) {
   EXPECT_EQ(flag_only.exit_code, 2) << flag_only.err;
   EXPECT_EQ(Error(flag_only)["field"], "context.written_request_document");
   // With the request's document: allowed, the document named and logged.
-  json ok = RunJson({"decide", "--carrier", "1", "--customer", "1", "--purpose",
+  json wr = RunJson({"decide", "--carrier", "1", "--customer", "1", "--purpose",
                      "provide_service", "--recipient", "new_carrier", "--written-request",
                      "WR-17", "--at", "2024-06-03T15:00:00Z"});
-  EXPECT_EQ(ok["allowed"], true);
-  EXPECT_EQ(ok["reason"],
+  EXPECT_EQ(wr["allowed"], true);
+  EXPECT_EQ(wr["reason"],
             "Allowed: the customer's affirmative written request on record (document WR-17) "
             "designates the new carrier (47 U.S.C. 222(c)(2)).");
   // customer_written_request keeps working, with or without the document.

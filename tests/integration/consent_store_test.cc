@@ -279,7 +279,9 @@ TEST_P(ConsentStoreTest, LapsedOptOut_47CFR64_2008d2_IsNamedWithItsDateAndRenewa
   ASSERT_TRUE(store_->Read([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto row, tx.GetDecision(carrier_, (*indexed)[0].decision_id));
     EXPECT_TRUE(row.has_value());
-    if (row) EXPECT_EQ(row->reason, expected);
+    if (row) {
+      EXPECT_EQ(row->reason, expected);
+    }
     return Status::Ok();
   }).ok());
 
