@@ -527,8 +527,10 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .method = "POST",
       .pattern = base + "/verifications/{verification}/decisions",
       .summary = "Decide a request about the session's customer with the context the session "
-                 "establishes (a context in the body is refused: the session, not the client, "
-                 "says who is authenticated); logged like every decision",
+                 "establishes: channel, call_id and the authentication flags in the body are "
+                 "refused (400 naming context.<key>: the session, not the client, says who is "
+                 "authenticated); other context flags may be given; `at` defaults to now; "
+                 "logged like every decision",
       .tag = "authentication",
       .roles = kVerifiers,
       .query = {{"release", "string", "address_of_record: the release-by-mail channel"}},
@@ -541,9 +543,9 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
             if (!id.ok()) return call->Fail(id.status());
             auto body = ParseJsonObject(call->req);
             if (!body.ok()) return call->Fail(body.status());
-            if (body->contains("context")) {
+            if (body->contains("requests")) {
               return call->Fail(Status::InvalidArgument(
-                  "context comes from the verification session; leave it out", "context"));
+                  "one request about the session's customer", "requests"));
             }
             const bool by_mail = call->req.Query("release") == "address_of_record";
             const json& cust = (*body)["customer"];
@@ -551,12 +553,15 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
             if (!customer.valid()) {
               return call->Fail(Status::InvalidArgument("customer is required", "customer"));
             }
-            auto ctx = services::DecisionContextForSession(api.store(), call->carrier, *id,
-                                                           customer, Instant::Now(), by_mail);
-            if (!ctx.ok()) return call->Fail(ctx.status());
-            json request = *body;
-            request["context"] = services::DecisionContextToJson(*ctx);
-            if (!request.contains("at")) request["at"] = Instant::Now().ToRfc3339();
+            // The same binding as `proprio decide --session`: the channel, call id
+            // and authentication flags come only from the session's steps; other
+            // context (legal_process, written_authorization, ...) may be given.
+            const Instant now = Instant::Now();
+            auto bound = services::BindDecisionsToSessions(
+                api.store(), call->carrier,
+                services::WithDefaultInstant(std::move(*body), now), *id, now, by_mail);
+            if (!bound.ok()) return call->Fail(bound.status());
+            const json request = std::move(*bound);
             auto parsed = services::DecisionRequestFromJson(request);
             if (!parsed.ok()) return call->Fail(parsed.status());
             std::vector<rules::DecisionRequest> one = {*parsed};

@@ -65,11 +65,15 @@ json DecisionRequestSchema() {
   json context = {{"type", "object"},
                   {"description",
                    "context flags (rules::ContextFlag names) with boolean values, plus "
-                   "`channel` (customer_account_access) and `call_id` (one-time consent)"},
+                   "`channel` (customer_account_access), `call_id` (one-time consent) and "
+                   "`written_request_document` (with written_authorization: the document id of "
+                   "the customer's affirmative written request on record, 47 U.S.C. 222(c)(2); "
+                   "required to provide service through a new carrier)"},
                   {"properties",
                    {{"channel", EnumOf<rules::AccessChannel>(rules::kAccessChannelCount,
                                                              rules::AccessChannelName)},
-                    {"call_id", Str()}}},
+                    {"call_id", Str()},
+                    {"written_request_document", {{"type", "string"}, {"maxLength", 64}}}}},
                   {"additionalProperties", Bool()}};
   for (int i = 0; i < rules::kContextFlagCount; ++i) {
     context["properties"][std::string(rules::ContextFlagName(static_cast<rules::ContextFlag>(i)))] =
@@ -176,6 +180,11 @@ json ConsentStatusSchema() {
             {"disapproved", Arr(ScopeEnum())},
             {"opt_out_assumed_from", nullable_time},
             {"opt_out_lapses_at", nullable_time},
+            {"opt_out_lapsed", Arr(ScopeEnum())},
+            {"opt_out_lapsed_at", nullable_time},
+            {"opt_out_lapsed_on",
+             {{"type", json::array({"string", "null"})}, {"format", "date"}}},
+            {"last_opt_out_notice", {{"type", json::array({"object", "null"})}}},
             {"one_time", {{"type", json::array({"object", "null"})}}},
             {"approval_mode", Enum({"floor", "opt_in_only"})},
             {"policy_version", Int()},

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "rules/rule_set.h"
 #include "services/breach.h"
 
 namespace proprio::cli {
@@ -101,7 +102,8 @@ void PrintCase(const services::BreachCase& c, Instant now) {
   const auto& r = c.row;
   std::cout << "breach case " << r.id << " (carrier " << r.carrier.value() << "): " << r.state
             << "\n"
-            << "  rule set:        " << r.rule_set << " (64.2011 of " << r.breach_regime << ")"
+            << "  rule set:        " << r.rule_set << "; breach rules: "
+            << rules::BreachRegimeTitle(r.breach_regime)
             << (r.breach_2024_effective.empty() ? "" : ", 2024 breach rules from " +
                                                            r.breach_2024_effective)
             << "; policy version " << r.policy_version << "\n"

@@ -5,6 +5,7 @@
 
 #include "cli/common.h"
 #include "rules/calendar.h"
+#include "services/auth_json.h"
 #include "services/consent.h"
 #include "services/decisions.h"
 #include "services/notices.h"
@@ -89,7 +90,7 @@ std::string Join(const json& array, const char* sep = ", ") {
 void PrintDecision(const rules::Decision& d) {
   std::cout << (d.allowed ? "ALLOWED" : "DENIED") << "  decision " << d.decision_id << " ("
             << d.rule_set << ", policy version " << d.policy_version << ")\n"
-            << "  reason:   " << d.reason << "\n  basis:    ";
+            << "  reason:   " << rules::ReasonText(d) << "\n  basis:    ";
   for (size_t i = 0; i < d.basis.size(); ++i) std::cout << (i ? "; " : "") << d.basis[i];
   std::cout << "\n";
   if (d.requirements.empty()) return;
@@ -133,6 +134,20 @@ void PrintStatus(const services::ConsentReport& r) {
     std::cout << "  opt-out lapses:   " << r.status.opt_out_lapses_at->ToRfc3339()
               << " unless a new notice is sent (47 CFR 64.2008(d)(2))\n";
   }
+  if (r.status.opt_out_lapsed_at) {
+    std::cout << "  opt-out lapsed:   " << Join(j["opt_out_lapsed"]) << " on "
+              << (r.status.opt_out_lapsed_on ? r.status.opt_out_lapsed_on->ToString()
+                                             : r.status.opt_out_lapsed_at->ToRfc3339())
+              << ": no opt-out notice was given within the renewal period (47 CFR "
+                 "64.2008(d)(2)); a new opt-out notice renews it once its waiting period has "
+                 "passed, or the customer's opt-in approval\n";
+  }
+  if (r.last_opt_out_notice) {
+    const auto& n = *r.last_opt_out_notice;
+    std::cout << "  last notice:      " << n.notice_id << " ("
+              << rules::NoticeChannelName(n.channel) << ") sent " << n.sent_at.ToRfc3339()
+              << "\n";
+  }
   if (r.status.one_time_call != 0) {
     std::cout << "  one-time:         " << Join(j["one_time"]["scopes"]) << " until "
               << r.status.one_time_until.ToRfc3339() << "\n";
@@ -159,8 +174,11 @@ struct DecideArgs {
   std::vector<std::string> context;
   std::string channel;
   std::string call_id;
+  std::string written_request;
   std::string at;
   std::string rule_set;
+  int64_t session = 0;
+  std::string release;
 };
 
 // The request the flags describe, as JSON (so one codec checks both forms).
@@ -179,8 +197,13 @@ json RequestFromFlags(const DecideArgs& a) {
   for (const std::string& f : a.context) ctx[f] = true;
   if (!a.channel.empty()) ctx["channel"] = a.channel;
   if (!a.call_id.empty()) ctx["call_id"] = a.call_id;
+  if (!a.written_request.empty()) {
+    // The document is the customer's written request: it implies the flag.
+    ctx["written_authorization"] = true;
+    ctx["written_request_document"] = a.written_request;
+  }
   if (!ctx.empty()) j["context"] = ctx;
-  j["at"] = a.at.empty() ? Instant::Now().ToRfc3339() : a.at;
+  if (!a.at.empty()) j["at"] = a.at;  // else now, as for JSON (WithDefaultInstant)
   return j;
 }
 
@@ -223,7 +246,20 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
                   "customer_account_access: inbound_call, online, in_store, address_of_record, "
                   "number_of_record");
   cmd->add_option("--call-id", a->call_id, "the call in progress (one-time consent)");
-  cmd->add_option("--at", a->at, "the instant of the use, RFC 3339 (default: now)");
+  cmd->add_option("--written-request", a->written_request,
+                  "DOC: the customer's affirmative written request on record designating the "
+                  "recipient (47 U.S.C. 222(c)(2)), by its document id; implies "
+                  "written_authorization. Required to provide service through a new carrier");
+  cmd->add_option("--at", a->at,
+                  "the instant of the use, RFC 3339 (default: now; also for JSON requests "
+                  "without \"at\")");
+  cmd->add_option("--session", a->session,
+                  "the verification session (auth session open ...): the channel, call id and "
+                  "authentication flags come only from its recorded steps (47 CFR 64.2010); "
+                  "--channel, --call-id and authentication --context flags are refused with it. "
+                  "JSON requests may name it as \"session\"");
+  cmd->add_option("--release", a->release,
+                  "with --session: address_of_record, the release-by-mail channel");
   cmd->add_option("--rule-set", a->rule_set,
                   "what-if: decide under fcc-2007 or fcc-2024 instead of the set in force");
   cmd->callback([&ctx, a] {
@@ -243,11 +279,27 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
         }
         body = RequestFromFlags(*a);
       }
+      if (!a->release.empty() && a->release != "address_of_record") {
+        return Fail(ctx, Status::InvalidArgument("--release must be address_of_record",
+                                                 "release"));
+      }
+      if (!a->release.empty() && a->session <= 0) {
+        return Fail(ctx, Status::InvalidArgument("--release needs --session", "release"));
+      }
+      const Instant now = Instant::Now();
+      body = services::WithDefaultInstant(std::move(body), now);
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      // Authentication-dependent context only from a verification session.
+      auto bound = services::BindDecisionsToSessions(
+          **store, CarrierId(a->carrier), std::move(body),
+          a->session > 0 ? std::optional<int64_t>(a->session) : std::nullopt, now,
+          a->release == "address_of_record");
+      if (!bound.ok()) return Fail(ctx, bound.status());
+      body = std::move(*bound);
       bool batch = false;
       auto requests = services::DecisionRequestsFromJson(body, &batch);
       if (!requests.ok()) return Fail(ctx, requests.status());
-      auto store = ctx.OpenStore();
-      if (!store.ok()) return Fail(ctx, store.status());
       services::DecideOptions options;
       options.rule_set = a->rule_set;
       auto decisions = services::DecideOnce(**store, CarrierId(a->carrier), *requests, options,

@@ -1,9 +1,11 @@
-// proprio init | carrier add|list|show | customer add|show|list | staff add|list
+// proprio init | carrier add|list|show | customer add|show|update|list|close | staff add|list
 #include <iostream>
 
 #include "cli/common.h"
+#include "services/auth_json.h"
 #include "services/customer_update.h"
 #include "services/json_codec.h"
+#include "services/notifications.h"
 
 namespace proprio::cli {
 namespace {
@@ -187,7 +189,7 @@ void RegisterCarrier(CLI::App& app, Context& ctx) {
 
 void RegisterCustomer(CLI::App& app, Context& ctx) {
   CLI::App* group =
-      AddCommand(app, "customer", "Customers of a carrier: add, show, list, close");
+      AddCommand(app, "customer", "Customers of a carrier: add, show, update, list, close");
   group->require_subcommand(1);
 
   struct AddArgs {
@@ -341,6 +343,123 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
       } else {
         std::cout << "closed customer " << closed->id.value() << " at "
                   << closed->closed_at->ToRfc3339() << " (a former customer)\n";
+      }
+      return 0;
+    };
+  });
+
+  // ---- update: the rules of HTTP PATCH, through the same service ----
+  struct UpdateArgs {
+    int64_t carrier = 0;
+    int64_t id = 0;
+    std::string if_match;
+    std::string name, street, city, state, zip, email;
+    std::vector<std::string> phones;
+    // Which options were given (an empty --email clears the address).
+    bool has_name = false, has_street = false, has_city = false, has_state = false,
+         has_zip = false, has_email = false;
+    bool address() const { return has_street || has_city || has_state || has_zip; }
+  };
+  auto uargs = std::make_shared<UpdateArgs>();
+  CLI::App* update = AddCommand(
+      *group, "update",
+      "Change a customer's name, address of record, e-mail or telephone numbers of record, as "
+      "HTTP PATCH does (services/customer_update): customer.updated in the ledger; a changed "
+      "address, e-mail or number of record is an account change notified at once to the "
+      "existing contact (47 CFR 64.2010(f)); a new address is not an address of record for 30 "
+      "days (47 CFR 64.2003, 64.2010(b))");
+  update->add_option("--carrier", uargs->carrier, "carrier id")->required();
+  update->add_option("id", uargs->id, "customer id")->required();
+  update->add_option("--if-match", uargs->if_match,
+                     "the version read (customer update prints it; HTTP: the ETag without "
+                     "quotes): refused, exit 6, when the record changed since");
+  update->add_option("--name", uargs->name, "customer name");
+  update->add_option("--street", uargs->street, "address of record: street");
+  update->add_option("--city", uargs->city, "address of record: city");
+  update->add_option("--state", uargs->state, "address of record: state code");
+  update->add_option("--zip", uargs->zip, "address of record: ZIP code");
+  update->add_option("--email", uargs->email, "e-mail address (\"\" clears it)");
+  update->add_option("--phone", uargs->phones,
+                     "telephone numbers of record, replacing the list (repeatable; the first "
+                     "is primary)");
+  update->callback([&ctx, uargs, update] {
+    uargs->has_name = update->count("--name") > 0;
+    uargs->has_street = update->count("--street") > 0;
+    uargs->has_city = update->count("--city") > 0;
+    uargs->has_state = update->count("--state") > 0;
+    uargs->has_zip = update->count("--zip") > 0;
+    uargs->has_email = update->count("--email") > 0;
+    ctx.action = [&ctx, uargs] {
+      const UpdateArgs& u = *uargs;
+      if (!u.has_name && !u.address() && !u.has_email && u.phones.empty()) {
+        return Fail(ctx, Status::InvalidArgument(
+                             "name a field to change: --name, --street, --city, --state, --zip, "
+                             "--email or --phone",
+                             "customer"));
+      }
+      auto store = ctx.OpenStore();
+      if (!store.ok()) return Fail(ctx, store.status());
+      const CarrierId carrier(u.carrier);
+      const services::Actor actor = ctx.actor();
+      std::optional<std::string> expected;
+      if (!u.if_match.empty()) {
+        std::string v = u.if_match;
+        if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+        expected = v;
+      }
+      // The same service as PATCH: version check, normalisation, the ledger
+      // entry, the 64.2010(f) notices and the new address's date.
+      auto updated = services::UpdateCustomer(
+          **store, carrier, CustomerId(u.id), expected,
+          [&u](Customer& c) {
+            if (u.has_name) c.name = u.name;
+            if (u.has_street) c.address_of_record.street = u.street;
+            if (u.has_city) c.address_of_record.city = u.city;
+            if (u.has_state) c.address_of_record.state = u.state;
+            if (u.has_zip) c.address_of_record.postal_code = u.zip;
+            // The service dates a changed address (unchanged: keeps its date).
+            if (u.address()) c.address_since = CivilDate{};
+            if (u.has_email) c.email = u.email;
+            if (!u.phones.empty()) c.phones_of_record = u.phones;
+            return Status::Ok();
+          },
+          actor);
+      if (!updated.ok()) {
+        const Status& st = updated.status();
+        // A stale version is a failed precondition on the command line (exit 6).
+        if (st.code() == StatusCode::kAborted) {
+          return Fail(ctx, Status(StatusCode::kFailedPrecondition, st.message(), "if_match"));
+        }
+        return Fail(ctx, st);
+      }
+      // The notices this change queued (64.2010(f)).
+      store::NotificationFilter f;
+      f.customer = updated->id;
+      f.limit = 1000;
+      nlohmann::json notices = nlohmann::json::array();
+      auto listed = services::ListNotifications(**store, carrier, f);
+      if (!listed.ok()) return Fail(ctx, listed.status());
+      for (const store::NotificationRow& n : *listed) {
+        if (n.created_at >= actor.now) notices.push_back(services::NotificationToJson(n, actor.now));
+      }
+      const std::string version = services::CustomerVersion(*updated);
+      if (ctx.global.json) {
+        PrintJson({{"customer", services::CustomerToJson(*updated)},
+                   {"version", version},
+                   {"notifications", notices}});
+      } else {
+        PrintCustomer(*updated);
+        std::cout << "  version:   " << version << "\n";
+        if (u.address()) {
+          std::cout << "  address of record since " << updated->address_since.ToString()
+                    << ": a new address is not an address of record for 30 days (47 CFR "
+                       "64.2003, 64.2010(b))\n";
+        }
+        std::cout << "  notices queued (47 CFR 64.2010(f)): " << notices.size() << "\n";
+        for (const auto& n : notices) {
+          std::cout << "    " << n["id"].get<int64_t>() << " " << n["channel"].get<std::string>()
+                    << " (" << n["change_kind"].get<std::string>() << ")\n";
+        }
       }
       return 0;
     };

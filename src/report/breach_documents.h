@@ -6,11 +6,11 @@
 // Inputs are plain values the caller (services/breach) fills from a case; no
 // storage, no clock. Every document is a pure function of its input.
 //
-// Customer letter content (2024 64.2011(c), used under 2007 too): the date
+// Customer letter content (2024 64.2011(b), used under 2007 too): the date
 // range of the breach, a description of the data involved, how to reach the
 // carrier, the FCC, the FTC and the customer's state attorney general, and,
 // when identity theft is a risk, the nationwide credit bureaus and the steps
-// a customer can take. Agency report content (2024 64.2011(b)(1)): contact
+// a customer can take. Agency report content (2024 64.2011(a)(1)): contact
 // information, description, method of compromise, date range, approximate
 // number of customers affected, estimated financial loss, types of data; and
 // (2007 (b)(2)) whether the carrier asks to notify customers early because of

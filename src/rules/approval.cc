@@ -295,13 +295,25 @@ Status ApprovalRecord::Apply(const ApprovalEvent& e, const RuleSet& rules, const
   return Status::Ok();
 }
 
+ApprovalStatus ApprovalRecord::StatusAt(Instant at, const TimeZone& zone) const {
+  ApprovalStatus st = StatusAt(at);
+  if (st.opt_out_lapsed_at) st.opt_out_lapsed_on = zone.LocalDate(*st.opt_out_lapsed_at);
+  return st;
+}
+
 ApprovalStatus ApprovalRecord::StatusAt(Instant at) const {
   ApprovalStatus st;
   const int64_t t = at.micros();
-  uint32_t active = 0, pending = 0;
-  std::optional<int64_t> assumed_from, lapses;
+  uint32_t active = 0, pending = 0, lapsed = 0;
+  std::optional<int64_t> assumed_from, lapses, lapsed_at;
   auto fold = [&](const Window& w, uint8_t scopes, uint8_t continued) {
-    if (scopes == 0 || t >= w.lapses_us) return;
+    if (scopes == 0) return;
+    if (t >= w.lapses_us) {
+      // 64.2008(d)(2): no new notice within the renewal period.
+      lapsed |= scopes;
+      lapsed_at = lapsed_at ? std::max(*lapsed_at, w.lapses_us) : w.lapses_us;
+      return;
+    }
     uint32_t now = 0;
     if (t >= w.from_us) now |= scopes;
     if (t >= w.early_us) now |= continued;
@@ -325,6 +337,13 @@ ApprovalStatus ApprovalRecord::StatusAt(Instant at) const {
   if ((!st.opt_out.empty() || !st.opt_out_pending.empty()) && lapses) {
     st.opt_out_lapses_at = Instant::FromMicros(*lapses);
   }
+  // Lapsed and not renewed since (a later notice's scopes are in force or
+  // pending); a customer's own denial says more than the lapse.
+  st.opt_out_lapsed =
+      ScopeSet::FromBits(lapsed) - st.opt_out - st.opt_out_pending - st.disapproved;
+  if (!st.opt_out_lapsed.empty() && lapsed_at) {
+    st.opt_out_lapsed_at = Instant::FromMicros(*lapsed_at);
+  }
   if (call_hash_ != 0 && t <= call_until_us_) {
     st.one_time_call = call_hash_;
     st.one_time_scopes = ScopeSet::FromBits(call_scopes_);
@@ -341,7 +360,7 @@ ApprovalStatus DeriveStatus(std::span<const ApprovalEvent> events, Instant at,
     if (e.at > at) continue;
     (void)record.Apply(e, rules, policy, zone);  // invalid events are skipped
   }
-  return record.StatusAt(at);
+  return record.StatusAt(at, zone);
 }
 
 // ---- notices ----

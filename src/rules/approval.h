@@ -180,6 +180,12 @@ struct ApprovalStatus {
   std::optional<Instant> opt_out_assumed_from;
   // For opt-out approval in force or pending: when it lapses unless renewed.
   std::optional<Instant> opt_out_lapses_at;
+  // 64.2008(d)(2): scopes whose opt-out approval lapsed (no new notice within
+  // the renewal period) and was not renewed since, and when it lapsed: the
+  // instant (start of the local day) and that local date in the carrier's zone.
+  ScopeSet opt_out_lapsed;
+  std::optional<Instant> opt_out_lapsed_at;
+  std::optional<CivilDate> opt_out_lapsed_on;
   // One-time consent (64.2008(f)); one_time_call == 0 when there is none.
   uint64_t one_time_call = 0;  // CallIdHash of the call
   ScopeSet one_time_scopes;
@@ -204,8 +210,10 @@ class ApprovalRecord {
                const TimeZone& zone);
 
   // The status at `at`. Exact for `at` at or after the last applied event;
-  // for earlier instants use DeriveStatus over the events.
+  // for earlier instants use DeriveStatus over the events. Without a zone
+  // opt_out_lapsed_on stays empty; `zone` (the carrier's) gives it.
   ApprovalStatus StatusAt(Instant at) const;
+  ApprovalStatus StatusAt(Instant at, const TimeZone& zone) const;
 
  private:
   // One opt-out notice's approval: scopes assumed in [from, lapses); scopes

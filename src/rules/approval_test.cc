@@ -206,6 +206,29 @@ TEST_F(ApprovalTest, c64_2008_d_2_ApprovalLapsesTwoYearsAfterTheNotice) {
   EXPECT_TRUE(lapsed.opt_out.empty());
   EXPECT_TRUE(lapsed.opt_out_pending.empty());
   EXPECT_FALSE(lapsed.opt_out_lapses_at.has_value());
+  // The lapse is kept: which scopes, the instant and the carrier's local date.
+  EXPECT_EQ(lapsed.opt_out_lapsed, kOptOutScopes);
+  ASSERT_TRUE(lapsed.opt_out_lapsed_at.has_value());
+  EXPECT_EQ(*lapsed.opt_out_lapsed_at, At("2024-03-01T05:00:00Z"));
+  ASSERT_TRUE(lapsed.opt_out_lapsed_on.has_value());
+  EXPECT_EQ(lapsed.opt_out_lapsed_on->ToString(), "2024-03-01");
+  // Before the lapse nothing has lapsed.
+  EXPECT_TRUE(StatusAt(ev, "2024-03-01T04:59:59Z").opt_out_lapsed.empty());
+}
+
+TEST_F(ApprovalTest, c64_2008_d_2_LapseIsClearedByARenewalOrTheCustomersDenial) {
+  std::vector<ApprovalEvent> ev = {Notice(1, "2022-03-01T15:00:00Z")};
+  ev.push_back(Notice(2, "2024-04-01T15:00:00Z"));  // after the lapse: a new wait
+  const ApprovalStatus renewed = StatusAt(ev, "2024-04-02T12:00:00Z");
+  EXPECT_TRUE(renewed.opt_out_lapsed.empty());
+  EXPECT_FALSE(renewed.opt_out_lapsed_at.has_value());
+  EXPECT_EQ(renewed.opt_out_pending, kOptOutScopes);
+  std::vector<ApprovalEvent> denied = {Notice(1, "2022-03-01T15:00:00Z"),
+                                       Customer(ApprovalEventKind::kOptOutElected,
+                                                "2024-04-01T15:00:00Z", kOwn)};
+  const ApprovalStatus st = StatusAt(denied, "2024-04-02T12:00:00Z");
+  EXPECT_FALSE(st.opt_out_lapsed.Has(ApprovalScope::kOwnMarketingCommRelated));
+  EXPECT_TRUE(st.opt_out_lapsed.Has(ApprovalScope::kAgents));
 }
 
 TEST_F(ApprovalTest, c64_2008_d_2_RenewalBeforeTheLapseKeepsApprovalContinuous) {
@@ -394,7 +417,7 @@ TEST_F(ApprovalTest, CompactRecordMatchesTheFold) {
   }
   for (const char* t : {"2024-02-22T12:10:00Z", "2024-03-05T00:00:00Z", "2025-01-01T00:00:00Z",
                         "2026-03-01T00:00:00Z"}) {
-    EXPECT_EQ(rec.StatusAt(At(t)), StatusAt(ev, t)) << t;
+    EXPECT_EQ(rec.StatusAt(At(t), ny_), StatusAt(ev, t)) << t;
   }
 }
 

@@ -26,10 +26,8 @@ std::string Count(DayCount c) {
          (c.days == 1 ? " day" : " days");
 }
 
-std::string Cite(const RuleSet& rs, const char* id, const char* fallback) {
-  const Rule* r = rs.Find(id);
-  return r ? std::string(r->citation) : std::string(fallback);
-}
+// Citations come from the rule set's paragraph table (rules/rule_set.cc).
+std::string Cite(const RuleSet& rs, const char* id) { return std::string(rs.Cite(id)); }
 
 // "rule" or "policy": the side giving the winning instant (the rule on a tie:
 // a policy that repeats the floor is not cited).
@@ -122,7 +120,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
   const CivilDate det_day = cal.LocalDate(facts.determined_at);
   const bool small_no_harm = SmallNoHarmBreach(facts, rules);
 
-  // ---- agency notice: 64.2011(b) ----
+  // ---- agency notice: 64.2011(b) (2007), 64.2011(a) (2024) ----
   Obligation agency;
   agency.kind = ObligationKind::kAgencyNotice;
   agency.recipients = y2024 ? "FCC, USSS, FBI (central reporting facility)"
@@ -134,7 +132,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
     agency.due = due;
     agency.last_day = cal.LocalDate(due);
     agency.governed_by = Winner(by_rule, by_policy);
-    if (by_rule <= by_policy) agency.basis.push_back(Cite(rs, "breach.agency_notice", "47 CFR 64.2011(b)"));
+    if (by_rule <= by_policy) agency.basis.push_back(Cite(rs, "breach.agency_notice"));
     if (by_policy < by_rule) agency.basis.push_back("policy breach.agency_notice");
     const DayCount used = by_rule <= by_policy ? rules.agency_notice : policy.breach_agency_notice;
     agency.explanation = Count(used) + " after the determination on " + Day(det_day) +
@@ -145,7 +143,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
     agency.met_at = facts.agency_notified_at;
   } else if (small_no_harm) {
     agency.state = ObligationState::kNotRequired;
-    agency.basis = {Cite(rs, "breach.threshold", "47 CFR 64.2011(b)(2)")};
+    agency.basis = {Cite(rs, "breach.threshold")};
     agency.explanation = "fewer than " + std::to_string(rules.agency_threshold_customers) +
                          " customers affected and no harm reasonably likely: reported in the "
                          "annual summary instead";
@@ -162,9 +160,9 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
     if (!y2024 && rules.customer_wait) {
       if (facts.urgent) {
         hold = "urgent need found after consulting the investigating agency (" +
-               Cite(rs, "breach.urgent_need", "47 CFR 64.2011(b)(2)") +
+               Cite(rs, "breach.urgent_need") +
                "): no wait after the agency notice";
-        cust.basis.push_back(Cite(rs, "breach.urgent_need", "47 CFR 64.2011(b)(2)"));
+        cust.basis.push_back(Cite(rs, "breach.urgent_need"));
       } else {
         const Instant by_rule = std::max(WaitEndsAfter(federal, nb, *rules.customer_wait),
                                          WaitEndsAfter(cal, nb, *rules.customer_wait));
@@ -172,7 +170,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
         nb = std::max(by_rule, by_policy);
         const DayCount used = by_rule >= by_policy ? *rules.customer_wait
                                                    : policy.breach_customer_wait;
-        if (by_rule >= by_policy) cust.basis.push_back(Cite(rs, "breach.customer_wait", "47 CFR 64.2011(b)(1)"));
+        if (by_rule >= by_policy) cust.basis.push_back(Cite(rs, "breach.customer_wait"));
         if (by_policy > by_rule) cust.basis.push_back("policy breach.customer_wait");
         hold = "not until " + Count(used).insert(Count(used).find(' ') + 1, "full ") +
                " have passed after the agency notice on " +
@@ -189,8 +187,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
   }
   if (facts.delay_until) {
     const Instant delay_end = cal.StartOfDay(facts.delay_until->AddDays(1));
-    cust.basis.push_back(y2024 ? Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)")
-                               : Cite(rs, "breach.agency_delay", "47 CFR 64.2011(b)(3)"));
+    cust.basis.push_back(Cite(rs, "breach.agency_delay"));  // 2024: (a)(2)
     if (!cust.not_before || delay_end > *cust.not_before) {
       if (cust.not_before) {
         cust.not_before = delay_end;
@@ -210,7 +207,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
                               ? rules.customer_deadline.value_or(DayCount{30, DayUnit::kCalendar})
                               : policy.breach_customer_deadline;
     if (by_rule <= by_policy) {
-      Prepend(cust.basis, Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)"));
+      Prepend(cust.basis, Cite(rs, "breach.customer_notice"));
     }
     if (by_policy < by_rule) cust.basis.push_back("policy breach.customer_deadline");
     std::string why = Count(used) + " after the determination on " + Day(det_day) + ": last day " +
@@ -226,8 +223,8 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
     cust.explanation = why + "; " + hold;
   } else {
     cust.governed_by = "rule";
-    Prepend(cust.basis, Cite(rs, "breach.law_enforcement_first", "47 CFR 64.2011(a)"));
-    cust.explanation = "no fixed deadline (" + Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)") +
+    Prepend(cust.basis, Cite(rs, "breach.law_enforcement_first"));
+    cust.explanation = "no fixed deadline (" + Cite(rs, "breach.customer_notice") +
                        ": then notify customers); " + hold;
   }
   if (facts.customers_notified_at) {
@@ -238,7 +235,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
     cust.state = ObligationState::kNotRequired;
     cust.due.reset();
     cust.last_day.reset();
-    cust.basis = {Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)")};
+    cust.basis = {Cite(rs, "breach.customer_notice")};
     cust.explanation = "no customer notice: the carrier reasonably determined that no harm is "
                        "reasonably likely";
   }
@@ -254,7 +251,7 @@ BreachClock ComputeBreachClock(const BreachFacts& facts, const RuleSet& rs, cons
     sum.due = cal.DueInstant(last);
     sum.last_day = last;
     sum.governed_by = "rule";
-    sum.basis = {Cite(rs, "breach.threshold", "47 CFR 64.2011(b)(2)")};
+    sum.basis = {Cite(rs, "breach.threshold")};
     sum.explanation = "breaches of " + std::to_string(det_day.year) +
                       " below the threshold with no harm likely are summarised for the FCC by " +
                       Day(last);
@@ -278,16 +275,15 @@ Status CheckCustomerNotice(const BreachFacts& facts, const BreachClock& clock, c
     return Status::Ok();
   }
   if (!facts.agency_notified_at || at < *facts.agency_notified_at) {
-    const std::string cite = y2024 ? Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)")
-                                   : Cite(rs, "breach.law_enforcement_first", "47 CFR 64.2011(a)");
+    const std::string cite = y2024 ? Cite(rs, "breach.customer_notice")
+                                   : Cite(rs, "breach.law_enforcement_first");
     return Status::FailedPrecondition(
         "customers may not be notified before the agency notice (" + cite +
         "): record the submission to the central reporting facility first");
   }
   if (cust && cust->not_before && at < *cust->not_before) {
     if (cust->held_by_delay) {
-      const std::string cite = y2024 ? Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)")
-                                     : Cite(rs, "breach.agency_delay", "47 CFR 64.2011(b)(3)");
+      const std::string cite = Cite(rs, "breach.agency_delay");  // 2024: (a)(2)
       return Status::FailedPrecondition(
           "law enforcement directed a delay of customer notice through " +
           facts.delay_until->ToString() + " (" + cite + "); customers may be notified from " +
@@ -295,10 +291,10 @@ Status CheckCustomerNotice(const BreachFacts& facts, const BreachClock& clock, c
     }
     return Status::FailedPrecondition(
         "customers may not be notified until 7 full business days have passed after the agency "
-        "notice (" + Cite(rs, "breach.customer_wait", "47 CFR 64.2011(b)(1)") +
+        "notice (" + Cite(rs, "breach.customer_wait") +
         "), i.e. from " + cust->not_before->ToRfc3339() +
         ", unless an urgent need is found after consulting the investigating agency (" +
-        Cite(rs, "breach.urgent_need", "47 CFR 64.2011(b)(2)") + ")");
+        Cite(rs, "breach.urgent_need") + ")");
   }
   return Status::Ok();
 }

@@ -14,13 +14,13 @@
 //
 //   agency_notice    2007 64.2011(b): USSS and FBI through the central
 //                    reporting facility, within 7 business days after the
-//                    reasonable determination. 2024 64.2011(b)(1): also the
+//                    reasonable determination. 2024 64.2011(a): also the
 //                    FCC; not owed when fewer than 500 customers are affected
 //                    (count known) and the carrier reasonably determines no
-//                    harm is likely (64.2011(b)(2)): the annual summary instead.
+//                    harm is likely (2024 64.2011(a)(3)): the annual summary instead.
 //                    Policy: breach.agency_notice (the seed: 7 calendar days).
 //   customer_notice  Never before the agency notice (2007 64.2011(a); 2024
-//                    64.2011(c) "after" it). 2007: not until 7 full business
+//                    64.2011(b) "after" it). 2007: not until 7 full business
 //                    days have passed after the agency notice (b)(1) (policy
 //                    breach.customer_wait, >= 7 business days), except an urgent
 //                    need found after consulting the investigating agency

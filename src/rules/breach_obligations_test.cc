@@ -119,7 +119,7 @@ TEST(BreachClockTest, SameFactsUnderFcc2007Fcc2024AndTheSeedPolicy) {
   const Obligation& a24 = Get(c24, ObligationKind::kAgencyNotice);
   EXPECT_EQ(Rfc(a24.due), "2025-01-03T04:59:59.999999Z");
   EXPECT_EQ(a24.recipients, "FCC, USSS, FBI (central reporting facility)");
-  EXPECT_EQ(a24.basis, std::vector<std::string>{"47 CFR 64.2011(b)(1)"});
+  EXPECT_EQ(a24.basis, std::vector<std::string>{"47 CFR 64.2011(a)"});
   const Obligation& cu24 = Get(c24, ObligationKind::kCustomerNotice);
   EXPECT_EQ(Rfc(cu24.due), "2025-01-20T04:59:59.999999Z");
   EXPECT_EQ(cu24.last_day, (CivilDate{2025, 1, 19}));
@@ -216,7 +216,7 @@ TEST(BreachClockTest, Fcc2024FewerThan500WithNoHarmGoesToTheAnnualSummary) {
   const BreachClock c = Clock(f, Fcc2024(f.determined_at));
   const Obligation& a = Get(c, ObligationKind::kAgencyNotice);
   EXPECT_EQ(a.state, ObligationState::kNotRequired);
-  EXPECT_EQ(a.basis, std::vector<std::string>{"47 CFR 64.2011(b)(2)"});
+  EXPECT_EQ(a.basis, std::vector<std::string>{"47 CFR 64.2011(a)(3)"});
   EXPECT_EQ(Get(c, ObligationKind::kCustomerNotice).state, ObligationState::kNotRequired);
   // Summary of 2024's small breaches due Sat 2025-02-01 23:59:59.999999 EST.
   const Obligation& s = Get(c, ObligationKind::kAnnualSummary);
@@ -300,7 +300,7 @@ TEST(BreachClockTest, Fcc2024DelayPastTheThirtiethDayMovesTheCustomerDeadline) {
   EXPECT_EQ(Rfc(cu.not_before), "2025-02-02T05:00:00Z");
   EXPECT_EQ(cu.governed_by, "law enforcement delay");
   Status during = CheckCustomerNotice(f, c, Fcc2024(f.determined_at), At("2025-01-10T15:00:00Z"));
-  EXPECT_NE(during.message().find("47 CFR 64.2011(c)"), std::string::npos) << during.message();
+  EXPECT_NE(during.message().find("47 CFR 64.2011(a)(2)"), std::string::npos) << during.message();
 }
 
 TEST(BreachClockTest, Fcc2007UrgentNeedLiftsTheWait) {
@@ -327,7 +327,7 @@ TEST(BreachClockTest, CustomersBeforeTheAgencyNoticeAreRefusedCitingTheRule) {
   EXPECT_NE(s07.message().find("47 CFR 64.2011(a)"), std::string::npos) << s07.message();
   const RuleSet r24 = Fcc2024(f.determined_at);
   Status s24 = CheckCustomerNotice(f, Clock(f, r24), r24, At("2024-12-21T15:00:00Z"));
-  EXPECT_NE(s24.message().find("47 CFR 64.2011(c)"), std::string::npos) << s24.message();
+  EXPECT_NE(s24.message().find("47 CFR 64.2011(b)"), std::string::npos) << s24.message();
 }
 
 TEST(BreachClockTest, MetObligationsAndSettlement) {

@@ -2,6 +2,8 @@
 // of the paragraph it enforces.
 #include "rules/decide.h"
 
+#include <algorithm>
+
 #include "rules/internal/names.h"
 
 namespace proprio::rules {
@@ -33,6 +35,7 @@ constexpr std::string_view k2007b = "47 CFR 64.2007(b)";
 // service.
 constexpr std::string_view k2003f = "47 CFR 64.2003(f)";
 constexpr std::string_view k2008d1 = "47 CFR 64.2008(d)(1)";
+constexpr std::string_view k2008d2 = "47 CFR 64.2008(d)(2)";
 constexpr std::string_view k2008f = "47 CFR 64.2008(f)";
 constexpr std::string_view k2010a = "47 CFR 64.2010(a)";
 constexpr std::string_view k2010b = "47 CFR 64.2010(b)";
@@ -70,6 +73,16 @@ constexpr std::string_view kRsnLegalMissing =
     "Denied: disclosure for legal process needs valid legal process in hand.";
 constexpr std::string_view kRsnWrittenOk =
     "Allowed: the customer's affirmative written request designates this recipient.";
+constexpr std::string_view kRsnWrittenOkDocument =
+    "Allowed: the customer's affirmative written request (document {document}) designates "
+    "this recipient.";
+constexpr std::string_view kRsnNewCarrierOk =
+    "Allowed: the customer's affirmative written request on record (document {document}) "
+    "designates the new carrier (47 U.S.C. 222(c)(2)).";
+constexpr std::string_view kRsnNewCarrierMissing =
+    "Denied: CPNI goes to a new carrier only on the customer's affirmative written request "
+    "designating it (47 U.S.C. 222(c)(2)): record the request and give its document id with "
+    "written_authorization.";
 constexpr std::string_view kRsnWrittenMissing =
     "Denied: disclosure on the customer's behalf needs the customer's affirmative written "
     "request.";
@@ -123,6 +136,12 @@ constexpr std::string_view kRsnDisapproved =
     "Denied: the customer has denied or revoked approval for this use.";
 constexpr std::string_view kRsnPending =
     "Denied: the opt-out waiting period after the notice has not ended yet.";
+// {date} and {period} are filled in by ReasonText (Decision::opt_out_lapsed_on,
+// Decision::opt_out_renewal_months).
+constexpr std::string_view kRsnLapsed =
+    "Denied: the customer's opt-out approval lapsed on {date} because no opt-out notice was "
+    "given in {period} (47 CFR 64.2008(d)(2)); a new opt-out notice renews it once its waiting "
+    "period has passed (47 CFR 64.2008(d)(1)), or the customer's opt-in approval.";
 constexpr std::string_view kRsnNeedOptIn = "Denied: this use needs the customer's opt-in approval.";
 constexpr std::string_view kRsnNeedApproval =
     "Denied: this use needs the customer's opt-out or opt-in approval.";
@@ -258,7 +277,12 @@ class Evaluator {
  public:
   Evaluator(const DecisionRequest& req, const CustomerFacts& facts, const RuleSet& rules,
             const Policy& policy)
-      : req_(req), facts_(facts), policy_(policy), call_(CallIdHash(req.context.call_id)) {
+      : req_(req),
+        facts_(facts),
+        policy_(policy),
+        call_(CallIdHash(req.context.call_id)),
+        renewal_months_(std::max(1, std::min(rules.approval.opt_out_renewal_months,
+                                             policy.opt_out_renewal_months))) {
     d_.rule_set = rules.name;
     d_.policy_version = policy.version;
   }
@@ -274,6 +298,13 @@ class Evaluator {
     }
     if (req_.purpose == Purpose::kCustomerAccountAccess) {
       CustomerAccess();
+      return Finish();
+    }
+    if (req_.recipient.kind == RecipientKind::kNewCarrier &&
+        (req_.purpose == Purpose::kProvideService ||
+         req_.purpose == Purpose::kNecessaryServices)) {
+      NewCarrier();
+      RecipientOverlays();
       return Finish();
     }
     bool overlays = true;
@@ -304,7 +335,15 @@ class Evaluator {
         // designates in an affirmative written request. A duty: no overlay.
         Basis(k222c2);
         if (Flag(ContextFlag::kWrittenAuthorization)) {
-          Allow(kRsnWrittenOk);
+          if (!req_.context.written_request_document.empty()) {
+            const std::string& doc = req_.context.written_request_document;
+            const size_t n = std::min(doc.size(), kMaxDocumentId);
+            std::copy_n(doc.data(), n, d_.written_request_document.data());
+            d_.written_request_document[n] = '\0';
+            Allow(kRsnWrittenOkDocument);
+          } else {
+            Allow(kRsnWrittenOk);
+          }
         } else {
           Need(RequirementKind::kWrittenAuthorization);
           Block(kRsnWrittenMissing);
@@ -467,7 +506,10 @@ class Evaluator {
     if (d_.allowed) d_.requirements.clear();
     if (d_.allowed) {
       d_.reason = allow_reason_;
+      d_.opt_out_lapsed_on.reset();
+      d_.opt_out_renewal_months = 0;
     } else {
+      d_.written_request_document[0] = '\0';
       d_.reason = block_reason_.empty() ? kRsnMalformed : block_reason_;
     }
     return d_;
@@ -568,9 +610,43 @@ class Evaluator {
     } else if (opt_out_ok && st.opt_out_pending.Has(scope)) {
       Basis(k2008d1);
       Block(kRsnPending);
+    } else if (opt_out_ok && st.opt_out_lapsed.Has(scope) && st.opt_out_lapsed_at) {
+      // 64.2008(d)(2): opt-out notices every two years; the approval lapsed.
+      Basis(k2008d2);
+      if (block_reason_.empty()) {
+        d_.opt_out_lapsed_on = st.opt_out_lapsed_on;
+        d_.opt_out_renewal_months = renewal_months_;
+      }
+      Block(kRsnLapsed);
     } else {
       Block(opt_out_ok ? kRsnNeedApproval : kRsnNeedOptIn);
     }
+  }
+
+  // CPNI to the carrier the customer moves to, so that it can provide the
+  // service: one path, the customer's affirmative written request designating
+  // it (47 U.S.C. 222(c)(2); the seed policy's "express written
+  // authorization"), on record with its document id. Opt-in approval for
+  // third parties already on file also allows it (64.2007(b)), but a denial
+  // asks only for the written request.
+  void NewCarrier() {
+    Basis(k222c2);
+    if (Flag(ContextFlag::kWrittenAuthorization) && !req_.context.written_request_document.empty()) {
+      const std::string& doc = req_.context.written_request_document;
+      const size_t n = std::min(doc.size(), kMaxDocumentId);
+      std::copy_n(doc.data(), n, d_.written_request_document.data());
+      d_.written_request_document[n] = '\0';
+      Allow(kRsnNewCarrierOk);
+      return;
+    }
+    const ApprovalStatus& st = facts_.approval;
+    if (st.opt_in.Has(ApprovalScope::kThirdParties)) {
+      Basis(k2007b);
+      Allow(kRsnOptInOk);
+      return;
+    }
+    Need(RequirementKind::kWrittenAuthorization);
+    Block(kRsnNewCarrierMissing);
   }
 
   // Returns true when handled as an emergency (no policy overlays).
@@ -834,6 +910,7 @@ class Evaluator {
   const CustomerFacts& facts_;
   const Policy& policy_;
   const uint64_t call_;
+  const int renewal_months_;  // 64.2008(d)(2), or the policy's shorter period
   Decision d_;
   bool blocked_ = false;
   bool former_opt_in_ = false;  // a former customer: only opt-in counts
@@ -848,6 +925,22 @@ Status Bad(std::string_view field, const std::string& why) {
 }  // namespace
 
 std::string_view RequirementKindName(RequirementKind k) { return NameOf(kRequirementNames, k); }
+
+std::string ReasonText(const Decision& d) {
+  std::string out(d.reason);
+  auto fill = [&out](std::string_view key, const std::string& value) {
+    const size_t at = out.find(key);
+    if (at != std::string::npos) out.replace(at, key.size(), value);
+  };
+  if (out.find('{') == std::string::npos) return out;
+  fill("{document}", std::string(d.written_request_document.data()));
+  fill("{date}", d.opt_out_lapsed_on ? d.opt_out_lapsed_on->ToString() : "an earlier date");
+  const int m = d.opt_out_renewal_months;
+  fill("{period}", m <= 0 || m == 24 ? std::string("two years")
+                   : m % 12 == 0    ? std::to_string(m / 12) + (m == 12 ? " year" : " years")
+                                    : std::to_string(m) + (m == 1 ? " month" : " months"));
+  return out;
+}
 
 Result<RequirementKind> ParseRequirementKind(std::string_view name, std::string_view field) {
   return ParseName<RequirementKind>(kRequirementNames, name, field, "requirement");
@@ -897,6 +990,26 @@ Status ValidateRequest(const DecisionRequest& r) {
     return Bad("context.channel",
                "say how the CPNI reaches the customer: inbound_call, online, in_store, "
                "address_of_record or number_of_record");
+  }
+  const std::string& doc = r.context.written_request_document;
+  if (doc.size() > kMaxDocumentId) {
+    return Bad("context.written_request_document", "at most 64 bytes");
+  }
+  for (char ch : doc) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+      return Bad("context.written_request_document", "a document id, printable characters only");
+    }
+  }
+  const bool written = r.context.flags.Has(ContextFlag::kWrittenAuthorization);
+  if (!doc.empty() && !written) {
+    return Bad("context.written_authorization",
+               "a written request's document id comes with written_authorization");
+  }
+  if (written && doc.empty() && r.recipient.kind == RecipientKind::kNewCarrier &&
+      (r.purpose == Purpose::kProvideService || r.purpose == Purpose::kNecessaryServices)) {
+    return Bad("context.written_request_document",
+               "give the document id of the customer's affirmative written request on record "
+               "that designates the new carrier (47 U.S.C. 222(c)(2))");
   }
   if (r.purpose == Purpose::kMarketingCpeInfoServices && r.offering == Offering::kUnspecified) {
     return Bad("offering", "name the CPE or information service being marketed");

@@ -41,6 +41,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -65,8 +66,14 @@ struct DecisionContext {
   ContextFlags flags;
   AccessChannel channel = AccessChannel::kNone;  // kCustomerAccountAccess only
   std::string call_id;  // the call in progress, matched to one-time consent
+  // The document id of the customer's affirmative written request on record
+  // (47 U.S.C. 222(c)(2)), with kWrittenAuthorization; required when CPNI
+  // goes to a new carrier to provide service. At most kMaxDocumentId bytes.
+  std::string written_request_document;
   friend bool operator==(const DecisionContext&, const DecisionContext&) = default;
 };
+
+inline constexpr size_t kMaxDocumentId = 64;
 
 // The request fields of ARCHITECTURE.md ("Fixed interfaces"), plus
 // `offering` (what the use serves or markets) and the context's channel and
@@ -90,7 +97,10 @@ struct DecisionRequest {
 // telecommunications service), "action"/"recipient.kind" (use is by the
 // carrier itself; disclose and permit_access are to someone else),
 // "purpose"/"recipient.kind" (customer_account_access is to the customer),
-// "context.channel" (required for customer_account_access), "offering"
+// "context.channel" (required for customer_account_access),
+// "context.written_request_document" (required, with written_authorization,
+// to provide service through a new carrier; at most kMaxDocumentId bytes),
+// "offering"
 // (required for marketing_cpe_info_services), "recipient.id" (negative),
 // and any out-of-range enumerator.
 Status ValidateRequest(const DecisionRequest& request);
@@ -176,12 +186,25 @@ class SmallList {
 struct Decision {
   bool allowed = false;
   SmallList<std::string_view, 10> basis;  // citations, most general first
-  std::string_view reason;                // one sentence a CSR understands
+  // One sentence a CSR understands. It may hold {date} and {period}
+  // placeholders: show it with ReasonText().
+  std::string_view reason;
   SmallList<Requirement, 8> requirements;  // serialised as "requires"
   std::string_view rule_set;               // RuleSet::name
   int64_t policy_version = 0;
   int64_t decision_id = 0;  // assigned by the service layer when logged
+  // Denied because opt-out approval lapsed (64.2008(d)(2)): the local date it
+  // lapsed and the renewal period in months that applied.
+  std::optional<CivilDate> opt_out_lapsed_on;
+  int opt_out_renewal_months = 0;
+  // Allowed on the customer's written request (222(c)(2)): its document id,
+  // NUL-terminated (a copy: a decision does not point into its request).
+  std::array<char, kMaxDocumentId + 1> written_request_document{};
 };
+
+// The reason as shown to people and logged: Decision::reason with its
+// placeholders filled in (e.g. the date an opt-out approval lapsed). Allocates.
+std::string ReasonText(const Decision& d);
 
 // REQUIRES nothing: an invalid request is denied with a reason saying so
 // (call ValidateRequest first for a precise error).

@@ -695,5 +695,96 @@ TEST(DecideTest, Cfr64_2003fFormerCustomerMarketingNeedsOptIn) {
   EXPECT_TRUE(Decide(Req().purpose(Purpose::kFraudProtection), former, rs, FloorPolicy()).allowed);
 }
 
+// 64.2008(d)(2): after the two-year lapse the answer names the lapse, its
+// date and what renews it; before it, opt-out approval allows.
+TEST(DecideTest, c64_2008_d_2_LapsedOptOutIsNamedWithItsDate) {
+  ApprovalEvent notice;
+  notice.kind = ApprovalEventKind::kOptOutNoticeSent;
+  notice.at = At("2023-01-10T15:00:00Z");
+  notice.notice_id = 1;
+  notice.notice_channel = NoticeChannel::kMail;
+  notice.scopes = kOptOutScopes;
+  const std::vector<ApprovalEvent> events = {notice};
+  const TimeZone ny = TimeZone::FromPosixTz("EST5EDT,M3.2.0,M11.1.0", "US/Eastern").value();
+  Req req;
+  req.purpose(Purpose::kMarketingOtherCategory).offering(Offering::kInterexchange);
+  req.r.at = At("2025-02-01T12:00:00Z");
+  Facts facts;
+  facts.f.approval = DeriveStatus(events, req.r.at, RuleSetFor(req.r.at, {}), FloorPolicy(), ny);
+  const Decision d = Decide(req, facts, RuleSetFor(req.r.at, {}), FloorPolicy());
+  EXPECT_FALSE(d.allowed);
+  EXPECT_TRUE(d.basis.contains("47 CFR 64.2008(d)(2)"));
+  EXPECT_EQ(ReasonText(d),
+            "Denied: the customer's opt-out approval lapsed on 2025-01-10 because no opt-out "
+            "notice was given in two years (47 CFR 64.2008(d)(2)); a new opt-out notice renews "
+            "it once its waiting period has passed (47 CFR 64.2008(d)(1)), or the customer's "
+            "opt-in approval.");
+  ASSERT_EQ(d.requirements.size(), 1u);
+  EXPECT_EQ(d.requirements[0].kind, RK::kOptOutOrOptInApproval);
+
+  // A policy renewing every 12 months: the lapse came a year after the notice.
+  Policy yearly = FloorPolicy();
+  yearly.version = 3;
+  yearly.opt_out_renewal_months = 12;
+  Facts f12;
+  f12.f.approval = DeriveStatus(events, req.r.at, RuleSetFor(req.r.at, {}), yearly, ny);
+  const Decision d12 = Decide(req, f12, RuleSetFor(req.r.at, {}), yearly);
+  EXPECT_NE(ReasonText(d12).find("lapsed on 2024-01-10 because no opt-out notice was given in "
+                                 "1 year (47 CFR 64.2008(d)(2))"),
+            std::string::npos)
+      << ReasonText(d12);
+
+  // The day before the lapse: allowed on opt-out approval, no lapse named.
+  req.r.at = At("2025-01-09T12:00:00Z");
+  Facts before;
+  before.f.approval =
+      DeriveStatus(events, req.r.at, RuleSetFor(req.r.at, {}), FloorPolicy(), ny);
+  const Decision ok = Decide(req, before, RuleSetFor(req.r.at, {}), FloorPolicy());
+  EXPECT_TRUE(ok.allowed);
+  EXPECT_FALSE(ok.opt_out_lapsed_on.has_value());
+  EXPECT_EQ(ReasonText(ok), std::string(ok.reason));
+}
+
+// 47 U.S.C. 222(c)(2): CPNI to a new carrier to provide the service goes on
+// the customer's affirmative written request on record; the denial asks for
+// exactly that, and the allowed answer names the request's document.
+TEST(DecideTest, c222_c_2_NewCarrierOnTheCustomersWrittenRequestOnRecord) {
+  Req req;
+  req.purpose(Purpose::kProvideService).to(RecipientKind::kNewCarrier);
+  const Decision no = Decide(req, Facts(), RuleSetFor(kNow, {}), FloorPolicy());
+  EXPECT_FALSE(no.allowed);
+  ASSERT_EQ(no.basis.size(), 1u);
+  EXPECT_EQ(no.basis[0], "47 U.S.C. 222(c)(2)");
+  ASSERT_EQ(no.requirements.size(), 1u);
+  EXPECT_EQ(no.requirements[0], Need(RK::kWrittenAuthorization));
+  EXPECT_EQ(ReasonText(no),
+            "Denied: CPNI goes to a new carrier only on the customer's affirmative written "
+            "request designating it (47 U.S.C. 222(c)(2)): record the request and give its "
+            "document id with written_authorization.");
+
+  // The flag without the request's document is refused as input.
+  req.flag(ContextFlag::kWrittenAuthorization);
+  Status bad = ValidateRequest(req);
+  EXPECT_EQ(bad.field(), "context.written_request_document");
+  EXPECT_NE(bad.message().find("47 U.S.C. 222(c)(2)"), std::string::npos);
+
+  req.r.context.written_request_document = "WR-17";
+  ASSERT_TRUE(ValidateRequest(req).ok());
+  const Decision yes = Decide(req, Facts(), RuleSetFor(kNow, {}), FloorPolicy());
+  EXPECT_TRUE(yes.allowed);
+  EXPECT_EQ(ReasonText(yes),
+            "Allowed: the customer's affirmative written request on record (document WR-17) "
+            "designates the new carrier (47 U.S.C. 222(c)(2)).");
+  // The seed policy's express written authorization is the same request.
+  const Decision seed = Decide(req, Facts(), RuleSetFor(kNow, {}), Seed());
+  EXPECT_TRUE(seed.allowed) << ReasonText(seed);
+
+  // A document without the flag names the flag.
+  Req doc_only;
+  doc_only.purpose(Purpose::kProvideService).to(RecipientKind::kNewCarrier);
+  doc_only.r.context.written_request_document = "WR-17";
+  EXPECT_EQ(ValidateRequest(doc_only).field(), "context.written_authorization");
+}
+
 }  // namespace
 }  // namespace proprio::rules

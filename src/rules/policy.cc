@@ -15,7 +15,9 @@
 namespace proprio::rules {
 namespace {
 
-constexpr std::string_view kCite20072b1 = "47 CFR 64.2011(b)(1)";
+// 64.2011 citations come from the rule tables (rules/rule_set.cc).
+std::string_view Cite07(std::string_view id) { return CiteBreachRule(BreachRegime::k2007, id); }
+std::string_view Cite24(std::string_view id) { return CiteBreachRule(BreachRegime::k2024, id); }
 
 std::string Where(const toml::source_region& r) {
   return "line " + std::to_string(r.begin.line) + ", column " + std::to_string(r.begin.column);
@@ -607,8 +609,6 @@ std::vector<PolicyViolation> FloorViolations(const Policy& p) {
         "uses_without_approval lists '" + std::string(PurposeName(purpose)) +
             "', which would break " + std::string(cite) + ": the floor needs approval for it");
   }
-  // 64.2011(b): 7 business days. n calendar days never end later than n
-  // business days, so calendar <= 7 is stricter too.
   // 64.2010(e): a password without authentication only "at service
   // initiation"; a window of more than a week is no longer the initiation.
   if (p.service_initiation_days < 0 || p.service_initiation_days > kMaxServiceInitiationDays) {
@@ -618,38 +618,51 @@ std::vector<PolicyViolation> FloorViolations(const Policy& p) {
             "only at service initiation (0 to " + std::to_string(kMaxServiceInitiationDays) +
             " days after the day service began)");
   }
+  // 64.2011(b) (2007) and (a) (2024): 7 business days. n calendar days never
+  // end later than n business days, so calendar <= 7 is stricter too.
   if (p.breach_agency_notice.days > 7) {
-    Add(out, "breach.agency_notice", "47 CFR 64.2011(b)",
-        "breach.agency_notice = " + DayCountText(p.breach_agency_notice) +
-            " would break 47 CFR 64.2011(b): law enforcement is notified within 7 business "
-            "days after reasonable determination");
+    const std::string_view cite = Cite07("breach.agency_notice");
+    Add(out, "breach.agency_notice", cite,
+        "breach.agency_notice = " + DayCountText(p.breach_agency_notice) + " would break " +
+            std::string(cite) + " (2007) and " +
+            std::string(Cite24("breach.agency_notice")) +
+            " as amended in 2024: the agencies are notified within 7 business days after "
+            "reasonable determination");
   }
   // 2007 64.2011(b)(1): a MINIMUM wait of 7 full business days. A wait counted
   // in calendar days can end before 7 business days have passed.
   if (p.breach_customer_wait.unit != DayUnit::kBusiness || p.breach_customer_wait.days < 7) {
-    Add(out, "breach.customer_wait", kCite20072b1,
+    const std::string_view cite = Cite07("breach.customer_wait");
+    Add(out, "breach.customer_wait", cite,
         "breach.customer_wait = " + DayCountText(p.breach_customer_wait) + " would break " +
-            std::string(kCite20072b1) +
+            std::string(cite) +
             " (2007): customers are not notified until 7 full business days have passed after "
             "the agency notice; a shorter or calendar-day wait can end sooner");
   }
   if (!p.breach_urgent_notice_requires_agency_consultation) {
-    Add(out, "breach.urgent_notice_requires_agency_consultation", "47 CFR 64.2011(b)(2)",
-        "breach.urgent_notice_requires_agency_consultation = false would break 47 CFR "
-        "64.2011(b)(2) (2007): early customer notice for an urgent need comes only after "
-        "consulting the investigating agency");
+    const std::string_view cite = Cite07("breach.urgent_need");
+    Add(out, "breach.urgent_notice_requires_agency_consultation", cite,
+        "breach.urgent_notice_requires_agency_consultation = false would break " +
+            std::string(cite) +
+            " (2007): early customer notice for an urgent need comes only after consulting "
+            "the investigating agency");
   }
   if (p.breach_customer_deadline.unit != DayUnit::kCalendar ||
       p.breach_customer_deadline.days > 30) {
-    Add(out, "breach.customer_deadline", "47 CFR 64.2011(c)",
+    const std::string_view cite = Cite24("breach.customer_notice");
+    Add(out, "breach.customer_deadline", cite,
         "breach.customer_deadline = " + DayCountText(p.breach_customer_deadline) +
-            " would break 47 CFR 64.2011(c) (FCC 23-111): customers are notified within 30 "
-            "calendar days after reasonable determination");
+            " would break " + std::string(cite) +
+            " as amended in 2024: customers are notified within 30 calendar days after "
+            "reasonable determination");
   }
   if (p.breach_record_years < 2) {
-    Add(out, "breach.record_retention_years", "47 CFR 64.2011(d)",
+    const std::string_view cite = Cite07("breach.records");
+    Add(out, "breach.record_retention_years", cite,
         "breach.record_retention_years = " + std::to_string(p.breach_record_years) +
-            " would break 47 CFR 64.2011(d): breach records are kept at least 2 years");
+            " would break " + std::string(cite) + " (2007) and " +
+            std::string(Cite24("breach.records")) +
+            " as amended in 2024: breach records are kept at least 2 years");
   }
   if (p.opt_mechanism_failure_notice.days > 5) {
     Add(out, "safeguards.opt_mechanism_failure_notice", "47 CFR 64.2009(f)",

@@ -70,7 +70,7 @@
 //                                                        #   applies while the 2007 64.2011
 //                                                        #   is in force: 64.2011(b)(1)
 //   urgent_notice_requires_agency_consultation = true    # must be true: 64.2011(b)(2) (2007)
-//   customer_deadline = { days = 30, unit = "calendar" } # calendar <= 30: 64.2011(c) (2024)
+//   customer_deadline = { days = 30, unit = "calendar" } # calendar <= 30: 64.2011(b) (2024)
 //   record_retention_years = 2                           # >= 2: 64.2011(d)
 //
 //   [safeguards]

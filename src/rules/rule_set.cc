@@ -154,22 +154,50 @@ constexpr Rule kBreach2007[] = {
      "Breach: intentional access, use or disclosure of CPNI without or beyond authorization."},
 };
 
-// FCC 23-111 64.2011. Paragraph letters below follow the adopted text as we
-// read it; (confirm) each against the CFR once the rule takes effect.
+// FCC 23-111 64.2011 (89 FR 9968, Feb. 12, 2024), "effective on an
+// indefinitely delayed date". Paragraphs checked against the published text
+// (eCFR / Federal Register, searched 2026-12-04):
+//   (a)    "Commission and Federal Law Enforcement Notification. Except as
+//          provided in paragraph (a)(3) ... no later than seven business days
+//          after reasonable determination of a breach ... notify the
+//          Commission, the Secret Service and the FBI through a central
+//          reporting facility": the agency notice is (a), not (b)(1).
+//   (a)(1) the minimum contents of that notification (i)-(vii).
+//   (a)(2) the Commission or a law enforcement or national security agency
+//          may direct a delay of customer notice, initially up to 30 days,
+//          extendable, in writing: the delay is (a)(2), not (b)(3) or (c).
+//   (a)(3) the exception for a breach of fewer than 500 customers where no
+//          harm is reasonably likely, reported instead in the annual summary
+//          (inside (a), not (b)(2)); the excerpt found was cut before its
+//          due date, which stays "February 1" to CONFIRM.
+//   (b)    customer notification (without unreasonable delay after the (a)
+//          notice, within 30 days of determination; harm-based exception):
+//          referred to by (a)(2) and (a)(3); not (c).
+//   (c), (d) recordkeeping (2 years) and definitions: from the order's
+//          Appendix A as we read it; the search did not return these
+//          paragraphs' text: CONFIRM.
+// Every citation of the 2024 64.2011 comes from this table (RuleSet::Cite,
+// CiteBreachRule); nothing else spells its paragraphs.
 constexpr Rule kBreach2024[] = {
-    {"breach.agency_notice", "47 CFR 64.2011(b)(1)", kFcc2024Effective, true,
+    {"breach.agency_notice", "47 CFR 64.2011(a)", kFcc2024Effective, true,
      "Within 7 business days after reasonable determination, notify the FCC, USSS and FBI "
-     "through the central reporting facility, with the listed contents."},
-    {"breach.threshold", "47 CFR 64.2011(b)(2)", kFcc2024Effective, true,
-     "Fewer than 500 customers affected and no harm reasonably likely: report in the "
-     "annual summary instead (due February 1 for the previous year; confirm)."},
-    {"breach.customer_notice", "47 CFR 64.2011(c)", kFcc2024Effective, true,
+     "through the central reporting facility."},
+    {"breach.agency_report_contents", "47 CFR 64.2011(a)(1)", kFcc2024Effective, true,
+     "The notification's minimum contents: carrier contact, description, method of "
+     "compromise, date range, customers affected, estimated loss, types of data."},
+    {"breach.agency_delay", "47 CFR 64.2011(a)(2)", kFcc2024Effective, true,
+     "The FCC or a law enforcement or national security agency may direct a delay of "
+     "customer notice, initially up to 30 days, extendable, in writing."},
+    {"breach.threshold", "47 CFR 64.2011(a)(3)", kFcc2024Effective, true,
+     "Fewer than 500 customers affected and no harm reasonably likely: no notice under (a); "
+     "report in the annual summary instead (due February 1 for the previous year; confirm)."},
+    {"breach.customer_notice", "47 CFR 64.2011(b)", kFcc2024Effective, true,
      "Notify customers without unreasonable delay after the agency notice and within 30 "
-     "days after reasonable determination, unless no harm is reasonably likely or law "
-     "enforcement directs a delay."},
-    {"breach.records", "47 CFR 64.2011(d)", kFcc2024Effective, true,
+     "days after reasonable determination, unless no harm is reasonably likely or an agency "
+     "directs a delay."},
+    {"breach.records", "47 CFR 64.2011(c)", kFcc2024Effective, true,
      "Records of breaches and notifications kept 2 years."},
-    {"breach.definition", "47 CFR 64.2011(e)", kFcc2024Effective, true,
+    {"breach.definition", "47 CFR 64.2011(d)", kFcc2024Effective, true,
      "Breach of covered data (CPNI and PII), including inadvertent; good-faith employee "
      "acquisition not further used or disclosed is excluded."},
 };
@@ -179,7 +207,7 @@ constexpr std::string_view kNames[] = {"fcc-2007", "fcc-2024"};
 BreachRules Breach2007() {
   BreachRules b;
   b.regime = BreachRegime::k2007;
-  b.citation = "47 CFR 64.2011 (2007)";
+  b.citation = BreachRegimeTitle(BreachRegime::k2007);
   b.customer_wait = DayCount{7, DayUnit::kBusiness};
   return b;
 }
@@ -187,7 +215,7 @@ BreachRules Breach2007() {
 BreachRules Breach2024() {
   BreachRules b;
   b.regime = BreachRegime::k2024;
-  b.citation = "47 CFR 64.2011 (FCC 23-111)";
+  b.citation = BreachRegimeTitle(BreachRegime::k2024);
   b.notify_fcc = true;
   b.covers_pii = true;
   b.covers_inadvertent = true;
@@ -244,6 +272,32 @@ const char* DayUnitName(DayUnit unit) {
 }
 
 const char* BreachRegimeName(BreachRegime r) { return r == BreachRegime::k2024 ? "2024" : "2007"; }
+
+std::string_view BreachRegimeTitle(BreachRegime r) {
+  return r == BreachRegime::k2024 ? "47 CFR 64.2011 as amended in 2024"
+                                  : "47 CFR 64.2011 (2007)";
+}
+
+std::string_view BreachRegimeTitle(std::string_view name) {
+  return BreachRegimeTitle(name == "2024" ? BreachRegime::k2024 : BreachRegime::k2007);
+}
+
+std::span<const Rule> BreachRulesOf(BreachRegime r) {
+  return r == BreachRegime::k2024 ? std::span<const Rule>(kBreach2024)
+                                  : std::span<const Rule>(kBreach2007);
+}
+
+std::string_view CiteBreachRule(BreachRegime r, std::string_view id) {
+  for (const Rule& rule : BreachRulesOf(r)) {
+    if (rule.id == id) return rule.citation;
+  }
+  return BreachRegimeTitle(r);
+}
+
+std::string_view RuleSet::Cite(std::string_view id) const {
+  if (const Rule* r = Find(id)) return r->citation;
+  return breach.citation.empty() ? std::string_view("47 CFR 64.2001-64.2011") : breach.citation;
+}
 
 const Rule* RuleSet::Find(std::string_view id) const {
   for (const Rule& r : rules) {

@@ -79,25 +79,30 @@ struct SafeguardRules {
 
 enum class BreachRegime : uint8_t { k2007 = 0, k2024 = 1 };
 const char* BreachRegimeName(BreachRegime r);  // "2007" | "2024"
+// The regime in words: "47 CFR 64.2011 (2007)" | "47 CFR 64.2011 as amended in
+// 2024". The second form takes BreachRegimeName's "2007" | "2024".
+std::string_view BreachRegimeTitle(BreachRegime r);
+std::string_view BreachRegimeTitle(std::string_view name);
 
 // The 64.2011 in force. Fields that a regime does not have are empty.
 struct BreachRules {
   BreachRegime regime = BreachRegime::k2007;
-  std::string_view citation;  // the section as a whole
+  std::string_view citation;  // the section as a whole: BreachRegimeTitle(regime)
   // Who gets the agency notice: USSS and FBI (2007); also the FCC (2024).
   bool notify_fcc = false;
   // 2024: covered data includes PII beyond CPNI, and inadvertent breaches.
   bool covers_pii = false;
   bool covers_inadvertent = false;
-  // 64.2011(b) (both): within 7 business days after reasonable determination.
+  // Within 7 business days after reasonable determination: 64.2011(b) (2007),
+  // 64.2011(a) (2024).
   DayCount agency_notice{7, DayUnit::kBusiness};
   // 2007 64.2011(b)(1): no customer notice until 7 full business days have
   // passed after the agency notice (except (b)(2) urgent need, (b)(3) delay).
   std::optional<DayCount> customer_wait;
-  // 2024 64.2011(c): customers notified within 30 days after reasonable
-  // determination (confirm paragraph).
+  // 2024 64.2011(b): customers notified within 30 days after reasonable
+  // determination.
   std::optional<DayCount> customer_deadline;
-  // 2024 64.2011(b)(2): agency notice owed when >= 500 customers are affected
+  // 2024 64.2011(a)(3): agency notice owed when >= 500 customers are affected
   // (or unknown, or harm not ruled out); 0 = every breach (2007).
   int agency_threshold_customers = 0;
   // 2024: no customer notice when no harm is reasonably likely.
@@ -108,7 +113,7 @@ struct BreachRules {
   std::optional<MonthDay> annual_summary_due;
   // Agency-directed delay of customer notice: initial period (both).
   int law_enforcement_initial_delay_days = 30;
-  // 64.2011(d) (2007) / records provision (2024): keep records 2 years.
+  // 64.2011(d) (2007) / 64.2011(c) (2024): keep records 2 years.
   int record_retention_years = 2;
 };
 
@@ -126,6 +131,10 @@ struct RuleSet {
 
   // The rule with this id, searching `rules` then `breach_rules`; null if none.
   const Rule* Find(std::string_view id) const;
+  // The citation of rule `id` from this set's tables: the one place
+  // citations come from. For an id the set does not carry (e.g. the 2007
+  // customer wait under the 2024 64.2011), the 64.2011 in force as a whole.
+  std::string_view Cite(std::string_view id) const;
 };
 
 // Deployment configuration of the floor.
@@ -156,5 +165,12 @@ Result<RuleSet> RuleSetByName(std::string_view name, Instant at, const RuleConfi
 
 // "fcc-2007", "fcc-2024".
 std::span<const std::string_view> RuleSetNames();
+
+// The 64.2011 rules of a regime, whatever the configuration (for checks that
+// are not tied to one instant, e.g. a policy's breach section).
+std::span<const Rule> BreachRulesOf(BreachRegime r);
+// The citation of breach rule `id` under regime `r` (from the same table as
+// RuleSet::Cite); the section's title when the regime has no such rule.
+std::string_view CiteBreachRule(BreachRegime r, std::string_view id);
 
 }  // namespace proprio::rules

@@ -133,5 +133,38 @@ TEST(RuleSetTest, EveryRuleHasIdCitationDateAndSummary) {
   }
 }
 
+
+// 64.2011 as amended (FCC 23-111, 89 FR 9968): notice to the Commission and
+// law enforcement is (a), its contents (a)(1), an agency's delay (a)(2), the
+// small no-harm exception with the annual summary (a)(3), customer notice (b).
+// Every citation comes from the table; the regime is named in words.
+TEST(RuleSetTest, c64_2011_2024_ParagraphsFollowThePublishedText) {
+  RuleConfig config;
+  config.breach_2024_effective = CivilDate{2026, 1, 5};
+  const RuleSet rs = RuleSetFor(At("2026-02-01T00:00:00Z"), config);
+  ASSERT_EQ(rs.breach.regime, BreachRegime::k2024);
+  EXPECT_EQ(rs.Cite("breach.agency_notice"), "47 CFR 64.2011(a)");
+  EXPECT_EQ(rs.Cite("breach.agency_report_contents"), "47 CFR 64.2011(a)(1)");
+  EXPECT_EQ(rs.Cite("breach.agency_delay"), "47 CFR 64.2011(a)(2)");
+  EXPECT_EQ(rs.Cite("breach.threshold"), "47 CFR 64.2011(a)(3)");
+  EXPECT_EQ(rs.Cite("breach.customer_notice"), "47 CFR 64.2011(b)");
+  EXPECT_EQ(rs.Cite("breach.records"), "47 CFR 64.2011(c)");
+  // No 2007 wait under the amended rule: the section in words.
+  EXPECT_EQ(rs.Cite("breach.customer_wait"), "47 CFR 64.2011 as amended in 2024");
+  EXPECT_EQ(rs.breach.citation, "47 CFR 64.2011 as amended in 2024");
+  EXPECT_EQ(CiteBreachRule(BreachRegime::k2024, "breach.customer_notice"), "47 CFR 64.2011(b)");
+
+  const RuleSet old = RuleSetFor(At("2025-02-01T00:00:00Z"), {});
+  ASSERT_EQ(old.breach.regime, BreachRegime::k2007);
+  EXPECT_EQ(old.Cite("breach.agency_notice"), "47 CFR 64.2011(b)");
+  EXPECT_EQ(old.Cite("breach.agency_delay"), "47 CFR 64.2011(b)(3)");
+  EXPECT_EQ(old.Cite("breach.customer_notice"), "47 CFR 64.2011(c)");
+  EXPECT_EQ(old.breach.citation, "47 CFR 64.2011 (2007)");
+  EXPECT_EQ(BreachRegimeTitle("2024"), "47 CFR 64.2011 as amended in 2024");
+  EXPECT_EQ(BreachRegimeTitle("2007"), "47 CFR 64.2011 (2007)");
+  // Rules outside 64.2011 come from the same place.
+  EXPECT_EQ(old.Cite("notice.opt_out.renewal"), "47 CFR 64.2008(d)(2)");
+}
+
 }  // namespace
 }  // namespace proprio::rules

@@ -369,6 +369,14 @@ ApprovalIndex::Found ApprovalIndex::Reader::Facts(CarrierId carrier, CustomerId 
   facts->type = (e->flags & kBusiness) ? CustomerType::kBusiness : CustomerType::kResidential;
   facts->business_cpni_contract = (e->flags & kContract) != 0;
   facts->approval = e->record.StatusAt(at);
+  if (facts->approval.opt_out_lapsed_at) {
+    // Rare: the local date of a lapse (64.2008(d)(2)) for the explanation.
+    auto it = index_.carriers_.find(carrier);
+    if (it != index_.carriers_.end() && it->second.rules.zone) {
+      facts->approval.opt_out_lapsed_on =
+          it->second.rules.zone->LocalDate(*facts->approval.opt_out_lapsed_at);
+    }
+  }
   return Found::kYes;
 }
 

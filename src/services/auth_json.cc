@@ -121,6 +121,88 @@ json DecisionContextToJson(const rules::DecisionContext& c) {
   return j;
 }
 
+bool IsSessionContextKey(std::string_view key) {
+  static constexpr std::string_view kKeys[] = {
+      "channel",           "call_id",         "customer_initiated_call", "password_provided",
+      "customer_authenticated", "photo_id_verified", "caller_provided_call_detail"};
+  for (std::string_view k : kKeys) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+namespace {
+
+Status WithField(const Status& s, const std::string& field) {
+  if (s.ok()) return s;
+  return Status(s.code(), s.message(), field);
+}
+
+// One request object bound to its session (see BindDecisionsToSessions).
+Result<json> BindOne(store::Store& store, CarrierId carrier, json request,
+                     std::optional<int64_t> session_id, Instant now, bool by_mail,
+                     const std::string& prefix) {
+  if (!request.is_object()) return request;  // the request codec names the problem
+  std::optional<int64_t> id = session_id;
+  if (auto it = request.find("session"); it != request.end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
+      return Status::InvalidArgument(prefix + "session: must be a verification session id",
+                                     prefix + "session");
+    }
+    if (id && *id != it->get<int64_t>()) {
+      return Status::InvalidArgument(
+          prefix + "session: the request names session " + std::to_string(it->get<int64_t>()) +
+              ", not " + std::to_string(*id),
+          prefix + "session");
+    }
+    id = it->get<int64_t>();
+    request.erase(it);
+  }
+  if (!id) return request;
+  if (auto ctx = request.find("context"); ctx != request.end() && ctx->is_object()) {
+    for (auto it = ctx->begin(); it != ctx->end(); ++it) {
+      if (IsSessionContextKey(it.key())) {
+        const std::string field = prefix + "context." + it.key();
+        return Status::InvalidArgument(
+            field + ": comes from verification session " + std::to_string(*id) +
+                "'s recorded steps, not from the request; leave it out (47 CFR 64.2010)",
+            field);
+      }
+    }
+  }
+  const json& cust = request.contains("customer") ? request["customer"] : json();
+  if (!cust.is_number_integer() || cust.get<int64_t>() <= 0) {
+    return Status::InvalidArgument(prefix + "customer: the customer is required",
+                                   prefix + "customer");
+  }
+  Result<rules::DecisionContext> bound = DecisionContextForSession(
+      store, carrier, *id, CustomerId(cust.get<int64_t>()), now, by_mail);
+  if (!bound.ok()) return WithField(bound.status(), prefix + "session");
+  json context = request.contains("context") && request["context"].is_object()
+                     ? request["context"]
+                     : json::object();
+  for (const auto& [k, v] : DecisionContextToJson(*bound).items()) context[k] = v;
+  request["context"] = context;
+  return request;
+}
+
+}  // namespace
+
+Result<json> BindDecisionsToSessions(store::Store& store, CarrierId carrier, json body,
+                                     std::optional<int64_t> session_id, Instant now,
+                                     bool release_by_mail) {
+  if (body.is_object() && body.contains("requests") && body["requests"].is_array()) {
+    json& list = body["requests"];
+    for (size_t i = 0; i < list.size(); ++i) {
+      ASSIGN_OR_RETURN(list[i], BindOne(store, carrier, std::move(list[i]), session_id, now,
+                                        release_by_mail,
+                                        "requests[" + std::to_string(i) + "]."));
+    }
+    return body;
+  }
+  return BindOne(store, carrier, std::move(body), session_id, now, release_by_mail, "");
+}
+
 json NotificationToJson(const store::NotificationRow& n, Instant now) {
   return {{"id", n.id},
           {"customer", n.customer.value()},

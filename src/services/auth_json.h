@@ -5,6 +5,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 
 #include "services/customer_auth.h"
 #include "services/notifications.h"
@@ -26,5 +28,29 @@ nlohmann::json BacklogToJson(const store::NotificationBacklog& b);
 nlohmann::json DeliveryReportToJson(const DeliveryReport& r);
 nlohmann::json PretextingFlagToJson(const store::PretextingFlagRow& f);
 nlohmann::json PretextingSummaryToJson(const PretextingSummary& s);
+
+// ---- decisions bound to a verification session (64.2010) ----
+
+// Context keys a decision request takes only from a verification session's
+// recorded steps: `channel`, `call_id` and the authentication flags
+// (customer_initiated_call, password_provided, customer_authenticated,
+// photo_id_verified, caller_provided_call_detail).
+bool IsSessionContextKey(std::string_view key);
+
+// Binds decision requests (one request object, or {"requests": [...]}) to
+// verification sessions: a request's "session" (an id), or `session_id` when
+// given (the CLI's --session; a request naming another session is refused).
+// For a bound request, a context key that IsSessionContextKey is refused
+// (InvalidArgument naming "context.<key>", or "requests[i].context.<key>":
+// the session, not the client, says who is authenticated); the session's
+// context is put in its place; other context keys (legal_process,
+// written_authorization, ...) stay; "session" is removed. Unbound requests are
+// returned unchanged. Errors of DecisionContextForSession (NotFound,
+// FailedPrecondition for a closed or expired session, PermissionDenied for
+// another customer's session) name the field "session".
+Result<nlohmann::json> BindDecisionsToSessions(store::Store& store, CarrierId carrier,
+                                               nlohmann::json body,
+                                               std::optional<int64_t> session_id, Instant now,
+                                               bool release_by_mail = false);
 
 }  // namespace proprio::services

@@ -227,10 +227,8 @@ Status AppendEvent(store::Tx& tx, CarrierId carrier, int64_t case_id, const std:
   return Status::Ok();
 }
 
-std::string Cite(const rules::RuleSet& rs, const char* id, const char* fallback) {
-  const rules::Rule* r = rs.Find(id);
-  return r ? std::string(r->citation) : std::string(fallback);
-}
+// Citations come from the rule set's paragraph table (rules/rule_set.cc).
+std::string Cite(const rules::RuleSet& rs, const char* id) { return std::string(rs.Cite(id)); }
 
 }  // namespace
 
@@ -316,12 +314,12 @@ Result<BreachCase> OpenBreach(store::Store& store, CarrierId carrier, const Brea
     return Bad("cpni", y2024 ? "name the CPNI or other customer information involved"
                              : "a breach under " + std::string(rs.breach.citation) +
                                    " involves CPNI: name its categories (" +
-                                   Cite(rs, "breach.definition", "47 CFR 64.2011(e)") + ")");
+                                   Cite(rs, "breach.definition") + ")");
   }
   if (!in.intentional && !rs.breach.covers_inadvertent) {
     return Bad("intentional",
                "under " + std::string(rs.breach.citation) + " only intentional access, use or "
-               "disclosure is a breach (" + Cite(rs, "breach.definition", "47 CFR 64.2011(e)") +
+               "disclosure is a breach (" + Cite(rs, "breach.definition") +
                    "); an inadvertent one is not a case for 64.2011 under " + std::string(rs.name));
   }
 
@@ -447,7 +445,6 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
     ASSIGN_OR_RETURN(BreachCase c, Load(tx, carrier, id));
     ASSIGN_OR_RETURN(rules::RuleSet rs, CaseRuleSet(c.row));
     ASSIGN_OR_RETURN(rules::Policy policy, CasePolicy(c.row));
-    const bool y2024 = rs.breach.regime == rules::BreachRegime::k2024;
     if (c.row.state != "open") {
       return Status::FailedPrecondition("breach case " + std::to_string(id) +
                                         " is closed; nothing more can be recorded");
@@ -482,8 +479,7 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
       case BreachActionKind::kDelayRequested:
       case BreachActionKind::kDelayExtended: {
         const bool ext = in.kind == BreachActionKind::kDelayExtended;
-        const std::string cite = y2024 ? Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)")
-                                       : Cite(rs, "breach.agency_delay", "47 CFR 64.2011(b)(3)");
+        const std::string cite = Cite(rs, "breach.agency_delay");  // 2024: (a)(2)
         // 2007 64.2011(b)(3): the investigating law enforcement agency
         // (usss, fbi, other). 2024 64.2011: also the Commission or a national
         // security agency, within the same limits (in writing; an initial
@@ -534,7 +530,7 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
             !In({"usss", "fbi", "fcc", "other"}, in.agency)) {
           return Bad("agency", "name the investigating agency consulted (usss, fbi, fcc, other): "
                                "customers are notified early only after consulting it (" +
-                                   Cite(rs, "breach.urgent_need", "47 CFR 64.2011(b)(2)") + ")");
+                                   Cite(rs, "breach.urgent_need") + ")");
         }
         RETURN_IF_ERROR(need_reasons());
         details = {{"agency", in.agency}};
@@ -543,7 +539,7 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
           // notification" to law enforcement. The urgent need is recorded with
           // the agency notice (its reference) or as an amendment to it (the
           // amendment's reference), never on its own.
-          const std::string cite = Cite(rs, "breach.urgent_need", "47 CFR 64.2011(b)(2)");
+          const std::string cite = Cite(rs, "breach.urgent_need");
           if (!c.facts.agency_notified_at || at < *c.facts.agency_notified_at) {
             return Status(StatusCode::kFailedPrecondition,
                           "the urgent need is indicated in the notification to law enforcement (" +
@@ -577,8 +573,8 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
               "the 64.2011 in force for this case (" + std::string(rs.breach.citation) + ", " +
               std::string(rs.name) + ") has no no-harm exception: the agencies and the customers "
               "are notified whatever the harm (" +
-              Cite(rs, "breach.agency_notice", "47 CFR 64.2011(b)") + ", " +
-              Cite(rs, "breach.customer_notice", "47 CFR 64.2011(c)") + ")");
+              Cite(rs, "breach.agency_notice") + ", " +
+              Cite(rs, "breach.customer_notice") + ")");
         }
         RETURN_IF_ERROR(need_reasons());
         row.harm = "no_harm_likely";
@@ -651,7 +647,7 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
           return Status::FailedPrecondition(
               "this case is not reported in the annual summary: that is for breaches of fewer "
               "than 500 customers where no harm is reasonably likely, under the 2024 64.2011 (" +
-              Cite(rs, "breach.threshold", "47 CFR 64.2011(b)(2)") + ")");
+              Cite(rs, "breach.threshold") + ")");
         }
         if (in.reference.empty()) return Bad("reference", "the filing's reference is required");
         details = {{"reference", in.reference}};
@@ -790,7 +786,7 @@ report::BreachDocFacts DocFacts(const BreachCase& c, const Carrier& car,
   f.affected_count = c.row.affected_count;
   f.estimated_loss_cents = c.row.estimated_loss_cents;
   f.rule_set = c.row.rule_set;
-  f.citation = c.row.breach_regime == "2024" ? "47 CFR 64.2011 (FCC 23-111)" : "47 CFR 64.2011 (2007)";
+  f.citation = std::string(rules::BreachRegimeTitle(c.row.breach_regime));
   f.recipients = c.row.breach_regime == "2024" ? std::vector<std::string>{"FCC", "USSS", "FBI"}
                                                : std::vector<std::string>{"USSS", "FBI"};
   f.urgent = c.facts.urgent;
@@ -906,7 +902,9 @@ Result<BreachCase> EraseBreachRecords(store::Store& store, CarrierId carrier, in
                                       const Actor& actor) {
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(BreachCase c, Load(tx, carrier, id));
-    const std::string cite = "47 CFR 64.2011(d)";
+    const std::string cite(rules::CiteBreachRule(
+        c.row.breach_regime == "2024" ? rules::BreachRegime::k2024 : rules::BreachRegime::k2007,
+        "breach.records"));
     if (c.row.state != "closed" || !c.row.retain_until) {
       return Status::FailedPrecondition("breach case " + std::to_string(id) +
                                         " is open: its records are kept while it is open and " +

@@ -199,7 +199,7 @@ Result<std::vector<BreachLetter>> PrepareBreachLetters(store::Store& store, Carr
                                                        int64_t id, std::optional<CustomerId> only,
                                                        const Actor& actor);
 
-// The small no-harm breaches (2024 64.2011(b)(2)) determined in `year` (the
+// The small no-harm breaches (2024 64.2011(a)(3)) determined in `year` (the
 // carrier's zone), for the annual summary to the FCC.
 Result<report::AnnualSummaryInput> BreachAnnualSummary(store::Store& store, CarrierId carrier,
                                                        int year);

@@ -154,8 +154,17 @@ json ConsentReportToJson(const ConsentReport& r) {
             {"disapproved", ScopesToJson(st.disapproved)},
             {"opt_out_assumed_from",
              st.opt_out_assumed_from ? json(st.opt_out_assumed_from->ToRfc3339()) : json(nullptr)},
+            // In force or pending: when it lapses unless renewed; lapsed
+            // (64.2008(d)(2)): when it lapsed, kept as history.
             {"opt_out_lapses_at",
-             st.opt_out_lapses_at ? json(st.opt_out_lapses_at->ToRfc3339()) : json(nullptr)},
+             st.opt_out_lapses_at   ? json(st.opt_out_lapses_at->ToRfc3339())
+             : st.opt_out_lapsed_at ? json(st.opt_out_lapsed_at->ToRfc3339())
+                                    : json(nullptr)},
+            {"opt_out_lapsed", ScopesToJson(st.opt_out_lapsed)},
+            {"opt_out_lapsed_at",
+             st.opt_out_lapsed_at ? json(st.opt_out_lapsed_at->ToRfc3339()) : json(nullptr)},
+            {"opt_out_lapsed_on",
+             st.opt_out_lapsed_on ? json(st.opt_out_lapsed_on->ToString()) : json(nullptr)},
             {"approval_mode", rules::ApprovalModeName(r.approval_mode)},
             {"policy_version", r.policy_version},
             {"rule_set", r.rule_set},
@@ -166,6 +175,15 @@ json ConsentReportToJson(const ConsentReport& r) {
                      {"until", st.one_time_until.ToRfc3339()}};
   } else {
     j["one_time"] = nullptr;
+  }
+  if (r.last_opt_out_notice) {
+    const ConsentReport::Notice& n = *r.last_opt_out_notice;
+    j["last_opt_out_notice"] = {{"notice_id", n.notice_id},
+                                {"sent_at", n.sent_at.ToRfc3339()},
+                                {"channel", rules::NoticeChannelName(n.channel)},
+                                {"scopes", ScopesToJson(n.scopes)}};
+  } else {
+    j["last_opt_out_notice"] = nullptr;
   }
   return j;
 }
@@ -310,6 +328,30 @@ Result<ConsentReport> ConsentStatus(store::Store& store, CarrierId carrier, Cust
     }
     const rules::RuleSet rs = rules::RuleSetFor(at, {});
     out.status = rules::DeriveStatus(events, at, rs, cr.policy->policy, *cr.zone);
+    // The last notice that counts, for the history after a lapse.
+    for (const rules::ApprovalEvent& e : events) {
+      if (e.at > at) continue;
+      if (e.kind == rules::ApprovalEventKind::kOptOutNoticeSent) {
+        if (!out.last_opt_out_notice || e.at >= out.last_opt_out_notice->sent_at) {
+          out.last_opt_out_notice =
+              ConsentReport::Notice{e.notice_id, e.at, e.notice_channel, e.scopes};
+        }
+      } else if (e.kind == rules::ApprovalEventKind::kOptOutNoticeBounced &&
+                 out.last_opt_out_notice && out.last_opt_out_notice->notice_id == e.notice_id) {
+        // 64.2008(d)(3)(iii): a bounced notice does not count; the one before it does.
+        out.last_opt_out_notice.reset();
+        for (const rules::ApprovalEvent& p : events) {
+          if (p.kind != rules::ApprovalEventKind::kOptOutNoticeSent || p.at > e.at ||
+              p.notice_id == e.notice_id) {
+            continue;
+          }
+          if (!out.last_opt_out_notice || p.at >= out.last_opt_out_notice->sent_at) {
+            out.last_opt_out_notice =
+                ConsentReport::Notice{p.notice_id, p.at, p.notice_channel, p.scopes};
+          }
+        }
+      }
+    }
     out.policy_version = cr.policy->policy.version;
     out.approval_mode = cr.policy->policy.approval_mode;
     out.rule_set = std::string(rs.name);

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,14 @@ Result<ApprovalEventRecord> AppendApprovalEvent(store::Tx& tx, CarrierId carrier
                                                 int approval_record_years, const Actor& actor);
 
 struct ConsentReport {
+  // The last opt-out notice sent at or before `at` that counts (not bounced):
+  // the history behind opt-out approval, kept after it lapses (64.2008(d)(2)).
+  struct Notice {
+    int64_t notice_id = 0;
+    Instant sent_at;
+    rules::NoticeChannel channel = rules::NoticeChannel::kMail;
+    rules::ScopeSet scopes;
+  };
   CustomerId customer;
   Instant at;
   rules::ApprovalStatus status;
@@ -71,6 +80,7 @@ struct ConsentReport {
   rules::ApprovalMode approval_mode = rules::ApprovalMode::kFloor;
   std::string rule_set;
   size_t events = 0;  // events folded (those at or before `at`)
+  std::optional<Notice> last_opt_out_notice;
 };
 
 // The status at `at` (any instant: past, present or a future date).

@@ -92,7 +92,7 @@ store::DecisionRow RowFor(CarrierId carrier, const rules::DecisionRequest& r,
   row.policy_version = d.policy_version;
   row.basis = JoinBasis(d);
   row.requires_ = JoinRequires(d);
-  row.reason = std::string(d.reason);
+  row.reason = rules::ReasonText(d);
   return row;
 }
 
@@ -177,6 +177,13 @@ Result<rules::DecisionRequest> DecisionRequestFromJson(const json& j, const std:
         }
         parse(rules::ParseAccessChannel(it->get_ref<const std::string&>(), field),
               r.context.channel);
+      } else if (it.key() == "written_request_document") {
+        if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
+            it->get_ref<const std::string&>().size() > rules::kMaxDocumentId) {
+          o.Fail(BadField(field, "must be a document id of 1 to 64 bytes"));
+          break;
+        }
+        r.context.written_request_document = it->get<std::string>();
       } else if (it.key() == "call_id") {
         if (!it->is_string() || it->get_ref<const std::string&>().size() > 200) {
           o.Fail(BadField(field, "must be a string of at most 200 bytes"));
@@ -222,6 +229,18 @@ Result<std::vector<rules::DecisionRequest>> DecisionRequestsFromJson(const json&
   return out;
 }
 
+json WithDefaultInstant(json body, Instant now) {
+  auto fill = [&](json& r) {
+    if (r.is_object() && !r.contains("at")) r["at"] = now.ToRfc3339();
+  };
+  if (body.is_object() && body.contains("requests") && body["requests"].is_array()) {
+    for (json& r : body["requests"]) fill(r);
+  } else {
+    fill(body);
+  }
+  return body;
+}
+
 json DecisionToJson(const rules::Decision& d) {
   json basis = json::array();
   for (std::string_view b : d.basis) basis.push_back(b);
@@ -229,7 +248,7 @@ json DecisionToJson(const rules::Decision& d) {
   for (const rules::Requirement& r : d.requirements) req.push_back(RequirementToJson(r));
   return {{"allowed", d.allowed},
           {"basis", basis},
-          {"reason", d.reason},
+          {"reason", rules::ReasonText(d)},
           {"requires", req},
           {"rule_set", d.rule_set},
           {"policy_version", d.policy_version},
@@ -251,6 +270,9 @@ json DecisionRequestToJson(const rules::DecisionRequest& r) {
     context["channel"] = rules::AccessChannelName(r.context.channel);
   }
   if (!r.context.call_id.empty()) context["call_id"] = r.context.call_id;
+  if (!r.context.written_request_document.empty()) {
+    context["written_request_document"] = r.context.written_request_document;
+  }
   json j = {{"customer", r.customer.value()},
             {"action", rules::ActionName(r.action)},
             {"purpose", rules::PurposeName(r.purpose)},
@@ -323,7 +345,7 @@ rules::ApprovalStatus FoldApprovalStatus(const std::vector<store::ApprovalEventR
     (void)record.Apply(ApprovalEventFromRow(row), rules::RuleSetFor(row.at, config),
                        cr.policy->policy, *cr.zone);
   }
-  return record.StatusAt(at);
+  return record.StatusAt(at, *cr.zone);
 }
 
 // ---- without the index ----

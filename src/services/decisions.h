@@ -68,6 +68,10 @@ Result<rules::DecisionRequest> DecisionRequestFromJson(const nlohmann::json& j,
 // One request object, or {"requests": [...]} (then *batch is true).
 Result<std::vector<rules::DecisionRequest>> DecisionRequestsFromJson(const nlohmann::json& body,
                                                                      bool* batch);
+// One rule for `at` wherever a request is given (flags or JSON): a request
+// object without "at" is asked at `now`. `body` is one request or
+// {"requests": [...]}; anything else is returned unchanged.
+nlohmann::json WithDefaultInstant(nlohmann::json body, Instant now);
 nlohmann::json DecisionToJson(const rules::Decision& d);
 nlohmann::json DecisionRequestToJson(const rules::DecisionRequest& r);
 // A logged decision as stored (for GET .../decisions/{id}).

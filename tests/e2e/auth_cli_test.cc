@@ -117,6 +117,42 @@ TEST_F(AuthCliTest, SecretsCallVerificationAndOutbox) {
       {"auth", "session", "context", "--carrier", "1", "--session", session, "--customer", "1"});
   EXPECT_TRUE(ctx["password_provided"].get<bool>());
   EXPECT_TRUE(ctx["customer_initiated_call"].get<bool>());
+
+  // 47 CFR 64.2010(b): `decide --session` takes the authentication context
+  // only from the session's recorded steps (the password step above).
+  json d = RunJson({"decide", "--carrier", "1", "--session", session, "--customer", "1",
+                    "--purpose", "customer_account_access", "--recipient", "customer", "--cpni",
+                    "call_detail"});
+  EXPECT_TRUE(d["allowed"].get<bool>()) << d.dump();
+  EXPECT_EQ(d["reason"], "Allowed: the caller gave the account password.");
+  EXPECT_NE(d["basis"].dump().find("47 CFR 64.2010(b)"), std::string::npos);
+  // A client's own authentication flag or channel is refused: exit 2, the field named.
+  json forged = RunJson({"decide", "--carrier", "1", "--session", session, "--customer", "1",
+                         "--purpose", "customer_account_access", "--recipient", "customer",
+                         "--cpni", "call_detail", "--context", "password_provided"},
+                        2);
+  EXPECT_EQ(forged["error"]["field"], "context.password_provided");
+  json channel = RunJson({"decide", "--carrier", "1", "--session", session, "--customer", "1",
+                          "--purpose", "customer_account_access", "--recipient", "customer",
+                          "--channel", "in_store"},
+                         2);
+  EXPECT_EQ(channel["error"]["field"], "context.channel");
+  // JSON names the session itself; "at" defaults to now as in the flag form.
+  json j = RunJson({"decide", "--carrier", "1"}, 0,
+                   "{\"customer\": 1, \"session\": " + session +
+                       ", \"action\": \"disclose\", \"purpose\": \"customer_account_access\", "
+                       "\"recipient\": {\"kind\": \"customer\"}, \"cpni\": [\"call_detail\"], "
+                       "\"service_category\": \"local\"}");
+  EXPECT_TRUE(j["allowed"].get<bool>()) << j.dump();
+  // Without a session the JSON form also defaults "at" to now.
+  RunResult no_at_run = Run({"decide", "--carrier", "1", "--json"},
+                       "{\"customer\": 1, \"action\": \"disclose\", "
+                       "\"purpose\": \"customer_account_access\", \"recipient\": {\"kind\": "
+                       "\"customer\"}, \"cpni\": [\"call_detail\"], \"service_category\": "
+                       "\"local\", \"context\": {\"channel\": \"inbound_call\"}}");
+  EXPECT_EQ(no_at_run.exit_code, 3) << no_at_run.err;
+  const json no_at = json::parse(no_at_run.out, nullptr, false);
+  EXPECT_EQ(no_at["allowed"], false);
   // The address was set today: not yet of record (64.2003, 64.2010(b)).
   json send = RunJson(
       {"auth", "call", "send", "--carrier", "1", "--session", session, "--to", "postal"}, 3);

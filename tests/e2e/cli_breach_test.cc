@@ -89,6 +89,13 @@ TEST_F(CliBreachTest, OpenRecordDueLettersSummary) {
   EXPECT_EQ(due["obligations"][0]["not_before"], "2025-01-14T05:00:00Z");
   RunResult text = Run({"breach", "due", "--now", "2025-01-06T12:00:00Z"});
   EXPECT_NE(text.out.find("no fixed deadline"), std::string::npos) << text.out;
+  // The case header names the 64.2011 in force in words (2007 here: no date
+  // was given for the amended rule), not "fcc-2024 (64.2011 of 2007)".
+  RunResult shown = Run({"breach", "show", "--carrier", "1", "1"});
+  EXPECT_NE(shown.out.find("rule set:        fcc-2024; breach rules: 47 CFR 64.2011 (2007)"),
+            std::string::npos)
+      << shown.out;
+  EXPECT_EQ(shown.out.find("64.2011 of"), std::string::npos) << shown.out;
 
   json files = RunJson({"breach", "letters", "--carrier", "1", "1", "--out", dir_});
   ASSERT_EQ(files["files"].size(), 3u);

@@ -304,6 +304,40 @@ TEST_F(CliConsentTest, PolicyCheckSetShowAndItsOverlays) {
                       3);
   EXPECT_NE(with["basis"].dump().find("new_carrier_requires_written_authorization"),
             std::string::npos);
+
+  // 47 U.S.C. 222(c)(2): CPNI to a new carrier to provide the service has one
+  // path, the customer's affirmative written request on record, and the
+  // answer names exactly that.
+  json nc = RunJson({"decide", "--carrier", "1", "--customer", "1", "--purpose",
+                     "provide_service", "--recipient", "new_carrier", "--at",
+                     "2024-06-03T15:00:00Z"},
+                    3);
+  EXPECT_EQ(nc["reason"],
+            "Denied: CPNI goes to a new carrier only on the customer's affirmative written "
+            "request designating it (47 U.S.C. 222(c)(2)): record the request and give its "
+            "document id with written_authorization.");
+  EXPECT_EQ(nc["requires"], json::array({{{"kind", "written_authorization"}}})) << nc.dump();
+  EXPECT_EQ(nc["basis"][0], "47 U.S.C. 222(c)(2)");
+  // The flag alone is not a request on record: exit 2 naming the field.
+  RunResult flag_only = Run({"decide", "--carrier", "1", "--customer", "1", "--purpose",
+                             "provide_service", "--recipient", "new_carrier", "--context",
+                             "written_authorization", "--at", "2024-06-03T15:00:00Z", "--json"});
+  EXPECT_EQ(flag_only.exit_code, 2) << flag_only.err;
+  EXPECT_EQ(Error(flag_only)["field"], "context.written_request_document");
+  // With the request's document: allowed, the document named and logged.
+  json wr = RunJson({"decide", "--carrier", "1", "--customer", "1", "--purpose",
+                     "provide_service", "--recipient", "new_carrier", "--written-request",
+                     "WR-17", "--at", "2024-06-03T15:00:00Z"});
+  EXPECT_EQ(wr["allowed"], true);
+  EXPECT_EQ(wr["reason"],
+            "Allowed: the customer's affirmative written request on record (document WR-17) "
+            "designates the new carrier (47 U.S.C. 222(c)(2)).");
+  // customer_written_request keeps working, with or without the document.
+  json cwr = RunJson({"decide", "--carrier", "1", "--customer", "1", "--purpose",
+                      "customer_written_request", "--recipient", "new_carrier", "--context",
+                      "written_authorization", "--at", "2024-06-03T15:00:00Z"});
+  EXPECT_EQ(cwr["allowed"], true);
+  EXPECT_EQ(cwr["basis"][0], "47 U.S.C. 222(c)(2)");
 }
 
 TEST_F(CliConsentTest, ConsentRecordStatusHistory) {

@@ -1,5 +1,6 @@
 // End-to-end tests of the proprio command line, through the built binary.
 #include <gtest/gtest.h>
+
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -50,6 +52,9 @@ class CliTest : public ::testing::Test {
     sqlite3_close(db);
   }
   std::string dir_;
+
+ public:
+  const std::string& dir() const { return dir_; }
 };
 
 constexpr char kHeader[] =
@@ -419,6 +424,95 @@ TEST_F(CliTest, PostgresBackendRunsDemoAndVerify) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_EQ(RunJson({"carrier", "show", "1", "--postgres", mine})["customers"], 100);
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/proprio.db"));
+}
+
+// `customer update`: the rules of HTTP PATCH through the same service. An
+// address change is an account change: notices queued at once to the existing
+// contact (47 CFR 64.2010(f)); the new address is dated today, so it is not an
+// address of record for 30 days (64.2003, 64.2010(b)). Run on one backend
+// (`db` are the store options to add to every command).
+std::string TodayUtc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+void CustomerUpdateScenario(CliTest* t, const std::vector<std::string>& db) {
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), db.begin(), db.end());
+    return args;
+  };
+  auto run_json = [&](std::vector<std::string> args, int want) {
+    args = with(std::move(args));
+    args.push_back("--json");
+    RunResult r = RunProprio(args, t->dir(), "");
+    EXPECT_EQ(r.exit_code, want) << r.err << r.out;
+    return json::parse(want == 0 ? r.out : r.err, nullptr, false);
+  };
+  run_json({"carrier", "add", "--name", "A", "--filer-id", "1", "--time-zone", "UTC"}, 0);
+  json c = run_json({"customer", "add", "--carrier", "1", "--account", "X1", "--name", "Bo Li",
+                     "--phone", "407.555.0142", "--street", "1 A St", "--city", "Longwood",
+                     "--state", "FL", "--zip", "32750", "--address-since", "2020-01-01",
+                     "--email", "bo@example.com"},
+                    0);
+  const std::string id = c["id"].dump();
+  // Nothing to change: exit 2 naming the customer.
+  json none = run_json({"customer", "update", "--carrier", "1", id}, 2);
+  EXPECT_EQ(none["error"]["field"], "customer");
+  json u = run_json({"customer", "update", "--carrier", "1", id, "--street", "9 New Rd",
+                     "--city", "Tampa", "--zip", "33602"},
+                    0);
+  EXPECT_EQ(u["customer"]["address"]["street"], "9 New Rd");
+  EXPECT_EQ(u["customer"]["address"]["state"], "FL");  // the parts not named stay
+  EXPECT_EQ(u["customer"]["address_since"], TodayUtc());
+  ASSERT_FALSE(u["notifications"].empty()) << u.dump();
+  for (const json& n : u["notifications"]) {
+    EXPECT_EQ(n["change_kind"], "postal_address") << n.dump();
+    // Never to the new address (64.2010(f)).
+    EXPECT_EQ(n["destination"].get<std::string>().find("9 New Rd"), std::string::npos)
+        << n.dump();
+  }
+  const std::string version = u["version"];
+  EXPECT_EQ(version.size(), 32u);
+  // A stale version is refused (exit 6), nothing changes.
+  json stale = run_json({"customer", "update", "--carrier", "1", id, "--if-match",
+                         std::string(32, '0'), "--name", "Someone Else"},
+                        6);
+  EXPECT_EQ(stale["error"]["field"], "if_match");
+  // The version just read works; a bad number is refused naming the field.
+  json named = run_json({"customer", "update", "--carrier", "1", id, "--if-match", version,
+                         "--name", "Bo Lee"},
+                        0);
+  EXPECT_EQ(named["customer"]["name"], "Bo Lee");
+  EXPECT_TRUE(named["notifications"].empty());  // a name is not a contact of record
+  json bad = run_json({"customer", "update", "--carrier", "1", id, "--phone", "12345"}, 2);
+  EXPECT_NE(bad["error"]["field"].get<std::string>().find("telephone"), std::string::npos)
+      << bad.dump();
+  json other = run_json({"customer", "update", "--carrier", "2", id, "--name", "X"}, 4);
+  EXPECT_EQ(run_json({"audit", "verify", "--carrier", "1"}, 0)["valid"], true);
+}
+
+TEST_F(CliTest, CustomerUpdate_64_2010_f_NoticesAndTheNewAddressOnSqlite) {
+  CustomerUpdateScenario(this, {});
+}
+
+TEST_F(CliTest, CustomerUpdate_64_2010_f_NoticesAndTheNewAddressOnPostgres) {
+  const char* url_file = std::getenv("PROPRIO_TEST_POSTGRES_URL_FILE");
+  if (url_file == nullptr) GTEST_SKIP() << "no PostgreSQL fixture (run through ctest)";
+  std::ifstream f(url_file);
+  std::string url;
+  std::getline(f, url);
+  ASSERT_FALSE(url.empty());
+  const std::string db = "cli_update_" + std::to_string(getpid());
+  ASSERT_EQ(std::system(("psql -q -d '" + url + "' -c 'DROP DATABASE IF EXISTS " + db +
+                         "' -c 'CREATE DATABASE " + db + "' >/dev/null").c_str()),
+            0);
+  const std::string mine = url.substr(0, url.rfind('/') + 1) + db;
+  ASSERT_EQ(Run({"init", "--postgres", mine}).exit_code, 0);
+  CustomerUpdateScenario(this, {"--postgres", mine});
 }
 
 }  // namespace

@@ -339,6 +339,9 @@ TEST_F(HttpBreachTest, AnnualSummaryOfSmallNoHarmBreaches) {
                  Role::kSecurity);
   ASSERT_EQ(nh.status, 201) << nh.body;
   EXPECT_EQ(nh.Json()["obligations"][2]["kind"], "annual_summary");
+  // Amended 64.2011 (89 FR 9968): the small no-harm exception is (a)(3).
+  EXPECT_EQ(nh.Json()["obligations"][0]["kind"], "agency_notice");
+  EXPECT_EQ(nh.Json()["obligations"][0]["basis"], json({"47 CFR 64.2011(a)(3)"})) << nh.body;
   EXPECT_EQ(nh.Json()["obligations"][2]["last_day"], "2025-02-01");
   const std::string summary = "/v1/carriers/" + carriers_[0].ToString() + "/breach-summaries/2024";
   auto s = Get(summary, Role::kAuditor);

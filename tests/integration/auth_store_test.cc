@@ -9,7 +9,9 @@
 #include <filesystem>
 
 #include "pg_test_db.h"
+#include "services/auth_json.h"
 #include "services/customer_auth.h"
+#include "services/decisions.h"
 #include "services/customer_update.h"
 #include "services/importer.h"
 #include "services/notifications.h"
@@ -102,6 +104,45 @@ void Scenario(store::Store& store) {
   auto ctx = DecisionContextForSession(store, carrier->id, c1, customer, T0());
   ASSERT_TRUE(ctx.ok());
   EXPECT_TRUE(ctx->flags.Has(rules::ContextFlag::kPasswordProvided));
+
+  // 47 CFR 64.2010(b) with `decide --session`: the authentication context
+  // comes only from the session's recorded steps, on this backend too.
+  const nlohmann::json ask = {{"customer", customer.value()},
+                              {"action", "disclose"},
+                              {"purpose", "customer_account_access"},
+                              {"recipient", {{"kind", "customer"}}},
+                              {"cpni", {"call_detail"}},
+                              {"service_category", "local"}};
+  auto bound = BindDecisionsToSessions(store, carrier->id, ask, c1, T0());
+  ASSERT_TRUE(bound.ok()) << bound.status().ToString();
+  EXPECT_EQ((*bound)["context"]["password_provided"], true);
+  EXPECT_EQ((*bound)["context"]["channel"], "inbound_call");
+  EXPECT_EQ((*bound)["context"]["call_id"], "c-1");
+  auto asked = DecisionRequestFromJson(WithDefaultInstant(*bound, T0()));
+  ASSERT_TRUE(asked.ok()) << asked.status().ToString();
+  EXPECT_EQ(asked->at, T0());
+  auto decided = DecideOnce(store, carrier->id, std::span(&*asked, 1), {}, {}, rep);
+  ASSERT_TRUE(decided.ok()) << decided.status().ToString();
+  EXPECT_TRUE((*decided)[0].allowed) << rules::ReasonText((*decided)[0]);
+  EXPECT_TRUE((*decided)[0].basis.contains("47 CFR 64.2010(b)"));
+  // A client's own authentication claim is refused, naming the field.
+  nlohmann::json forged = ask;
+  forged["context"] = {{"customer_authenticated", true}};
+  auto refused = BindDecisionsToSessions(store, carrier->id, forged, c1, T0());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().field(), "context.customer_authenticated");
+  // Context that is not about authentication stays.
+  nlohmann::json legal = ask;
+  legal["context"] = {{"legal_process", true}};
+  auto kept = BindDecisionsToSessions(store, carrier->id, legal, c1, T0());
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ((*kept)["context"]["legal_process"], true);
+  // "session" in the JSON: another customer's session is refused.
+  nlohmann::json named = ask;
+  named["session"] = c2;
+  auto foreign = BindDecisionsToSessions(store, carrier->id, named, std::nullopt, T0());
+  EXPECT_EQ(foreign.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(foreign.status().field(), "session");
   auto flags = ListPretextingFlags(store, carrier->id, "open", Instant(), Instant());
   ASSERT_TRUE(flags.ok());
   ASSERT_FALSE(flags->empty());

@@ -90,6 +90,26 @@ class ConsentStoreTest : public ::testing::TestWithParam<Backend> {
     }
   }
 
+  // An opt-out notice template under the floor; returns its id.
+  int64_t OptOutTemplate(const std::string& name, const std::string& channel) {
+    auto in = services::NoticeTemplateFromJson(
+        {{"name", name},
+         {"kind", "opt_out"},
+         {"channel", channel},
+         {"checklist",
+          {{"states_right_and_duty_to_protect", true}, {"specifies_cpni_types", true},
+           {"names_recipients", true}, {"describes_purposes", true},
+           {"states_right_to_disapprove_and_withdraw", true}, {"gives_precise_steps", true},
+           {"states_denial_does_not_affect_service", true},
+           {"comprehensible_not_misleading", true}, {"legible_and_prominent", true},
+           {"states_approval_valid_until_revoked", true}, {"solicitation_proximate", true},
+           {"no_cost_24x7_opt_out", true}, {"stated_waiting_days", 30}}}});
+    EXPECT_TRUE(in.ok()) << in.status().ToString();
+    auto t = services::AddNoticeTemplate(*store_, carrier_, *in, actor_);
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    return t.ok() ? t->id : 0;
+  }
+
   std::unique_ptr<store::Store> store_;
   PgTestDb pg_;
   fs::path dir_;
@@ -273,6 +293,125 @@ TEST_P(ConsentStoreTest, Cfr64_2003fClosedCustomerIsAFormerCustomer) {
   auto bill = service.Decide(carrier_, std::span(&billing, 1), {}, actor_);
   ASSERT_TRUE(bill.ok());
   EXPECT_TRUE((*bill)[0].allowed);
+}
+
+// 47 CFR 64.2008(d)(2): a mailed opt-out notice sent 2023-01-10 and never
+// renewed. After the lapse the decision names the lapse, its date and what
+// renews it, on both paths (index and store) and in the decision log; the
+// status keeps the history (last notice, lapse date).
+TEST_P(ConsentStoreTest, LapsedOptOut_47CFR64_2008d2_IsNamedWithItsDateAndRenewal) {
+  services::NoticeSendRequest send;
+  send.template_id = OptOutTemplate("mailer", "mail");
+  send.scopes = rules::kOptOutScopes;
+  send.sent_at = At("2023-01-10T15:00:00Z");
+  send.customers = {customers_[0]};
+  auto sent = services::SendNotice(*store_, carrier_, send, actor_);
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+
+  const std::string expected =
+      "Denied: the customer's opt-out approval lapsed on 2025-01-10 because no opt-out notice "
+      "was given in two years (47 CFR 64.2008(d)(2)); a new opt-out notice renews it once its "
+      "waiting period has passed (47 CFR 64.2008(d)(1)), or the customer's opt-in approval.";
+  json j = {{"customer", customers_[0].value()},
+            {"action", "use"},
+            {"purpose", "marketing_other_category"},
+            {"cpni", {"usage"}},
+            {"service_category", "local"},
+            {"offering", "interexchange"},
+            {"at", "2025-02-01T12:00:00Z"}};
+  const rules::DecisionRequest req = services::DecisionRequestFromJson(j).value();
+  auto once = services::DecideOnce(*store_, carrier_, std::span(&req, 1), {}, {}, actor_);
+  ASSERT_TRUE(once.ok()) << once.status().ToString();
+  const rules::Decision& d = (*once)[0];
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(rules::ReasonText(d), expected);
+  EXPECT_TRUE(d.basis.contains("47 CFR 64.2008(d)(2)"));
+  ASSERT_EQ(d.requirements.size(), 1u);
+  EXPECT_EQ(d.requirements[0].kind, rules::RequirementKind::kOptOutOrOptInApproval);
+  EXPECT_EQ(services::DecisionToJson(d)["reason"], expected);
+
+  services::DecisionService service(*store_, {});
+  ASSERT_TRUE(service.LoadIndex().ok());
+  auto indexed = service.Decide(carrier_, std::span(&req, 1), {}, actor_);
+  ASSERT_TRUE(indexed.ok()) << indexed.status().ToString();
+  EXPECT_EQ(rules::ReasonText((*indexed)[0]), expected);
+  ASSERT_TRUE(store_->Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto row, tx.GetDecision(carrier_, (*indexed)[0].decision_id));
+    EXPECT_TRUE(row.has_value());
+    if (row) {
+      EXPECT_EQ(row->reason, expected);
+    }
+    return Status::Ok();
+  }).ok());
+
+  // Just before the lapse (local midnight in New York) approval is in force.
+  j["at"] = "2025-01-10T04:59:59Z";
+  const rules::DecisionRequest before = services::DecisionRequestFromJson(j).value();
+  auto b = services::DecideOnce(*store_, carrier_, std::span(&before, 1), {}, {}, actor_);
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE((*b)[0].allowed);
+
+  auto status = services::ConsentStatus(*store_, carrier_, customers_[0],
+                                        At("2025-02-01T12:00:00Z"));
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  EXPECT_TRUE(status->status.opt_out.empty());
+  EXPECT_EQ(status->status.opt_out_lapsed, rules::kOptOutScopes);
+  ASSERT_TRUE(status->last_opt_out_notice.has_value());
+  EXPECT_EQ(status->last_opt_out_notice->sent_at, At("2023-01-10T15:00:00Z"));
+  const json sj = services::ConsentReportToJson(*status);
+  EXPECT_EQ(sj["opt_out_lapsed_at"], "2025-01-10T05:00:00Z");
+  EXPECT_EQ(sj["opt_out_lapsed_on"], "2025-01-10");
+  EXPECT_EQ(sj["opt_out_lapses_at"], "2025-01-10T05:00:00Z");  // history, not null
+  EXPECT_EQ(sj["last_opt_out_notice"]["sent_at"], "2023-01-10T15:00:00Z");
+  EXPECT_EQ(sj["last_opt_out_notice"]["channel"], "mail");
+
+  // A new notice renews it: pending during its wait, not lapsed.
+  send.sent_at = At("2025-02-03T15:00:00Z");
+  ASSERT_TRUE(services::SendNotice(*store_, carrier_, send, actor_).ok());
+  auto renewed = services::ConsentStatus(*store_, carrier_, customers_[0],
+                                         At("2025-02-04T12:00:00Z"));
+  ASSERT_TRUE(renewed.ok());
+  EXPECT_TRUE(renewed->status.opt_out_lapsed.empty());
+  EXPECT_EQ(renewed->status.opt_out_pending, rules::kOptOutScopes);
+  EXPECT_EQ(renewed->last_opt_out_notice->sent_at, At("2025-02-03T15:00:00Z"));
+}
+
+// 47 U.S.C. 222(c)(2): CPNI to a new carrier on the customer's written request
+// on record; the decision log keeps the request's document id (in the reason)
+// on both backends, under the seed policy's express written authorization.
+TEST_P(ConsentStoreTest, NewCarrier_47USC222c2_WrittenRequestOnRecordIsLogged) {
+  ASSERT_TRUE(services::SetPolicy(*store_, carrier_, SeedPolicyText(), actor_).ok());
+  json j = {{"customer", customers_[0].value()},
+            {"action", "disclose"},
+            {"purpose", "provide_service"},
+            {"recipient", {{"kind", "new_carrier"}}},
+            {"cpni", {"usage", "billing"}},
+            {"service_category", "local"},
+            {"at", "2024-06-01T12:00:00Z"}};
+  const rules::DecisionRequest without = services::DecisionRequestFromJson(j).value();
+  auto no = services::DecideOnce(*store_, carrier_, std::span(&without, 1), {}, {}, actor_);
+  ASSERT_TRUE(no.ok()) << no.status().ToString();
+  EXPECT_FALSE((*no)[0].allowed);
+  EXPECT_EQ(services::DecisionToJson((*no)[0])["requires"],
+            json::array({{{"kind", "written_authorization"}}}));
+  j["context"] = {{"written_authorization", true}, {"written_request_document", "WR-17"}};
+  const rules::DecisionRequest with = services::DecisionRequestFromJson(j).value();
+  services::DecisionService service(*store_, {});
+  ASSERT_TRUE(service.LoadIndex().ok());
+  auto yes = service.Decide(carrier_, std::span(&with, 1), {}, actor_);
+  ASSERT_TRUE(yes.ok()) << yes.status().ToString();
+  EXPECT_TRUE((*yes)[0].allowed);
+  ASSERT_TRUE(store_->Read([&](store::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto row, tx.GetDecision(carrier_, (*yes)[0].decision_id));
+    EXPECT_TRUE(row.has_value());
+    if (row) {
+      EXPECT_EQ(row->reason,
+                "Allowed: the customer's affirmative written request on record (document "
+                "WR-17) designates the new carrier (47 U.S.C. 222(c)(2)).");
+      EXPECT_NE(row->basis.find("47 U.S.C. 222(c)(2)"), std::string::npos);
+    }
+    return Status::Ok();
+  }).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConsentStoreTest,
