@@ -445,6 +445,7 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
     ASSIGN_OR_RETURN(BreachCase c, Load(tx, carrier, id));
     ASSIGN_OR_RETURN(rules::RuleSet rs, CaseRuleSet(c.row));
     ASSIGN_OR_RETURN(rules::Policy policy, CasePolicy(c.row));
+    const bool y2024 = rs.breach.regime == rules::BreachRegime::k2024;
     if (c.row.state != "open") {
       return Status::FailedPrecondition("breach case " + std::to_string(id) +
                                         " is closed; nothing more can be recorded");
