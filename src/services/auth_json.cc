@@ -181,7 +181,8 @@ Result<json> BindOne(store::Store& store, CarrierId carrier, json request,
   json context = request.contains("context") && request["context"].is_object()
                      ? request["context"]
                      : json::object();
-  for (const auto& [k, v] : DecisionContextToJson(*bound).items()) context[k] = v;
+  const json from_session = DecisionContextToJson(*bound);
+  for (const auto& [k, v] : from_session.items()) context[k] = v;
   request["context"] = context;
   return request;
 }
