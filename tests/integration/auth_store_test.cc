@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "pg_test_db.h"
 #include "services/auth_json.h"
@@ -278,51 +279,41 @@ void ServiceInitiationScenario(store::Store& store) {
                        "auth.secret_set customer:" + opened->id.ToString()}));
 }
 
-TEST(AuthStoreTest, Rule_64_2010_e_SqliteImportedCustomerIsNotServiceInitiation) {
+// Runs `scenario` on a fresh SQLite file and on a fresh PostgreSQL database.
+void OnSqlite(const std::function<void(store::Store&)>& scenario) {
   char tmpl[] = "/tmp/proprio_authstore_XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
   {
     auto store = store::Store::Open(store::StoreOptions::Sqlite(dir + "/p.db"));
     ASSERT_TRUE(store.ok());
-    ServiceInitiationScenario(**store);
+    scenario(**store);
   }
   std::filesystem::remove_all(dir);
+}
+
+void OnPostgres(const std::function<void(store::Store&)>& scenario) {
+  if (auto why = PgTestDb::SkipReason()) GTEST_SKIP() << *why;
+  PgTestDb db;
+  ASSERT_TRUE(db.Create().ok());
+  {
+    auto store = store::Store::Open(store::StoreOptions::Postgres(db.url()));
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    scenario(**store);
+  }
+  db.Drop();
+}
+
+TEST(AuthStoreTest, Rule_64_2010_e_SqliteImportedCustomerIsNotServiceInitiation) {
+  OnSqlite(ServiceInitiationScenario);
 }
 
 TEST(AuthStoreTest, Rule_64_2010_e_PostgresImportedCustomerIsNotServiceInitiation) {
-  if (auto why = PgTestDb::SkipReason()) GTEST_SKIP() << *why;
-  PgTestDb db;
-  ASSERT_TRUE(db.Create().ok());
-  {
-    auto store = store::Store::Open(store::StoreOptions::Postgres(db.url()));
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    ServiceInitiationScenario(**store);
-  }
-  db.Drop();
+  OnPostgres(ServiceInitiationScenario);
 }
 
-TEST(AuthStoreTest, SqliteScenario) {
-  char tmpl[] = "/tmp/proprio_authstore_XXXXXX";
-  const std::string dir = ::mkdtemp(tmpl);
-  {
-    auto store = store::Store::Open(store::StoreOptions::Sqlite(dir + "/p.db"));
-    ASSERT_TRUE(store.ok());
-    Scenario(**store);
-  }
-  std::filesystem::remove_all(dir);
-}
+TEST(AuthStoreTest, SqliteScenario) { OnSqlite(Scenario); }
 
-TEST(AuthStoreTest, PostgresScenario) {
-  if (auto why = PgTestDb::SkipReason()) GTEST_SKIP() << *why;
-  PgTestDb db;
-  ASSERT_TRUE(db.Create().ok());
-  {
-    auto store = store::Store::Open(store::StoreOptions::Postgres(db.url()));
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    Scenario(**store);
-  }
-  db.Drop();
-}
+TEST(AuthStoreTest, PostgresScenario) { OnPostgres(Scenario); }
 
 }  // namespace
 }  // namespace proprio::testing
