@@ -36,22 +36,37 @@ class Scripted : public WebhookTransport {
   }
 };
 
+// A carrier (New York time) with one CSR, for the scenarios below.
+struct CarrierWithCsr : Carrier {
+  StaffId csr;
+};
+
+Result<CarrierWithCsr> AddCarrierWithCsr(store::Store& store, const std::string& filer_id,
+                                         const Actor& setup) {
+  Carrier c;
+  c.legal_name = "Both Backends Tel";
+  c.filer_id_499 = filer_id;
+  c.address = {"1 Main St", "Orlando", "FL", "32801", "US"};
+  c.time_zone = "America/New_York";
+  ASSIGN_OR_RETURN(Carrier carrier, AddCarrier(store, c, setup));
+  Staff s;
+  s.carrier = carrier.id;
+  s.name = "Casey Rep";
+  s.roles = {Role::kCsr};
+  ASSIGN_OR_RETURN(Staff staff, AddStaff(store, s, setup));
+  CarrierWithCsr out;
+  static_cast<Carrier&>(out) = carrier;
+  out.csr = staff.id;
+  return out;
+}
+
 void Scenario(store::Store& store) {
   CustomerAuthPolicy policy;
   policy.cost = {1, 64, 1};
   const Actor setup{"test", T0()};
-  Carrier c;
-  c.legal_name = "Both Backends Tel";
-  c.filer_id_499 = "812377";
-  c.address = {"1 Main St", "Orlando", "FL", "32801", "US"};
-  c.time_zone = "America/New_York";
-  auto carrier = AddCarrier(store, c, setup);
+  auto carrier = AddCarrierWithCsr(store, "812377", setup);
   ASSERT_TRUE(carrier.ok()) << carrier.status().ToString();
-  Staff s;
-  s.carrier = carrier->id;
-  s.name = "Casey Rep";
-  s.roles = {Role::kCsr};
-  const StaffId csr = AddStaff(store, s, setup)->id;
+  const StaffId csr = carrier->csr;
   const Actor rep{"staff:" + csr.ToString(), T0()};
   Customer k;
   k.carrier = carrier->id;
@@ -198,18 +213,9 @@ void ServiceInitiationScenario(store::Store& store) {
   CustomerAuthPolicy policy;
   policy.cost = {1, 64, 1};
   const Actor setup{"test", T0()};
-  Carrier c;
-  c.legal_name = "Both Backends Tel";
-  c.filer_id_499 = "812378";
-  c.address = {"1 Main St", "Orlando", "FL", "32801", "US"};
-  c.time_zone = "America/New_York";
-  auto carrier = AddCarrier(store, c, setup);
+  auto carrier = AddCarrierWithCsr(store, "812378", setup);
   ASSERT_TRUE(carrier.ok()) << carrier.status().ToString();
-  Staff s;
-  s.carrier = carrier->id;
-  s.name = "Casey Rep";
-  s.roles = {Role::kCsr};
-  const StaffId csr = AddStaff(store, s, setup)->id;
+  const StaffId csr = carrier->csr;
   const Actor rep{"staff:" + csr.ToString(), T0() + 60 * kMicrosPerSecond};
   ImportOptions o;
   o.carrier = carrier->id;
