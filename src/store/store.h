@@ -40,6 +40,7 @@
 #include "store/access_records.h"
 #include "store/auth_records.h"
 #include "store/breach_records.h"
+#include "store/certification_records.h"
 #include "store/consent_records.h"
 
 namespace proprio::store {
@@ -274,6 +275,38 @@ class Tx {
   Result<int64_t> InsertBreachAction(const BreachActionRow& a);
   Result<std::vector<BreachActionRow>> ListBreachActions(CarrierId carrier, int64_t case_id);
   Status SetBreachActionDetails(CarrierId carrier, int64_t action_id, const std::string& details);
+
+  // ---- certification records (tx_certification.cc) ----
+  // Courses: AlreadyExists (field "version") for a title and version the
+  // carrier has. Get: NotFound unless the course belongs to `carrier`.
+  Result<int64_t> InsertTrainingCourse(const TrainingCourseRow& c);
+  Result<TrainingCourseRow> GetTrainingCourse(CarrierId carrier, int64_t id);
+  Result<std::vector<TrainingCourseRow>> ListTrainingCourses(CarrierId carrier);
+  // Records: Get is NotFound unless the record is `carrier`'s and of `kind`.
+  // Update writes category, status, details and ledger_seq.
+  Result<int64_t> InsertComplianceRecord(const ComplianceRecordRow& r);
+  Result<ComplianceRecordRow> GetComplianceRecord(CarrierId carrier, const std::string& kind,
+                                                  int64_t id);
+  Status UpdateComplianceRecord(const ComplianceRecordRow& r);
+  // By occurred_on then id; a page starts after record id `after`.
+  Result<Page<ComplianceRecordRow>> ListComplianceRecords(const ComplianceRecordFilter& filter,
+                                                          int64_t after, int limit);
+  // Counts by (category, status), from the index alone.
+  Result<std::vector<ComplianceCount>> CountComplianceRecords(const ComplianceRecordFilter& filter);
+  // Each staff member's latest record of `kind` (training completions):
+  // staff id -> occurred_on.
+  Result<std::map<int64_t, std::string>> LatestRecordByStaff(CarrierId carrier,
+                                                             const std::string& kind);
+  // Certifications. Get: NotFound unless `carrier`'s. List: `year` 0 = all,
+  // newest first. Sign: FailedPrecondition when the year already has a signed
+  // filing (the unique index), NotFound for an unknown id.
+  Result<int64_t> InsertCertification(const CertificationRow& c);
+  Result<CertificationRow> GetCertification(CarrierId carrier, int64_t id);
+  Result<std::vector<CertificationRow>> ListCertifications(CarrierId carrier, int64_t year);
+  // Writes state "signed", signed_at, signed_by, the re-rendered document, pdf
+  // and pdf_sha256, and ledger_seq.
+  Status SignCertification(const CertificationRow& c);
+  Status SetCertificationLedgerSeq(CarrierId carrier, int64_t id, int64_t ledger_seq);
 
   // ---- customer authentication and notifications (tx_auth.cc) ----
   // Secrets (kind 0 password, 1 back-up): one per customer and kind; an
