@@ -81,6 +81,11 @@ void RegisterServe(CLI::App& app, Context& ctx);
 void RegisterAccess(CLI::App& app, Context& ctx);
 // auth_commands.cc: proprio auth ... and proprio notifications ...
 void RegisterAuth(CLI::App& app, Context& ctx);
+// certification_commands.cc: training, discipline, complaint, broker-action,
+// pretexter, certification (47 CFR 64.2009(b), (e)).
+void RegisterCertification(CLI::App& app, Context& ctx);
+// due_command.cc: proprio due, every open obligation of every kind.
+void RegisterDue(CLI::App& app, Context& ctx);
 
 // Adds a subcommand that accepts the global options after its name too.
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help);

@@ -86,6 +86,8 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterServe(app, ctx);
   proprio::cli::RegisterAccess(app, ctx);
   proprio::cli::RegisterAuth(app, ctx);
+  proprio::cli::RegisterCertification(app, ctx);
+  proprio::cli::RegisterDue(app, ctx);
 
   const bool json = WantsJson(argc, argv);
   try {
