@@ -161,6 +161,7 @@ Api::Api(store::Store& store, ApiOptions options)
   AddDecisionRoutes(*this, routes_);
   AddBreachRoutes(*this, routes_);
   AddAuthRoutes(*this, routes_);
+  AddCertificationRoutes(*this, routes_);
   openapi_ = BuildOpenApi(routes_);
   // Split once here rather than for every request.
   for (const RouteSpec& r : routes_) {

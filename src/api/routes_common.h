@@ -15,6 +15,29 @@ inline nlohmann::json Ref(const char* name) {
   return {{"$ref", std::string("#/components/schemas/") + name}};
 }
 
+// JSON schema fragments for route descriptions.
+namespace schema {
+inline nlohmann::json String() { return {{"type", "string"}}; }
+inline nlohmann::json Integer() { return {{"type", "integer"}}; }
+inline nlohmann::json Boolean() { return {{"type", "boolean"}}; }
+inline nlohmann::json Date() { return {{"type", "string"}, {"format", "date"}}; }
+inline nlohmann::json DateTime() { return {{"type", "string"}, {"format", "date-time"}}; }
+inline nlohmann::json Nullable(nlohmann::json s) { return {{"oneOf", {std::move(s), {{"type", "null"}}}}}; }
+inline nlohmann::json ArrayOf(nlohmann::json items) {
+  return {{"type", "array"}, {"items", std::move(items)}};
+}
+inline nlohmann::json Enum(std::vector<std::string> values) {
+  return {{"type", "string"}, {"enum", std::move(values)}};
+}
+// A closed object: every property listed, `required` present.
+inline nlohmann::json Object(nlohmann::json properties, std::vector<std::string> required) {
+  return {{"type", "object"},
+          {"additionalProperties", false},
+          {"properties", std::move(properties)},
+          {"required", std::move(required)}};
+}
+}  // namespace schema
+
 // Role sets the routes share.
 inline const std::vector<Role> kCpniReaders = {
     Role::kComplianceOfficer, Role::kGeneralCounsel, Role::kSupervisor, Role::kCsr,

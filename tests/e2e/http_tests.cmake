@@ -20,3 +20,8 @@ add_dependencies(http_shutdown_test proprio)
 
 proprio_add_test(http_breach_test SOURCES http_breach_test.cc
   DEPS proprio_api proprio_http_test_client LABELS e2e)
+
+proprio_add_test(http_certification_test SOURCES http_certification_test.cc
+  DEPS proprio_api proprio_http_test_client LABELS e2e)
+target_compile_definitions(http_certification_test PRIVATE
+  PROPRIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
