@@ -1,5 +1,7 @@
 #include "services/demo.h"
 
+#include "services/certification.h"
+#include "services/policies.h"
 #include "services/staff_auth.h"
 
 #include <array>
@@ -110,6 +112,53 @@ std::string DemoCustomersCsv(int count, uint64_t seed) {
   return csv;
 }
 
+namespace {
+
+// Training at hire and every year, one resolved complaint and a pretexter
+// review for last year, then last year's certification, built and signed.
+Result<int64_t> DemoCertification(store::Store& store, CarrierId carrier,
+                                  const std::vector<StaffId>& staff, const Actor& actor) {
+  const CivilDate today = UtcDate(actor.now);
+  const int year = today.year - 1;
+  ASSIGN_OR_RETURN(auto course, AddTrainingCourse(store, carrier,
+                                                  {"CPNI: when you may and may not use it",
+                                                   std::to_string(year - 1) + ".1", -1},
+                                                  actor));
+  // Each completion is at most a year old, so nobody is overdue today.
+  const std::array<CivilDate, 3> sessions = {CivilDate{year - 1, 1, 5}, CivilDate{year, 1, 5},
+                                             today.AddDays(-30)};
+  for (const StaffId id : staff) {
+    for (const CivilDate on : sessions) {
+      RETURN_IF_ERROR(
+          RecordTrainingCompletion(store, carrier, {id, course.id, on, true}, actor).status());
+    }
+  }
+  RETURN_IF_ERROR(RecordComplaint(store, carrier,
+                                  {CivilDate{year, 4, 14}, "telephone", "unauthorized_disclosure",
+                                   std::nullopt,
+                                   "A caller says her call records were read to her ex-husband.",
+                                   "No disclosure found in the access log; the customer was told "
+                                   "and set a password."},
+                                  actor)
+                      .status());
+  RETURN_IF_ERROR(
+      RecordPretexterReview(
+          store, carrier,
+          {year,
+           "Callers claiming to be account holders asked for call detail and offered the account "
+           "number and billing address instead of the password.",
+           "CSRs were retrained to refuse call detail without the password and to offer a call "
+           "back to the number of record."},
+          actor)
+          .status());
+  ASSIGN_OR_RETURN(auto built, BuildCertification(store, carrier, year, {}, actor));
+  ASSIGN_OR_RETURN(auto signed_row, SignCertification(store, carrier, built.id, built.officer_name,
+                                                      true, actor));
+  return signed_row.id;
+}
+
+}  // namespace
+
 Result<DemoSummary> BuildDemo(store::Store& store, int customers, const Actor& actor) {
   DemoSummary summary;
   std::optional<Carrier> existing;
@@ -128,6 +177,7 @@ Result<DemoSummary> BuildDemo(store::Store& store, int customers, const Actor& a
     c.officers = {{"Dana Whitfield", "Chief Financial Officer", true},
                   {"Marcus Oyelaran", "General Counsel", false}};
     ASSIGN_OR_RETURN(summary.carrier, AddCarrier(store, c, actor));
+    RETURN_IF_ERROR(SetPolicy(store, summary.carrier.id, DemoPolicyToml(), actor).status());
     const std::array<std::pair<const char*, Role>, 8> staff = {{
         {"Priya Raman", Role::kComplianceOfficer},
         {"Marcus Oyelaran", Role::kGeneralCounsel},
@@ -138,12 +188,18 @@ Result<DemoSummary> BuildDemo(store::Store& store, int customers, const Actor& a
         {"Robin Ellis", Role::kAdmin},
         {"Kim Tran", Role::kAuditor},
     }};
+    // Hired two years before the demo's year began: trained at hire and
+    // yearly since (the seed policy's schedule).
+    const CivilDate today = UtcDate(actor.now);
+    std::vector<StaffId> staff_ids;
     for (const auto& [name, role] : staff) {
       Staff s;
       s.carrier = summary.carrier.id;
       s.name = name;
       s.roles = {role};
+      s.hired_on = CivilDate{today.year - 2, 1, 5};
       ASSIGN_OR_RETURN(Staff added, AddStaff(store, s, actor));
+      staff_ids.push_back(added.id);
       // Sign-in for proprio serve: "priya.raman" with the documented demo password.
       std::string login = name;
       for (char& ch : login) {
@@ -163,6 +219,8 @@ Result<DemoSummary> BuildDemo(store::Store& store, int customers, const Actor& a
                               (report.first_errors.empty() ? std::string("?")
                                                            : report.first_errors[0].reason));
     }
+    ASSIGN_OR_RETURN(summary.certification,
+                     DemoCertification(store, summary.carrier.id, staff_ids, actor));
     summary.created = true;
   }
   RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {

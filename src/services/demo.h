@@ -27,11 +27,21 @@ struct DemoSummary {
   int64_t customers = 0;
   int64_t staff = 0;
   ledger::Head head;
+  // The signed annual certification (47 CFR 64.2009(e)) for the year before
+  // the demo was built; 0 when the demo carrier already existed.
+  int64_t certification = 0;
 };
+
+// The seed carrier's policy (policies/examples/seed-carrier.toml), which the
+// demo carrier adopts.
+const char* DemoPolicyToml();
 
 // The demo customers as an import CSV (header included).
 std::string DemoCustomersCsv(int count, uint64_t seed);
 
+// Builds the demo carrier: the seed's policy, staff with sign-in, customers,
+// and the records of a ready-to-file certification for last year (training,
+// a resolved complaint, a pretexter review), built and signed by its officer.
 Result<DemoSummary> BuildDemo(store::Store& store, int customers, const Actor& actor);
 
 }  // namespace proprio::services
