@@ -185,10 +185,9 @@ std::vector<StatementClause> AccompanyingStatement(std::string_view carrier, con
 
   // Use of CPNI, and the uses that need no approval (64.2005, 47 U.S.C. 222(c)(1), (d)).
   {
-    std::string uses;
+    std::vector<std::string> listed;
     auto add = [&](Purpose purpose, const char* words) {
-      if (!p.uses_without_approval.Has(purpose)) return;
-      uses += (uses.empty() ? "" : "; ") + std::string(words);
+      if (p.uses_without_approval.Has(purpose)) listed.emplace_back(words);
     };
     add(Purpose::kInboundTelemarketing,
         "to provide inbound telemarketing, referral or administrative services during a "
@@ -208,7 +207,11 @@ std::vector<StatementClause> AccompanyingStatement(std::string_view carrier, con
         "approval it uses CPNI to initiate, render, maintain, repair, bill and collect for its "
         "services, and to protect its rights and property and its customers and other carriers "
         "from fraudulent, abusive or unlawful use of, or subscription to, those services";
-    text += uses.empty() ? "." : "; and " + uses + ".";
+    // "...; a; b; and c."
+    for (size_t i = 0; i < listed.size(); ++i) {
+      text += (i + 1 == listed.size() ? "; and " : "; ") + listed[i];
+    }
+    text += ".";
     text += " For any other use it first obtains the customer's approval";
     text += p.approval_mode == ApprovalMode::kOptInOnly
                 ? ", and it seeks opt-in approval in every case."
