@@ -217,9 +217,9 @@ bool ActsForCarrier(RecipientKind k) {
 }
 
 bool IsMarketing(Purpose p) {
-  return p == Purpose::kMarketingSameCategory || p == Purpose::kMarketingOtherCategory ||
-         p == Purpose::kMarketingCpeInfoServices || p == Purpose::kMarketingAdjunctToBasic ||
-         p == Purpose::kInboundTelemarketing;
+  return p == Purpose::kMarketing || p == Purpose::kMarketingSameCategory ||
+         p == Purpose::kMarketingOtherCategory || p == Purpose::kMarketingCpeInfoServices ||
+         p == Purpose::kMarketingAdjunctToBasic || p == Purpose::kInboundTelemarketing;
 }
 
 // The category of service an offering belongs to, for 64.2005(a).
@@ -232,6 +232,38 @@ bool OfferingCategory(Offering o, ServiceCategory source, ServiceCategory* out) 
     case Offering::kInterconnectedVoip: *out = ServiceCategory::kInterconnectedVoip; return true;
     default: return false;
   }
+}
+
+// What kind of thing an offering is, for LegalCategory: computed once, at
+// compile time, so deriving the category costs a table load and a few tests.
+enum class OfferingClass : uint8_t { kNone, kCategoryOfService, kCpeOrInfo, kAdjunct, kOther };
+constexpr std::array<OfferingClass, kOfferingCount> kOfferingClass = [] {
+  std::array<OfferingClass, kOfferingCount> t{};
+  for (int i = 0; i < kOfferingCount; ++i) {
+    switch (static_cast<Offering>(i)) {
+      case Offering::kUnspecified: t[i] = OfferingClass::kNone; break;
+      case Offering::kLocal:
+      case Offering::kInterexchange:
+      case Offering::kCmrs:
+      case Offering::kInterconnectedVoip: t[i] = OfferingClass::kCategoryOfService; break;
+      case Offering::kInternetAccess:
+      case Offering::kVoiceMessaging:
+      case Offering::kFaxStoreForward:
+      case Offering::kProtocolConversion:
+      case Offering::kOtherInformationService:
+      case Offering::kCpe: t[i] = OfferingClass::kCpeOrInfo; break;
+      case Offering::kAdjunctToBasic: t[i] = OfferingClass::kAdjunct; break;
+      case Offering::kInsideWiring:
+      case Offering::kNonCommunications: t[i] = OfferingClass::kOther; break;
+    }
+  }
+  return t;
+}();
+
+bool IsMarketingLabel(Purpose p) {
+  return p == Purpose::kMarketing || p == Purpose::kMarketingSameCategory ||
+         p == Purpose::kMarketingOtherCategory || p == Purpose::kMarketingCpeInfoServices ||
+         p == Purpose::kMarketingAdjunctToBasic;
 }
 
 // 64.2005(b)(1): the offerings each kind of CPNI may serve without approval.
@@ -279,12 +311,19 @@ class Evaluator {
             const Policy& policy)
       : req_(req),
         facts_(facts),
+        // Safe on an out-of-range request too (Run refuses it first).
+        purpose_(LegalCategory(req.purpose, req.offering, req.service_category, facts.services)),
         policy_(policy),
         call_(CallIdHash(req.context.call_id)),
         renewal_months_(std::max(1, std::min(rules.approval.opt_out_renewal_months,
                                              policy.opt_out_renewal_months))) {
     d_.rule_set = rules.name;
     d_.policy_version = policy.version;
+    d_.legal_category = purpose_;
+    d_.label = req.purpose;
+    // The facts override a legacy label they contradict (issue 14);
+    // "marketing" itself is a fact, not a label.
+    d_.label_overridden = req.purpose != Purpose::kMarketing && purpose_ != req.purpose;
   }
 
   Decision Run() {
@@ -296,13 +335,12 @@ class Evaluator {
       Block(kRsnFactsMismatch);
       return Finish();
     }
-    if (req_.purpose == Purpose::kCustomerAccountAccess) {
+    if (purpose_ == Purpose::kCustomerAccountAccess) {
       CustomerAccess();
       return Finish();
     }
     if (req_.recipient.kind == RecipientKind::kNewCarrier &&
-        (req_.purpose == Purpose::kProvideService ||
-         req_.purpose == Purpose::kNecessaryServices)) {
+        (purpose_ == Purpose::kProvideService || purpose_ == Purpose::kNecessaryServices)) {
       NewCarrier();
       RecipientOverlays();
       return Finish();
@@ -312,7 +350,7 @@ class Evaluator {
       RecipientOverlays();
       return Finish();
     }
-    switch (req_.purpose) {
+    switch (purpose_) {
       case Purpose::kTrackCompetingCallers:
         // 64.2005(b)(2): never, whatever the approval.
         Basis(k2005b2);
@@ -364,7 +402,7 @@ class Evaluator {
         } else if (!facts_.services.Has(req_.service_category)) {
           Block(kRsnNotSubscribed);
         } else {
-          Allow(req_.purpose == Purpose::kProvideService ? kRsnProvideOk : kRsnNecessaryOk);
+          Allow(purpose_ == Purpose::kProvideService ? kRsnProvideOk : kRsnNecessaryOk);
         }
         break;
       case Purpose::kBillingCollection:
@@ -385,12 +423,19 @@ class Evaluator {
       case Purpose::kInboundTelemarketing:
         InboundTelemarketing();
         break;
+      case Purpose::kMarketing:  // LegalCategory never leaves it: the source's category
       case Purpose::kMarketingSameCategory:
         SameCategory();
         break;
       case Purpose::kMarketingOtherCategory:
         // 64.2005(b): a category the customer does not buy needs approval.
         Basis(k2005b);
+        // CPE or an information service this CPNI may not serve: the (b)(1)
+        // exception was weighed and does not reach it; cite it so the
+        // answer shows why.
+        if (kOfferingClass[static_cast<size_t>(req_.offering)] == OfferingClass::kCpeOrInfo) {
+          Basis(k2005b1);
+        }
         ApprovalPath(CommMarketing(), 0);
         break;
       case Purpose::kMarketingCpeInfoServices:
@@ -445,7 +490,7 @@ class Evaluator {
   // approval once the service ended (the safe side; 64.2008(d)(2) notices go
   // to customers). Returns true when it decided.
   bool FormerCustomer() {
-    switch (req_.purpose) {
+    switch (purpose_) {
       case Purpose::kTrackCompetingCallers:
       case Purpose::kLegalProcess:
       case Purpose::kCustomerWrittenRequest:
@@ -518,7 +563,7 @@ class Evaluator {
   // A use the floor permits without approval; a policy may have dropped it
   // from its uses without approval, and then it needs approval instead.
   void CarveOut(std::string_view reason) {
-    if (policy_.uses_without_approval.Has(req_.purpose)) {
+    if (policy_.uses_without_approval.Has(purpose_)) {
       Allow(reason);
       return;
     }
@@ -528,7 +573,7 @@ class Evaluator {
 
   // Marketing of communications-related services (64.2007(b)).
   bool CommMarketing() const {
-    return IsMarketing(req_.purpose) && req_.offering != Offering::kNonCommunications;
+    return IsMarketing(purpose_) && req_.offering != Offering::kNonCommunications;
   }
 
   // 64.2007(b): which approval this recipient and purpose need, and whether
@@ -654,7 +699,7 @@ class Evaluator {
     // 222(d)(4): call location information of CMRS and IP-enabled voice users.
     Basis(k222d4);
     const RecipientKind k = req_.recipient.kind;
-    const bool family = req_.purpose == Purpose::kEmergencyFamily;
+    const bool family = purpose_ == Purpose::kEmergencyFamily;
     // (A) PSAPs, emergency services and officials; (C) information and
     // database providers assisting them; (B) legal guardian or family.
     const bool recipient_ok =
@@ -908,6 +953,7 @@ class Evaluator {
 
   const DecisionRequest& req_;
   const CustomerFacts& facts_;
+  const Purpose purpose_;  // the legal category the rules apply to (LegalCategory)
   const Policy& policy_;
   const uint64_t call_;
   const int renewal_months_;  // 64.2008(d)(2), or the policy's shorter period
@@ -925,6 +971,41 @@ Status Bad(std::string_view field, const std::string& why) {
 }  // namespace
 
 std::string_view RequirementKindName(RequirementKind k) { return NameOf(kRequirementNames, k); }
+
+Purpose LegalCategory(Purpose purpose, Offering offering, ServiceCategory source,
+                      ServiceSet services) {
+  if (!IsMarketingLabel(purpose) || static_cast<int>(offering) >= kOfferingCount) return purpose;
+  switch (kOfferingClass[static_cast<size_t>(offering)]) {
+    case OfferingClass::kNone:
+      // Nothing named: the label stands; plain marketing is of the source's
+      // own category (64.2005(a)).
+      return purpose == Purpose::kMarketing ? Purpose::kMarketingSameCategory : purpose;
+    case OfferingClass::kCategoryOfService: {
+      // 64.2005(a): within the categories the customer already buys.
+      ServiceCategory target = source;
+      OfferingCategory(offering, source, &target);
+      return services.Has(target) && services.Has(source) ? Purpose::kMarketingSameCategory
+                                                          : Purpose::kMarketingOtherCategory;
+    }
+    case OfferingClass::kCpeOrInfo:
+      // 64.2005(b)(1), else (b).
+      return CpeInfoException(source, offering) ? Purpose::kMarketingCpeInfoServices
+                                                : Purpose::kMarketingOtherCategory;
+    case OfferingClass::kAdjunct:
+      return Purpose::kMarketingAdjunctToBasic;  // 64.2005(c)(3)
+    case OfferingClass::kOther:
+      break;
+  }
+  return Purpose::kMarketingOtherCategory;  // 64.2005(b)
+}
+
+std::string LabelNote(const Decision& d) {
+  if (!d.label_overridden) return {};
+  return "The purpose label '" + std::string(PurposeName(d.label)) +
+         "' does not fit the facts (the offering, the service the CPNI comes from and the "
+         "customer's services on record, 47 CFR 64.2005); the facts decide, as '" +
+         std::string(PurposeName(d.legal_category)) + "'.";
+}
 
 std::string ReasonText(const Decision& d) {
   std::string out(d.reason);

@@ -197,6 +197,13 @@ struct Decision {
   // lapsed and the renewal period in months that applied.
   std::optional<CivilDate> opt_out_lapsed_on;
   int opt_out_renewal_months = 0;
+  // The purpose the rules were applied to: the request's purpose, or for
+  // marketing the legal category derived from the facts (LegalCategory).
+  Purpose legal_category = Purpose::kOther;
+  // The caller named a marketing_* label (a legacy alias) that the facts
+  // contradict: `label` is what it said, `legal_category` what decided.
+  bool label_overridden = false;
+  Purpose label = Purpose::kOther;
   // Allowed on the customer's written request (222(c)(2)): its document id,
   // NUL-terminated (a copy: a decision does not point into its request).
   std::array<char, kMaxDocumentId + 1> written_request_document{};
@@ -205,6 +212,28 @@ struct Decision {
 // The reason as shown to people and logged: Decision::reason with its
 // placeholders filled in (e.g. the date an opt-out approval lapsed). Allocates.
 std::string ReasonText(const Decision& d);
+
+// One sentence saying that the facts overrode the caller's label, or "" when
+// they did not. Allocates.
+std::string LabelNote(const Decision& d);
+
+// 64.2005(a)-(c), the total service approach: the legal category of a
+// marketing use, from the facts alone. For kMarketing and the marketing_*
+// labels (aliases for one release), with an offering named:
+//   - a category of service (local, interexchange, cmrs, interconnected_voip)
+//     the customer buys, with CPNI from a service it buys: 64.2005(a)
+//     (kMarketingSameCategory);
+//   - CPE or an information service 64.2005(b)(1) lets this CPNI serve
+//     (wireless: CPE and information services; wireline: CPE, call answering,
+//     voice mail or messaging, voice storage and retrieval, fax store and
+//     forward, protocol conversion): kMarketingCpeInfoServices;
+//   - adjunct-to-basic services: 64.2005(c)(3) (kMarketingAdjunctToBasic;
+//     Decide checks the provider and the action);
+//   - anything else: 64.2005(b) (kMarketingOtherCategory).
+// Without an offering the label stands (kMarketing: the source's own
+// category, 64.2005(a)). Every other purpose is returned unchanged.
+Purpose LegalCategory(Purpose purpose, Offering offering, ServiceCategory source,
+                      ServiceSet services);
 
 // REQUIRES nothing: an invalid request is denied with a reason saying so
 // (call ValidateRequest first for a precise error).

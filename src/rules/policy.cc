@@ -39,6 +39,7 @@ void Add(std::vector<PolicyViolation>& out, std::string field, std::string_view 
 std::string_view CitationForbiddingCarveOut(Purpose p) {
   switch (p) {
     case Purpose::kMarketingOtherCategory:
+    case Purpose::kMarketing:  // marketing in general: only its derived categories are carve-outs
       return "47 CFR 64.2005(b)";
     case Purpose::kTrackCompetingCallers:
       return "47 CFR 64.2005(b)(2)";

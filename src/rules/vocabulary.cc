@@ -35,6 +35,7 @@ constexpr std::array<std::string_view, kPurposeCount> kPurposeNames = {
     "track_competing_callers",
     "research",
     "other",
+    "marketing",
 };
 
 constexpr std::array<std::string_view, kRecipientKindCount> kRecipientNames = {
@@ -94,6 +95,9 @@ Result<Action> ParseAction(std::string_view name, std::string_view field) {
   return ParseName<Action>(kActionNames, name, field, "action");
 }
 Result<Purpose> ParsePurpose(std::string_view name, std::string_view field) {
+  // Plain terms for the business purpose (issue 14); the wire name stays.
+  if (name == "billing") return Purpose::kBillingCollection;
+  if (name == "service") return Purpose::kProvideService;
   return ParseName<Purpose>(kPurposeNames, name, field, "purpose");
 }
 Result<RecipientKind> ParseRecipientKind(std::string_view name, std::string_view field) {

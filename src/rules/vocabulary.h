@@ -59,6 +59,13 @@ inline constexpr int kActionCount = 3;
 // Why CPNI is wanted. Together these cover 47 U.S.C. 222(c)-(d) and every
 // paragraph of 47 CFR 64.2005; anything else is kResearch or kOther, which
 // need opt-in approval (64.2007(b)).
+//
+// Marketing is asked as the plain fact kMarketing ("marketing") with the
+// offering and the service the CPNI comes from; Decide derives the legal
+// category (64.2005(a), (b), (b)(1), (c)(3)) from those facts and the
+// customer's services on record (LegalCategory in rules/decide.h). The four
+// marketing_* labels are accepted for one release as aliases: when the facts
+// contradict the label, the facts decide and the answer says so.
 enum class Purpose : uint8_t {
   kProvideService = 0,        // 222(c)(1)(A): the service the CPNI comes from
   kNecessaryServices,         // 222(c)(1)(B): services necessary to it, directories
@@ -79,8 +86,9 @@ enum class Purpose : uint8_t {
   kTrackCompetingCallers,     // 64.2005(b)(2): never
   kResearch,                  // any other research or analytics: opt-in
   kOther,                     // anything else: opt-in
+  kMarketing,                 // plain fact: marketing; the legal category is derived
 };
-inline constexpr int kPurposeCount = 19;
+inline constexpr int kPurposeCount = 20;
 using PurposeSet = EnumSet<Purpose>;
 
 enum class RecipientKind : uint8_t {
@@ -189,6 +197,8 @@ std::string_view AccessChannelName(AccessChannel c);
 std::string_view ApprovalScopeName(ApprovalScope s);
 
 // Each returns InvalidArgument naming `field` on an unknown name.
+// ParsePurpose also reads the plain terms "billing" (billing_collection) and
+// "service" (provide_service).
 Result<Action> ParseAction(std::string_view name, std::string_view field = "action");
 Result<Purpose> ParsePurpose(std::string_view name, std::string_view field = "purpose");
 Result<RecipientKind> ParseRecipientKind(std::string_view name,
