@@ -61,6 +61,21 @@ json ScopeEnum() {
   return EnumOf<rules::ApprovalScope>(rules::kApprovalScopeCount, rules::ApprovalScopeName);
 }
 
+json PurposeSchema() {
+  json p = EnumOf<rules::Purpose>(rules::kPurposeCount, rules::PurposeName);
+  p["enum"].push_back("billing");
+  p["enum"].push_back("service");
+  p["description"] =
+      "why, in plain terms: `marketing` (with `offering` and `service_category`: the legal "
+      "category is derived from them and the customer's services on record, 47 CFR 64.2005), "
+      "`billing` (= billing_collection), `service` (= provide_service), or another purpose. "
+      "Deprecated, accepted for one release as aliases of `marketing`: "
+      "marketing_same_category, marketing_other_category, marketing_cpe_info_services, "
+      "marketing_adjunct_to_basic; when the facts contradict one, the facts decide and the "
+      "answer has label_overridden = true.";
+  return p;
+}
+
 json DecisionRequestSchema() {
   json context = {{"type", "object"},
                   {"description",
@@ -86,7 +101,7 @@ json DecisionRequestSchema() {
           {"properties",
            {{"customer", Int()},
             {"action", EnumOf<rules::Action>(rules::kActionCount, rules::ActionName)},
-            {"purpose", EnumOf<rules::Purpose>(rules::kPurposeCount, rules::PurposeName)},
+            {"purpose", PurposeSchema()},
             {"recipient",
              {{"type", "object"},
               {"required", {"kind"}},
@@ -121,7 +136,19 @@ json DecisionSchema() {
                     {"any_of", Int()}}}})},
             {"rule_set", Enum({"fcc-2007", "fcc-2024"})},
             {"policy_version", Int()},
-            {"decision_id", Int()}}}};
+            {"decision_id", Int()},
+            {"legal_category",
+             {{"type", "string"},
+              {"description",
+               "the purpose the rules were applied to; for marketing, the legal category "
+               "derived from the facts (offering, the service the CPNI comes from, the "
+               "customer's services on record; 47 CFR 64.2005)"}}},
+            {"label_overridden",
+             {{"type", "boolean"},
+              {"description",
+               "the request's marketing_* purpose label contradicted the facts, which decided "
+               "(see legal_category and note)"}}},
+            {"note", Str()}}}};
 }
 
 json ConsentEventInputSchema() {

@@ -90,7 +90,9 @@ std::string Join(const json& array, const char* sep = ", ") {
 void PrintDecision(const rules::Decision& d) {
   std::cout << (d.allowed ? "ALLOWED" : "DENIED") << "  decision " << d.decision_id << " ("
             << d.rule_set << ", policy version " << d.policy_version << ")\n"
-            << "  reason:   " << rules::ReasonText(d) << "\n  basis:    ";
+            << "  reason:   " << rules::ReasonText(d) << "\n";
+  if (d.label_overridden) std::cout << "  note:     " << rules::LabelNote(d) << "\n";
+  std::cout << "  basis:    ";
   for (size_t i = 0; i < d.basis.size(); ++i) std::cout << (i ? "; " : "") << d.basis[i];
   std::cout << "\n";
   if (d.requirements.empty()) return;
@@ -221,8 +223,13 @@ void RegisterDecide(CLI::App& app, Context& ctx) {
                   "use | disclose | permit_access (default: use for the carrier itself, else "
                   "disclose)");
   cmd->add_option("--purpose", a->purpose,
-                  "why: provide_service, billing_collection, marketing_same_category, "
-                  "marketing_other_category, customer_account_access, ...");
+                  "why, in plain terms: marketing (with --offering and --service-category: "
+                  "the legal category of 47 CFR 64.2005 is derived from them and the customer's "
+                  "services on record), billing, service, fraud_protection, "
+                  "customer_account_access, ... Deprecated aliases for one release: "
+                  "marketing_same_category, marketing_other_category, "
+                  "marketing_cpe_info_services, marketing_adjunct_to_basic (where the facts "
+                  "contradict one, the facts decide and the answer says so)");
   cmd->add_option("--recipient", a->recipient,
                   "carrier_itself, affiliate, agent, joint_venturer, independent_contractor, "
                   "third_party, new_carrier, customer_designee, law_enforcement, public_safety, "

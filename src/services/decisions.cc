@@ -246,13 +246,18 @@ json DecisionToJson(const rules::Decision& d) {
   for (std::string_view b : d.basis) basis.push_back(b);
   json req = json::array();
   for (const rules::Requirement& r : d.requirements) req.push_back(RequirementToJson(r));
-  return {{"allowed", d.allowed},
-          {"basis", basis},
-          {"reason", rules::ReasonText(d)},
-          {"requires", req},
-          {"rule_set", d.rule_set},
-          {"policy_version", d.policy_version},
-          {"decision_id", d.decision_id}};
+  json j = {{"allowed", d.allowed},
+             {"basis", basis},
+             {"reason", rules::ReasonText(d)},
+             {"requires", req},
+             {"rule_set", d.rule_set},
+             {"policy_version", d.policy_version},
+             {"decision_id", d.decision_id},
+             {"legal_category", rules::PurposeName(d.legal_category)},
+             {"label_overridden", d.label_overridden}};
+  // Issue 14: the facts overrode the caller's marketing_* label; say so.
+  if (d.label_overridden) j["note"] = rules::LabelNote(d);
+  return j;
 }
 
 json DecisionRequestToJson(const rules::DecisionRequest& r) {

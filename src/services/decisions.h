@@ -15,7 +15,7 @@
 // logs in its own transaction.
 //
 // Request JSON (ARCHITECTURE.md "Fixed interfaces"; unknown fields refused):
-//   {"customer": 42, "action": "disclose", "purpose": "marketing_same_category",
+//   {"customer": 42, "action": "disclose", "purpose": "marketing",
 //    "recipient": {"kind": "affiliate", "id": 7},
 //    "cpni": ["usage", "service_configuration"], "service_category": "local",
 //    "offering": "interexchange",
@@ -26,8 +26,12 @@
 // `context` are optional; the context's other keys are rules::ContextFlag
 // names with boolean values. A batch is {"requests": [ ... ]} (at most
 // kMaxDecisionBatch); its errors name "requests[i].<field>".
+// `purpose` "marketing" has its legal category derived from the offering, the
+// service_category and the customer's services (rules::LegalCategory); the
+// marketing_* labels are deprecated aliases for one release.
 // Response: {"allowed", "basis", "reason", "requires", "rule_set",
-// "policy_version", "decision_id"}; "requires" items are {"kind"} plus
+// "policy_version", "decision_id", "legal_category", "label_overridden"}, plus
+// "note" when the facts overrode the request's label; "requires" items are {"kind"} plus
 // "scope" (approvals) and "any_of" (a group of alternatives: any one
 // suffices). A batch answers {"decisions": [ ... ]} in request order.
 #pragma once

@@ -121,6 +121,17 @@ std::vector<Case> Cases() {
        Use("cmrs_health_research", "cmrs"), true, "47 CFR 64.2005(c)(2)", ""},
       {"c64_2005_c_3_AdjunctToBasic", Given::kNothing, 'W', Use("marketing_adjunct_to_basic"),
        true, "47 CFR 64.2005(c)(3)", ""},
+      // ---- issue 14: the facts decide, whatever the label ----
+      {"c64_2005_b_1_PlainMarketingOfVoiceMailWithWirelineCpni", Given::kNothing, 'W',
+       With(Use("marketing"), "offering", "voice_messaging"), true, "47 CFR 64.2005(b)(1)", ""},
+      {"c64_2005_b_1_OtherCategoryLabelOverriddenByTheFacts", Given::kNothing, 'W',
+       With(Use("marketing_other_category"), "offering", "voice_messaging"), true,
+       "47 CFR 64.2005(b)(1)", ""},
+      {"c64_2005_c_3_PlainMarketingOfAdjunctToBasic", Given::kNothing, 'W',
+       With(Use("marketing"), "offering", "adjunct_to_basic"), true, "47 CFR 64.2005(c)(3)", ""},
+      {"c64_2005_b_PlainMarketingOfACategoryNotBought", Given::kNothing, 'M',
+       With(Use("marketing", "cmrs"), "offering", "local"), false, "47 CFR 64.2005(b)",
+       "opt_out_or_opt_in_approval"},
       // ---- 64.2007, 64.2008 ----
       {"c64_2007_b_ThirdPartyNeedsOptIn", Given::kNothing, 'W',
        Give("disclose", "third_party", "marketing_other_category"), false, "47 CFR 64.2007(b)",
@@ -251,6 +262,24 @@ class DecisionCaseTest : public ConsentFixture, public ::testing::WithParamInter
 };
 
 std::string Describe(const rules::Decision& d) { return DecisionToJson(d).dump(); }
+
+// Issue 14: the answer names the legal category the facts gave and says when
+// they overrode the caller's label.
+TEST(DecisionJsonTest, c64_2005_AnswerSaysWhenTheFactsOverrodeTheLabel) {
+  rules::Decision d;
+  d.legal_category = rules::Purpose::kMarketingCpeInfoServices;
+  d.label = rules::Purpose::kMarketingOtherCategory;
+  d.label_overridden = true;
+  json j = DecisionToJson(d);
+  EXPECT_EQ(j["legal_category"], "marketing_cpe_info_services");
+  EXPECT_EQ(j["label_overridden"], true);
+  EXPECT_EQ(j["note"], rules::LabelNote(d));
+  EXPECT_NE(j["note"].get<std::string>().find("'marketing_other_category'"), std::string::npos);
+  d.label_overridden = false;
+  j = DecisionToJson(d);
+  EXPECT_EQ(j["label_overridden"], false);
+  EXPECT_FALSE(j.contains("note"));
+}
 
 TEST_P(DecisionCaseTest, DecidesOnTheCitedRuleThroughIndexAndStore) {
   const Case& c = GetParam();

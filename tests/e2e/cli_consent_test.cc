@@ -179,7 +179,9 @@ TEST_F(CliConsentTest, DecideCitesTheParagraph) {
     EXPECT_EQ(d["allowed"], c.exit_code == 0) << c.citation << " " << d.dump();
     EXPECT_NE(std::find(d["basis"].begin(), d["basis"].end(), c.citation), d["basis"].end())
         << c.citation << " " << d.dump();
-    EXPECT_EQ(d.size(), 7u) << d.dump();  // exactly the fixed response fields
+    // Exactly the fixed response fields; issue 14 added legal_category and
+    // label_overridden (note only when the facts overrode a label).
+    EXPECT_EQ(d.size(), 9u) << d.dump();
     EXPECT_GT(d["decision_id"].get<int64_t>(), last_id);
     last_id = d["decision_id"];
   }
@@ -189,6 +191,21 @@ TEST_F(CliConsentTest, DecideCitesTheParagraph) {
   EXPECT_EQ(text.exit_code, 3);
   EXPECT_NE(text.out.find("DENIED"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("opt_in_approval (third_parties)"), std::string::npos) << text.out;
+
+  // Issue 14: the facts form, and a legacy label the facts override, noted.
+  RunResult plain = Run({"decide", "--carrier", "1", "--at", at, "--customer", "2", "--purpose",
+                         "marketing", "--service-category", "cmrs", "--offering", "cpe"});
+  EXPECT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  EXPECT_NE(plain.out.find("47 CFR 64.2005(b)(1)"), std::string::npos) << plain.out;
+  EXPECT_EQ(plain.out.find("note:"), std::string::npos) << plain.out;
+  RunResult overridden =
+      Run({"decide", "--carrier", "1", "--at", at, "--customer", "2", "--purpose",
+           "marketing_other_category", "--service-category", "cmrs", "--offering", "cpe"});
+  EXPECT_EQ(overridden.exit_code, 0) << overridden.out << overridden.err;
+  EXPECT_NE(overridden.out.find("note:     The purpose label 'marketing_other_category' does "
+                                "not fit the facts"),
+            std::string::npos)
+      << overridden.out;
 }
 
 TEST_F(CliConsentTest, DecideReadsJsonOnStdinOneOrABatch) {

@@ -241,15 +241,44 @@ TEST_F(HttpDecisionsTest, DecisionsCiteTheParagraph) {
     HttpResponse r = Decide(c, Request(p.customer, p.fields));
     ASSERT_EQ(r.status, 200) << p.citation << " " << r.body;
     json d = r.Json();
-    EXPECT_EQ(d.size(), 7u) << d.dump();
-    for (const char* key :
-         {"allowed", "basis", "reason", "requires", "rule_set", "policy_version", "decision_id"}) {
+    // Issue 14 added legal_category and label_overridden (9 keys; a 10th,
+    // note, only when the facts overrode the label).
+    EXPECT_EQ(d.size(), 9u) << d.dump();
+    for (const char* key : {"allowed", "basis", "reason", "requires", "rule_set", "policy_version",
+                            "decision_id", "legal_category", "label_overridden"}) {
       EXPECT_TRUE(d.contains(key)) << key;
     }
     EXPECT_EQ(d["allowed"], p.allowed) << p.citation << " " << d.dump();
     EXPECT_NE(std::find(d["basis"].begin(), d["basis"].end(), p.citation), d["basis"].end())
         << p.citation << " " << d.dump();
     EXPECT_GT(d["decision_id"].get<int64_t>(), 0);
+  }
+}
+
+// Issue 14: POST decisions takes the facts form; a legacy label the facts
+// contradict is overridden and the answer says so. Customer 2 buys local
+// service only and has no approval on record (the issue's example).
+TEST_F(HttpDecisionsTest, c64_2005_b_1_FactsDecideNotTheLabel) {
+  HttpClient c(server_->port());
+  json facts = {{"action", "use"}, {"purpose", "marketing"}, {"offering", "voice_messaging"}};
+  HttpResponse plain = Decide(c, Request(2, facts));
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_TRUE(plain.Json()["allowed"]) << plain.body;
+  EXPECT_EQ(plain.Json()["legal_category"], "marketing_cpe_info_services");
+  EXPECT_EQ(plain.Json()["label_overridden"], false);
+  for (const char* label : {"marketing_other_category", "marketing_same_category"}) {
+    json legacy = facts;
+    legacy["purpose"] = label;
+    HttpResponse r = Decide(c, Request(2, legacy));
+    ASSERT_EQ(r.status, 200) << r.body;
+    json d = r.Json();
+    EXPECT_TRUE(d["allowed"]) << label << " " << r.body;
+    EXPECT_EQ(d["label_overridden"], true) << r.body;
+    EXPECT_EQ(d["legal_category"], "marketing_cpe_info_services");
+    EXPECT_NE(d["note"].get<std::string>().find(label), std::string::npos) << r.body;
+    EXPECT_NE(std::find(d["basis"].begin(), d["basis"].end(), "47 CFR 64.2005(b)(1)"),
+              d["basis"].end())
+        << r.body;
   }
 }
 
