@@ -40,6 +40,7 @@
 #include <algorithm>
 #include <iostream>
 #include <iterator>
+#include <map>
 
 #include "api/webhook_client.h"
 #include "cli/common.h"
@@ -192,13 +193,29 @@ services::SecretAuthorization AuthFrom(const AuthArgs& a, std::string reset_code
   return auth;
 }
 
-std::string NotificationLine(const json& n) {
+// The carrier's IANA zone name ("" when it cannot be read: times then show in
+// UTC as RFC 3339).
+std::string CarrierZoneName(store::Store& s, CarrierId carrier) {
+  std::string zone;
+  (void)s.Read([&](store::Tx& tx) -> Status {
+    auto c = tx.GetCarrier(carrier);
+    if (c.ok()) zone = c->time_zone;
+    return Status::Ok();
+  });
+  return zone;
+}
+
+// `zone`: the carrier's IANA zone, in which the due instant is shown.
+std::string NotificationLine(const json& n, const std::string& zone) {
   std::string line =
       "notice " + std::to_string(n["id"].get<int64_t>()) + "  customer " +
       std::to_string(n["customer"].get<int64_t>()) + "  " + n["change_kind"].get<std::string>() +
       " " + n["change_event"].get<std::string>() + "  via " + n["channel"].get<std::string>() +
       "  " + n["state"].get<std::string>() + " (attempts " +
-      std::to_string(n["attempts"].get<int64_t>()) + ")  due " + n["due_by"].get<std::string>();
+      std::to_string(n["attempts"].get<int64_t>()) + ")  due " +
+      (Instant::Parse(n["due_by"].get<std::string>()).ok()
+           ? LocalTimeText(*Instant::Parse(n["due_by"].get<std::string>()), zone)
+           : n["due_by"].get<std::string>());
   if (!n["last_error"].get<std::string>().empty()) {
     line += "  last error: " + n["last_error"].get<std::string>();
   }
@@ -676,19 +693,21 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
     cmd->add_option("--limit", a->limit, "at most this many")->capture_default_str();
     cmd->callback([&ctx, a, pending] {
       ctx.action = [&ctx, a, pending] {
+        // Each carrier's zone, for the human output's local due times.
+        auto zones = std::make_shared<std::map<int64_t, std::string>>();
         return Run(
             ctx, *a,
             [&](store::Store& s, const services::Actor& actor) -> Result<json> {
               std::vector<CarrierId> carriers;
-              if (a->carrier > 0) {
-                carriers.push_back(CarrierId(a->carrier));
-              } else {
-                RETURN_IF_ERROR(s.Read([&](store::Tx& tx) -> Status {
-                  ASSIGN_OR_RETURN(std::vector<Carrier> all, tx.ListCarriers());
-                  for (const Carrier& c : all) carriers.push_back(c.id);
-                  return Status::Ok();
-                }));
-              }
+              RETURN_IF_ERROR(s.Read([&](store::Tx& tx) -> Status {
+                ASSIGN_OR_RETURN(std::vector<Carrier> all, tx.ListCarriers());
+                for (const Carrier& c : all) {
+                  (*zones)[c.id.value()] = c.time_zone;
+                  if (a->carrier <= 0) carriers.push_back(c.id);
+                }
+                return Status::Ok();
+              }));
+              if (a->carrier > 0) carriers.push_back(CarrierId(a->carrier));
               json items = json::array();
               store::NotificationFilter f;
               f.pending_only = pending;
@@ -708,9 +727,11 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                       s, a->carrier > 0 ? CarrierId(a->carrier) : CarrierId(), actor.now));
               return json{{"notifications", items}, {"backlog", services::BacklogToJson(backlog)}};
             },
-            [](const json& j) {
+            [zones](const json& j) {
               std::string out;
-              for (const json& n : j["notifications"]) out += NotificationLine(n);
+              for (const json& n : j["notifications"]) {
+                out += NotificationLine(n, (*zones)[n["carrier"].get<int64_t>()]);
+              }
               const json& b = j["backlog"];
               out += std::to_string(b["pending"].get<int64_t>()) + " pending, " +
                      std::to_string(b["overdue"].get<int64_t>()) + " overdue, " +
@@ -733,16 +754,19 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
   show->add_option("--id", a->id, "notification id")->required();
   show->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
+      auto zone = std::make_shared<std::string>();
       return Run(
           ctx, *a,
           [&](store::Store& s, const services::Actor& actor) -> Result<json> {
             ASSIGN_OR_RETURN(auto n, services::GetNotification(s, CarrierId(a->carrier), a->id));
+            *zone = CarrierZoneName(s, CarrierId(a->carrier));
             json j = services::NotificationToJson(n, actor.now);
             j["message"] = n.change_kind == "reset_code" ? "(one-time code withheld)" : n.message;
             return j;
           },
-          [](const json& j) {
-            return NotificationLine(j) + "  message: " + j["message"].get<std::string>() + "\n";
+          [zone](const json& j) {
+            return NotificationLine(j, *zone) + "  message: " + j["message"].get<std::string>() +
+                   "\n";
           });
     };
   });
@@ -820,14 +844,16 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
   retry->add_option("--id", a->id, "notification id")->required();
   retry->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
+      auto zone = std::make_shared<std::string>();
       return Run(
           ctx, *a,
           [&](store::Store& s, const services::Actor& actor) -> Result<json> {
             ASSIGN_OR_RETURN(auto n,
                              services::RetryNotification(s, CarrierId(a->carrier), a->id, actor));
+            *zone = CarrierZoneName(s, CarrierId(a->carrier));
             return services::NotificationToJson(n, actor.now);
           },
-          NotificationLine);
+          [zone](const json& j) { return NotificationLine(j, *zone); });
     };
   });
 

@@ -1,8 +1,8 @@
 // proprio breach open|show|list|record|due|letters|summary|erase: CPNI breach
 // cases (47 CFR 64.2011) over services/breach.h.
-#include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -75,15 +75,15 @@ Result<int64_t> ParseDollars(const std::string& s) {
 
 std::string Or(const std::string& s, const char* dash = "-") { return s.empty() ? dash : s; }
 
-void PrintObligation(const rules::Obligation& o, Instant now) {
+void PrintObligation(const rules::Obligation& o, Instant now, const std::string& zone) {
   std::string when;
   if (o.state == rules::ObligationState::kOpen && o.due) {
     const int64_t left = *o.due - now;
-    when = "due " + o.due->ToRfc3339() +
+    when = "due " + LocalTimeText(*o.due, zone) +
            (left < 0 ? " (OVERDUE by " + services::DurationText(-left) + ")"
                      : " (" + services::DurationText(left) + " left)");
   } else if (o.state == rules::ObligationState::kMet && o.met_at) {
-    when = "met " + o.met_at->ToRfc3339();
+    when = "met " + LocalTimeText(*o.met_at, zone);
   } else if (o.state == rules::ObligationState::kOpen) {
     when = "no fixed deadline";
   }
@@ -94,7 +94,7 @@ void PrintObligation(const rules::Obligation& o, Instant now) {
   std::cout << "      to " << o.recipients << "; " << basis << "\n"
             << "      " << o.explanation << "\n";
   if (o.not_before && o.state == rules::ObligationState::kOpen) {
-    std::cout << "      not before " << o.not_before->ToRfc3339() << "\n";
+    std::cout << "      not before " << LocalTimeText(*o.not_before, zone) << "\n";
   }
 }
 
@@ -108,9 +108,9 @@ void PrintCase(const services::BreachCase& c, Instant now) {
                                                            r.breach_2024_effective)
             << "; policy version " << r.policy_version << "\n"
             << "  description:     " << r.description << "\n"
-            << "  discovered:      " << r.discovered_at.ToRfc3339() << " (" << r.discovered_how
+            << "  discovered:      " << LocalTimeText(r.discovered_at, c.time_zone) << " (" << r.discovered_how
             << ")\n"
-            << "  determined:      " << r.determined_at.ToRfc3339() << " (clock starts; zone "
+            << "  determined:      " << LocalTimeText(r.determined_at, c.time_zone) << " (clock starts; zone "
             << c.time_zone << ")\n"
             << "  CPNI:            " << Or(r.cpni) << "\n"
             << "  other data:      " << Or(r.other_data) << "\n"
@@ -124,14 +124,14 @@ void PrintCase(const services::BreachCase& c, Instant now) {
     std::cout << "  delay until:     " << c.facts.delay_until->ToString() << "\n";
   }
   if (r.retain_until) {
-    std::cout << "  records kept to: " << r.retain_until->ToRfc3339() << "\n";
+    std::cout << "  records kept to: " << LocalTimeText(*r.retain_until, c.time_zone) << "\n";
   }
   std::cout << "obligations:\n";
-  for (const auto& o : c.clock.obligations) PrintObligation(o, now);
-  std::cout << "timeline:\n  " << r.opened_at.ToRfc3339() << "  opened by " << r.opened_by
+  for (const auto& o : c.clock.obligations) PrintObligation(o, now, c.time_zone);
+  std::cout << "timeline:\n  " << LocalTimeText(r.opened_at, c.time_zone) << "  opened by " << r.opened_by
             << " (ledger " << r.ledger_seq << ")\n";
   for (const auto& a : c.actions) {
-    std::cout << "  " << a.at.ToRfc3339() << "  " << a.kind
+    std::cout << "  " << LocalTimeText(a.at, c.time_zone) << "  " << a.kind
               << (a.customer ? " customer " + a.customer->ToString() : "") << " " << a.details
               << " by " << a.actor << " (ledger " << a.ledger_seq << ")\n";
   }
@@ -292,15 +292,15 @@ void RegisterBreach(CLI::App& app, Context& ctx) {
         std::cout << "no breach cases\n";
         return 0;
       }
-      std::printf("%-6s %-8s %-7s %-9s %-22s %-9s %s\n", "CASE", "CARRIER", "STATE", "RULES",
-                  "DETERMINED", "AFFECTED", "OPEN OBLIGATIONS");
+      std::printf("%-6s %-8s %-7s %-9s %-26s %-9s %s\n", "CASE", "CARRIER", "STATE", "RULES",
+                  "DETERMINED (local)", "AFFECTED", "OPEN OBLIGATIONS");
       for (const auto& c : *cases) {
         int open_n = 0;
         for (const auto& o : c.clock.obligations) open_n += o.state == rules::ObligationState::kOpen;
-        std::printf("%-6lld %-8lld %-7s %-9s %-22s %-9s %d\n", static_cast<long long>(c.row.id),
+        std::printf("%-6lld %-8lld %-7s %-9s %-26s %-9s %d\n", static_cast<long long>(c.row.id),
                     static_cast<long long>(c.row.carrier.value()), c.row.state.c_str(),
                     (c.row.breach_regime + "/" + c.row.rule_set.substr(4)).c_str(),
-                    c.row.determined_at.ToRfc3339().c_str(),
+                    LocalTimeText(c.row.determined_at, c.time_zone).c_str(),
                     c.row.affected_count ? std::to_string(*c.row.affected_count).c_str() : "unknown",
                     open_n);
       }
@@ -439,9 +439,9 @@ void RegisterBreach(CLI::App& app, Context& ctx) {
       std::printf("%-8s %-6s %-16s %-34s %-16s %s\n", "CARRIER", "CASE", "OBLIGATION",
                   "DUE (carrier's zone)", "TIME LEFT", "BASIS");
       for (const auto& d : *items) {
-        const json j = services::DueItemToJson(d, now);
-        const std::string due_text = j.contains("due_local") ? j["due_local"].get<std::string>()
-                                                             : std::string("no fixed deadline");
+        const std::string due_text = d.obligation.due
+                                         ? LocalTimeText(*d.obligation.due, d.time_zone)
+                                         : std::string("no fixed deadline");
         std::string left = d.micros_left ? services::DurationText(*d.micros_left) : "-";
         if (d.overdue) left = "OVERDUE " + services::DurationText(-*d.micros_left);
         std::string basis;
@@ -473,9 +473,15 @@ void RegisterBreach(CLI::App& app, Context& ctx) {
   letters->add_option("--customer", lt->customer, "only this customer's letter");
   letters->callback([&ctx, lt] {
     ctx.action = [&ctx, lt] {
-      struct stat st {};
-      if (::stat(lt->out.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-        return Fail(ctx, Status::InvalidArgument("out: '" + lt->out + "' is not a directory", "out"));
+      // The folder is made when missing (as `mkdir -p` would), so that
+      // `--out letters/` works on a fresh checkout; a file in its place is
+      // refused.
+      std::error_code ec;
+      std::filesystem::create_directories(lt->out, ec);
+      if (ec || !std::filesystem::is_directory(lt->out, ec)) {
+        return Fail(ctx, Status::InvalidArgument(
+                             "out: '" + lt->out + "' is not a directory and cannot be made one",
+                             "out"));
       }
       auto store = ctx.OpenStore();
       if (!store.ok()) return Fail(ctx, store.status());

@@ -1,10 +1,12 @@
 #include "cli/common.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 
 #include "core/text.h"
+#include "services/time_zones.h"
 
 namespace proprio::cli {
 
@@ -20,6 +22,19 @@ services::Actor Context::actor() const {
   a.id = "cli";
   a.now = Instant::Now();
   return a;
+}
+
+std::string LocalTimeText(Instant t, const std::string& time_zone) {
+  auto zone = services::LoadTimeZone(time_zone);
+  if (!zone.ok()) return t.ToRfc3339();
+  const rules::LocalDateTime local = (*zone)->ToLocal(t);
+  const int32_t offset = (*zone)->UtcOffset(t);
+  const int32_t abs_offset = offset < 0 ? -offset : offset;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, " %02d:%02d:%02d %c%02d:%02d", local.seconds_of_day / 3600,
+                local.seconds_of_day / 60 % 60, local.seconds_of_day % 60,
+                offset < 0 ? '-' : '+', abs_offset / 3600, abs_offset / 60 % 60);
+  return local.date.ToString() + buf;
 }
 
 int ExitCodeFor(const Status& s) {

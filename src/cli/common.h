@@ -52,6 +52,12 @@ void PrintJson(const nlohmann::json& j);
 // `j` as compact JSON, never throwing (invalid UTF-8 becomes U+FFFD).
 std::string SafeDump(const nlohmann::json& j, int indent = -1);
 
+// An instant as people read it in `time_zone` (a carrier's IANA zone), to the
+// second, with the zone's UTC offset: "2025-01-02 23:59:59 -05:00". Human
+// output only; --json keeps RFC 3339. A zone that cannot be loaded gives the
+// RFC 3339 text in UTC rather than nothing.
+std::string LocalTimeText(Instant t, const std::string& time_zone);
+
 // After parsing: InvalidArgument naming the option ("document_id" for
 // --document-id, "file" for the positional FILE) of the first value given on
 // the command line that is not UTF-8.

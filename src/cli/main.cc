@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstring>
 #include <iostream>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "cli/common.h"
 #include "core/text.h"
@@ -49,6 +51,62 @@ std::string CommandList(const CLI::App& app) {
   return list;
 }
 
+// Every `--carrier` a command requires becomes optional while parsing: a
+// single-carrier installation (the usual one) need not name its carrier, so
+// the requirement is checked after parsing by DefaultCarrier. Returns them.
+std::set<CLI::Option*> RelaxCarrierOptions(CLI::App& app) {
+  std::set<CLI::Option*> relaxed;
+  for (CLI::App* sub : app.get_subcommands({})) {
+    CLI::Option* opt = sub->get_option_no_throw("--carrier");
+    if (opt != nullptr && opt->get_required()) {
+      opt->required(false);
+      opt->description(opt->get_description() +
+                       " (required when the installation has more than one carrier)");
+      relaxed.insert(opt);
+    }
+    relaxed.merge(RelaxCarrierOptions(*sub));
+  }
+  return relaxed;
+}
+
+// The command chosen: the deepest subcommand parsed.
+CLI::App* ChosenCommand(CLI::App& app) {
+  CLI::App* at = &app;
+  for (;;) {
+    auto parsed = at->get_subcommands();
+    if (parsed.empty()) return at;
+    at = parsed.front();
+  }
+}
+
+// A relaxed --carrier left out: the installation's only carrier, or
+// InvalidArgument naming `carrier` (as the parser would have) when there are
+// none or several.
+proprio::Status DefaultCarrier(CLI::App& app, const std::set<CLI::Option*>& relaxed,
+                               const proprio::cli::Context& ctx) {
+  CLI::Option* opt = ChosenCommand(app)->get_option_no_throw("--carrier");
+  if (opt == nullptr || relaxed.count(opt) == 0 || opt->count() > 0) return proprio::Status::Ok();
+  auto store = ctx.OpenStore();
+  if (!store.ok()) return store.status();
+  std::vector<proprio::Carrier> carriers;
+  proprio::Status st = (*store)->Read([&](proprio::store::Tx& tx) -> proprio::Status {
+    auto all = tx.ListCarriers();
+    if (!all.ok()) return all.status();
+    carriers = std::move(*all);
+    return proprio::Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (carriers.size() != 1) {
+    return proprio::Status::InvalidArgument(
+        "--carrier is required: this installation has " + std::to_string(carriers.size()) +
+            " carriers (proprio carrier list)",
+        "carrier");
+  }
+  opt->add_result(std::to_string(carriers.front().id.value()));
+  opt->run_callback();
+  return proprio::Status::Ok();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,6 +146,8 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterAuth(app, ctx);
   proprio::cli::RegisterCertification(app, ctx);
   proprio::cli::RegisterDue(app, ctx);
+
+  const std::set<CLI::Option*> relaxed_carrier = RelaxCarrierOptions(app);
 
   const bool json = WantsJson(argc, argv);
   try {
@@ -129,6 +189,10 @@ int main(int argc, char** argv) {
   Status utf8 = proprio::cli::CheckParsedUtf8(app);
   if (utf8.ok()) utf8 = proprio::cli::CheckArgumentsUtf8(argc, argv);  // any other argument
   if (!utf8.ok()) return proprio::cli::Fail(ctx, utf8);
+  if (ctx.action) {
+    const Status carrier = DefaultCarrier(app, relaxed_carrier, ctx);
+    if (!carrier.ok()) return proprio::cli::Fail(ctx, carrier);
+  }
   for (const auto& step : ctx.finalize) step();
   if (!ctx.action) {
     std::cerr << app.help();

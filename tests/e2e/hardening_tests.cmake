@@ -8,3 +8,8 @@ proprio_add_test(cli_hardening_test SOURCES cli_hardening_test.cc cli_runner.cc
   DEPS nlohmann_json::nlohmann_json LABELS e2e)
 target_compile_definitions(cli_hardening_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:proprio>")
 add_dependencies(cli_hardening_test proprio)
+# The command line's conventions (issue 18).
+proprio_add_test(cli_conventions_test SOURCES cli_conventions_test.cc cli_runner.cc
+  DEPS nlohmann_json::nlohmann_json LABELS e2e)
+target_compile_definitions(cli_conventions_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:proprio>")
+add_dependencies(cli_conventions_test proprio)

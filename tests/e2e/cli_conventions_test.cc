@@ -1,0 +1,112 @@
+// End-to-end tests of the command line's conventions (issue 18, "a CLI that
+// behaves like the tools people know"): --carrier defaulted on a
+// single-carrier installation and required with several, instants shown in
+// the carrier's zone (RFC 3339 kept in --json), `--out` folders made,
+// --version, unknown commands, usage errors as JSON, exit codes.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+
+namespace proprio::testing {
+namespace {
+
+using nlohmann::json;
+
+class CliConventionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/proprio-cli-conv-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  RunResult Run(std::vector<std::string> args, const std::string& in = "") {
+    args.insert(args.begin(), {"--db", dir_ + "/p.db"});
+    return RunProprio(args, dir_, in);
+  }
+  void AddCarrier(const std::string& name, const std::string& filer) {
+    ASSERT_EQ(Run({"carrier", "add", "--name", name, "--filer-id", filer, "--time-zone",
+                   "America/New_York"})
+                  .exit_code,
+              0);
+  }
+  void AddCustomer(const std::string& carrier, const std::string& account) {
+    ASSERT_EQ(Run({"customer", "add", "--carrier", carrier, "--account", account, "--name",
+                   "Ada Lovelace", "--phone", "(212) 555-0101", "--street", "1 Main St", "--city",
+                   "Albany", "--state", "NY", "--zip", "12207"})
+                  .exit_code,
+              0);
+  }
+  std::vector<std::string> OpenArgs() {
+    return {"breach", "open", "--description", "contractor exported call records",
+            "--discovered-how", "audit log", "--discovered-at", "2024-12-19T10:00:00-05:00",
+            "--determined-at", "2024-12-20T10:00:00-05:00", "--cpni", "call_detail",
+            "--account", "ACC-9876"};
+  }
+  std::string dir_;
+};
+
+TEST_F(CliConventionsTest, SingleCarrierInstallationNeedsNoCarrierOption) {
+  AddCarrier("Fusion Telecommunications International, Inc.", "825160");
+  AddCustomer("1", "ACC-9876");
+  // No --carrier: the only carrier. The due instant is local, to the second,
+  // with the offset (7 business days from Fri 2024-12-20, Christmas and New
+  // Year's Day skipped: the end of Thu 2025-01-02, EST).
+  RunResult opened = Run(OpenArgs());
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  EXPECT_NE(opened.out.find("agency_notice    open         due 2025-01-02 23:59:59 -05:00"),
+            std::string::npos)
+      << opened.out;
+  EXPECT_NE(opened.out.find("determined:      2024-12-20 10:00:00 -05:00"), std::string::npos)
+      << opened.out;
+  EXPECT_EQ(opened.out.find("T04:59:59"), std::string::npos) << opened.out;
+  // --json keeps RFC 3339 in UTC.
+  RunResult shown = Run({"--json", "breach", "show", "1"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(json::parse(shown.out)["obligations"][0]["due"], "2025-01-03T04:59:59.999999Z");
+  // `breach due` shows the local time too.
+  RunResult due = Run({"breach", "due", "--now", "2025-01-02T12:00:00Z"});
+  EXPECT_NE(due.out.find("2025-01-02 23:59:59 -05:00"), std::string::npos) << due.out;
+
+  // --out names a folder that does not exist: it is made (mkdir -p).
+  RunResult letters = Run({"breach", "letters", "1", "--out", "letters/2024"});
+  ASSERT_EQ(letters.exit_code, 0) << letters.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/letters/2024/breach-1-agency-report.json"));
+  // A file where the folder should be is refused, naming out.
+  std::ofstream(dir_ + "/a-file") << "x";
+  RunResult refused = Run({"--json", "breach", "letters", "1", "--out", "a-file"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(json::parse(refused.err)["error"]["field"], "out");
+}
+
+TEST_F(CliConventionsTest, SeveralCarriersRequireTheCarrierOption) {
+  AddCarrier("Fusion Telecommunications International, Inc.", "825160");
+  AddCarrier("Longwood Telephone Company", "825161");
+  AddCustomer("1", "ACC-9876");
+  RunResult r = Run({"--json", "breach", "list"});  // optional there: every carrier
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Run({"--json", "breach", "show", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  json err = json::parse(r.err);
+  EXPECT_EQ(err["error"]["field"], "carrier");
+  EXPECT_NE(err["error"]["message"].get<std::string>().find("2 carriers"), std::string::npos);
+  r = Run({"auth", "flags", "summary", "--year", "2026"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--carrier is required"), std::string::npos) << r.err;
+  r = Run({"--json", "auth", "flags", "summary", "--year", "2026", "--carrier", "2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(CliConventionsTest, NoCarrierYetIsAUsageError) {
+  ASSERT_EQ(Run({"init"}).exit_code, 0);
+  RunResult r = Run({"--json", "customer", "list"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(json::parse(r.err)["error"]["field"], "carrier");
+}
+
+}  // namespace
+}  // namespace proprio::testing
