@@ -1,10 +1,17 @@
 // api/metrics.h: counters and a latency histogram, exposed at /metrics in the
-// Prometheus text format (version 0.0.4).
+// Prometheus text format (version 0.0.4), clean under `promtool check
+// metrics`: every metric has HELP and TYPE, counters end in _total and
+// nothing else does.
 //
 //   proprio_http_requests_total{route="GET /v1/...",status="200"}
-//   proprio_http_request_duration_seconds_bucket{le="0.005"} (and _sum, _count)
+//   proprio_http_request_duration_seconds_bucket{route="GET /v1/...",le="0.005"}
+//     (and _sum, _count, per route)
 //   proprio_sign_in_failures_total
-//   proprio_ledger_entries (gauge, read from the store at scrape time)
+//   proprio_build_info{version="0.1.0"} 1
+//   process_start_time_seconds, process_cpu_seconds_total,
+//     process_resident_memory_bytes, process_open_fds (Linux /proc)
+//   the gauges and counters the caller reads at scrape time (ledger entries,
+//   breach obligations, notices, ...): a name ending in _total is a counter.
 #pragma once
 
 #include <array>
@@ -25,7 +32,9 @@ class Metrics {
   void ObserveRequest(const std::string& route, int status, double seconds);
   void SignInFailed() { sign_in_failures_.fetch_add(1, std::memory_order_relaxed); }
 
-  // The exposition text; `gauges` are appended as "name value" lines.
+  // The exposition text; `gauges` (read at scrape time) follow, each with its
+  // HELP from the table in metrics.cc; a name ending in _total is typed a
+  // counter, every other a gauge.
   std::string Render(const std::map<std::string, double>& gauges) const;
 
   uint64_t sign_in_failures() const { return sign_in_failures_.load(); }
@@ -33,9 +42,12 @@ class Metrics {
  private:
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;
-  std::array<uint64_t, kBuckets.size() + 1> buckets_{};  // the last is +Inf
-  double sum_ = 0;
-  uint64_t count_ = 0;
+  struct Histogram {
+    std::array<uint64_t, kBuckets.size() + 1> buckets{};  // the last is +Inf
+    double sum = 0;
+    uint64_t count = 0;
+  };
+  std::map<std::string, Histogram> latency_;  // by route
   std::atomic<uint64_t> sign_in_failures_{0};
 };
 

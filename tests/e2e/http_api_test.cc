@@ -11,7 +11,10 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "api/api.h"
@@ -757,9 +760,37 @@ TEST_F(HttpApiTest, MetricsCountRequestsAndLedger) {
                         "/v1/carriers/{carrier}/customers/{customer}\",status=\"200\"} 1"),
             std::string::npos)
       << m.body;
-  EXPECT_NE(m.body.find("proprio_http_request_duration_seconds_bucket{le=\"+Inf\"}"),
-            std::string::npos);
+  // The latency histogram is labelled by route (issue 18).
+  EXPECT_NE(m.body.find("proprio_http_request_duration_seconds_bucket{route=\"GET "
+                        "/v1/carriers/{carrier}/customers/{customer}\",le=\"+Inf\"} 1"),
+            std::string::npos)
+      << m.body;
   EXPECT_NE(m.body.find("proprio_ledger_entries "), std::string::npos);
+  // promtool's rules: HELP and TYPE for every metric; _total only on counters.
+  std::map<std::string, std::string> type;
+  std::set<std::string> help;
+  std::istringstream lines(m.body);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("# HELP ", 0) == 0) help.insert(line.substr(7, line.find(' ', 7) - 7));
+    if (line.rfind("# TYPE ", 0) == 0) {
+      const size_t sp = line.find(' ', 7);
+      type[line.substr(7, sp - 7)] = line.substr(sp + 1);
+    }
+  }
+  for (const auto& [name, t] : type) {
+    EXPECT_TRUE(help.count(name)) << name << " has no HELP";
+    const bool total = name.size() > 6 && name.compare(name.size() - 6, 6, "_total") == 0;
+    EXPECT_EQ(total, t == "counter") << name << " is a " << t;
+  }
+  // Build and process metrics.
+  EXPECT_NE(m.body.find("proprio_build_info{version=\""), std::string::npos);
+  EXPECT_TRUE(type.count("process_cpu_seconds_total"));
+  EXPECT_TRUE(type.count("process_resident_memory_bytes"));
+  EXPECT_TRUE(type.count("process_start_time_seconds"));
+  EXPECT_TRUE(type.count("process_open_fds"));
+  // The version is on /healthz too.
+  EXPECT_FALSE(c.Get("/healthz").Json()["version"].get<std::string>().empty());
 }
 
 TEST_F(HttpApiTest, LedgerVerificationAndInclusionProof) {
