@@ -54,6 +54,7 @@ struct AuthRuntime {
   explicit AuthRuntime(Api& api)
       : threads(Threads()),
         webhook_key(api.options().webhook_key),
+        logger(&api.logger()),
         pool(static_cast<size_t>(threads)),
         worker(api.store(), Delivery(), std::chrono::seconds(5)) {
     // The API's staff cost when someone chose one (tests, PROPRIO_ARGON2);
@@ -83,6 +84,20 @@ struct AuthRuntime {
     o.transport = &client;
     o.webhook_key = webhook_key;
     if (const char* dir = std::getenv("PROPRIO_LETTERS_DIR")) o.letters_dir = dir;
+    // Every failed attempt is a log line (warn; error when it failed for
+    // good): ids, attempt and HTTP status only, never the message, the
+    // destination or the webhook URL.
+    o.on_failure = [log = logger](const services::DeliveryFailure& f) {
+      LogLine line;
+      line.level = f.final ? "error" : "warn";
+      line.msg = f.final ? "webhook delivery failed" : "webhook delivery retry";
+      line.status = f.http_status;
+      line.detail = "carrier " + f.carrier.ToString() + " notification " +
+                    std::to_string(f.notification) + " attempt " + std::to_string(f.attempts) +
+                    (f.http_status == 0 ? ": no HTTP answer" : ": HTTP " + std::to_string(f.http_status)) +
+                    (f.final ? "; no further attempts" : "; next attempt at " + f.next_attempt_at.ToRfc3339());
+      log->Write(line);
+    };
     return o;
   }
 
@@ -105,6 +120,7 @@ struct AuthRuntime {
   services::CustomerAuthPolicy policy;
   WebhookClient client;
   std::string webhook_key;  // ApiOptions::webhook_key
+  Logger* logger;           // the Api's, which outlives this runtime
   boost::asio::thread_pool pool;
   services::NotificationWorker worker;
   std::atomic<int64_t> queued{0};

@@ -820,6 +820,18 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
             options.transport = &client;
             ASSIGN_OR_RETURN(options.webhook_key, services::LoadWebhookKey());
             options.letters_dir = a->letters_dir;
+            // Each failed attempt on standard error, as `serve` logs it (no
+            // message, destination or URL).
+            options.on_failure = [](const services::DeliveryFailure& f) {
+              std::cerr << "proprio: notice " << f.notification << " (carrier "
+                        << f.carrier.value() << ") attempt " << f.attempts << " failed ("
+                        << (f.http_status == 0 ? std::string("no HTTP answer")
+                                               : "HTTP " + std::to_string(f.http_status))
+                        << ")"
+                        << (f.final ? "; no further attempts"
+                                    : "; next attempt at " + f.next_attempt_at.ToRfc3339())
+                        << "\n";
+            };
             services::Actor system = actor;
             if (system.id == "cli") system.id = "cli:notifications";
             ASSIGN_OR_RETURN(auto r, services::DeliverDueNotifications(

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/text.h"
 #include "report/pdf.h"
@@ -539,7 +540,9 @@ Status DeliverWebhook(store::Store& store, CarrierId carrier,
         settings.webhook_url, n.idempotency_key, text,
         carrier_key.empty() ? std::string() : WebhookSignature(carrier_key, actor.now, text));
     ++report.attempted;
+    std::optional<DeliveryFailure> failure;
     RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
+      failure.reset();
       n.attempts += 1;
       n.lease_until = Instant();
       if (resp.status >= 200 && resp.status < 300) {
@@ -556,6 +559,7 @@ Status DeliverWebhook(store::Store& store, CarrierId carrier,
       if (!Retryable(resp.status) || n.attempts >= settings.max_attempts) {
         n.state = "failed";
         ++report.failed;
+        failure = DeliveryFailure{n.carrier, n.id, n.attempts, resp.status, true, Instant()};
         return Record(
             tx, n, actor, "notification.failed",
             {{"attempts", n.attempts}, {"http_status", resp.status}, {"error", n.last_error}});
@@ -566,12 +570,15 @@ Status DeliverWebhook(store::Store& store, CarrierId carrier,
       n.state = "retrying";
       n.next_attempt_at = actor.now + wait_ms * 1000;
       ++report.retrying;
+      failure =
+          DeliveryFailure{n.carrier, n.id, n.attempts, resp.status, false, n.next_attempt_at};
       return Record(tx, n, actor, "notification.attempt_failed",
                     {{"attempts", n.attempts},
                      {"http_status", resp.status},
                      {"error", n.last_error},
                      {"next_attempt_at", n.next_attempt_at.ToRfc3339()}});
     }));
+    if (failure && options.on_failure) options.on_failure(*failure);
   }
   return Status::Ok();
 }

@@ -121,7 +121,22 @@ std::string CarrierWebhookKey(const std::string& installation_key, CarrierId car
 // The Proprio-Signature header value for `body` sent at `at`.
 std::string WebhookSignature(const std::string& carrier_key, Instant at, std::string_view body);
 
+// A webhook attempt that did not deliver: a retry scheduled, or the notice
+// failed for good. Holds no message, destination or URL (a webhook URL may
+// carry the receiver's secret), so it may be logged as it is.
+struct DeliveryFailure {
+  CarrierId carrier;
+  int64_t notification = 0;
+  int64_t attempts = 0;     // made so far, this one included
+  int http_status = 0;      // 0: no HTTP answer (connection, TLS, timeout)
+  bool final = false;       // failed for good; else a retry at next_attempt_at
+  Instant next_attempt_at;  // when !final
+};
+
 struct DeliveryOptions {
+  // Called after each failed attempt is recorded (the server logs it; the CLI
+  // prints it), so that every failure and retry is seen, not only counted.
+  std::function<void(const DeliveryFailure&)> on_failure;
   WebhookTransport* transport = nullptr;  // nullptr: texts wait
   std::string webhook_key;                // installation key; "": posted unsigned
   std::string letters_dir;                // "": letters wait

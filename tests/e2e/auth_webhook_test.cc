@@ -215,6 +215,9 @@ TEST(AuthWebhookTest, Rule_64_2010_f_ReceiverFailsThenRecovers) {
   services::DeliveryOptions o;
   o.transport = &client;
   o.webhook_key = "an installation key of 32 bytes!!";
+  // Every failed attempt is reported for the log (issue 18), not only counted.
+  std::vector<services::DeliveryFailure> failures;
+  o.on_failure = [&](const services::DeliveryFailure& f) { failures.push_back(f); };
   auto state = [&] {
     store::NotificationFilter f;
     return (*services::ListNotifications(*store, carrier, f)).front();
@@ -235,6 +238,15 @@ TEST(AuthWebhookTest, Rule_64_2010_f_ReceiverFailsThenRecovers) {
   const store::NotificationRow n = state();
   EXPECT_EQ(n.state, "delivered");
   EXPECT_EQ(n.attempts, 4);
+  ASSERT_EQ(failures.size(), 3u);
+  EXPECT_EQ(failures[0].http_status, 0);  // refused: no HTTP answer
+  EXPECT_EQ(failures[1].http_status, 503);
+  EXPECT_EQ(failures[2].attempts, 3);
+  for (const auto& f : failures) {
+    EXPECT_FALSE(f.final);
+    EXPECT_EQ(f.notification, n.id);
+    EXPECT_GT(f.next_attempt_at.micros(), 0);
+  }
   const auto seen = rx.seen();
   ASSERT_EQ(seen.size(), 3u);
   for (const auto& x : seen) {
