@@ -47,9 +47,16 @@ const char* TypeName(const json& j) {
 }  // namespace
 
 Result<json> ParseJsonObject(const Request& req) {
-  if (!IEquals(MediaType(req.content_type), "application/json")) {
+  // A PATCH body may also say what it is, a JSON merge patch (RFC 7396): the
+  // fields given replace, the others stay, which is how PATCH reads a body.
+  const bool merge_patch =
+      req.method == "PATCH" && IEquals(MediaType(req.content_type), "application/merge-patch+json");
+  if (!merge_patch && !IEquals(MediaType(req.content_type), "application/json")) {
+    // Field "Content-Type": answered 415 (api/problem.cc).
     return Status::InvalidArgument(
-        "the body must be application/json (Content-Type was '" + req.content_type + "')",
+        std::string("the body must be application/json") +
+            (req.method == "PATCH" ? " or application/merge-patch+json" : "") +
+            " (Content-Type was '" + req.content_type + "')",
         "Content-Type");
   }
   // Duplicate keys are refused: a stack of the keys seen per open object.

@@ -218,8 +218,11 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
     }
     if (!params.empty()) op["parameters"] = params;
     if (!r.request_type.empty()) {
-      op["requestBody"] = {{"required", true},
-                           {"content", {{r.request_type, {{"schema", r.request_schema}}}}}};
+      json content = {{r.request_type, {{"schema", r.request_schema}}}};
+      if (r.method == "PATCH" && r.request_type == "application/json") {
+        content["application/merge-patch+json"] = {{"schema", r.request_schema}};
+      }
+      op["requestBody"] = {{"required", true}, {"content", content}};
     }
     json responses;
     json ok = {{"description", "success"}};
@@ -229,6 +232,9 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
     responses[std::to_string(r.success_status)] = ok;
     if (!r.request_type.empty() || !r.query.empty()) {
       responses["400"] = ProblemResponseObject("invalid input; `field` names it");
+    }
+    if (!r.request_type.empty()) {
+      responses["415"] = ProblemResponseObject("a body of another Content-Type");
     }
     if (r.authenticated) {
       responses["401"] = ProblemResponseObject("no valid token");

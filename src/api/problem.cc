@@ -18,7 +18,13 @@ struct Mapping {
 Mapping MappingFor(const Status& s) {
   switch (s.code()) {
     case StatusCode::kOk: return {200, "ok", "OK"};
-    case StatusCode::kInvalidArgument: return {400, "invalid-argument", "Invalid argument"};
+    case StatusCode::kInvalidArgument:
+      // A body of a type the route does not take is 415 (RFC 9110 15.5.16),
+      // not a malformed request.
+      if (s.field() == "Content-Type") {
+        return {415, "unsupported-media-type", "Unsupported media type"};
+      }
+      return {400, "invalid-argument", "Invalid argument"};
     case StatusCode::kNotFound: return {404, "not-found", "Not found"};
     case StatusCode::kAlreadyExists: return {409, "already-exists", "Already exists"};
     case StatusCode::kFailedPrecondition:

@@ -520,7 +520,7 @@ TEST_F(HttpApiTest, StrictJsonNamesTheField) {
   EXPECT_EQ(post(bad_phone.dump()).Json()["field"], "telephone_numbers");
   auto wrong_ct = c.Send("POST", A() + "/customers", CustomerBody("X-10").dump(), Auth(token),
                          "text/plain");
-  EXPECT_EQ(wrong_ct.status, 400);
+  EXPECT_EQ(wrong_ct.status, 415);  // was 400 before issue 18
   EXPECT_EQ(wrong_ct.Json()["field"], "Content-Type");
   auto ok = post(CustomerBody("X-11").dump());
   EXPECT_EQ(ok.status, 201) << ok.body;
@@ -661,6 +661,22 @@ TEST_F(HttpApiTest, UpdatesNeedTheCurrentETag) {
   EXPECT_NE(patched.Header("etag"), etag);
   // The old ETag is stale now.
   EXPECT_EQ(c.Send("PATCH", url, R"({"email":"x@example.net"})", current).status, 412);
+  // A JSON merge patch (RFC 7396) is taken on PATCH; text is 415 naming Content-Type.
+  Headers fresh = auth;
+  fresh.push_back({"If-Match", patched.Header("etag")});
+  auto merged = c.Send("PATCH", url, R"({"email":"merge@example.net"})", fresh,
+                       "application/merge-patch+json");
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(merged.Json()["email"], "merge@example.net");
+  patched = merged;
+  fresh = auth;
+  fresh.push_back({"If-Match", merged.Header("etag")});
+  auto text = c.Send("PATCH", url, R"({"email":"t@example.net"})", fresh, "text/plain");
+  EXPECT_EQ(text.status, 415);
+  EXPECT_EQ(text.Json()["field"], "Content-Type");
+  EXPECT_EQ(text.Json()["type"].get<std::string>().find("unsupported-media-type") ==
+                std::string::npos,
+            false);
   // PUT replaces: fields left out are cleared; unknown fields are refused.
   Headers now = auth;
   now.push_back({"If-Match", patched.Header("etag")});
@@ -670,7 +686,7 @@ TEST_F(HttpApiTest, UpdatesNeedTheCurrentETag) {
   EXPECT_EQ(replaced.Json()["email"], "");
   EXPECT_EQ(replaced.Json()["name"], "Alpha Customer Zero");
   auto updates = Entries(carrier_a_, "customer.updated");
-  ASSERT_EQ(updates.size(), 2u);
+  ASSERT_EQ(updates.size(), 3u);  // the PATCH, the merge patch, the PUT
   EXPECT_NE(updates[0].body.find("email"), std::string::npos);
   EXPECT_EQ(updates[0].body.find("new@example.net"), std::string::npos);  // payload only
 }

@@ -355,7 +355,7 @@ TEST_F(HttpDecisionsTest, MalformedRequestsAreProblemsNamingTheField) {
   HttpResponse wrong_type = c.Send("POST", A() + "/decisions", good.dump(),
                                    {{"Authorization", "Bearer " + Token(Role::kCsr)}},
                                    "text/plain");
-  EXPECT_EQ(wrong_type.status, 400);
+  EXPECT_EQ(wrong_type.status, 415);  // was 400 before issue 18
   EXPECT_EQ(wrong_type.Json()["field"], "Content-Type");
   HttpResponse bad_set = Decide(c, good, Role::kCsr, "?rule_set=fcc-1996");
   EXPECT_EQ(bad_set.status, 400);
@@ -527,7 +527,7 @@ TEST_F(HttpDecisionsTest, PolicyVersionsAndTheirOverlays) {
   HttpResponse plain = c.Send("POST", A() + "/policy/versions", SeedPolicyText(),
                               {{"Authorization", "Bearer " + Token(Role::kComplianceOfficer)}},
                               "text/plain");
-  EXPECT_EQ(plain.status, 400);
+  EXPECT_EQ(plain.status, 415);  // was 400 before issue 18
   EXPECT_EQ(plain.Json()["field"], "Content-Type");
   // The seed never shares with third parties, whatever the approval.
   json d = Decide(c, Request(0, {{"action", "disclose"},
