@@ -1,44 +1,21 @@
 // Tests of report/breach_documents.h: the required content of each document,
-// read back from the PDF by pdftotext when installed, else by ExtractPdfText.
+// read back from the PDF by pdftotext (report/testing/pdf_check.h).
 #include "report/breach_documents.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <fstream>
-
-#include "report/pdf.h"
+#include "report/testing/pdf_check.h"
 
 namespace proprio::report {
 namespace {
 
-// The PDF's text with line breaks and runs of spaces folded to one space, so
-// wrapped sentences can be searched.
+// The PDF's text as pdftotext reads it, whitespace folded to one space so
+// wrapped sentences can be searched; every font must be embedded.
 std::string Flat(const std::string& pdf) {
-  std::string text;
-  if (::access("/usr/bin/pdftotext", X_OK) == 0) {
-    char path[] = "/tmp/proprio_doc_test_XXXXXX";
-    const int fd = ::mkstemp(path);
-    ::close(fd);
-    { std::ofstream(path, std::ios::binary) << pdf; }
-    if (FILE* p = ::popen((std::string("/usr/bin/pdftotext -q ") + path + " - 2>/dev/null").c_str(), "r")) {
-      char buf[4096];
-      size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
-      ::pclose(p);
-    }
-    std::remove(path);
-  } else {
-    text = ExtractPdfText(pdf);
-  }
-  std::string flat;
-  for (char c : text) {
-    const char d = (c == '\n' || c == '\f' || c == '\r') ? ' ' : c;
-    if (d == ' ' && !flat.empty() && flat.back() == ' ') continue;
-    flat += d;
-  }
-  return flat;
+  EXPECT_EQ(testing::NotEmbedded(pdf), "");
+  auto text = testing::PdfText(pdf);
+  EXPECT_TRUE(text.ok()) << text.status().message();
+  return text.ok() ? *text : "";
 }
 
 BreachDocFacts Facts() {

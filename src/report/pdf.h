@@ -1,18 +1,27 @@
-// report/pdf.h: a small PDF 1.4 writer for Proprio's documents (letters,
-// agency reports, summaries), written by hand: no dependency.
+// report/pdf.h: the PDF writer Proprio's documents (letters, agency reports,
+// summaries, filings) are set with, on cairo and pango (Debian libcairo2,
+// libpango1.0; scripts/setup installs them).
 //
-// Text only, in two of the standard 14 fonts (Helvetica and Helvetica-Bold,
-// WinAnsiEncoding, never embedded), US Letter pages, paragraphs wrapped to the
-// margins with the fonts' AFM widths, page breaks when a page is full. Input
-// is UTF-8; characters outside WinAnsi print as '?'. Content streams are not
-// compressed, so the text can be checked with pdftotext or ExtractPdfText.
+// A document is legal paper: its fonts are embedded (subsets of DejaVu Sans,
+// fonts-dejavu-core, with fontconfig's fallback for scripts it lacks), any
+// Unicode text prints as written ("Nguyễn Thị Minh Khai, 2 Phố Huế"), the PDF
+// carries its title, author and creation date, and a document of more than
+// one page numbers its pages ("Page 2 of 3"). The text stays extractable
+// (pdftotext). US Letter pages by default, paragraphs wrapped to the margins,
+// a page break when a page is full; a heading never ends a page, and a
+// keep-together block (a signature, an address) is moved whole to the next
+// page rather than split.
 //
-//   PdfWriter pdf("Notice of a data breach");
+//   PdfWriter pdf("Notice of a data breach", "Example Tel");
+//   pdf.Lines("Example Tel\n1 Main St", Font::kBold, 11, Align::kRight);
 //   pdf.Heading("Notice of a data breach");
-//   pdf.Paragraph("On 2024-12-20 we determined ...");
+//   pdf.Paragraph("On December 3, 2026 we determined ...");
+//   pdf.BeginKeepTogether(); pdf.Lines("Sincerely,\nDana Whitfield"); pdf.EndKeepTogether();
 //   std::string bytes = pdf.Finish();
 //
-// Not thread-safe; one writer per document.
+// Content is recorded and laid out at Finish (and by pages()), so the page
+// count is known when the footers are drawn. Not thread-safe; one writer per
+// document (writers on different threads are fine).
 #pragma once
 
 #include <string>
@@ -22,13 +31,21 @@
 namespace proprio::report {
 
 enum class Font { kRegular = 0, kBold = 1 };
+enum class Align { kLeft = 0, kRight = 1, kCenter = 2 };
 
 struct PdfOptions {
-  std::string title;
+  std::string title;    // PDF metadata (cairo_pdf_surface_set_metadata)
   std::string author;
+  std::string subject;
+  // Creation date written into the metadata, ISO 8601 ("2026-12-03" or
+  // "2026-12-03T09:30:00-05:00"); empty: cairo's (the time of writing).
+  // Documents pass their own date so the same facts make the same document.
+  std::string creation_date;
   double page_width = 612;   // points (US Letter)
   double page_height = 792;
   double margin = 72;        // one inch
+  // "Page N of M" centred in the bottom margin, on documents of more than one page.
+  bool page_numbers = true;
 };
 
 class PdfWriter {
@@ -37,42 +54,49 @@ class PdfWriter {
   // US Letter, one-inch margins.
   explicit PdfWriter(std::string title, std::string author = {});
 
-  // A bold line (wrapped), 14 pt, with space before it.
+  // A bold line (wrapped), 14 pt, with space before it; kept on the page of
+  // what follows it.
   void Heading(std::string_view text);
   // Wrapped text; each '\n' starts a new line. Space after it.
-  void Paragraph(std::string_view text, Font font = Font::kRegular, double size = 11);
-  // Wrapped lines without the space after (addresses, lists).
-  void Lines(std::string_view text, Font font = Font::kRegular, double size = 11);
-  // "- item", wrapped with a hanging indent.
+  void Paragraph(std::string_view text, Font font = Font::kRegular, double size = 11,
+                 Align align = Align::kLeft);
+  // Wrapped lines without the space after (addresses, a letterhead, a date).
+  void Lines(std::string_view text, Font font = Font::kRegular, double size = 11,
+             Align align = Align::kLeft);
+  // "• item", wrapped with a hanging indent.
   void Bullet(std::string_view text, double size = 11);
   void Space(double points);
   void PageBreak();
+  // What is added between these two calls is set on one page: moved whole to
+  // the next page when it does not fit (split only when longer than a page).
+  // Blocks do not nest; an unmatched Begin ends at Finish.
+  void BeginKeepTogether();
+  void EndKeepTogether();
 
   // The document's bytes. The writer is spent afterwards.
   std::string Finish();
 
-  int pages() const { return static_cast<int>(pages_.size()); }
+  // The number of pages the content so far fills.
+  int pages() const;
+
+  enum class Kind { kText, kSpace, kPageBreak };
+  struct Block {
+    Kind kind = Kind::kText;
+    std::string text;  // UTF-8
+    Font font = Font::kRegular;
+    double size = 11;
+    Align align = Align::kLeft;
+    bool bullet = false;
+    bool keep_with_next = false;  // headings
+    double space = 0;             // kSpace: points; kText: space after
+    int group = 0;                // keep-together block (0: none)
+  };
 
  private:
-  void EmitLine(const std::string& winansi, Font font, double size, double indent);
-  void NeedLines(double height);
-
   PdfOptions options_;
-  std::vector<std::string> pages_;  // content streams
-  double y_ = 0;                    // baseline of the next line
+  std::vector<Block> blocks_;
+  int next_group_ = 1;
+  int open_group_ = 0;
 };
-
-// UTF-8 to WinAnsiEncoding bytes ('?' for what it lacks; bad UTF-8 too).
-std::string ToWinAnsi(std::string_view utf8);
-// Width in points of WinAnsi text.
-double TextWidth(std::string_view winansi, Font font, double size);
-// Splits WinAnsi text into lines no wider than `width` (words broken only
-// when longer than a line).
-std::vector<std::string> WrapText(std::string_view winansi, Font font, double size, double width);
-
-// The text shown by a PDF this writer made: the string operands of its Tj
-// operators, one line each, decoded to UTF-8. For tests and checks; not a
-// general PDF reader.
-std::string ExtractPdfText(std::string_view pdf);
 
 }  // namespace proprio::report

@@ -11,11 +11,19 @@
 #include <sstream>
 
 #include "report/breach_documents.h"
-#include "report/pdf.h"
+#include "report/testing/pdf_check.h"
 #include "services/policies.h"
 
 namespace proprio::services {
 namespace {
+
+// The PDF's text as pdftotext reads it (whitespace folded), its fonts embedded.
+std::string PdfText(const std::string& pdf) {
+  EXPECT_EQ(report::testing::NotEmbedded(pdf), "");
+  auto text = report::testing::PdfText(pdf);
+  EXPECT_TRUE(text.ok()) << text.status().message();
+  return text.ok() ? *text : "";
+}
 
 using rules::ObligationKind;
 using rules::ObligationState;
@@ -410,7 +418,7 @@ TEST_F(BreachTest, Cfr64_2011b2UrgentNeedIsIndicatedInTheNotificationToLawEnforc
   EXPECT_EQ(report["urgent_customer_notice"]["indicated_in_notification"]["reference"],
             "CRF-2024-0001-A1");
   EXPECT_EQ(report["urgent_customer_notice"]["indicated_in_notification"]["as"], "amendment");
-  const std::string pdf = report::ExtractPdfText(report::AgencyReportPdf(*facts, {2024, 12, 23}));
+  const std::string pdf = PdfText(report::AgencyReportPdf(*facts, {2024, 12, 23}));
   EXPECT_NE(pdf.find("64.2011(b)(2)"), std::string::npos) << pdf;
 }
 
@@ -524,7 +532,7 @@ TEST_F(BreachTest, LettersNameEachCustomerAndAreRecorded) {
                                       Now("2025-01-14T15:00:00Z"));
   ASSERT_TRUE(letters.ok()) << letters.status().ToString();
   ASSERT_EQ(letters->size(), 3u);
-  const std::string text = report::ExtractPdfText((*letters)[1].pdf);
+  const std::string text = PdfText((*letters)[1].pdf);
   EXPECT_NE(text.find("Dear Customer 2,"), std::string::npos) << text;
   EXPECT_NE(text.find("account ending 0002"), std::string::npos);
   EXPECT_EQ((*letters)[1].file_name, "breach-" + std::to_string(c.row.id) + "-customer-" +

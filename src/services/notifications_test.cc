@@ -11,12 +11,20 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "report/pdf.h"
+#include "report/testing/pdf_check.h"
 #include "services/customer_auth.h"
 #include "services/customer_update.h"
 
 namespace proprio::services {
 namespace {
+
+// The PDF's text as pdftotext reads it (whitespace folded), its fonts embedded.
+std::string PdfText(const std::string& pdf) {
+  EXPECT_EQ(report::testing::NotEmbedded(pdf), "");
+  auto text = report::testing::PdfText(pdf);
+  EXPECT_TRUE(text.ok()) << text.status().message();
+  return text.ok() ? *text : "";
+}
 
 using nlohmann::json;
 
@@ -222,7 +230,7 @@ TEST_F(OutboxTest, Rule_64_2010_f_LettersArePrintablePdfsToTheOldAddress) {
   std::ifstream in(r->letters[0], std::ios::binary);
   const std::string pdf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ASSERT_EQ(pdf.rfind("%PDF-", 0), 0u);
-  const std::string text = report::ExtractPdfText(pdf);
+  const std::string text = PdfText(pdf);
   EXPECT_NE(text.find("Pat Jones"), std::string::npos);
   EXPECT_NE(text.find("5 Oak Ave"), std::string::npos);  // the old address of record
   EXPECT_EQ(text.find("New Rd"), std::string::npos);     // never the new one
@@ -254,7 +262,7 @@ TEST_F(OutboxTest, Rule_64_2010_f_NoticesAreDatedWhereTheCarrierIs) {
   ASSERT_EQ(r->letters.size(), 1u);
   std::ifstream in(r->letters[0], std::ios::binary);
   const std::string pdf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string letter = report::ExtractPdfText(pdf);
+  const std::string letter = PdfText(pdf);
   EXPECT_NE(letter.find("2025-03-03"), std::string::npos);
   EXPECT_EQ(letter.find("2025-03-04"), std::string::npos);
 }

@@ -19,7 +19,7 @@ target_compile_definitions(http_shutdown_test PRIVATE PROPRIO_BIN="$<TARGET_FILE
 add_dependencies(http_shutdown_test proprio)
 
 proprio_add_test(http_breach_test SOURCES http_breach_test.cc
-  DEPS proprio_api proprio_http_test_client LABELS e2e)
+  DEPS proprio_api proprio_http_test_client proprio_report_testing LABELS e2e)
 
 proprio_add_test(http_certification_test SOURCES http_certification_test.cc
   DEPS proprio_api proprio_http_test_client LABELS e2e)
