@@ -235,6 +235,15 @@ Response Pdf(std::string bytes, const std::string& file_name) {
   return r;
 }
 
+// A letter the rules do not yet allow to be sent (it is marked as a draft)
+// says why in Proprio-Letter-Hold, so the caller learns it on generation.
+void HoldHeader(Response& r, const std::string& hold) {
+  if (hold.empty()) return;
+  std::string v;
+  for (char c : hold) v += (c >= 0x20 && c < 0x7f) ? c : ' ';
+  r.Header("Proprio-Letter-Hold", v);
+}
+
 }  // namespace
 
 void AddBreachGauges(Api& api, std::map<std::string, double>& gauges) {
@@ -388,7 +397,8 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("breach");
             if (!id.ok()) return call->Fail(id.status());
-            auto f = services::BreachDocumentFacts(api.store(), call->carrier, *id);
+            auto f =
+                services::BreachDocumentFacts(api.store(), call->carrier, *id, call->actor.now);
             if (!f.ok()) return call->Fail(f.status());
             call->Json(200, report::AgencyReportJson(*f));
           }});
@@ -404,9 +414,10 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("breach");
             if (!id.ok()) return call->Fail(id.status());
-            auto f = services::BreachDocumentFacts(api.store(), call->carrier, *id);
+            auto f =
+                services::BreachDocumentFacts(api.store(), call->carrier, *id, call->actor.now);
             if (!f.ok()) return call->Fail(f.status());
-            call->Send(Pdf(report::AgencyReportPdf(*f, UtcDate(call->actor.now)),
+            call->Send(Pdf(report::AgencyReportPdf(*f, f->today),
                            "breach-" + std::to_string(*id) + "-agency-report.pdf"));
           }});
   routes.push_back(RouteSpec{
@@ -427,7 +438,9 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
             auto letters = services::PrepareBreachLetters(api.store(), call->carrier, *id,
                                                           CustomerId(*customer), call->actor);
             if (!letters.ok()) return call->Fail(letters.status());
-            call->Send(Pdf(std::move(letters->front().pdf), letters->front().file_name));
+            Response r = Pdf(std::move(letters->front().pdf), letters->front().file_name);
+            HoldHeader(r, letters->front().hold);
+            call->Send(std::move(r));
           }});
   routes.push_back(RouteSpec{
       .method = "GET",
@@ -442,10 +455,13 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("breach");
             if (!id.ok()) return call->Fail(id.status());
-            auto f = services::BreachDocumentFacts(api.store(), call->carrier, *id);
+            auto f =
+                services::BreachDocumentFacts(api.store(), call->carrier, *id, call->actor.now);
             if (!f.ok()) return call->Fail(f.status());
-            call->Send(Pdf(report::CustomerLetterPdf(*f, nullptr, UtcDate(call->actor.now)),
-                           "breach-" + std::to_string(*id) + "-letter.pdf"));
+            Response r = Pdf(report::CustomerLetterPdf(*f, nullptr, f->today),
+                             "breach-" + std::to_string(*id) + "-letter.pdf");
+            HoldHeader(r, f->letter_hold);
+            call->Send(std::move(r));
           }});
   routes.push_back(RouteSpec{
       .method = "POST",

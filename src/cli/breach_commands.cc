@@ -491,7 +491,7 @@ void RegisterBreach(CLI::App& app, Context& ctx) {
       if (lt->customer) only = CustomerId(lt->customer);
       auto made = services::PrepareBreachLetters(**store, carrier, lt->id, only, actor);
       if (!made.ok()) return Fail(ctx, made.status());
-      auto facts = services::BreachDocumentFacts(**store, carrier, lt->id);
+      auto facts = services::BreachDocumentFacts(**store, carrier, lt->id, actor.now);
       if (!facts.ok()) return Fail(ctx, facts.status());
       json files = json::array();
       auto write = [&](const std::string& name, const std::string& bytes) {
@@ -506,15 +506,21 @@ void RegisterBreach(CLI::App& app, Context& ctx) {
         }
       }
       const std::string base = "breach-" + std::to_string(lt->id) + "-agency-report";
-      const CivilDate today = UtcDate(actor.now);
+      const CivilDate today = facts->today;
       if (!write(base + ".json", SafeDump(report::AgencyReportJson(*facts), 2) + "\n") ||
           !write(base + ".pdf", report::AgencyReportPdf(*facts, today))) {
         return Fail(ctx, Status::Unavailable("could not write the agency report to " + lt->out));
       }
       if (ctx.global.json) {
-        PrintJson({{"case", lt->id}, {"files", files}});
+        PrintJson({{"case", lt->id},
+                   {"files", files},
+                   {"hold", facts->letter_hold.empty() ? json(nullptr) : json(facts->letter_hold)}});
       } else {
         for (const auto& f : files) std::cout << "wrote " << f.get<std::string>() << "\n";
+        if (!facts->letter_hold.empty()) {
+          std::cout << "NOT YET TO BE SENT (the letters are marked as drafts): "
+                    << facts->letter_hold << "\n";
+        }
       }
       return 0;
     };

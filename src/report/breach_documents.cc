@@ -46,12 +46,49 @@ std::string Join(const std::vector<std::string>& v, const std::string& sep) {
 }
 
 std::string DateRange(const BreachDocFacts& f) {
-  if (f.started_on.empty() && f.ended_on.empty()) return "";
-  if (f.ended_on.empty() || f.ended_on == f.started_on) {
-    return f.started_on.empty() ? "until " + f.ended_on : "on or from " + f.started_on;
+  const std::string from = LongDate(f.started_on), to = LongDate(f.ended_on);
+  if (from.empty() && to.empty()) return "";
+  if (to.empty() || to == from) return from.empty() ? "until " + to : "on or from " + from;
+  if (from.empty()) return "until " + to;
+  return "between " + from + " and " + to;
+}
+
+constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+
+struct State {
+  const char* code;
+  const char* name;
+};
+constexpr State kStates[] = {
+    {"AL", "Alabama"}, {"AK", "Alaska"}, {"AZ", "Arizona"}, {"AR", "Arkansas"},
+    {"CA", "California"}, {"CO", "Colorado"}, {"CT", "Connecticut"}, {"DE", "Delaware"},
+    {"DC", "the District of Columbia"}, {"FL", "Florida"}, {"GA", "Georgia"}, {"HI", "Hawaii"},
+    {"ID", "Idaho"}, {"IL", "Illinois"}, {"IN", "Indiana"}, {"IA", "Iowa"}, {"KS", "Kansas"},
+    {"KY", "Kentucky"}, {"LA", "Louisiana"}, {"ME", "Maine"}, {"MD", "Maryland"},
+    {"MA", "Massachusetts"}, {"MI", "Michigan"}, {"MN", "Minnesota"}, {"MS", "Mississippi"},
+    {"MO", "Missouri"}, {"MT", "Montana"}, {"NE", "Nebraska"}, {"NV", "Nevada"},
+    {"NH", "New Hampshire"}, {"NJ", "New Jersey"}, {"NM", "New Mexico"}, {"NY", "New York"},
+    {"NC", "North Carolina"}, {"ND", "North Dakota"}, {"OH", "Ohio"}, {"OK", "Oklahoma"},
+    {"OR", "Oregon"}, {"PA", "Pennsylvania"}, {"RI", "Rhode Island"}, {"SC", "South Carolina"},
+    {"SD", "South Dakota"}, {"TN", "Tennessee"}, {"TX", "Texas"}, {"UT", "Utah"},
+    {"VT", "Vermont"}, {"VA", "Virginia"}, {"WA", "Washington"}, {"WV", "West Virginia"},
+    {"WI", "Wisconsin"}, {"WY", "Wyoming"}, {"AS", "American Samoa"}, {"GU", "Guam"},
+    {"MP", "the Northern Mariana Islands"}, {"PR", "Puerto Rico"}, {"VI", "the U.S. Virgin Islands"},
+};
+
+// The recipient's state office. Without a verified table of each office's
+// address and telephone, the office is named by its state rather than given
+// a contact that could be stale.
+std::string StateOffice(const LetterRecipient* to) {
+  if (!to) return "The Attorney General of your state, consumer protection";
+  const std::string name = StateName(to->address.state);
+  if (name.empty()) {
+    return to->address.state.empty() ? "The Attorney General of your state, consumer protection"
+                                     : "The Attorney General of " + to->address.state +
+                                           ", consumer protection";
   }
-  if (f.started_on.empty()) return "until " + f.ended_on;
-  return "between " + f.started_on + " and " + f.ended_on;
+  return "The Attorney General of " + name + ", consumer protection";
 }
 
 std::string Money(int64_t cents) {
@@ -67,8 +104,13 @@ std::string Sentence(std::string s) {
   return s;
 }
 
+// "" when the number is too short to show part of it without showing it all.
 std::string Last4(const std::string& account) {
-  return account.size() <= 4 ? account : account.substr(account.size() - 4);
+  return account.size() <= 4 ? "" : account.substr(account.size() - 4);
+}
+
+std::string Plural(size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 std::vector<std::string> AllData(const BreachDocFacts& f) {
@@ -91,6 +133,36 @@ constexpr char kBureaus[][96] = {
 
 }  // namespace
 
+std::string LongDate(CivilDate d) {
+  if (d.month < 1 || d.month > 12) return d.ToString();
+  return std::string(kMonths[d.month - 1]) + " " + std::to_string(d.day) + ", " +
+         std::to_string(d.year);
+}
+
+std::string LongDate(const std::string& iso) {
+  int y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (iso.size() != 10 || std::sscanf(iso.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
+    return iso;
+  }
+  return LongDate(CivilDate{y, m, d});
+}
+
+std::string LocalTimeText(const std::string& t) {
+  if (t.size() < 19 || t[10] != 'T') return t;
+  std::string zone = t.substr(19);
+  if (!zone.empty() && zone[0] == '.') zone = zone.substr(zone.find_first_not_of("0123456789", 1));
+  zone = zone.empty() || zone == "Z" ? "UTC" : "UTC" + zone;
+  return LongDate(t.substr(0, 10)) + ", " + t.substr(11, 5) + " (" + zone + ")";
+}
+
+std::string StateName(const std::string& code) {
+  for (const State& s : kStates) {
+    if (code == s.code) return s.name;
+  }
+  return "";
+}
+
 std::string DataLabel(const std::string& name) {
   for (const Label& l : kLabels) {
     if (name == l.name) return l.label;
@@ -98,24 +170,46 @@ std::string DataLabel(const std::string& name) {
   return name;
 }
 
-std::vector<std::string> CustomerLetterText(const BreachDocFacts& f, const LetterRecipient* to,
-                                            CivilDate date) {
-  std::vector<std::string> p;
-  p.push_back(f.carrier_name);
-  p.push_back(f.carrier_address);
-  p.push_back(date.ToString());
-  if (to) {
-    p.push_back(to->name + "\n" + to->address.street + "\n" + to->address.city + ", " +
-                to->address.state + " " + to->address.postal_code);
-    p.push_back("Re: Notice of a breach of your customer information (account ending " +
-                Last4(to->account_number) + ")");
-    p.push_back("Dear " + to->name + ",");
-  } else {
-    p.push_back("Re: Notice of a breach of customer information");
-    p.push_back("Dear Customer,");
+namespace {
+
+enum class Part { kLetterhead, kMark, kDate, kAddress, kRe, kHeading, kBullet, kText, kSignature };
+
+std::vector<std::pair<Part, std::string>> LetterParts(const BreachDocFacts& f,
+                                                      const LetterRecipient* to, CivilDate date) {
+  std::vector<std::pair<Part, std::string>> p;
+  std::vector<std::string> head = f.letterhead;
+  if (head.empty()) {
+    head.push_back(f.carrier_name);
+    if (!f.carrier_address.empty()) head.push_back(f.carrier_address);
   }
-  p.push_back("## What happened");
-  std::string what = "On " + f.determined_on + ", " + f.carrier_name +
+  p.emplace_back(Part::kLetterhead, Join(head, "\n"));
+  if (!f.letter_hold.empty()) {
+    p.emplace_back(Part::kMark, "DRAFT, NOT TO BE SENT YET: " + f.letter_hold);
+  }
+  p.emplace_back(Part::kDate, LongDate(date));
+  const bool linked = to != nullptr;
+  if (linked) {
+    std::vector<std::string> addr = {to->name};
+    if (!to->address.street.empty()) addr.push_back(to->address.street);
+    std::string city = to->address.city;
+    const std::string st = Join({to->address.state, to->address.postal_code}, " ");
+    if (!to->address.state.empty() || !to->address.postal_code.empty()) {
+      city += (city.empty() ? "" : ", ") +
+              (to->address.state.empty() ? to->address.postal_code
+                                         : to->address.postal_code.empty() ? to->address.state : st);
+    }
+    if (!city.empty()) addr.push_back(city);
+    p.emplace_back(Part::kAddress, Join(addr, "\n"));
+    const std::string last4 = Last4(to->account_number);
+    p.emplace_back(Part::kRe, "Re: Notice of a breach of your customer information" +
+                                  (last4.empty() ? "" : " (account ending " + last4 + ")"));
+    p.emplace_back(Part::kText, "Dear " + to->name + ",");
+  } else {
+    p.emplace_back(Part::kRe, "Re: Notice of a breach of customer information");
+    p.emplace_back(Part::kText, "Dear Customer,");
+  }
+  p.emplace_back(Part::kHeading, "What happened");
+  std::string what = "On " + LongDate(f.determined_on) + ", " + f.carrier_name +
                      " determined that information about your account had been " +
                      (f.intentional ? "accessed, used or disclosed without authorization"
                                     : "accessed, used or disclosed inadvertently") +
@@ -124,64 +218,113 @@ std::vector<std::string> CustomerLetterText(const BreachDocFacts& f, const Lette
   const std::string range = DateRange(f);
   what += range.empty() ? " We are still establishing the dates on which it took place."
                         : " The breach took place " + range + ".";
-  p.push_back(what);
-  p.push_back("## What information was involved");
-  p.push_back("The information involved was: " + Join(AllData(f), "; ") + ".");
-  p.push_back("## What we are doing");
-  std::string doing = "We reported the breach to federal law enforcement";
-  doing += std::find(f.recipients.begin(), f.recipients.end(), "FCC") != f.recipients.end()
-               ? " and the Federal Communications Commission"
-               : "";
-  doing += f.agency_notified_on.empty() ? "" : " on " + f.agency_notified_on;
-  doing += " and are investigating it.";
+  p.emplace_back(Part::kText, what);
+  p.emplace_back(Part::kHeading, "What information was involved");
+  p.emplace_back(Part::kText, "The information involved was: " + Join(AllData(f), "; ") + ".");
+  p.emplace_back(Part::kHeading, "What we are doing");
+  // Only what the records show: the report to law enforcement is stated once
+  // the agency notice is recorded (64.2011(b) 2007, (a) 2024), with its date.
+  std::string doing;
+  if (!f.agency_notified_on.empty()) {
+    doing = "We reported the breach to federal law enforcement";
+    doing += std::find(f.recipients.begin(), f.recipients.end(), "FCC") != f.recipients.end()
+                 ? " and the Federal Communications Commission"
+                 : "";
+    doing += " on " + LongDate(f.agency_notified_on) + " and are investigating it.";
+  } else {
+    doing = "We are investigating the breach.";
+  }
   if (!f.method.empty()) doing += " The information was obtained by " + f.method + ".";
-  p.push_back(doing);
-  p.push_back("## What you can do");
+  p.emplace_back(Part::kText, doing);
+  p.emplace_back(Part::kHeading, "What you can do");
   if (f.identity_theft_risk) {
-    p.push_back(
-        "- Review your account statements and credit reports for activity you do not "
+    p.emplace_back(Part::kBullet,
+        "Review your account statements and credit reports for activity you do not "
         "recognise. You may obtain a free credit report at https://www.annualcreditreport.com "
         "or 1-877-322-8228.");
-    p.push_back(
-        "- Place a fraud alert or a security freeze on your credit file with the nationwide "
+    p.emplace_back(Part::kBullet,
+        "Place a fraud alert or a security freeze on your credit file with the nationwide "
         "credit bureaus listed below; both are free.");
-    p.push_back("- Report suspected identity theft to the FTC at https://www.identitytheft.gov.");
+    p.emplace_back(Part::kBullet,
+                   "Report suspected identity theft to the FTC at https://www.identitytheft.gov.");
   }
-  p.push_back("- Set or change the password or PIN on your account with us, and do not use it "
-              "elsewhere.");
-  p.push_back("- Be wary of calls, texts or e-mails that ask for your account information, even "
-              "when they seem to come from us.");
-  p.push_back("## For more information");
-  p.push_back("- " + f.carrier_name + ": " + f.contact);
-  p.push_back("- " + std::string(kFcc));
-  p.push_back("- " + std::string(kFtc));
-  std::string state = to && !to->address.state.empty() ? to->address.state : "your state";
-  p.push_back("- The Attorney General or consumer protection office of " + state);
+  p.emplace_back(Part::kBullet,
+                 "Set or change the password or PIN on your account with us, and do not use it "
+                 "elsewhere.");
+  p.emplace_back(Part::kBullet,
+                 "Be wary of calls, texts or e-mails that ask for your account information, even "
+                 "when they seem to come from us.");
+  p.emplace_back(Part::kHeading, "For more information");
+  if (!f.contact.empty() && f.contact != f.carrier_name) {
+    p.emplace_back(Part::kBullet, f.carrier_name + ": " + f.contact);
+  }
+  p.emplace_back(Part::kBullet, kFcc);
+  p.emplace_back(Part::kBullet, kFtc);
+  p.emplace_back(Part::kBullet, StateOffice(to));
   if (f.identity_theft_risk) {
-    p.push_back("## Credit bureaus");
-    for (const char* b : kBureaus) p.push_back(std::string("- ") + b);
+    p.emplace_back(Part::kHeading, "Credit bureaus");
+    for (const char* b : kBureaus) p.emplace_back(Part::kBullet, b);
   }
-  p.push_back("Sincerely,\n" + f.carrier_name);
+  std::vector<std::string> sign = {"Sincerely,"};
+  if (!f.signer_name.empty()) {
+    sign.push_back(f.signer_name);
+    if (!f.signer_title.empty()) sign.push_back(f.signer_title);
+  }
+  sign.push_back(f.carrier_name);
+  p.emplace_back(Part::kSignature, Join(sign, "\n"));
   return p;
 }
 
+}  // namespace
+
+std::vector<std::string> CustomerLetterText(const BreachDocFacts& f, const LetterRecipient* to,
+                                            CivilDate date) {
+  std::vector<std::string> out;
+  for (const auto& [part, text] : LetterParts(f, to, date)) {
+    out.push_back(part == Part::kHeading  ? "## " + text
+                  : part == Part::kBullet ? "- " + text
+                                          : text);
+  }
+  return out;
+}
+
 std::string CustomerLetterPdf(const BreachDocFacts& f, const LetterRecipient* to, CivilDate date) {
-  PdfWriter pdf("Notice of a breach of customer information", f.carrier_name);
-  const std::vector<std::string> paras = CustomerLetterText(f, to, date);
-  for (size_t i = 0; i < paras.size(); ++i) {
-    const std::string& t = paras[i];
-    if (i == 0) {
-      pdf.Lines(t, Font::kBold, 13);
-    } else if (i == 1) {
-      pdf.Paragraph(t, Font::kRegular, 10);
-    } else if (t.rfind("## ", 0) == 0) {
-      pdf.Heading(t.substr(3));
-    } else if (t.rfind("- ", 0) == 0) {
-      pdf.Bullet(t.substr(2));
-    } else if (t.rfind("Re: ", 0) == 0) {
-      pdf.Paragraph(t, Font::kBold);
-    } else {
-      pdf.Paragraph(t);
+  PdfOptions o;
+  o.title = f.letter_hold.empty() ? "Notice of a breach of customer information"
+                                  : "DRAFT: Notice of a breach of customer information";
+  o.author = f.carrier_name;
+  o.creation_date = date.ToString();
+  PdfWriter pdf(o);
+  for (const auto& [part, t] : LetterParts(f, to, date)) {
+    switch (part) {
+      case Part::kLetterhead: {
+        const size_t nl = t.find('\n');
+        pdf.Lines(t.substr(0, nl), Font::kBold, 13);
+        if (nl != std::string::npos) pdf.Lines(t.substr(nl + 1), Font::kRegular, 10);
+        pdf.Space(14);
+        break;
+      }
+      case Part::kMark: pdf.Paragraph(t, Font::kBold, 12); break;
+      case Part::kDate: pdf.Paragraph(t, Font::kRegular, 11, Align::kRight); break;
+      case Part::kAddress:
+        pdf.BeginKeepTogether();
+        pdf.Paragraph(t);
+        pdf.EndKeepTogether();
+        break;
+      case Part::kRe: pdf.Paragraph(t, Font::kBold); break;
+      case Part::kHeading: pdf.Heading(t); break;
+      case Part::kBullet: pdf.Bullet(t); break;
+      case Part::kText: pdf.Paragraph(t); break;
+      case Part::kSignature: {
+        const size_t nl = t.find('\n');
+        pdf.BeginKeepTogether();
+        pdf.Space(6);
+        pdf.Lines(t.substr(0, nl));
+        pdf.Space(28);  // room for the signature
+        pdf.Lines(t.substr(nl + 1));
+        pdf.EndKeepTogether();
+        break;
+      }
     }
   }
   return pdf.Finish();
@@ -226,23 +369,31 @@ json AgencyReportJson(const BreachDocFacts& f) {
 }
 
 std::string AgencyReportPdf(const BreachDocFacts& f, CivilDate date) {
-  PdfWriter pdf("CPNI breach report, case " + std::to_string(f.case_id), f.carrier_name);
+  PdfOptions o;
+  o.title = "CPNI breach report, case " + std::to_string(f.case_id);
+  o.author = f.carrier_name;
+  o.creation_date = date.ToString();
+  PdfWriter pdf(o);
   pdf.Lines("CPNI breach report for the central reporting facility", Font::kBold, 15);
-  pdf.Paragraph("Prepared " + date.ToString() + " under " + f.citation + " (" + f.rule_set +
-                "). Recipients: " + Join(f.recipients, ", ") + ".");
+  // The rule in words (f.citation, e.g. "47 CFR 64.2011 as amended in 2024"),
+  // never the internal rule-set id; dates in the carrier's zone.
+  pdf.Paragraph("Prepared " + LongDate(date) + " under " + f.citation +
+                ". Recipients: " + Join(f.recipients, ", ") + ".");
   auto field = [&](const std::string& name, const std::string& value) {
     pdf.Lines(name, Font::kBold, 11);
     pdf.Paragraph(value.empty() ? "(not known yet)" : value);
   };
-  field("Carrier", f.carrier_name + ", Form 499 Filer ID " + f.carrier_filer_id + ", " +
-                       f.carrier_address);
+  std::string carrier = f.carrier_name;
+  if (!f.carrier_filer_id.empty()) carrier += ", Form 499 Filer ID " + f.carrier_filer_id;
+  if (!f.carrier_address.empty()) carrier += ", " + f.carrier_address;
+  field("Carrier", carrier);
   field("Contact", f.contact);
   field("Case", std::to_string(f.case_id));
   field("Description", f.description);
   field("Method of compromise", f.method);
   field("Date range", DateRange(f));
-  field("Discovered", f.discovered_at);
-  field("Reasonably determined", f.determined_at);
+  field("Discovered", LocalTimeText(f.discovered_at));
+  field("Reasonably determined", LocalTimeText(f.determined_at));
   field("Intentional", f.intentional ? "yes" : "no (inadvertent)");
   field("Approximate number of customers affected",
         f.affected_count ? std::to_string(*f.affected_count) : "unknown");
@@ -288,10 +439,14 @@ json AnnualSummaryJson(const AnnualSummaryInput& in) {
 }
 
 std::string AnnualSummaryPdf(const AnnualSummaryInput& in, CivilDate date) {
-  PdfWriter pdf("Annual summary of CPNI breaches, " + std::to_string(in.year), in.carrier_name);
+  PdfOptions o;
+  o.title = "Annual summary of CPNI breaches, " + std::to_string(in.year);
+  o.author = in.carrier_name;
+  o.creation_date = date.ToString();
+  PdfWriter pdf(o);
   pdf.Lines("Annual summary of CPNI breaches for " + std::to_string(in.year), Font::kBold, 15);
   pdf.Paragraph(in.carrier_name + ", Form 499 Filer ID " + in.carrier_filer_id + ". Prepared " +
-                date.ToString() + ", due " + in.due_on.ToString() +
+                LongDate(date) + ", due " + LongDate(in.due_on) +
                 ". Breaches of fewer than 500 customers where the carrier reasonably determined "
                 "that no harm to customers is reasonably likely (47 CFR 64.2011).");
   pdf.Paragraph("Contact: " + in.contact);
@@ -299,15 +454,15 @@ std::string AnnualSummaryPdf(const AnnualSummaryInput& in, CivilDate date) {
   int64_t customers = 0;
   for (const SummaryItem& it : in.items) {
     customers += it.affected_count;
-    pdf.Heading("Case " + std::to_string(it.case_id) + ", determined " + it.determined_on);
+    pdf.Heading("Case " + std::to_string(it.case_id) + ", determined " + LongDate(it.determined_on));
     pdf.Paragraph(it.description);
     pdf.Bullet("Customers affected: " + std::to_string(it.affected_count));
     pdf.Bullet("Data involved: " + Join(it.data, "; "));
     pdf.Bullet("Why no harm is reasonably likely: " + it.no_harm_reasons);
   }
   pdf.Heading("Totals");
-  pdf.Paragraph(std::to_string(in.items.size()) + " breaches, " + std::to_string(customers) +
-                " customers affected.");
+  pdf.Paragraph(Plural(in.items.size(), "breach", "breaches") + ", " +
+                Plural(static_cast<size_t>(customers), "customer", "customers") + " affected.");
   return pdf.Finish();
 }
 

@@ -63,7 +63,27 @@ struct BreachDocFacts {
   bool urgent_in_amendment = false;
   bool identity_theft_risk = false;
   std::string agency_notified_on;  // "" while not yet
+  // The letterhead as the carrier's record has it: legal name, then the
+  // address lines that are recorded (nothing for what is missing).
+  std::vector<std::string> letterhead;
+  // Who signs the letters: the carrier's signatory officer (else its first
+  // officer) with title; empty: the letter is signed by the carrier's name.
+  std::string signer_name;
+  std::string signer_title;
+  // Why the rules do not yet allow the customer letter to be sent (2007
+  // 64.2011(b)(1) wait, a law enforcement delay, no agency notice yet); ""
+  // when it may be sent. A letter generated early is marked as a draft.
+  std::string letter_hold;
+  CivilDate today;  // the carrier's local date when the facts were read
 };
+
+// "2026-12-03" -> "December 3, 2026" (anything else is returned as is).
+std::string LongDate(const std::string& iso_date);
+std::string LongDate(CivilDate d);
+// Local RFC 3339 "2026-12-03T09:30:00-05:00" -> "December 3, 2026, 09:30 (UTC-05:00)".
+std::string LocalTimeText(const std::string& rfc3339);
+// "FL" -> "Florida" (USPS codes of the states, DC and territories); "" if unknown.
+std::string StateName(const std::string& code);
 
 // A label for a data-type name: CPNI categories (rules/vocabulary.h) and the
 // other data names services/breach.h accepts; unknown names are returned as is.
@@ -72,7 +92,9 @@ std::string DataLabel(const std::string& name);
 struct LetterRecipient {
   std::string name;
   PostalAddress address;
-  std::string account_number;  // only its last 4 characters are printed
+  // Only its last 4 characters are printed, and only when it has more than
+  // 4: a shorter number would be printed whole.
+  std::string account_number;
 };
 
 // The letter's text as paragraphs (headings included), for display and tests.

@@ -54,7 +54,7 @@ TEST(BreachLetterTest, CarriesTheRequiredContent) {
   EXPECT_NE(text.find("account ending 1234"), std::string::npos);
   EXPECT_EQ(text.find("ACCT-0099"), std::string::npos) << "only the last 4 are printed";
   // Date range and data involved.
-  EXPECT_NE(text.find("between 2024-12-01 and 2024-12-15"), std::string::npos) << text;
+  EXPECT_NE(text.find("between December 1, 2024 and December 15, 2024"), std::string::npos) << text;
   EXPECT_NE(text.find("call detail (numbers called or calling"), std::string::npos);
   EXPECT_NE(text.find("last four digits of the Social Security number"), std::string::npos);
   // How to reach the carrier, the FCC, the FTC and the state.
@@ -62,7 +62,13 @@ TEST(BreachLetterTest, CarriesTheRequiredContent) {
   EXPECT_NE(text.find("Federal Communications Commission (FCC), Consumer Center: 1-888-225-5322"),
             std::string::npos);
   EXPECT_NE(text.find("Federal Trade Commission (FTC): 1-877-438-4338"), std::string::npos);
-  EXPECT_NE(text.find("Attorney General or consumer protection office of NY"), std::string::npos);
+  EXPECT_NE(text.find("The Attorney General of New York, consumer protection"), std::string::npos);
+  EXPECT_EQ(text.find("office of NY"), std::string::npos);
+  // Dates as people read them; the agency notice recorded on 2024-12-23.
+  EXPECT_NE(text.find("January 6, 2025"), std::string::npos);
+  EXPECT_NE(text.find("On December 20, 2024, Fusion"), std::string::npos);
+  EXPECT_NE(text.find("We reported the breach to federal law enforcement and the Federal "
+                      "Communications Commission on December 23, 2024"), std::string::npos);
   // Identity theft risk: the credit bureaus and protective steps.
   EXPECT_NE(text.find("Equifax: 1-800-685-1111"), std::string::npos);
   EXPECT_NE(text.find("Experian: 1-888-397-3742"), std::string::npos);
@@ -79,7 +85,7 @@ TEST(BreachLetterTest, WithoutIdentityTheftRiskNoBureausAndAGenericGreeting) {
   EXPECT_NE(text.find("Dear Customer,"), std::string::npos);
   EXPECT_EQ(text.find("Equifax"), std::string::npos);
   EXPECT_NE(text.find("still establishing the dates"), std::string::npos);
-  EXPECT_NE(text.find("of your state"), std::string::npos);
+  EXPECT_NE(text.find("The Attorney General of your state, consumer protection"), std::string::npos);
 }
 
 TEST(AgencyReportTest, JsonHasTheListedContent) {
@@ -102,6 +108,59 @@ TEST(AgencyReportTest, JsonHasTheListedContent) {
   EXPECT_NE(text.find("Method of compromise misuse of a contractor's credentials"),
             std::string::npos);
   EXPECT_NE(text.find("USD 12345.67"), std::string::npos);
+  // The rule in words, dates and times as people read them.
+  EXPECT_NE(text.find("Prepared December 23, 2024 under 47 CFR 64.2011 (FCC 23-111)."),
+            std::string::npos) << text;
+  EXPECT_EQ(text.find("fcc-2024"), std::string::npos);
+  EXPECT_NE(text.find("Discovered December 18, 2024, 14:00 (UTC)"), std::string::npos);
+  EXPECT_EQ(text.find("2024-12-18T"), std::string::npos);
+}
+
+TEST(BreachLetterTest, NonLatinNamesPrintAsWrittenWithEmbeddedFonts) {
+  BreachDocFacts f = Facts();
+  f.letterhead = {"C\xC3\xB4ng ty Vi\xE1\xBB\x85n th\xC3\xB4ng", "1 Elm St"};
+  f.carrier_name = "C\xC3\xB4ng ty Vi\xE1\xBB\x85n th\xC3\xB4ng";
+  LetterRecipient to{"Nguy\xE1\xBB\x85n Th\xE1\xBB\x8B Minh Khai",
+                     {"2 Ph\xE1\xBB\x91 Hu\xE1\xBA\xBF", "Orlando", "FL", "32801", "US"},
+                     "VN-000123456"};
+  const std::string pdf = CustomerLetterPdf(f, &to, CivilDate{2026, 12, 3});
+  const std::string text = Flat(pdf);  // asserts every font embedded
+  EXPECT_NE(text.find("Nguy\xE1\xBB\x85n Th\xE1\xBB\x8B Minh Khai 2 Ph\xE1\xBB\x91 "
+                      "Hu\xE1\xBA\xBF Orlando, FL 32801"), std::string::npos) << text;
+  EXPECT_NE(text.find("Dear Nguy\xE1\xBB\x85n Th\xE1\xBB\x8B Minh Khai,"), std::string::npos);
+  EXPECT_EQ(text.find('?'), std::string::npos) << text;
+  EXPECT_NE(text.find("December 3, 2026"), std::string::npos);
+  EXPECT_NE(text.find("The Attorney General of Florida, consumer protection"), std::string::npos);
+}
+
+TEST(BreachLetterTest, StatesOnlyWhatTheRecordsShow) {
+  BreachDocFacts f = Facts();
+  f.agency_notified_on.clear();  // no agency notice recorded
+  f.letter_hold = "47 CFR 64.2011(b): not before the agency notice";
+  f.signer_name = "Dana Whitfield";
+  f.signer_title = "Chief Financial Officer";
+  f.letterhead = {"T"};
+  f.carrier_name = "T";
+  f.carrier_address.clear();
+  f.contact.clear();
+  LetterRecipient to{"Bo", {"1 A St", "Albany", "NY", "12207", "US"}, "B-77"};
+  const std::string text = Flat(CustomerLetterPdf(f, &to, CivilDate{2026, 12, 3}));
+  EXPECT_EQ(text.find("reported the breach"), std::string::npos) << text;
+  EXPECT_NE(text.find("We are investigating the breach."), std::string::npos);
+  EXPECT_NE(text.find("DRAFT, NOT TO BE SENT YET: 47 CFR 64.2011(b)"), std::string::npos);
+  EXPECT_EQ(text.find("T: T"), std::string::npos) << "no empty contact line";
+  EXPECT_EQ(text.find("B-77"), std::string::npos) << "a 4-character number is not printed whole";
+  EXPECT_NE(text.find("Sincerely, Dana Whitfield Chief Financial Officer T"), std::string::npos);
+}
+
+TEST(BreachLetterTest, LongDatesAndStateNames) {
+  EXPECT_EQ(LongDate("2026-12-03"), "December 3, 2026");
+  EXPECT_EQ(LongDate(CivilDate{2025, 1, 31}), "January 31, 2025");
+  EXPECT_EQ(LongDate(""), "");
+  EXPECT_EQ(LocalTimeText("2026-12-03T09:30:00-05:00"), "December 3, 2026, 09:30 (UTC-05:00)");
+  EXPECT_EQ(LocalTimeText("2026-12-03T09:30:00.5Z"), "December 3, 2026, 09:30 (UTC)");
+  EXPECT_EQ(StateName("FL"), "Florida");
+  EXPECT_EQ(StateName("ZZ"), "");
 }
 
 TEST(AnnualSummaryTest, ListsTheSmallNoHarmBreaches) {
@@ -121,8 +180,11 @@ TEST(AnnualSummaryTest, ListsTheSmallNoHarmBreaches) {
   EXPECT_EQ(j["due_on"], "2025-02-01");
   const std::string text = Flat(AnnualSummaryPdf(in, CivilDate{2025, 1, 15}));
   EXPECT_NE(text.find("Annual summary of CPNI breaches for 2024"), std::string::npos) << text;
-  EXPECT_NE(text.find("Case 9, determined 2024-12-20"), std::string::npos);
+  EXPECT_NE(text.find("Case 9, determined December 20, 2024"), std::string::npos);
   EXPECT_NE(text.find("2 breaches, 500 customers affected."), std::string::npos);
+  in.items.resize(1);
+  EXPECT_NE(Flat(AnnualSummaryPdf(in, CivilDate{2025, 1, 15})).find("1 breach, 1 customer affected."),
+            std::string::npos);
 }
 
 }  // namespace

@@ -354,7 +354,9 @@ Result<BreachCase> OpenBreach(store::Store& store, CarrierId carrier, const Brea
       row.affected_count = static_cast<int64_t>(linked.size());
     }
     row.estimated_loss_cents = in.estimated_loss_cents;
-    row.contact = in.contact.empty() ? car.legal_name + ", " + car.address.OneLine() : in.contact;
+    // The default contact is what the carrier's record holds: its address when
+    // recorded, nothing when not (never "T, ").
+    row.contact = in.contact.empty() ? car.address.OneLine() : in.contact;
     row.rule_set = std::string(rs.name);
     row.breach_regime = rules::BreachRegimeName(rs.breach.regime);
     row.breach_2024_effective =
@@ -765,8 +767,31 @@ Result<ObligationCounts> CountBreachObligations(store::Store& store, Instant now
 namespace {
 
 report::BreachDocFacts DocFacts(const BreachCase& c, const Carrier& car,
-                                const rules::TimeZone& zone) {
+                                const rules::TimeZone& zone, Instant now) {
   report::BreachDocFacts f;
+  f.today = zone.LocalDate(now);
+  // The letterhead prints what the carrier's record holds and omits the rest.
+  f.letterhead.push_back(car.legal_name);
+  if (!car.address.street.empty()) f.letterhead.push_back(car.address.street);
+  std::string city = car.address.city;
+  const std::string st = car.address.state.empty() || car.address.postal_code.empty()
+                             ? car.address.state + car.address.postal_code
+                             : car.address.state + " " + car.address.postal_code;
+  if (!st.empty()) city += (city.empty() ? "" : ", ") + st;
+  if (!city.empty()) f.letterhead.push_back(city);
+  const Officer* signer = nullptr;
+  for (const Officer& o : car.officers) {
+    if (!signer || (o.signatory && !signer->signatory)) signer = &o;
+  }
+  if (signer) {
+    f.signer_name = signer->name;
+    f.signer_title = signer->title;
+  }
+  // A letter generated before the rules allow it to be sent says so.
+  if (auto rs = CaseRuleSet(c.row); rs.ok()) {
+    const Status allowed = rules::CheckCustomerNotice(c.facts, c.clock, *rs, now);
+    if (!allowed.ok()) f.letter_hold = allowed.message();
+  }
   f.case_id = c.row.id;
   f.carrier_name = car.legal_name;
   f.carrier_filer_id = car.filer_id_499;
@@ -809,13 +834,13 @@ report::BreachDocFacts DocFacts(const BreachCase& c, const Carrier& car,
 }  // namespace
 
 Result<report::BreachDocFacts> BreachDocumentFacts(store::Store& store, CarrierId carrier,
-                                                   int64_t id) {
+                                                   int64_t id, Instant now) {
   report::BreachDocFacts f;
   RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(BreachCase c, Load(tx, carrier, id));
     ASSIGN_OR_RETURN(Carrier car, tx.GetCarrier(carrier));
     ASSIGN_OR_RETURN(auto zone, LoadTimeZone(car.time_zone));
-    f = DocFacts(c, car, *zone);
+    f = DocFacts(c, car, *zone, now);
     return Status::Ok();
   }));
   return f;
@@ -833,7 +858,17 @@ Result<std::vector<BreachLetter>> PrepareBreachLetters(store::Store& store, Carr
     }
     ASSIGN_OR_RETURN(Carrier car, tx.GetCarrier(carrier));
     ASSIGN_OR_RETURN(auto zone, LoadTimeZone(car.time_zone));
-    const report::BreachDocFacts f = DocFacts(c, car, *zone);
+    // 2024 64.2011(b): no customer notice is owed when the carrier reasonably
+    // determined that no harm is likely; a letter would tell customers of a
+    // notice the rules do not require.
+    if (const rules::Obligation* cn = c.clock.Find(rules::ObligationKind::kCustomerNotice);
+        cn && cn->state == rules::ObligationState::kNotRequired) {
+      return Status::FailedPrecondition(
+          "breach case " + std::to_string(id) +
+          ": customer notice is not required (47 CFR 64.2011(b) as amended in 2024, no harm "
+          "reasonably likely), so no letters are made");
+    }
+    const report::BreachDocFacts f = DocFacts(c, car, *zone, actor.now);
     const CivilDate today = zone->LocalDate(actor.now);
     std::vector<CustomerId> who = c.affected;
     if (only) {
@@ -848,11 +883,11 @@ Result<std::vector<BreachLetter>> PrepareBreachLetters(store::Store& store, Carr
       ASSIGN_OR_RETURN(Customer cu, tx.GetCustomer(carrier, cid));
       report::LetterRecipient to{cu.name, cu.address_of_record, cu.account_number};
       out.push_back({cid, "breach-" + std::to_string(id) + "-customer-" + cid.ToString() + ".pdf",
-                     report::CustomerLetterPdf(f, &to, today)});
+                     report::CustomerLetterPdf(f, &to, today), f.letter_hold});
     }
     if (who.empty()) {
       out.push_back({std::nullopt, "breach-" + std::to_string(id) + "-letter.pdf",
-                     report::CustomerLetterPdf(f, nullptr, today)});
+                     report::CustomerLetterPdf(f, nullptr, today), f.letter_hold});
     }
     int64_t seq = 0;
     return AppendEvent(tx, carrier, id, "breach.letters_prepared",
@@ -872,7 +907,8 @@ Result<report::AnnualSummaryInput> BreachAnnualSummary(store::Store& store, Carr
     ASSIGN_OR_RETURN(auto zone, LoadTimeZone(car.time_zone));
     in.carrier_name = car.legal_name;
     in.carrier_filer_id = car.filer_id_499;
-    in.contact = car.legal_name + ", " + car.address.OneLine();
+    in.contact = car.address.OneLine().empty() ? car.legal_name
+                                                : car.legal_name + ", " + car.address.OneLine();
     in.year = year;
     in.due_on = CivilDate{year + 1, 2, 1};
     for (const BreachCase& c : cases) {

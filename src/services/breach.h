@@ -184,16 +184,22 @@ struct ObligationCounts {
 Result<ObligationCounts> CountBreachObligations(store::Store& store, Instant now);
 
 // The facts documents are made from.
+// `now` dates the documents in the carrier's zone (facts.today) and decides
+// whether a customer letter may be sent yet (facts.letter_hold).
 Result<report::BreachDocFacts> BreachDocumentFacts(store::Store& store, CarrierId carrier,
-                                                   int64_t id);
+                                                   int64_t id, Instant now);
 
 struct BreachLetter {
   std::optional<CustomerId> customer;  // empty: the generic letter
   std::string file_name;               // "breach-7-customer-42.pdf"
   std::string pdf;
+  // Why the rules do not yet allow the letter to be sent ("" when they do);
+  // such a letter is marked as a draft.
+  std::string hold;
 };
 // One letter per linked affected customer (or `only`), or the generic letter
-// when none is linked. Reading the customers' names and addresses is
+// when none is linked. FailedPrecondition when the customer notice is not
+// required (2024 64.2011(b) no-harm determination). Reading the customers' names and addresses is
 // recorded (breach.letters_prepared).
 Result<std::vector<BreachLetter>> PrepareBreachLetters(store::Store& store, CarrierId carrier,
                                                        int64_t id, std::optional<CustomerId> only,

@@ -224,6 +224,11 @@ TEST_F(BreachTest, Fcc2024SmallNoHarmBreachGoesToTheAnnualSummary) {
   EXPECT_EQ(Get(c, ObligationKind::kAgencyNotice).state, ObligationState::kNotRequired);
   EXPECT_EQ(Get(c, ObligationKind::kCustomerNotice).state, ObligationState::kNotRequired);
   EXPECT_EQ(Due(c, ObligationKind::kAnnualSummary), "2025-02-02T04:59:59.999999Z");
+  // 2024 64.2011(b): no customer notice is owed, so no letter is made.
+  auto letters = PrepareBreachLetters(*store_, carrier_, c.row.id, std::nullopt,
+                                      Now("2024-12-22T15:00:00Z"));
+  EXPECT_EQ(letters.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(letters.status().message().find("not required"), std::string::npos);
 
   auto summary = BreachAnnualSummary(*store_, carrier_, 2024);
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
@@ -377,7 +382,7 @@ TEST_F(BreachTest, UrgentNeedAfterConsultingTheAgencyLiftsTheWait) {
   c = Record(c.row.id, urgent, "2025-01-02T21:00:00Z").value();
   EXPECT_TRUE(c.facts.urgent);
   EXPECT_TRUE(Record(c.row.id, Notice(customers_[0], "2025-01-02T22:00:00Z"), "2025-01-02T22:00:00Z").ok());
-  auto facts = BreachDocumentFacts(*store_, carrier_, c.row.id);
+  auto facts = BreachDocumentFacts(*store_, carrier_, c.row.id, At("2025-01-03T15:00:00Z"));
   ASSERT_TRUE(facts.ok());
   EXPECT_TRUE(facts->urgent);
   EXPECT_EQ(facts->urgent_reasons, urgent.reasons);
@@ -410,7 +415,7 @@ TEST_F(BreachTest, Cfr64_2011b2UrgentNeedIsIndicatedInTheNotificationToLawEnforc
   auto amended = Record(c.row.id, urgent, "2024-12-23T17:00:00Z");
   ASSERT_TRUE(amended.ok()) << amended.status().ToString();
   EXPECT_TRUE(amended->facts.urgent);
-  auto facts = BreachDocumentFacts(*store_, carrier_, c.row.id);
+  auto facts = BreachDocumentFacts(*store_, carrier_, c.row.id, At("2025-01-03T15:00:00Z"));
   ASSERT_TRUE(facts.ok());
   EXPECT_EQ(facts->urgent_reference, "CRF-2024-0001-A1");
   EXPECT_TRUE(facts->urgent_in_amendment);
@@ -535,6 +540,13 @@ TEST_F(BreachTest, LettersNameEachCustomerAndAreRecorded) {
   const std::string text = PdfText((*letters)[1].pdf);
   EXPECT_NE(text.find("Dear Customer 2,"), std::string::npos) << text;
   EXPECT_NE(text.find("account ending 0002"), std::string::npos);
+  EXPECT_EQ(text.find("ACC-"), std::string::npos) << "only the last four characters";
+  // 47 CFR 64.2011(b) (2007): no agency notice is recorded, so the letter may
+  // not be sent yet and says so; it does not claim a report to law enforcement.
+  EXPECT_NE((*letters)[1].hold.find("64.2011"), std::string::npos) << (*letters)[1].hold;
+  EXPECT_NE(text.find("DRAFT, NOT TO BE SENT YET"), std::string::npos);
+  EXPECT_EQ(text.find("reported the breach"), std::string::npos);
+  EXPECT_NE(text.find("January 14, 2025"), std::string::npos);
   EXPECT_EQ((*letters)[1].file_name, "breach-" + std::to_string(c.row.id) + "-customer-" +
                                           customers_[1].ToString() + ".pdf");
   ledger::Head head;

@@ -447,12 +447,12 @@ bool NotificationOverdue(const store::NotificationRow& n, Instant now) {
 }
 
 std::string RenderNotificationLetter(const store::NotificationRow& n, const Carrier& carrier,
-                                     const std::string& callback_phone) {
+                                     const std::string& /*callback_phone: in n.message*/) {
   report::PdfWriter pdf(
       n.change_kind == "reset_code" ? "Your one-time code" : "Notice of a change to your account",
       carrier.legal_name);
   pdf.Lines(carrier.legal_name, report::Font::kBold);
-  pdf.Lines(carrier.address.OneLine());
+  if (!carrier.address.OneLine().empty()) pdf.Lines(carrier.address.OneLine());
   pdf.Space(18);
   pdf.Lines(CarrierDate(carrier, n.created_at));
   pdf.Space(18);
@@ -463,14 +463,12 @@ std::string RenderNotificationLetter(const store::NotificationRow& n, const Carr
   } else {
     pdf.Heading("Notice of a change to your account");
     pdf.Paragraph(n.message);
+    // The message already says whom to call if the customer did not make the
+    // change; the letter does not say it twice.
     pdf.Paragraph(
         "For your protection this letter does not repeat the new details, and it is sent to "
         "your address of record rather than to any new contact information. If you made this "
         "change, you need not do anything.");
-    pdf.Paragraph(
-        "If you did not make or authorize it, call us at " +
-        (callback_phone.empty() ? std::string("the number on your bill") : callback_phone) +
-        " as soon as you can.");
   }
   pdf.Paragraph("Reference: notice " + std::to_string(n.id), report::Font::kRegular, 9);
   return pdf.Finish();

@@ -358,7 +358,7 @@ TEST_F(HttpBreachTest, AnnualSummaryOfSmallNoHarmBreaches) {
   EXPECT_EQ(s.Json()["total_customers_affected"], 12);
   auto pdf = Get(summary + "/document.pdf", Role::kAuditor);
   ASSERT_EQ(pdf.status, 200);
-  EXPECT_NE(PdfText(pdf.body).find("1 breaches, 12 customers affected."),
+  EXPECT_NE(PdfText(pdf.body).find("1 breach, 12 customers affected."),
             std::string::npos);
 }
 
