@@ -1,29 +1,11 @@
 #include "report/certification_document.h"
 
-#include <array>
-
+#include "report/breach_documents.h"  // LongDate
 #include "report/pdf.h"
 
 namespace proprio::report {
 
 using nlohmann::json;
-
-std::string LongDate(const std::string& iso) {
-  static constexpr std::array<const char*, 12> kMonths = {
-      "January", "February", "March",     "April",   "May",      "June",
-      "July",    "August",   "September", "October", "November", "December"};
-  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
-  try {
-    const int year = std::stoi(iso.substr(0, 4));
-    const int month = std::stoi(iso.substr(5, 2));
-    const int day = std::stoi(iso.substr(8, 2));
-    if (month < 1 || month > 12 || day < 1 || day > 31) return iso;
-    return std::string(kMonths[static_cast<size_t>(month - 1)]) + " " + std::to_string(day) +
-           ", " + std::to_string(year);
-  } catch (const std::exception&) {
-    return iso;
-  }
-}
 
 json CertificationToJson(const CertificationFacts& f) {
   json statement = json::array();

@@ -89,7 +89,4 @@ Result<CertificationFacts> CertificationFromJson(const nlohmann::json& j);
 // when the filing is not ready, it opens with DRAFT and the gaps listed.
 std::string CertificationPdf(const CertificationFacts& f);
 
-// "March 2, 2026" from "2026-03-02" (unchanged when not a date).
-std::string LongDate(const std::string& iso_date);
-
 }  // namespace proprio::report
