@@ -23,236 +23,13 @@ using nlohmann::json;
 
 namespace {
 
-constexpr char k2003[] = "47 CFR 64.2003";
-constexpr char k2010a[] = "47 CFR 64.2010(a)";
-constexpr char k2010b[] = "47 CFR 64.2010(b)";
-constexpr char k2010be[] = "47 CFR 64.2010(b), (e)";
-constexpr char k2010c[] = "47 CFR 64.2010(c)";
-constexpr char k2010d[] = "47 CFR 64.2010(d)";
-constexpr char k2010e[] = "47 CFR 64.2010(e)";
-constexpr char k2010g[] = "47 CFR 64.2010(g)";
-
-// ---- text checks ----
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// 64.2010 carries no deployment configuration: the rule set in force at `at`,
+// whose table (rules/rule_set.cc) every citation here comes from.
+rules::RuleSet AuthRules(Instant at) { return rules::RuleSetFor(at, rules::RuleConfig{}); }
+std::string Cite(Instant at, std::string_view id) { return std::string(AuthRules(at).Cite(id)); }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-
-std::string DigitsOf(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (IsDigit(c)) out += c;
-  }
-  return out;
-}
-
-// Runs of digits, where single separators (- space . / ( )) between digits
-// do not break a run: "123-45-6789" is one run of 9 digits.
-std::vector<std::string> DigitRuns(std::string_view s) {
-  std::vector<std::string> runs;
-  std::string cur;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (IsDigit(c)) {
-      cur += c;
-      continue;
-    }
-    const bool sep = c == '-' || c == ' ' || c == '.' || c == '/' || c == '(' || c == ')';
-    if (sep && !cur.empty() && i + 1 < s.size() && IsDigit(s[i + 1])) continue;
-    if (!cur.empty()) runs.push_back(cur);
-    cur.clear();
-  }
-  if (!cur.empty()) runs.push_back(cur);
-  return runs;
-}
-
-bool PlausibleDate(int y, int m, int d) {
-  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
-  return d <= DaysInMonth(y, m);
-}
-
-int Num(std::string_view s) {
-  int v = 0;
-  for (char c : s) v = v * 10 + (c - '0');
-  return v;
-}
-
-bool LooksLikeDate(const std::string& run) {
-  if (run.size() == 8) {
-    // YYYYMMDD, MMDDYYYY, DDMMYYYY
-    if (PlausibleDate(Num(run.substr(0, 4)), Num(run.substr(4, 2)), Num(run.substr(6, 2)))) {
-      return true;
-    }
-    if (PlausibleDate(Num(run.substr(4, 4)), Num(run.substr(0, 2)), Num(run.substr(2, 2)))) {
-      return true;
-    }
-    if (PlausibleDate(Num(run.substr(4, 4)), Num(run.substr(2, 2)), Num(run.substr(0, 2)))) {
-      return true;
-    }
-  }
-  if (run.size() == 6) {
-    // MMDDYY
-    const int m = Num(run.substr(0, 2)), d = Num(run.substr(2, 2));
-    if (m >= 1 && m <= 12 && d >= 1 && d <= 31) return true;
-  }
-  return false;
-}
-
-bool LooksLikeAmount(std::string_view s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '$' && i + 1 < s.size() && IsDigit(s[i + 1])) return true;
-    // 123.45 (and not 123.456)
-    if (s[i] == '.' && i > 0 && IsDigit(s[i - 1]) && i + 2 < s.size() && IsDigit(s[i + 1]) &&
-        IsDigit(s[i + 2]) && (i + 3 >= s.size() || !IsDigit(s[i + 3]))) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// True when any `window`-long piece of `source` digits appears in a run.
-bool SharesDigits(const std::vector<std::string>& runs, const std::string& source, size_t window) {
-  if (source.size() < window) return false;
-  for (size_t i = 0; i + window <= source.size(); ++i) {
-    const std::string piece = source.substr(i, window);
-    for (const std::string& run : runs) {
-      if (run.find(piece) != std::string::npos) return true;
-    }
-  }
-  return false;
-}
-
-// Words of at least `min` letters.
-std::vector<std::string> Words(std::string_view s, size_t min) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    if (cur.size() >= min) out.push_back(cur);
-    cur.clear();
-  };
-  for (char c : s) {
-    if (std::isalpha(static_cast<unsigned char>(c))) {
-      cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else {
-      flush();
-    }
-  }
-  flush();
-  return out;
-}
-
-bool GenericStreetWord(const std::string& w) {
-  static const char* const kWords[] = {
-      "street",    "avenue", "road",  "drive",   "lane",  "court",   "boulevard", "place",
-      "suite",     "north",  "south", "east",    "west",  "parkway", "circle",    "highway",
-      "apartment", "unit",   "floor", "terrace", "trail", "square",  "box"};
-  for (const char* k : kWords) {
-    if (w == k) return true;
-  }
-  return false;
-}
-
-Status Refuse(const std::string& field, const std::string& what, const char* citation) {
-  return Status::InvalidArgument(
-      "refused: the " + field + " " + what + ". " + citation + " does not allow a " +
-          (field == "password" ? "password" : "back-up authentication") +
-          " built on readily available biographical information or account information; "
-          "choose something only the customer would know",
-      field);
-}
-
-// The content rules shared by passwords and back-up answers.
-Status CheckSecretContent(const Customer& c, std::string_view secret, const std::string& field,
-                          const char* citation) {
-  const std::string lower = Lower(secret);
-  const std::vector<std::string> runs = DigitRuns(secret);
-  for (const std::string& run : runs) {
-    if (run.size() == 9) {
-      return Refuse(field,
-                    "looks like a social security number (readily available biographical "
-                    "information, 64.2003)",
-                    citation);
-    }
-    if (LooksLikeDate(run)) {
-      return Refuse(field,
-                    "looks like a date, such as a date of birth (biographical information) or "
-                    "the date of a bill (account information)",
-                    citation);
-    }
-  }
-  if (LooksLikeAmount(secret)) {
-    return Refuse(field,
-                  "looks like an amount of money, such as a bill amount (account information)",
-                  citation);
-  }
-  // Account information (64.2003): the account number or any part of it, a
-  // telephone number associated with the account.
-  const std::string account_digits = DigitsOf(c.account_number);
-  if (SharesDigits(runs, account_digits, 4)) {
-    return Refuse(field, "contains the account number or part of it (account information)",
-                  citation);
-  }
-  const std::string account_lower = Lower(c.account_number);
-  if (account_lower.size() >= 4 && lower.find(account_lower) != std::string::npos) {
-    return Refuse(field, "contains the account number (account information)", citation);
-  }
-  for (const std::string& phone : c.phones_of_record) {
-    std::string national = DigitsOf(phone);
-    if (national.size() == 11 && national[0] == '1') national.erase(0, 1);
-    if (SharesDigits(runs, national, 4)) {
-      return Refuse(field,
-                    "contains a telephone number of the account or part of it (account "
-                    "information)",
-                    citation);
-    }
-  }
-  // Biographical information: the home address, the customer's name.
-  const PostalAddress& a = c.address_of_record;
-  const std::string zip = DigitsOf(a.postal_code);
-  if (zip.size() >= 5 && SharesDigits(runs, zip.substr(0, 5), 5)) {
-    return Refuse(field, "contains the ZIP code of the address (biographical information)",
-                  citation);
-  }
-  const std::vector<std::string> street_runs = DigitRuns(a.street);
-  for (const std::string& n : street_runs) {
-    if (n.size() >= 3) {
-      for (const std::string& run : runs) {
-        if (run == n) {
-          return Refuse(field,
-                        "contains the house number of the address (biographical information)",
-                        citation);
-        }
-      }
-    }
-  }
-  for (const std::string& w : Words(a.street + " " + a.city, 4)) {
-    if (!GenericStreetWord(w) && lower.find(w) != std::string::npos) {
-      return Refuse(field, "contains part of the customer's address (biographical information)",
-                    citation);
-    }
-  }
-  for (const std::string& w : Words(c.name, 3)) {
-    if (lower.find(w) != std::string::npos) {
-      return Refuse(field, "contains the account holder's name (biographical information)",
-                    citation);
-    }
-  }
-  const std::string email_local = Lower(c.email.substr(0, c.email.find('@')));
-  if (email_local.size() >= 4 && lower.find(email_local) != std::string::npos) {
-    return Refuse(field, "contains the customer's e-mail address (biographical information)",
-                  citation);
-  }
-  if (lower.find("ssn") != std::string::npos ||
-      lower.find("social security") != std::string::npos) {
-    return Refuse(field, "refers to a social security number (biographical information)", citation);
-  }
-  return Status::Ok();
-}
 
 // ---- randomness, tokens ----
 
@@ -450,7 +227,7 @@ Result<int64_t> RaiseFlag(store::Tx& tx, CarrierId carrier, const std::string& k
                  {"failures", tally.failures},
                  {"accounts", tally.accounts},
                  {"steps", steps},
-                 {"basis", k2010a}}
+                 {"basis", Cite(actor.now, "disclosure.safeguards")}}
                 .dump();
   ev.payload = json{{"key", key}}.dump();
   ev.retain_until = actor.now + kDefaultPayloadRetentionDays * kMicrosPerDay;
@@ -514,6 +291,13 @@ std::string DummyEncoding(const PasswordCost& cost) {
   return cache[key] = h.ok() ? *h : std::string();
 }
 
+rules::Lockout PhoneLockout(const CustomerAuthPolicy& p) {
+  return {p.phone_lock_after, p.phone_lock_base_us, p.phone_lock_max_us};
+}
+rules::Lockout OnlineLockout(const CustomerAuthPolicy& p) {
+  return {p.online_lock_after, p.online_lock_base_us, p.online_lock_max_us};
+}
+
 std::string SetupPathOf(const store::VerificationSessionRow& s) {
   if (HasFlag(s.flags, SessionFlag::kPasswordVerified)) return "session:password";
   if (HasFlag(s.flags, SessionFlag::kBackupVerified)) return "session:backup_answer";
@@ -533,13 +317,9 @@ std::string SetupPathOf(const store::VerificationSessionRow& s) {
 // record's creation in Proprio (created_at), which says nothing about when
 // the service began. PermissionDenied (field at_service_initiation) with the
 // reason otherwise.
-// PermissionDenied naming the field at fault (403, exit 7).
-Status InitiationRefused(std::string message) {
-  return Status(StatusCode::kPermissionDenied, std::move(message), "at_service_initiation");
-}
-
 Status CheckServiceInitiation(store::Tx& tx, const Customer& c, const SecretAuthorization& auth,
                               const Actor& actor) {
+  const rules::RuleSet rs = AuthRules(actor.now);
   std::vector<Role> roles;
   bool known_roles = false;
   if (auth.actor_roles) {
@@ -549,48 +329,18 @@ Status CheckServiceInitiation(store::Tx& tx, const Customer& c, const SecretAuth
     auto found = tx.GetStaff(staff);
     if (!found.ok() && !found.status().IsNotFound()) return found.status();
     if (!found.ok() || found->carrier != c.carrier || !found->active) {
-      return InitiationRefused(
-          "refused: staff member " + staff.ToString() +
-              " is not an active staff member of this carrier; only the staff who open accounts "
-              "may set a secret at service initiation (47 CFR 64.2010(e))");
+      return rules::RefuseInactiveInitiationStaff(rs, staff.ToString());
     }
     roles = found->roles;
     known_roles = true;
   }
   // Without a staff identity (the command line's operator, "cli") the caller
   // acts for the carrier as a whole: no role to check.
-  if (known_roles && !MayUseServiceInitiation(roles)) {
-    return InitiationRefused(
-        "refused: only the staff who open accounts (role csr, or the carrier's order-entry "
-        "system, role system) may set a secret at service initiation (47 CFR 64.2010(e)); "
-        "authenticate the customer in a verification session instead");
-  }
-  const char* other_paths =
-      "; authenticate the customer without biographical or account information first (a "
-      "verification session: password, back-up answer, call back to the telephone number of "
-      "record, photo ID in store), or send a one-time code to the telephone number or address "
-      "of record (47 CFR 64.2010(e))";
-  if (!c.service_since.Valid()) {
-    return InitiationRefused(
-        "refused: customer " + c.id.ToString() +
-            " has no service_since (imported or existing account), so this is not service "
-            "initiation" + other_paths);
-  }
+  if (known_roles) RETURN_IF_ERROR(rules::CheckServiceInitiationRoles(rs, roles));
   ASSIGN_OR_RETURN(CarrierRules cr, LoadCarrierRules(tx, c.carrier));
-  const int window = cr.policy->policy.service_initiation_days;
   const CivilDate today = cr.zone ? cr.zone->LocalDate(actor.now) : UtcDate(actor.now);
-  const int64_t age = today.ToDays() - c.service_since.ToDays();
-  if (age < 0 || age > window) {
-    return InitiationRefused(
-        "refused: customer " + c.id.ToString() + "'s service began on " +
-            c.service_since.ToString() + "; the service-initiation path is open on that day " +
-            (window == 0 ? std::string("only")
-                         : "and " + std::to_string(window) + " day" + (window == 1 ? "" : "s") +
-                               " after") +
-            " (carrier policy authentication.service_initiation_days, today " + today.ToString() +
-            ")" + other_paths);
-  }
-  return Status::Ok();
+  return rules::CheckServiceInitiationWindow(rs, c, today,
+                                             cr.policy->policy.service_initiation_days);
 }
 
 // What authenticated the customer before a secret is set (64.2010(e)).
@@ -602,7 +352,7 @@ Result<std::string> Authorize(store::Tx& tx, const Customer& c, const SecretAuth
                     (auth.at_service_initiation ? 1 : 0);
   if (given != 1) {
     return Status::InvalidArgument(
-        "say how the customer was authenticated first (47 CFR 64.2010(e)): one of a "
+        "say how the customer was authenticated first (" + Cite(actor.now, "disclosure.passwords") + "): one of a "
         "verification session, a one-time reset code, or service initiation",
         "verification");
   }
@@ -611,7 +361,7 @@ Result<std::string> Authorize(store::Tx& tx, const Customer& c, const SecretAuth
     if (!allow_service_initiation) {
       return Status::FailedPrecondition(
           "service initiation is a path for the first password only; a later change needs a "
-          "verification (47 CFR 64.2010(e))");
+          "verification (" + Cite(actor.now, "disclosure.passwords") + ")");
     }
     return std::string("service_initiation");
   }
@@ -626,7 +376,7 @@ Result<std::string> Authorize(store::Tx& tx, const Customer& c, const SecretAuth
       return Status::FailedPrecondition(
           "the customer is not authenticated in this session: give the password or back-up "
           "answer, call back the telephone number of record, or check photo ID in store before "
-          "setting a secret (47 CFR 64.2010(e)); a stated call detail does not authenticate");
+          "setting a secret (" + Cite(actor.now, "disclosure.passwords") + "); a stated call detail does not authenticate");
     }
     return SetupPathOf(s);
   }
@@ -710,7 +460,7 @@ Status RecordInitiationRefusal(store::Store& store, CarrierId carrier, CustomerI
                         {{"secret", kind},
                          {"setup_path", "service_initiation"},
                          {"field", why.field()},
-                         {"basis", k2010e}},
+                         {"basis", Cite(actor.now, "disclosure.passwords")}},
                         json{{"reason", why.message()}});
   });
   return why;
@@ -750,7 +500,7 @@ Result<SecretSetResult> StoreSecret(store::Tx& tx, const Customer& c, SecretKind
                                {{"secret", name},
                                 {"event", ChangeEventName(event)},
                                 {"setup_path", path},
-                                {"basis", k2010e}},
+                                {"basis", Cite(actor.now, "disclosure.passwords")}},
                                std::nullopt, &row.ledger_seq));
   out.ledger_seq = row.ledger_seq;
   RETURN_IF_ERROR(tx.UpsertCustomerSecret(row));
@@ -778,23 +528,9 @@ Status CheckLogin(const std::string& login) {
   return Status::Ok();
 }
 
-int64_t Backoff(int64_t failures, int after, int64_t base, int64_t max) {
-  const int64_t extra = std::min<int64_t>(failures - after, 20);
-  return std::min(max, base << std::max<int64_t>(extra, 0));
-}
-
 }  // namespace
 
 // ---- public checks ----
-
-bool MayUseServiceInitiation(const std::vector<Role>& roles) {
-  for (Role r : roles) {
-    for (Role allowed : kServiceInitiationRoles) {
-      if (r == allowed) return true;
-    }
-  }
-  return false;
-}
 
 PasswordCost CustomerPasswordCost() {
   if (std::getenv("PROPRIO_ARGON2") != nullptr) return PasswordCost::FromEnvironment();
@@ -826,84 +562,16 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-std::string NormalizeAnswer(std::string_view answer) {
-  std::string out;
-  bool space = false;
-  for (char c : Trim(answer)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 Status CheckCpniPassword(const Customer& customer, std::string_view password) {
-  if (password.size() < kMinCpniPasswordBytes || password.size() > kMaxCpniPasswordBytes) {
-    return Status::InvalidArgument("the password must be " + std::to_string(kMinCpniPasswordBytes) +
-                                       " to " + std::to_string(kMaxCpniPasswordBytes) +
-                                       " bytes long",
-                                   "password");
-  }
-  if (!IsValidUtf8(password)) {
-    return Status::InvalidArgument("the password must be UTF-8 text", "password");
-  }
-  return CheckSecretContent(customer, password, "password", k2010be);
+  return rules::CheckCpniPassword(AuthRules(Instant::Now()), customer, password);
 }
 
 Status CheckBackupQuestion(std::string_view question) {
-  const std::string q = Lower(Trim(question));
-  if (q.size() < 10 || q.size() > kMaxQuestionBytes || !IsValidUtf8(question)) {
-    return Status::InvalidArgument("the question must be 10 to 200 bytes of UTF-8 text",
-                                   "question");
-  }
-  struct Banned {
-    const char* word;
-    const char* what;
-  };
-  static const Banned kBanned[] = {
-      {"maiden", "a mother's maiden name"},
-      {"social security", "a social security number"},
-      {"ssn", "a social security number"},
-      {"birth", "a date or place of birth"},
-      {"born", "a date or place of birth"},
-      {"dob", "a date of birth"},
-      {"address", "an address"},
-      {"street", "an address"},
-      {"zip", "an address"},
-      {"postal", "an address"},
-      {"where do you live", "an address"},
-      {"bill", "a bill's amount or date (account information)"},
-      {"amount", "a bill's amount (account information)"},
-      {"account", "account information"},
-      {"phone", "a telephone number (account information)"},
-      {"telephone", "a telephone number (account information)"},
-      {"number", "a number such as an SSN, account or telephone number"},
-      {"last four", "digits of an SSN, account or telephone number"},
-      {"last 4", "digits of an SSN, account or telephone number"},
-      {"digits", "digits of an SSN, account or telephone number"},
-  };
-  for (const Banned& b : kBanned) {
-    if (q.find(b.word) != std::string::npos) {
-      return Status::InvalidArgument(
-          std::string("refused: the question prompts for ") + b.what +
-              ", which is readily available biographical information or account information; "
-              "47 CFR 64.2010(e) does not allow a back-up authentication that prompts for it",
-          "question");
-    }
-  }
-  return Status::Ok();
+  return rules::CheckBackupQuestion(AuthRules(Instant::Now()), question);
 }
 
 Status CheckBackupAnswer(const Customer& customer, std::string_view answer) {
-  const std::string a = NormalizeAnswer(answer);
-  if (a.size() < kMinAnswerBytes || answer.size() > kMaxAnswerBytes || !IsValidUtf8(answer)) {
-    return Status::InvalidArgument("the answer must be 3 to 200 bytes of UTF-8 text", "answer");
-  }
-  return CheckSecretContent(customer, a, "answer", k2010e);
+  return rules::CheckBackupAnswer(AuthRules(Instant::Now()), customer, answer);
 }
 
 bool SessionAuthenticated(uint32_t flags) {
@@ -1031,7 +699,7 @@ Result<SessionView> OpenVerification(store::Store& store, const OpenVerification
                                      const CustomerAuthPolicy& policy, const Actor& actor) {
   if (request.channel == VerificationChannel::kOnline) {
     return Status::InvalidArgument(
-        "online sessions begin with an online sign-in (47 CFR 64.2010(c))", "channel");
+        "online sessions begin with an online sign-in (" + Cite(actor.now, "disclosure.online") + ")", "channel");
   }
   std::string number;
   if (!request.calling_number.empty()) {
@@ -1132,7 +800,7 @@ Result<StepResult> VerifySecretOnCall(store::Store& store, CarrierId carrier, in
   }
   StepSpec spec;
   spec.kind = step_kind;
-  spec.citation = password ? k2010b : k2010e;
+  spec.citation = Cite(actor.now, password ? "disclosure.telephone" : "disclosure.passwords");
   const bool session_locked = HasFlag(session.flags, SessionFlag::kLocked);
   const bool account_locked = state.phone_locked_until > actor.now;
   bool good = false;
@@ -1177,10 +845,8 @@ Result<StepResult> VerifySecretOnCall(store::Store& store, CarrierId carrier, in
       session.failures += 1;
       if (session.failures >= policy.session_failures) session.flags |= Bit(SessionFlag::kLocked);
       state.phone_failures += 1;
-      if (state.phone_failures >= policy.phone_lock_after) {
-        state.phone_locked_until =
-            actor.now + Backoff(state.phone_failures, policy.phone_lock_after,
-                                policy.phone_lock_base_us, policy.phone_lock_max_us);
+      if (auto until = rules::LockedUntil(state.phone_failures, PhoneLockout(policy), actor.now)) {
+        state.phone_locked_until = *until;
         spec.body["account_locked_until"] = state.phone_locked_until.ToRfc3339();
       }
       spec.body["session_failures"] = session.failures;
@@ -1266,7 +932,7 @@ Result<StepResult> RecordCallerStatedCallDetail(store::Store& store, CarrierId c
         }
         spec.kind = "caller_call_detail";
         spec.outcome = "passed";
-        spec.citation = k2010b;
+        spec.citation = Cite(actor.now, "disclosure.telephone");
         spec.reason =
             "the caller stated this call detail without help: discuss that call "
             "detail only; any other call detail needs the password, the address of "
@@ -1291,7 +957,7 @@ Result<StepResult> RecordCallBack(store::Store& store, CarrierId carrier, int64_
           return Status::FailedPrecondition("call backs are for telephone sessions");
         }
         spec.kind = "call_back";
-        spec.citation = k2010b;
+        spec.citation = Cite(actor.now, "disclosure.telephone");
         spec.payload = json{{"number", *e164}};
         const bool of_record = std::find(c.phones_of_record.begin(), c.phones_of_record.end(),
                                          *e164) != c.phones_of_record.end();
@@ -1299,7 +965,7 @@ Result<StepResult> RecordCallBack(store::Store& store, CarrierId carrier, int64_
           spec.outcome = "refused";
           spec.reason =
               "that number is not a telephone number of record of this account; a contact number "
-              "the caller gives does not count (47 CFR 64.2003): call a number of record";
+              "the caller gives does not count (" + Cite(actor.now, "definitions") + "): call a number of record";
           spec.body = {{"reason", "not_of_record"}};
           return Status::Ok();
         }
@@ -1328,7 +994,7 @@ Result<AddressRelease> ReleaseToAddressOfRecord(store::Store& store, CarrierId c
                  [&](store::Tx& tx, store::VerificationSessionRow& s, const Customer& c,
                      store::CustomerAuthStateRow& state, StepSpec& spec) -> Status {
                    spec.kind = "send_to_address_of_record";
-                   spec.citation = k2010b;
+                   spec.citation = Cite(actor.now, "disclosure.telephone");
                    // 64.2003(b): 30 days in the carrier's zone.
                    ASSIGN_OR_RETURN(auto zone, CarrierTimeZone(tx, carrier));
                    CivilDate since;
@@ -1354,7 +1020,7 @@ Result<AddressRelease> ReleaseToAddressOfRecord(store::Store& store, CarrierId c
                    if (!rules::IsAddressOfRecord(since, actor.now, *zone,
                                                  policy.address_of_record_days)) {
                      spec.outcome = "refused";
-                     spec.citation = k2010b;
+                     spec.citation = Cite(actor.now, "disclosure.telephone");
                      spec.reason =
                          "that address was set on " + since.ToString() + ", less than " +
                          std::to_string(policy.address_of_record_days) +
@@ -1387,7 +1053,7 @@ Result<StepResult> RecordPhotoId(store::Store& store, CarrierId carrier, int64_t
   if (!known) {
     return Status::InvalidArgument(
         "id type must be a government-issued photo ID: drivers_license, passport, passport_card, "
-        "state_id, military_id, tribal_id or permanent_resident_card (47 CFR 64.2003)",
+        "state_id, military_id, tribal_id or permanent_resident_card (" + Cite(actor.now, "definitions") + ")",
         "id_type");
   }
   const std::string issuer(Trim(id.issuer));
@@ -1418,7 +1084,7 @@ Result<StepResult> RecordPhotoId(store::Store& store, CarrierId carrier, int64_t
                                          "staff");
         }
         spec.kind = "photo_id";
-        spec.citation = k2010d;
+        spec.citation = Cite(actor.now, "disclosure.in_store");
         spec.body = {{"id_type", id.type}, {"staff", staff.value()}};
         spec.payload = json{{"id_type", id.type},
                             {"issuer", issuer},
@@ -1428,7 +1094,7 @@ Result<StepResult> RecordPhotoId(store::Store& store, CarrierId carrier, int64_t
         if (id.expires_on < UtcDate(actor.now)) {
           spec.outcome = "refused";
           spec.reason = "the ID expired on " + id.expires_on.ToString() +
-                        ": an expired ID is not a valid photo ID (47 CFR 64.2003)";
+                        ": an expired ID is not a valid photo ID (" + Cite(actor.now, "definitions") + ")";
           spec.body["reason"] = "expired";
           return Status::Ok();
         }
@@ -1464,7 +1130,7 @@ Result<StepResult> RecordBusinessAlternative(store::Store& store, CarrierId carr
       [&](store::Tx&, store::VerificationSessionRow& s, const Customer& c,
           store::CustomerAuthStateRow&, StepSpec& spec) -> Status {
         spec.kind = "business_alternative";
-        spec.citation = k2010g;
+        spec.citation = Cite(actor.now, "disclosure.business_customers");
         spec.body = {{"method", how}};
         spec.payload = json{{"contract_ref", ref}};
         if (c.type != CustomerType::kBusiness || c.account_representative.empty() ||
@@ -1472,8 +1138,9 @@ Result<StepResult> RecordBusinessAlternative(store::Store& store, CarrierId carr
           spec.outcome = "refused";
           spec.reason =
               "alternative authentication applies only to business customers with a dedicated "
-              "account representative and a contract that addresses CPNI protection (47 CFR "
-              "64.2010(g)); authenticate this customer by password, call back or photo ID";
+              "account representative and a contract that addresses CPNI protection (" +
+              Cite(actor.now, "disclosure.business_customers") +
+              "); authenticate this customer by password, call back or photo ID";
           spec.body["reason"] = "not_eligible";
           return Status::Ok();
         }
@@ -1568,8 +1235,8 @@ Result<SecretSetResult> SetOnlineAccount(store::Store& store, CarrierId carrier,
     ASSIGN_OR_RETURN(auto password, tx.GetCustomerSecret(carrier, customer, 0));
     if (!password) {
       return Status::FailedPrecondition(
-          "set a CPNI password first: online access is only with the password (47 CFR "
-          "64.2010(c))");
+          "set a CPNI password first: online access is only with the password (" +
+          Cite(actor.now, "disclosure.online") + ")");
     }
     ASSIGN_OR_RETURN(auto existing, tx.GetOnlineAccount(carrier, customer));
     ASSIGN_OR_RETURN(out.setup_path,
@@ -1584,7 +1251,7 @@ Result<SecretSetResult> SetOnlineAccount(store::Store& store, CarrierId carrier,
     const ChangeEvent event = out.created ? ChangeEvent::kCreated : ChangeEvent::kChanged;
     RETURN_IF_ERROR(AppendSimple(
         tx, carrier, actor, "auth.online_account_set", "customer:" + customer.ToString(),
-        {{"event", ChangeEventName(event)}, {"setup_path", out.setup_path}, {"basis", k2010c}},
+        {{"event", ChangeEventName(event)}, {"setup_path", out.setup_path}, {"basis", Cite(actor.now, "disclosure.online")}},
         json{{"login", login}}, &a.ledger_seq));
     out.ledger_seq = a.ledger_seq;
     RETURN_IF_ERROR(tx.UpsertOnlineAccount(a));
@@ -1636,7 +1303,7 @@ Result<OnlineSignInResult> OnlineSignIn(store::Store& store, CarrierId carrier,
       StepSpec spec;
       spec.kind = "online_sign_in";
       spec.outcome = "refused";
-      spec.citation = k2010c;
+      spec.citation = Cite(actor.now, "disclosure.online");
       spec.body = {{"reason", "locked"}};
       return RecordStep(tx, pseudo, spec, policy, actor, nullptr).status();
     });
@@ -1653,7 +1320,7 @@ Result<OnlineSignInResult> OnlineSignIn(store::Store& store, CarrierId carrier,
     ASSIGN_OR_RETURN(state, tx.GetCustomerAuthState(carrier, account->customer));
     StepSpec spec;
     spec.kind = "online_sign_in";
-    spec.citation = k2010c;
+    spec.citation = Cite(actor.now, "disclosure.online");
     store::VerificationSessionRow s;
     s.carrier = carrier;
     s.customer = account->customer;
@@ -1662,10 +1329,9 @@ Result<OnlineSignInResult> OnlineSignIn(store::Store& store, CarrierId carrier,
     s.opened_at = actor.now;
     if (!good) {
       state.online_failures += 1;
-      if (state.online_failures >= policy.online_lock_after) {
-        state.online_locked_until =
-            actor.now + Backoff(state.online_failures, policy.online_lock_after,
-                                policy.online_lock_base_us, policy.online_lock_max_us);
+      if (auto until =
+              rules::LockedUntil(state.online_failures, OnlineLockout(policy), actor.now)) {
+        state.online_locked_until = *until;
         locked_until = state.online_locked_until;
         spec.body["locked_until"] = locked_until.ToRfc3339();
       }
@@ -1732,7 +1398,7 @@ Status RequestPasswordReset(store::Store& store, CarrierId carrier, const std::s
                         {{"channel", row.channel},
                          {"notification", notice},
                          {"expires_at", row.expires_at.ToRfc3339()},
-                         {"basis", k2010e}});
+                         {"basis", Cite(actor.now, "disclosure.passwords")}});
   });
 }
 
@@ -1744,7 +1410,7 @@ Result<SecretSetResult> ResetPasswordOnline(store::Store& store, CarrierId carri
   if (code.empty() == backup_answer.empty()) {
     return Status::InvalidArgument(
         "give either the one-time code sent to the number or address of record, or the back-up "
-        "answer (47 CFR 64.2010(e))",
+        "answer (" + Cite(actor.now, "disclosure.passwords") + ")",
         "code");
   }
   std::optional<store::OnlineAccountRow> account;
@@ -1778,7 +1444,7 @@ Result<SecretSetResult> ResetPasswordOnline(store::Store& store, CarrierId carri
         StepSpec spec;
         spec.kind = "reset_code";
         spec.outcome = "failed";
-        spec.citation = k2010e;
+        spec.citation = Cite(actor.now, "disclosure.passwords");
         return RecordStep(tx, pseudo, spec, policy, actor, nullptr).status();
       });
     }
@@ -1807,13 +1473,12 @@ Result<SecretSetResult> ResetPasswordOnline(store::Store& store, CarrierId carri
     pseudo.channel = "online";
     StepSpec spec;
     spec.kind = "backup_answer";
-    spec.citation = k2010e;
+    spec.citation = Cite(actor.now, "disclosure.passwords");
     if (!good) {
       state.online_failures += 1;
-      if (state.online_failures >= policy.online_lock_after) {
-        state.online_locked_until =
-            actor.now + Backoff(state.online_failures, policy.online_lock_after,
-                                policy.online_lock_base_us, policy.online_lock_max_us);
+      if (auto until =
+              rules::LockedUntil(state.online_failures, OnlineLockout(policy), actor.now)) {
+        state.online_locked_until = *until;
       }
       spec.outcome = "failed";
       RETURN_IF_ERROR(RecordStep(tx, pseudo, spec, policy, actor, nullptr).status());

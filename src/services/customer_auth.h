@@ -64,6 +64,7 @@
 
 #include "core/domain.h"
 #include "rules/decide.h"
+#include "rules/s2010_authentication.h"
 #include "services/registry.h"
 #include "services/staff_auth.h"
 #include "store/store.h"
@@ -120,11 +121,12 @@ struct CustomerAuthPolicy {
   PretextingThresholds pretexting;
 };
 
-inline constexpr size_t kMinCpniPasswordBytes = 8;
-inline constexpr size_t kMaxCpniPasswordBytes = 128;
-inline constexpr size_t kMaxQuestionBytes = 200;
-inline constexpr size_t kMaxAnswerBytes = 200;
-inline constexpr size_t kMinAnswerBytes = 3;
+// The limits and checks themselves are rules/s2010_authentication.h's.
+using rules::kMaxAnswerBytes;
+using rules::kMaxCpniPasswordBytes;
+using rules::kMaxQuestionBytes;
+using rules::kMinAnswerBytes;
+using rules::kMinCpniPasswordBytes;
 
 // ---- secrets ----
 
@@ -138,7 +140,7 @@ Status CheckCpniPassword(const Customer& customer, std::string_view password);
 Status CheckBackupQuestion(std::string_view question);
 Status CheckBackupAnswer(const Customer& customer, std::string_view answer);
 // Answers compare case-insensitively with white space collapsed.
-std::string NormalizeAnswer(std::string_view answer);
+using rules::NormalizeAnswer;
 
 // Compares in time that depends only on the lengths, not on where the bytes
 // differ (for codes and tokens; argon2id verification compares this way too).
@@ -149,8 +151,8 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 // store, on the order call) and the carrier's order-entry or provisioning
 // system (role system) that opens it online. Supervisors, security and the
 // others set secrets only after authenticating the customer.
-inline constexpr Role kServiceInitiationRoles[] = {Role::kCsr, Role::kSystem};
-bool MayUseServiceInitiation(const std::vector<Role>& roles);
+using rules::kServiceInitiationRoles;
+using rules::MayUseServiceInitiation;
 
 // What authenticated the customer before a secret is set (64.2010(e)).
 // Exactly one of these.
