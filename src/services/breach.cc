@@ -17,7 +17,7 @@ namespace {
 
 constexpr size_t kMaxTextBytes = 4000;
 constexpr size_t kMaxShortBytes = 200;
-constexpr int64_t kMaxCount = 10'000'000'000LL;
+constexpr int64_t kMaxCount = rules::kMaxBreachCount;
 // Clocks of machines differ a little: an `at` this far ahead of now is accepted.
 constexpr int64_t kFutureSlackMicros = 60 * kMicrosPerSecond;
 
@@ -28,14 +28,6 @@ const std::vector<std::string> kOtherData = {
 const std::set<std::string> kIdentityRisk = {"ssn",          "ssn_last4",        "date_of_birth",
                                              "drivers_license", "financial_account", "password",
                                              "security_answer"};
-const std::vector<std::string> kChannels = {"mail", "email", "telephone", "text", "in_person",
-                                            "substitute"};
-const std::vector<std::string> kOutcomes = {"sent", "delivered", "returned", "failed"};
-
-constexpr const char* kKindNames[] = {
-    "agency_notified",    "delay_requested",    "delay_extended",  "urgent_determined",
-    "harm_determined",    "no_harm_determined", "customer_notified", "affected_updated",
-    "annual_summary_filed", "closed"};
 
 bool In(const std::vector<std::string>& list, const std::string& v) {
   return std::find(list.begin(), list.end(), v) != list.end();
@@ -239,17 +231,6 @@ bool IdentityTheftRisk(const std::vector<std::string>& other_data) {
                      [](const std::string& d) { return kIdentityRisk.count(d) > 0; });
 }
 
-const char* BreachActionKindName(BreachActionKind k) { return kKindNames[static_cast<int>(k)]; }
-
-Result<BreachActionKind> ParseBreachActionKind(std::string_view name) {
-  for (int i = 0; i < static_cast<int>(std::size(kKindNames)); ++i) {
-    if (name == kKindNames[i]) return static_cast<BreachActionKind>(i);
-  }
-  std::string all;
-  for (const char* k : kKindNames) all += (all.empty() ? "" : ", ") + std::string(k);
-  return Bad("kind", "unknown action '" + std::string(name) + "' (one of: " + all + ")");
-}
-
 std::string DurationText(int64_t micros) {
   const bool neg = micros < 0;
   int64_t m = (neg ? -micros : micros) / (60 * kMicrosPerSecond);
@@ -448,113 +429,52 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
     ASSIGN_OR_RETURN(rules::RuleSet rs, CaseRuleSet(c.row));
     ASSIGN_OR_RETURN(rules::Policy policy, CasePolicy(c.row));
     const bool y2024 = rs.breach.regime == rules::BreachRegime::k2024;
-    if (c.row.state != "open") {
-      return Status::FailedPrecondition("breach case " + std::to_string(id) +
-                                        " is closed; nothing more can be recorded");
+    // The customers the action names, looked up before the rules are asked
+    // (the rules return a failed lookup where they would have looked).
+    rules::ResolvedCustomers resolved;
+    if (in.kind == BreachActionKind::kCustomerNotified && (in.customer || !in.account.empty())) {
+      std::vector<CustomerId> ids;
+      if (in.customer) ids.push_back(*in.customer);
+      std::vector<std::string> accounts;
+      if (!in.account.empty()) accounts.push_back(in.account);
+      resolved.status =
+          ResolveCustomers(tx, carrier, ids, accounts, "customer", "account", resolved.ids);
+    } else if (in.kind == BreachActionKind::kAffectedUpdated) {
+      resolved.status = ResolveCustomers(tx, carrier, in.add_customers, in.add_accounts,
+                                         "add_customers", "add_accounts", resolved.ids);
     }
-    if (at < c.row.discovered_at) return Bad("at", "is before the breach was discovered");
+    rules::BreachCaseState state;
+    state.id = id;
+    state.open = c.row.state == "open";
+    state.discovered_at = c.row.discovered_at;
+    state.facts = c.facts;
+    state.clock = c.clock;
+    state.affected = c.affected;
+    RETURN_IF_ERROR(rules::CheckBreachAction(rs, policy, state, in, at, resolved));
+
     store::BreachCaseRow row = c.row;
     json details = json::object();
     json payload = json::object();
     std::optional<CustomerId> customer;
     std::vector<CustomerId> add;
     const std::string kind = BreachActionKindName(in.kind);
-    auto need_reasons = [&]() -> Status {
-      if (in.reasons.empty()) return Bad("reasons", "is required for " + kind);
-      payload["reasons"] = in.reasons;
-      return Status::Ok();
-    };
     switch (in.kind) {
-      case BreachActionKind::kAgencyNotified: {
-        if (in.agencies.empty()) return Bad("agencies", "name the agencies notified (usss, fbi, fcc)");
-        for (size_t i = 0; i < in.agencies.size(); ++i) {
-          if (!In({"usss", "fbi", "fcc"}, in.agencies[i])) {
-            return Bad("agencies[" + std::to_string(i) + "]",
-                       "unknown agency '" + in.agencies[i] + "' (usss, fbi, fcc)");
-          }
-        }
-        if (in.reference.empty()) {
-          return Bad("reference", "the central reporting facility's reference is required");
-        }
+      case BreachActionKind::kAgencyNotified:
         details = {{"agencies", in.agencies}, {"reference", in.reference}};
         break;
-      }
       case BreachActionKind::kDelayRequested:
-      case BreachActionKind::kDelayExtended: {
-        const bool ext = in.kind == BreachActionKind::kDelayExtended;
-        const std::string cite = Cite(rs, "breach.agency_delay");  // 2024: (a)(2)
-        // 2007 64.2011(b)(3): the investigating law enforcement agency
-        // (usss, fbi, other). 2024 64.2011: also the Commission or a national
-        // security agency, within the same limits (in writing; an initial
-        // delay of at most 30 days, then extensions).
-        if (!y2024 && In({"fcc", "national_security"}, in.agency)) {
-          return Bad("agency",
-                     "under " + std::string(rs.name) + " only the law enforcement agency "
-                     "investigating the breach may direct a delay of customer notice (" + cite +
-                     "): usss, fbi or other; the FCC and national security agencies may direct "
-                     "one only under the amended 64.2011 (fcc-2024)");
-        }
-        if (!In({"usss", "fbi", "other", "fcc", "national_security"}, in.agency)) {
-          return Bad("agency", y2024 ? "the agency that directs the delay: usss, fbi, other (law "
-                                       "enforcement), fcc or national_security"
-                                     : "the law enforcement agency that directs the delay: usss, "
-                                       "fbi or other");
-        }
-        if (!in.requested_on.Valid()) return Bad("requested_on", "is required (YYYY-MM-DD)");
-        if (!in.until.Valid()) return Bad("until", "is required: the delay's last day (YYYY-MM-DD)");
-        if (in.until < in.requested_on) return Bad("until", "is before requested_on");
-        if (!in.in_writing) {
-          return Bad("in_writing", "a directed delay " + std::string(ext ? "extension " : "") +
-                                       "is recorded once the agency has given it in writing (" +
-                                       cite + ")");
-        }
-        if (!ext && in.until.ToDays() - in.requested_on.ToDays() >
-                        rs.breach.law_enforcement_initial_delay_days) {
-          return Bad("until", "an initial delay is at most " +
-                                  std::to_string(rs.breach.law_enforcement_initial_delay_days) +
-                                  " days (" + cite + "); record an extension for more");
-        }
-        if (ext && !c.facts.delay_until) {
-          return Status::FailedPrecondition(
-              "there is no directed delay to extend; record delay_requested first (" + cite + ")");
-        }
-        if (ext && in.until <= *c.facts.delay_until) {
-          return Bad("until", "an extension must end after the current delay (" +
-                                  c.facts.delay_until->ToString() + ")");
-        }
+      case BreachActionKind::kDelayExtended:
         details = {{"agency", in.agency},
                    {"requested_on", in.requested_on.ToString()},
                    {"until", in.until.ToString()},
                    {"in_writing", true}};
         break;
-      }
       case BreachActionKind::kUrgentDetermined: {
-        if (policy.breach_urgent_notice_requires_agency_consultation &&
-            !In({"usss", "fbi", "fcc", "other"}, in.agency)) {
-          return Bad("agency", "name the investigating agency consulted (usss, fbi, fcc, other): "
-                               "customers are notified early only after consulting it (" +
-                                   Cite(rs, "breach.urgent_need") + ")");
-        }
-        RETURN_IF_ERROR(need_reasons());
+        payload["reasons"] = in.reasons;
         details = {{"agency", in.agency}};
         if (!y2024) {
-          // 2007 64.2011(b)(2): the carrier "shall so indicate in its
-          // notification" to law enforcement. The urgent need is recorded with
-          // the agency notice (its reference) or as an amendment to it (the
-          // amendment's reference), never on its own.
-          const std::string cite = Cite(rs, "breach.urgent_need");
-          if (!c.facts.agency_notified_at || at < *c.facts.agency_notified_at) {
-            return Status(StatusCode::kFailedPrecondition,
-                          "the urgent need is indicated in the notification to law enforcement (" +
-                              cite + "): record agency_notified first, then urgent_determined "
-                              "with the reference of that notification or of its amendment",
-                          "kind");
-          }
-          if (in.reference.empty()) {
-            return Bad("reference",
-                       "the central reporting facility's reference of the notification (or of "
-                       "its amendment) in which the urgent need was indicated (" + cite + ")");
-          }
+          // 2007 64.2011(b)(2): indicated in the agency notice itself, or in
+          // an amendment to it (a reference no agency notice carries).
           std::string notice_ref;
           for (const auto& a : c.actions) {
             if (a.kind != "agency_notified") continue;
@@ -567,74 +487,29 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
         break;
       }
       case BreachActionKind::kHarmDetermined:
-        RETURN_IF_ERROR(need_reasons());
+        payload["reasons"] = in.reasons;
         row.harm = "harm_likely";
         break;
       case BreachActionKind::kNoHarmDetermined:
-        if (!rs.breach.harm_based_customer_exception) {
-          return Status::FailedPrecondition(
-              "the 64.2011 in force for this case (" + std::string(rs.breach.citation) + ", " +
-              std::string(rs.name) + ") has no no-harm exception: the agencies and the customers "
-              "are notified whatever the harm (" +
-              Cite(rs, "breach.agency_notice") + ", " +
-              Cite(rs, "breach.customer_notice") + ")");
-        }
-        RETURN_IF_ERROR(need_reasons());
+        payload["reasons"] = in.reasons;
         row.harm = "no_harm_likely";
         break;
-      case BreachActionKind::kCustomerNotified: {
-        if (!In(kChannels, in.channel)) {
-          return Bad("channel", "one of: " + Join(kChannels, ", "));
-        }
-        if (!In(kOutcomes, in.outcome)) return Bad("outcome", "one of: " + Join(kOutcomes, ", "));
-        if (in.count < 0 || in.count > kMaxCount) return Bad("count", "out of range");
-        std::vector<CustomerId> one;
-        if (in.customer || !in.account.empty()) {
-          std::vector<CustomerId> ids;
-          if (in.customer) ids.push_back(*in.customer);
-          std::vector<std::string> accounts;
-          if (!in.account.empty()) accounts.push_back(in.account);
-          RETURN_IF_ERROR(ResolveCustomers(tx, carrier, ids, accounts, "customer", "account", one));
-          if (one.size() != 1) return Bad("customer", "give the customer or the account, not both");
-          if (!std::binary_search(c.affected.begin(), c.affected.end(), one[0])) {
-            return Bad("customer", "customer " + one[0].ToString() +
-                                       " is not among the case's affected customers (add it with "
-                                       "affected_updated)");
-          }
-          customer = one[0];
-        } else if (in.count == 0 && !in.all_notified) {
-          return Bad("customer", "give the customer (or account) notified, or a count of "
-                                 "customers notified at once");
-        }
-        RETURN_IF_ERROR(rules::CheckCustomerNotice(c.facts, c.clock, rs, at));
+      case BreachActionKind::kCustomerNotified:
+        if (!resolved.ids.empty()) customer = resolved.ids[0];
         details = {{"channel", in.channel}, {"outcome", in.outcome}};
         if (in.count) details["count"] = in.count;
         if (in.all_notified) details["all_notified"] = true;
         break;
-      }
       case BreachActionKind::kAffectedUpdated: {
-        if (in.affected_unknown && in.affected_count) {
-          return Bad("affected_count", "give a count or say it is unknown, not both");
-        }
-        RETURN_IF_ERROR(ResolveCustomers(tx, carrier, in.add_customers, in.add_accounts,
-                                         "add_customers", "add_accounts", add));
+        add = resolved.ids;
         std::set<int64_t> all;
         for (CustomerId x : c.affected) all.insert(x.value());
         for (CustomerId x : add) all.insert(x.value());
         const int64_t linked = static_cast<int64_t>(all.size());
         if (in.affected_count) {
-          if (*in.affected_count < 1 || *in.affected_count > kMaxCount) {
-            return Bad("affected_count", "must be between 1 and " + std::to_string(kMaxCount));
-          }
-          if (*in.affected_count < linked) {
-            return Bad("affected_count", "is smaller than the " + std::to_string(linked) +
-                                             " customers linked to the case");
-          }
           row.affected_count = in.affected_count;
         } else if (in.affected_unknown) {
           row.affected_count.reset();
-        } else if (add.empty()) {
-          return Bad("add_customers", "give customers to add, a count, or unknown");
         } else if (row.affected_count && *row.affected_count < linked) {
           row.affected_count = linked;
         }
@@ -645,38 +520,17 @@ Result<BreachCase> RecordBreachAction(store::Store& store, CarrierId carrier, in
                     row.affected_count ? json(*row.affected_count) : json(nullptr)}};
         break;
       }
-      case BreachActionKind::kAnnualSummaryFiled: {
-        if (!c.clock.Find(rules::ObligationKind::kAnnualSummary)) {
-          return Status::FailedPrecondition(
-              "this case is not reported in the annual summary: that is for breaches of fewer "
-              "than 500 customers where no harm is reasonably likely, under the 2024 64.2011 (" +
-              Cite(rs, "breach.threshold") + ")");
-        }
-        if (in.reference.empty()) return Bad("reference", "the filing's reference is required");
+      case BreachActionKind::kAnnualSummaryFiled:
         details = {{"reference", in.reference}};
         if (in.year) details["year"] = in.year;
         break;
-      }
-      case BreachActionKind::kClosed: {
-        std::vector<std::string> open;
-        for (const rules::Obligation& o : c.clock.obligations) {
-          if (o.state == rules::ObligationState::kOpen) {
-            open.push_back(std::string(rules::ObligationKindName(o.kind)) + " (" +
-                           Join(o.basis, ", ") + ")");
-          }
-        }
-        if (!open.empty()) {
-          return Status::FailedPrecondition("breach case " + std::to_string(id) +
-                                            " cannot be closed while obligations are open: " +
-                                            Join(open, "; "));
-        }
+      case BreachActionKind::kClosed:
         if (!in.reasons.empty()) payload["reasons"] = in.reasons;
         row.state = "closed";
         row.closed_at = at;
         row.retain_until = AddYears(at, c.clock.record_retention_years);
         details = {{"retain_until", row.retain_until->ToRfc3339()}};
         break;
-      }
     }
     if (!in.notes.empty()) payload["notes"] = in.notes;
     json body = details;

@@ -49,6 +49,7 @@
 #include "report/breach_documents.h"
 #include "rules/breach_obligations.h"
 #include "rules/rule_set.h"
+#include "rules/s2011_breach.h"
 #include "services/registry.h"
 #include "store/store.h"
 
@@ -88,53 +89,11 @@ struct BreachOpenInput {
   std::optional<CivilDate> breach_2024_effective;
 };
 
-enum class BreachActionKind : uint8_t {
-  kAgencyNotified = 0,
-  kDelayRequested,
-  kDelayExtended,
-  kUrgentDetermined,
-  kHarmDetermined,
-  kNoHarmDetermined,
-  kCustomerNotified,
-  kAffectedUpdated,
-  kAnnualSummaryFiled,
-  kClosed,
-};
-const char* BreachActionKindName(BreachActionKind k);  // "agency_notified", ...
-// InvalidArgument (field "kind") listing the kinds for an unknown name.
-Result<BreachActionKind> ParseBreachActionKind(std::string_view name);
-
-struct BreachActionInput {
-  BreachActionKind kind = BreachActionKind::kAgencyNotified;
-  std::optional<Instant> at;  // when it happened; default now; never in the future
-  // agency_notified
-  std::vector<std::string> agencies;  // "usss", "fbi", "fcc"
-  // portal reference; annual_summary_filed: filing reference; urgent_determined
-  // (2007): the notification or amendment that indicated the urgent need
-  std::string reference;
-  // delay_requested, delay_extended, urgent_determined: the agency ("usss", "fbi", "fcc", "other";
-  // a delay under fcc-2024 also "national_security")
-  std::string agency;
-  CivilDate requested_on;  // delay: the day the agency asked
-  CivilDate until;         // delay: its last day (carrier's zone)
-  bool in_writing = false;
-  // urgent_determined, harm_determined, no_harm_determined, closed
-  std::string reasons;
-  // customer_notified: one customer (id or account), or `count` customers at once
-  std::optional<CustomerId> customer;
-  std::string account;
-  int64_t count = 0;
-  bool all_notified = false;  // this notice completes the notification of all affected
-  std::string channel;        // mail, email, telephone, text, in_person, substitute
-  std::string outcome;        // sent, delivered, returned, failed
-  // affected_updated
-  std::vector<CustomerId> add_customers;
-  std::vector<std::string> add_accounts;
-  std::optional<int64_t> affected_count;
-  bool affected_unknown = false;
-  int year = 0;  // annual_summary_filed: the summary's year (default: the determination's)
-  std::string notes;
-};
+// The actions and their preconditions are rules/s2011_breach.h's.
+using rules::BreachActionInput;
+using rules::BreachActionKind;
+using rules::BreachActionKindName;
+using rules::ParseBreachActionKind;
 
 struct BreachCase {
   store::BreachCaseRow row;
