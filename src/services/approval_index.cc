@@ -173,6 +173,7 @@ Status ApprovalIndex::ReloadCarrier(store::Store& store, CarrierId carrier) {
   std::vector<Staged> staged;
   CarrierRules cr;
   int64_t head = 0;
+  int64_t event_rows = 0;
   RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(cr, LoadCarrierRules(tx, carrier));
     ASSIGN_OR_RETURN(ledger::Head h, tx.LedgerHead(carrier));
@@ -187,6 +188,7 @@ Status ApprovalIndex::ReloadCarrier(store::Store& store, CarrierId carrier) {
     // Both in customer id order: a merge.
     size_t j = 0;
     return tx.ScanApprovalEvents(carrier, [&](const store::ApprovalEventRow& row) -> Status {
+      ++event_rows;
       while (j < staged.size() && staged[j].facts.id < row.customer) ++j;
       if (j == staged.size() || staged[j].facts.id != row.customer) return Status::Ok();
       Staged& s = staged[j];
@@ -208,6 +210,9 @@ Status ApprovalIndex::ReloadCarrier(store::Store& store, CarrierId carrier) {
     e->record = s.record;
     e->last_event_us = s.last_event_us;
   }
+  last_catch_up_.reloaded = true;
+  last_catch_up_.customer_rows = static_cast<int64_t>(staged.size());
+  last_catch_up_.event_rows = event_rows;
   return Status::Ok();
 }
 
@@ -234,8 +239,15 @@ Status ApprovalIndex::CatchUpAll(store::Store& store) {
   return Status::Ok();
 }
 
+ApprovalIndex::CatchUpStats ApprovalIndex::LastCatchUp() const {
+  std::lock_guard<std::mutex> writer(writer_mu_);
+  return last_catch_up_;
+}
+
 Status ApprovalIndex::CatchUp(store::Store& store, CarrierId carrier) {
   std::lock_guard<std::mutex> writer(writer_mu_);
+  last_catch_up_ = CatchUpStats();
+  CatchUpStats& stats = last_catch_up_;
   int64_t seen = 0;
   CustomerId max_customer;
   bool known = false;
@@ -267,6 +279,7 @@ Status ApprovalIndex::CatchUp(store::Store& store, CarrierId carrier) {
       if (marks.empty()) break;
       for (const store::LedgerMark& m : marks) {
         if (m.seq > upto) break;
+        ++stats.ledger_entries;
         if (m.type == "policy.set") policy_changed = true;
         if ((m.type == "customer.updated" || m.type == "customer.closed") &&
             m.subject.starts_with("customer:")) {
@@ -292,6 +305,8 @@ Status ApprovalIndex::CatchUp(store::Store& store, CarrierId carrier) {
   }));
   if (upto <= seen) return Status::Ok();
   if (policy_changed) return reload();
+  stats.customer_rows = static_cast<int64_t>(facts.size());
+  stats.event_rows = static_cast<int64_t>(events.size());
 
   // Events older than what a record already folded need the record refolded
   // in event-time order (a notice recorded after a later event, say).
@@ -316,6 +331,7 @@ Status ApprovalIndex::CatchUp(store::Store& store, CarrierId carrier) {
         ASSIGN_OR_RETURN(std::vector<store::ApprovalEventRow> all,
                          tx.ListApprovalEvents(carrier, id));
         std::erase_if(all, [&](const store::ApprovalEventRow& r) { return r.ledger_seq > upto; });
+        stats.event_rows += static_cast<int64_t>(all.size());
         refolded[id] = std::move(all);
       }
       return Status::Ok();
@@ -347,6 +363,10 @@ Status ApprovalIndex::CatchUp(store::Store& store, CarrierId carrier) {
     }
   }
   st.seen_seq = upto;
+  std::set<CustomerId> touched;
+  for (const store::CustomerFactsRow& r : facts) touched.insert(r.id);
+  for (const store::ApprovalEventRow& row : events) touched.insert(row.customer);
+  stats.customers.assign(touched.begin(), touched.end());
   return Status::Ok();
 }
 

@@ -97,6 +97,18 @@ class ApprovalIndex {
   // The last ledger seq of `carrier` the index has applied (0: none).
   int64_t SeenSeq(CarrierId carrier) const;
 
+  // What the last CatchUp read from the store: its cost is meant to follow
+  // what changed (the ledger entries since the last one seen and the rows
+  // they name), never the carrier's customer count (issue 23).
+  struct CatchUpStats {
+    bool reloaded = false;          // the carrier was read whole (unknown carrier, policy.set)
+    int64_t ledger_entries = 0;     // ledger entries read after the last one seen
+    int64_t customer_rows = 0;      // customer rows read (new customers, updated ones)
+    int64_t event_rows = 0;         // approval event rows read (new ones, refolds)
+    std::vector<CustomerId> customers;  // distinct customers refreshed, ascending (empty on reload)
+  };
+  CatchUpStats LastCatchUp() const;
+
   static constexpr size_t kEntryBytes = 112;
 
  private:
@@ -120,11 +132,12 @@ class ApprovalIndex {
   Status ReloadCarrier(store::Store& store, CarrierId carrier);
 
   const rules::RuleConfig config_;
-  std::mutex writer_mu_;  // one writer at a time: entries are never applied twice
+  mutable std::mutex writer_mu_;  // one writer at a time: entries are never applied twice
   mutable std::shared_mutex mu_;
   std::vector<std::unique_ptr<Page>> pages_;
   std::map<CarrierId, CarrierState> carriers_;
   size_t customers_ = 0;
+  CatchUpStats last_catch_up_;  // guarded by writer_mu_
 };
 
 }  // namespace proprio::services

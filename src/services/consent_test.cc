@@ -9,8 +9,10 @@
 #include "services/approval_index.h"
 #include "services/consent.h"
 #include "services/consent_test_util.h"
+#include "services/customer_update.h"
 #include "services/notices.h"
 #include "services/policies.h"
+#include "services/registry.h"
 #include "services/time_zones.h"
 
 namespace proprio::services {
@@ -592,6 +594,100 @@ TEST_F(ApprovalIndexTest, FollowsTheLedgerAndAgreesWithTheStore) {
     }).ok());
     return size;
   }());
+}
+
+// Issue 23: a catch-up reads what the ledger recorded since the last entry it
+// saw and only the rows those entries name, never the carrier's customers
+// (which made every refresh under read load cost a walk of 1M customers).
+TEST_F(ApprovalIndexTest, CatchUpReadsOnlyTheCustomersTheLedgerNames) {
+  for (int i = 0; i < 80; ++i) AddOne("N-" + std::to_string(i), "local", CustomerType::kResidential);
+  ApprovalIndex index;
+  ASSERT_TRUE(index.Load(*store_).ok());
+  EXPECT_EQ(index.customers(), 83u);
+  auto head = [&] {
+    int64_t size = 0;
+    EXPECT_TRUE(store_->Read([&](store::Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(auto h, tx.LedgerHead(carrier_));
+      size = h.size;
+      return Status::Ok();
+    }).ok());
+    return size;
+  };
+
+  // 40 CPNI reads (cpni.accessed entries): nothing about approvals changed,
+  // so no customer or event row is read.
+  const int64_t before_reads = head();
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(ShowCustomer(*store_, carrier_, wireline_, "billing", actor_).ok());
+  }
+  ASSERT_EQ(head(), before_reads + 40);
+  ASSERT_TRUE(index.CatchUp(*store_, carrier_).ok());
+  ApprovalIndex::CatchUpStats stats = index.LastCatchUp();
+  EXPECT_FALSE(stats.reloaded);
+  EXPECT_EQ(stats.ledger_entries, 40);
+  EXPECT_EQ(stats.customer_rows, 0);
+  EXPECT_EQ(stats.event_rows, 0);
+  EXPECT_TRUE(stats.customers.empty());
+  EXPECT_EQ(index.SeenSeq(carrier_), head());
+
+  // A consent change written behind the index's back (another process):
+  // after the catch-up the index answers with it, having read that
+  // customer's one event and nobody else.
+  ASSERT_TRUE(RecordConsent(*store_, carrier_, wireless_,
+                            OptIn(At("2024-01-05T15:00:00Z"), rules::ScopeSet{AS::kThirdParties}),
+                            actor_)
+                  .ok());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(ShowCustomer(*store_, carrier_, business_, "billing", actor_).ok());
+  }
+  rules::CustomerFacts f;
+  {
+    ApprovalIndex::Reader reader(index);
+    ASSERT_EQ(reader.Facts(carrier_, wireless_, At("2024-02-01T05:00:00Z"), &f),
+              ApprovalIndex::Found::kYes);
+    EXPECT_FALSE(f.approval.opt_in.Has(AS::kThirdParties));  // not yet seen
+  }
+  ASSERT_TRUE(index.CatchUp(*store_, carrier_).ok());
+  stats = index.LastCatchUp();
+  EXPECT_FALSE(stats.reloaded);
+  EXPECT_EQ(stats.ledger_entries, head() - before_reads - 40);
+  EXPECT_EQ(stats.customer_rows, 0);
+  EXPECT_EQ(stats.event_rows, 1);
+  EXPECT_EQ(stats.customers, std::vector<CustomerId>{wireless_});
+  {
+    ApprovalIndex::Reader reader(index);
+    ASSERT_EQ(reader.Facts(carrier_, wireless_, At("2024-02-01T05:00:00Z"), &f),
+              ApprovalIndex::Found::kYes);
+    EXPECT_TRUE(f.approval.opt_in.Has(AS::kThirdParties));
+  }
+
+  // A closed account (customer.closed) is read again, alone: a former
+  // customer is answered from the store (64.2003(f)).
+  ASSERT_TRUE(CloseCustomer(*store_, carrier_, business_, std::nullopt, "moved away", actor_).ok());
+  ASSERT_TRUE(index.CatchUp(*store_, carrier_).ok());
+  stats = index.LastCatchUp();
+  EXPECT_EQ(stats.customer_rows, 1);
+  EXPECT_EQ(stats.event_rows, 0);
+  EXPECT_EQ(stats.customers, std::vector<CustomerId>{business_});
+  {
+    ApprovalIndex::Reader reader(index);
+    EXPECT_EQ(reader.Facts(carrier_, business_, At("2030-01-01T00:00:00Z"), &f),
+              ApprovalIndex::Found::kPast);
+  }
+
+  // A new customer is the one row after the highest id the index knows.
+  const CustomerId late = AddOne("L-1", "cmrs", CustomerType::kResidential);
+  ASSERT_TRUE(index.CatchUp(*store_, carrier_).ok());
+  stats = index.LastCatchUp();
+  EXPECT_EQ(stats.customer_rows, 1);
+  EXPECT_EQ(stats.customers, std::vector<CustomerId>{late});
+  EXPECT_EQ(index.customers(), 84u);
+
+  // Nothing new: nothing read.
+  ASSERT_TRUE(index.CatchUp(*store_, carrier_).ok());
+  stats = index.LastCatchUp();
+  EXPECT_EQ(stats.ledger_entries, 0);
+  EXPECT_EQ(stats.customer_rows, 0);
 }
 
 // Random histories: the index's answer equals the store's fold at every
