@@ -146,9 +146,12 @@ std::string Summary(const json& f) {
            f["fcc_notice"]["reference"].get<std::string>() +
            (n["met_late"].get<bool>() ? " (LATE)" : "") + "\n";
   } else {
-    out += std::string(n["overdue"].get<bool>() ? "notice OVERDUE" : "notice due") + " " +
-           n["due_local"].get<std::string>() + " (" + n["time_left"].get<std::string>() +
-           " left) [" + n["basis"][0].get<std::string>() + "]\n";
+    const std::string left = n["time_left"].get<std::string>();
+    out += n["overdue"].get<bool>()
+               ? "notice OVERDUE " + n["due_local"].get<std::string>() + " (overdue by " +
+                     left.substr(1) + ")"
+               : "notice due " + n["due_local"].get<std::string>() + " (" + left + " left)";
+    out += " [" + n["basis"][0].get<std::string>() + "]\n";
   }
   out += "  " + n["explanation"].get<std::string>() + "\n";
   if (!f["missing"].empty() && state != "not_required") {
