@@ -162,6 +162,7 @@ Api::Api(store::Store& store, ApiOptions options)
   AddBreachRoutes(*this, routes_);
   AddAuthRoutes(*this, routes_);
   AddCertificationRoutes(*this, routes_);
+  AddOptOutFailureRoutes(*this, routes_);
   openapi_ = BuildOpenApi(routes_);
   // Split once here rather than for every request.
   for (const RouteSpec& r : routes_) {

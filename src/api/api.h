@@ -237,6 +237,8 @@ void AddBreachGauges(Api& api, std::map<std::string, double>& gauges);
 void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes);  // routes_auth.cc
 // routes_certification.cc: 47 CFR 64.2009(b), (e) records and filings.
 void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes);
+// routes_opt_out_failures.cc: 47 CFR 64.2009(f) incidents and notices.
+void AddOptOutFailureRoutes(Api& api, std::vector<RouteSpec>& routes);
 // /metrics gauges of account-change notices (pending, overdue: an alert) and
 // password checks (queued, done, refused), routes_auth.cc.
 void AddAuthGauges(Api& api, std::map<std::string, double>& gauges);

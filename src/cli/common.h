@@ -90,6 +90,8 @@ void RegisterAuth(CLI::App& app, Context& ctx);
 // certification_commands.cc: training, discipline, complaint, broker-action,
 // pretexter, certification (47 CFR 64.2009(b), (e)).
 void RegisterCertification(CLI::App& app, Context& ctx);
+// opt_out_failure_commands.cc: opt-out mechanism failures (47 CFR 64.2009(f)).
+void RegisterOptOutFailure(CLI::App& app, Context& ctx);
 // due_command.cc: proprio due, every open obligation of every kind.
 void RegisterDue(CLI::App& app, Context& ctx);
 

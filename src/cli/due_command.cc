@@ -2,13 +2,16 @@
 // every carrier, overdue first: breach notices (47 CFR 64.2011, as `breach
 // due` lists them), the annual certification not yet signed (47 CFR
 // 64.2009(e), due date per 47 CFR 1.4(j)) and staff overdue for CPNI
-// training (64.2009(b)). Exit 0; with --json the list is the document.
+// training (64.2009(b)), and notices to the FCC of opt-out mechanism
+// failures not yet sent (64.2009(f)), each with its due instant and the time
+// left. Exit 0; with --json the list is the document.
 #include <algorithm>
 #include <iostream>
 
 #include "cli/common.h"
 #include "services/breach.h"
 #include "services/certification.h"
+#include "services/opt_out_failures.h"
 
 namespace proprio::cli {
 
@@ -34,6 +37,21 @@ Result<json> Obligations(store::Store& s, CarrierId only, Instant now) {
                    {"due", j.value("due_local", std::string())},
                    {"overdue", d.overdue},
                    {"basis", j["basis"]}});
+  }
+  ASSIGN_OR_RETURN(auto failures, services::ListOptOutFailuresDue(s, only, now));
+  for (const auto& f : failures) {
+    const json n = services::OptOutFailureNoticeToJson(f.clock, f.time_zone, now);
+    const std::string left = n["time_left"].get<std::string>();
+    out.push_back({{"kind", "opt_out_failure.fcc_notice"},
+                   {"carrier", f.carrier.value()},
+                   {"what", "opt-out failure " + std::to_string(f.id) + ": letter to the FCC (" +
+                                (f.overdue ? "overdue by " + left.substr(1) : left + " left") +
+                                ")"},
+                   {"due", n["due_local"].is_string() ? n["due_local"].get<std::string>()
+                                                      : f.clock.due->ToRfc3339()},
+                   {"overdue", f.overdue},
+                   {"time_left", n["time_left"]},
+                   {"basis", f.clock.basis}});
   }
   ASSIGN_OR_RETURN(auto filings, services::ListCertificationsDue(s, now));
   for (const auto& f : filings) {
@@ -70,8 +88,8 @@ Result<json> Obligations(store::Store& s, CarrierId only, Instant now) {
 void RegisterDue(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<DueArgs>();
   CLI::App* due = AddCommand(app, "due",
-                             "Every open obligation: breach notices, certification, training; "
-                             "overdue first");
+                             "Every open obligation: breach notices, certification, training, "
+                             "opt-out failure notices; overdue first");
   due->add_option("--carrier", a->carrier, "only this carrier");
   due->add_option("--now", a->now, "what-if: evaluate at this instant (RFC 3339)");
   due->callback([&ctx, a] {

@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterAccess(app, ctx);
   proprio::cli::RegisterAuth(app, ctx);
   proprio::cli::RegisterCertification(app, ctx);
+  proprio::cli::RegisterOptOutFailure(app, ctx);
   proprio::cli::RegisterDue(app, ctx);
 
   const std::set<CLI::Option*> relaxed_carrier = RelaxCarrierOptions(app);

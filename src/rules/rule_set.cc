@@ -114,6 +114,14 @@ constexpr Rule kGeneralRules[] = {
      "year."},
     {"safeguards.opt_out_failure", "47 CFR 64.2009(f)", k2007, false,
      "Written notice to the FCC within 5 business days of opt-out mechanism failures."},
+    // The paragraphs of (f) as the eCFR numbers them (recalled from the
+    // published text; confirm): (1) the letter's contents, (2) owed even when
+    // other opt-out methods work.
+    {"safeguards.opt_out_failure.contents", "47 CFR 64.2009(f)(1)", k2007, false,
+     "The notice is a letter: carrier name, mechanisms, problems, remedy and its date, "
+     "state commissions notified and their action, copy of the customer notice, contact."},
+    {"safeguards.opt_out_failure.other_methods", "47 CFR 64.2009(f)(2)", k2007, false,
+     "The notice is owed even when the carrier offers other ways to opt out."},
     {"disclosure.safeguards", "47 CFR 64.2010(a)", k2007, false,
      "Discover and protect against pretexting; authenticate before disclosing CPNI."},
     {"disclosure.telephone", "47 CFR 64.2010(b)", k2007, false,

@@ -25,3 +25,6 @@ proprio_add_test(http_certification_test SOURCES http_certification_test.cc
   DEPS proprio_api proprio_http_test_client LABELS e2e)
 target_compile_definitions(http_certification_test PRIVATE
   PROPRIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+proprio_add_test(http_opt_out_failure_test SOURCES http_opt_out_failure_test.cc
+  DEPS proprio_api proprio_http_test_client proprio_report_testing LABELS e2e)
