@@ -67,7 +67,9 @@ TEST_F(CliRulesTest, ListGivesEveryParagraphWithCodeAndTests) {
   EXPECT_NE(Find(list, "47 CFR 64." "2011(a)", "2024"), nullptr);
   // Every enforced paragraph names at least one test (rules_trace_test too).
   for (const json& p : list) {
-    if (p["enforcement"] == "enforced") EXPECT_FALSE(p["tests"].empty()) << p["citation"];
+    if (p["enforcement"] == "enforced") {
+      EXPECT_FALSE(p["tests"].empty()) << p["citation"];
+    }
   }
 
   const RunResult text = Run({"rules", "list"});
