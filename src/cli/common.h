@@ -94,6 +94,8 @@ void RegisterCertification(CLI::App& app, Context& ctx);
 void RegisterOptOutFailure(CLI::App& app, Context& ctx);
 // due_command.cc: proprio due, every open obligation of every kind.
 void RegisterDue(CLI::App& app, Context& ctx);
+// rules_commands.cc: proprio rules list|show, which code enforces which rule.
+void RegisterRules(CLI::App& app, Context& ctx);
 
 // Adds a subcommand that accepts the global options after its name too.
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help);

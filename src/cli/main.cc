@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterCertification(app, ctx);
   proprio::cli::RegisterOptOutFailure(app, ctx);
   proprio::cli::RegisterDue(app, ctx);
+  proprio::cli::RegisterRules(app, ctx);
 
   const std::set<CLI::Option*> relaxed_carrier = RelaxCarrierOptions(app);
 

@@ -612,6 +612,74 @@ TEST(NoticeTemplateTest, c64_2008_f_2_OneTimeNoticeMayOmitItems) {
                                            "47 CFR 64.2008(c)(3)"}));
 }
 
+// 64.2008(f)(2)(ii): a one-time notice need not name the recipients when no
+// affiliate or third party will receive the CPNI; it must when one will, and
+// other notices always must.
+TEST(NoticeTemplateTest, c64_2008_f_2_ii_RecipientsOmittedOnlyWhenNoneReceive) {
+  NoticeTemplate n = Complete(NoticeKind::kOneTime, NoticeChannel::kOral);
+  n.names_recipients = false;
+  EXPECT_TRUE(CheckNoticeTemplate(n).empty());
+  n.will_disclose_to_affiliates_or_third_parties = true;
+  EXPECT_EQ(Citations(CheckNoticeTemplate(n)),
+            std::vector<std::string_view>{"47 CFR 64.2008(c)(2)"});
+  NoticeTemplate opt_in = Complete(NoticeKind::kOptIn, NoticeChannel::kOral);
+  opt_in.names_recipients = false;
+  EXPECT_EQ(Citations(CheckNoticeTemplate(opt_in)),
+            std::vector<std::string_view>{"47 CFR 64.2008(c)(2)"});
+}
+
+// 64.2008(f)(2)(iii): how to withdraw future access may be left out only when
+// the notice explains the approval is for one-time use.
+TEST(NoticeTemplateTest, c64_2008_f_2_iii_WithdrawalOmittedWhenTheOneTimeScopeIsExplained) {
+  NoticeTemplate n = Complete(NoticeKind::kOneTime, NoticeChannel::kOral);
+  n.states_right_to_disapprove_and_withdraw = false;
+  EXPECT_EQ(Citations(CheckNoticeTemplate(n)),
+            std::vector<std::string_view>{"47 CFR 64.2008(c)(2)"});
+  n.explains_one_time_scope = true;
+  EXPECT_TRUE(CheckNoticeTemplate(n).empty());
+}
+
+// 64.2008(f)(2)(iv): the precise steps may be left out only when the notice
+// says the customer can deny access for the call.
+TEST(NoticeTemplateTest, c64_2008_f_2_iv_StepsOmittedWhenTheNoticeSaysDenyForTheCall) {
+  NoticeTemplate n = Complete(NoticeKind::kOneTime, NoticeChannel::kOral);
+  n.gives_precise_steps = false;
+  EXPECT_EQ(Citations(CheckNoticeTemplate(n)),
+            std::vector<std::string_view>{"47 CFR 64.2008(c)(3)"});
+  n.states_can_deny_for_call = true;
+  EXPECT_TRUE(CheckNoticeTemplate(n).empty());
+}
+
+// 64.2008(f)(1): oral notice serves a one-time use on a call (and the consent
+// given on it is valid with a recording); an oral opt-out notice is refused
+// (64.2008(d)).
+TEST(NoticeTemplateTest, c64_2008_f_1_OralNoticeServesOneTimeUse) {
+  EXPECT_TRUE(CheckNoticeTemplate(Complete(NoticeKind::kOneTime, NoticeChannel::kOral)).empty());
+  EXPECT_EQ(Citations(CheckNoticeTemplate(Complete(NoticeKind::kOptOut, NoticeChannel::kOral))),
+            std::vector<std::string_view>{"47 CFR 64.2008(d)"});
+  EXPECT_EQ(ValidateApprovalEvent(Notice(1, "2024-05-01T14:00:00Z", NoticeChannel::kOral))
+                .field(),
+            "notice_channel");
+  EXPECT_TRUE(
+      ValidateApprovalEvent(OneTime("call-1", "2024-05-01T14:00:00Z", std::nullopt)).ok());
+}
+
+// 64.2008(e): an opt-in notice may be oral, written or electronic, and an
+// opt-in approval given orally is valid with its recording (64.2007(a)(1)).
+TEST(NoticeTemplateTest, c64_2008_e_OptInNoticeMayBeOralWrittenOrElectronic) {
+  for (NoticeChannel c : {NoticeChannel::kOral, NoticeChannel::kMail, NoticeChannel::kEmail,
+                          NoticeChannel::kElectronic}) {
+    EXPECT_TRUE(CheckNoticeTemplate(Complete(NoticeKind::kOptIn, c)).empty())
+        << NoticeChannelName(c);
+  }
+  ApprovalEvent granted = Customer(ApprovalEventKind::kOptInGranted, "2024-05-01T14:00:00Z",
+                                   ScopeSet{ApprovalScope::kThirdParties});
+  granted.evidence.channel = ConsentChannel::kOral;
+  granted.evidence.document_id.clear();
+  granted.evidence.recording_id = "rec-1";
+  EXPECT_TRUE(ValidateApprovalEvent(granted).ok());
+}
+
 TEST(NoticeTemplateTest, PolicyOptInOnlyRefusesOptOutNotices) {
   Policy seed = FloorPolicy();
   seed.approval_mode = ApprovalMode::kOptInOnly;

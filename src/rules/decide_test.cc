@@ -695,6 +695,21 @@ TEST(DecideTest, Cfr64_2003fFormerCustomerMarketingNeedsOptIn) {
   EXPECT_TRUE(Decide(Req().purpose(Purpose::kFraudProtection), former, rs, FloorPolicy()).allowed);
 }
 
+// 64.2009(a): the customer's approval status is established before CPNI is
+// used: marketing that needs approval is denied without it, naming what would
+// allow it, and allowed once the status on record shows it.
+TEST(DecideTest, c64_2009_a_ApprovalStatusIsEstablishedBeforeUse) {
+  const RuleSet rs = RuleSetFor(kNow, {});
+  Req req;
+  req.purpose(Purpose::kMarketingOtherCategory).offering(Offering::kInterexchange);
+  const Decision none = Decide(req, Facts(), rs, FloorPolicy());
+  EXPECT_FALSE(none.allowed);
+  ASSERT_EQ(none.requirements.size(), 1u);
+  EXPECT_EQ(none.requirements[0].kind, RK::kOptOutOrOptInApproval);
+  const CustomerFacts approved = Facts().opt_out(AS::kOwnMarketingCommRelated);
+  EXPECT_TRUE(Decide(req, approved, rs, FloorPolicy()).allowed);
+}
+
 // 64.2008(d)(2): after the two-year lapse the answer names the lapse, its
 // date and what renews it; before it, opt-out approval allows.
 TEST(DecideTest, c64_2008_d_2_LapsedOptOutIsNamedWithItsDate) {

@@ -12,7 +12,7 @@ namespace {
 
 constexpr CivilDate k2007 = kFcc2007Effective;
 
-// 47 U.S.C. 222 and 47 CFR 64.2003-64.2010 as amended in 2007. Paragraphs the
+// 47 U.S.C. 222 and 47 CFR 64.2001-64.2010 as amended in 2007. Paragraphs the
 // 2007 order did not change are listed with the set's date: that is when this
 // version of the whole took effect.
 constexpr Rule kGeneralRules[] = {
@@ -33,9 +33,50 @@ constexpr Rule kGeneralRules[] = {
     {"statute.emergency", "47 U.S.C. 222(d)(4)", k2007, false,
      "Call location information of CMRS and IP-enabled voice users for emergency services "
      "and, in emergencies, to immediate family."},
+    {"statute.cpni_definition", "47 U.S.C. 222(h)(1)", k2007, false,
+     "CPNI defined: quantity, technical configuration, type, destination, location and amount "
+     "of use of a telecommunications service, and the information in telephone bills."},
+    {"basis_and_purpose", "47 CFR 64.2001", k2007, false,
+     "Basis (47 U.S.C. 151-154, 222, 303(r)) and purpose: the subpart implements section 222."},
     {"definitions", "47 CFR 64.2003", k2007, false,
      "Definitions: CPNI, call detail, account information, address of record, opt-in and "
      "opt-out approval, communications-related services."},
+    {"definitions.account_information", "47 CFR 64.2003(a)", k2007, false,
+     "Account information: account number or any part of it, telephone number associated with the account, bill amount."},
+    {"definitions.address_of_record", "47 CFR 64.2003(b)", k2007, false,
+     "Address of record: a postal or e-mail address associated with the account for at least 30 days."},
+    {"definitions.affiliate", "47 CFR 64.2003(c)", k2007, false,
+     "Affiliate: as in 47 U.S.C. 153."},
+    {"definitions.call_detail", "47 CFR 64.2003(d)", k2007, false,
+     "Call detail information: number called or calling, and time, location or duration of calls."},
+    {"definitions.communications_related", "47 CFR 64.2003(e)", k2007, false,
+     "Communications-related services: telecommunications services, information services typically provided by carriers, and CPE."},
+    {"definitions.customer", "47 CFR 64.2003(f)", k2007, false,
+     "Customer: a person or entity to whom the carrier is currently providing service."},
+    {"definitions.cpni", "47 CFR 64.2003(g)", k2007, false,
+     "CPNI: as in 47 U.S.C. 222(h)(1)."},
+    {"definitions.cpe", "47 CFR 64.2003(h)", k2007, false,
+     "Customer premises equipment: as in 47 U.S.C. 153."},
+    {"definitions.information_services", "47 CFR 64.2003(i)", k2007, false,
+     "Information services typically provided by carriers (Internet access, voice mail; not retail consumer services on websites)."},
+    {"definitions.lec", "47 CFR 64.2003(j)", k2007, false,
+     "Local exchange carrier: as in 47 U.S.C. 153."},
+    {"definitions.opt_in", "47 CFR 64.2003(k)", k2007, false,
+     "Opt-in approval: affirmative, express consent after notice."},
+    {"definitions.opt_out", "47 CFR 64.2003(l)", k2007, false,
+     "Opt-out approval: consent assumed when the customer does not object within the waiting period after notice."},
+    {"definitions.biographical", "47 CFR 64.2003(m)", k2007, false,
+     "Readily available biographical information: SSN or its last four digits, mother's maiden name, home address, date of birth."},
+    {"definitions.subscriber_list", "47 CFR 64.2003(n)", k2007, false,
+     "Subscriber list information: as in 47 U.S.C. 222(h)(3)."},
+    {"definitions.carrier", "47 CFR 64.2003(o)", k2007, false,
+     "Telecommunications carrier or carrier: as in 47 U.S.C. 153, including interconnected VoIP providers."},
+    {"definitions.telecommunications_service", "47 CFR 64.2003(p)", k2007, false,
+     "Telecommunications service: as in 47 U.S.C. 153."},
+    {"definitions.telephone_number_of_record", "47 CFR 64.2003(q)", k2007, false,
+     "Telephone number of record: the number associated with the underlying service, not a contact number the customer supplied."},
+    {"definitions.valid_photo_id", "47 CFR 64.2003(r)", k2007, false,
+     "Valid photo ID: an unexpired government-issued means of personal identification with a photograph."},
     {"use.category_of_service", "47 CFR 64.2005(a)", k2007, false,
      "Use, disclose or permit access to CPNI to provide or market offerings among the "
      "categories of service the customer already buys, without approval."},
@@ -83,6 +124,26 @@ constexpr Rule kGeneralRules[] = {
      "Individual notice when soliciting approval."},
     {"notice.content", "47 CFR 64.2008(c)", k2007, false,
      "Content of the notice, items (c)(1) to (c)(10)."},
+    {"notice.content.informed_decision", "47 CFR 64.2008(c)(1)", k2007, false,
+     "Enough information to decide; states the customer's right, and the carrier's duty, to protect CPNI."},
+    {"notice.content.what_who_why", "47 CFR 64.2008(c)(2)", k2007, false,
+     "The kinds of CPNI, the entities that will receive it and the purposes; the right to disapprove and to withdraw at any time."},
+    {"notice.content.steps_and_no_effect", "47 CFR 64.2008(c)(3)", k2007, false,
+     "The precise steps to grant or deny; denial does not affect services (a neutral statement of consequences allowed)."},
+    {"notice.content.comprehensible", "47 CFR 64.2008(c)(4)", k2007, false,
+     "Comprehensible and not misleading."},
+    {"notice.content.legible", "47 CFR 64.2008(c)(5)", k2007, false,
+     "Written notice: clearly legible, sufficiently large type, in an area readily apparent."},
+    {"notice.content.translated", "47 CFR 64.2008(c)(6)", k2007, false,
+     "A translated notice is translated in full."},
+    {"notice.content.may_state", "47 CFR 64.2008(c)(7)", k2007, false,
+     "The notice may say approval helps tailor offers and that the carrier may be compelled to disclose on the customer's written request."},
+    {"notice.content.no_freeze_encouragement", "47 CFR 64.2008(c)(8)", k2007, false,
+     "The notice must not encourage the customer to freeze third-party access to CPNI."},
+    {"notice.content.valid_until_revoked", "47 CFR 64.2008(c)(9)", k2007, false,
+     "States that approval or denial is valid until the customer revokes or limits it."},
+    {"notice.content.proximate", "47 CFR 64.2008(c)(10)", k2007, false,
+     "The solicitation comes close in time to the notice."},
     {"notice.opt_out.channel", "47 CFR 64.2008(d)", k2007, false,
      "Opt-out notice by written or electronic means only, not orally (except (f))."},
     {"notice.opt_out.wait", "47 CFR 64.2008(d)(1)", k2007, false,
@@ -96,10 +157,32 @@ constexpr Rule kGeneralRules[] = {
     {"notice.opt_out.email", "47 CFR 64.2008(d)(3)", k2007, false,
      "E-mail notices: prior express consent, reply-to-opt-out, bounced notices re-sent, "
      "clear subject line; an opt-out method at no cost, 24x7."},
+    {"notice.opt_out.email.consent", "47 CFR 64.2008(d)(3)(i)", k2007, false,
+     "E-mail notice only with the customer's express, verifiable, prior approval to e-mail."},
+    {"notice.opt_out.email.reply", "47 CFR 64.2008(d)(3)(ii)", k2007, false,
+     "The customer may reply directly to the e-mail to opt out."},
+    {"notice.opt_out.email.bounced", "47 CFR 64.2008(d)(3)(iii)", k2007, false,
+     "A returned e-mail notice does not count: send it again another way."},
+    {"notice.opt_out.email.subject", "47 CFR 64.2008(d)(3)(iv)", k2007, false,
+     "A subject line that clearly and accurately identifies the subject matter."},
+    {"notice.opt_out.email.no_cost_24x7", "47 CFR 64.2008(d)(3)(v)", k2007, false,
+     "An opt-out method at no additional cost, available 24 hours a day, 7 days a week."},
     {"notice.opt_in", "47 CFR 64.2008(e)", k2007, false,
      "Opt-in notice may be oral, written or electronic."},
     {"notice.one_time", "47 CFR 64.2008(f)", k2007, false,
      "Oral notice for limited one-time use during one call, for its duration."},
+    {"notice.one_time.oral", "47 CFR 64.2008(f)(1)", k2007, false,
+     "Oral notice may obtain limited one-time use for an inbound or outbound call, for its duration."},
+    {"notice.one_time.content", "47 CFR 64.2008(f)(2)", k2007, false,
+     "The content of (c), except items not relevant to the limited use, (f)(2)(i)-(iv)."},
+    {"notice.one_time.omit_prior_opt_out", "47 CFR 64.2008(f)(2)(i)", k2007, false,
+     "Need not say that a customer who opted out before need do nothing to keep that choice."},
+    {"notice.one_time.omit_recipients", "47 CFR 64.2008(f)(2)(ii)", k2007, false,
+     "Need not name affiliates or third parties when the one-time use reaches none."},
+    {"notice.one_time.omit_withdrawal", "47 CFR 64.2008(f)(2)(iii)", k2007, false,
+     "Need not say how to withdraw future access, if it says the approval is for one-time use."},
+    {"notice.one_time.omit_steps", "47 CFR 64.2008(f)(2)(iv)", k2007, false,
+     "Need not give the precise steps, if it clearly says the customer can deny access for the call."},
     {"safeguards.status_system", "47 CFR 64.2009(a)", k2007, false,
      "A system establishing approval status before CPNI is used."},
     {"safeguards.training", "47 CFR 64.2009(b)", k2007, false,
@@ -208,6 +291,19 @@ constexpr Rule kBreach2024[] = {
     {"breach.definition", "47 CFR 64.2011(d)", kFcc2024Effective, true,
      "Breach of covered data (CPNI and PII), including inadvertent; good-faith employee "
      "acquisition not further used or disclosed is excluded."},
+};
+
+// FCC 23-95 (WC Docket 21-341, 88 FR 85794, Dec. 8, 2023) added 64.2010(h),
+// SIM change requests. No rule set carries it yet: issue 14 part 2 adds it
+// with its compliance date as configuration. Listed here so that the
+// registry (rules/paragraphs.h) names it, as not enforced. Its paragraphs
+// (h)(1)-(h)(8) are to be broken out against the published text with that
+// work.
+constexpr Rule kNotYetCarried[] = {
+    {"disclosure.sim_change", "47 CFR 64.2010(h)", CivilDate{2024, 1, 8}, true,
+     "Wireless providers: secure authentication before a SIM change (no biographical or "
+     "account information, recent payment or call detail), failed-attempt process, immediate "
+     "notice of every request, account lock, training, records."},
 };
 
 constexpr std::string_view kNames[] = {"fcc-2007", "fcc-2024"};
@@ -349,5 +445,9 @@ Result<RuleSet> RuleSetByName(std::string_view name, Instant at, const RuleConfi
 }
 
 std::span<const std::string_view> RuleSetNames() { return kNames; }
+
+std::span<const Rule> GeneralRules() { return kGeneralRules; }
+
+std::span<const Rule> NotYetCarriedRules() { return kNotYetCarried; }
 
 }  // namespace proprio::rules

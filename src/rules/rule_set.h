@@ -126,7 +126,7 @@ struct RuleSet {
   BreachRules breach;  // the 64.2011 in force for this set at the asked instant
   // fcc-2024 only: the configured date of its new 64.2011 (empty = not yet).
   std::optional<CivilDate> breach_2024_effective;
-  std::span<const Rule> rules;         // 64.2003-64.2010 and 47 U.S.C. 222
+  std::span<const Rule> rules;         // 64.2001-64.2010 and 47 U.S.C. 222
   std::span<const Rule> breach_rules;  // the 64.2011 in force
 
   // The rule with this id, searching `rules` then `breach_rules`; null if none.
@@ -165,6 +165,13 @@ Result<RuleSet> RuleSetByName(std::string_view name, Instant at, const RuleConfi
 
 // "fcc-2007", "fcc-2024".
 std::span<const std::string_view> RuleSetNames();
+
+// 47 U.S.C. 222 and 47 CFR 64.2001-64.2010 as both sets carry them
+// (RuleSet::rules).
+std::span<const Rule> GeneralRules();
+// Rules adopted but carried by no rule set yet: 64.2010(h), SIM change
+// requests (FCC 23-95, 2023). Listed for the registry (rules/paragraphs.h).
+std::span<const Rule> NotYetCarriedRules();
 
 // The 64.2011 rules of a regime, whatever the configuration (for checks that
 // are not tied to one instant, e.g. a policy's breach section).

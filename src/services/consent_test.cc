@@ -355,6 +355,7 @@ TEST_F(NoticeServiceTest, OptOutNoticeUnderOptInOnlyPolicyIsRefused) {
 }
 
 TEST_F(NoticeServiceTest, SendingRecordsOneEventPerCustomer) {
+  // 64.2008(b): the notice is individual: one recorded notice per customer.
   const int64_t tpl = Template("mailer", "opt_out", "mail");
   NoticeSendRequest req;
   req.template_id = tpl;
