@@ -138,9 +138,13 @@ constexpr Where kGeneralWhere[] = {
      "rules/s2009_certification.cc CertificationDueDate, CertificationGaps; services/certification.cc "
      "BuildCertification, SignCertification; report/certification_document.cc"},
     {"safeguards.opt_out_failure", E::kEnforced,
-     "in part: rules/policy.cc FloorViolations (notice within 5 business days), "
-     "rules/s2009_certification.cc AccompanyingStatement; failures and the FCC letter are not "
-     "recorded by Proprio"},
+     "rules/s2009_opt_out_failure.cc ComputeOptOutFailureClock (5 business days), "
+     "rules/policy.cc FloorViolations; services/opt_out_failures.cc records incidents and the "
+     "FCC letter (report/opt_out_failure_notice.cc)"},
+    {"safeguards.opt_out_failure.contents", E::kEnforced,
+     "rules/s2009_opt_out_failure.cc CheckOptOutFailureNotice (every item of the letter)"},
+    {"safeguards.opt_out_failure.other_methods", E::kEnforced,
+     "rules/s2009_opt_out_failure.cc: the notice is owed even when other opt-out methods work"},
     {"disclosure.safeguards", E::kEnforced,
      "services customer_auth OpenVerification, SessionAuthenticated, pretexting flags; rules/decide.cc "
      "Decide (authenticated context)"},
