@@ -2,7 +2,6 @@
 // Beast; everything above works on api::Request and api::Response.
 #include "api/server.h"
 
-#include <sys/random.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -19,6 +18,7 @@
 
 #include "api/api.h"
 #include "api/problem.h"
+#include "services/secure_random.h"
 
 namespace proprio::api {
 
@@ -43,7 +43,9 @@ class Server::Impl {
  public:
   Impl(Api& api, ServerOptions options) : api_(api), options_(std::move(options)) {
     uint32_t r = 0;
-    if (::getrandom(&r, sizeof r, 0) != sizeof r) r = static_cast<uint32_t>(::time(nullptr));
+    if (!services::RandBytes(reinterpret_cast<uint8_t*>(&r), sizeof r).ok()) {
+      r = static_cast<uint32_t>(::time(nullptr));  // request ids only need to differ per process
+    }
     id_prefix_ = r;
   }
 
