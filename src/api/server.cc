@@ -307,6 +307,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     res->set(http::field::server, "proprio");
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) res->set(name, value);
+    // On every answer (issue 15): no content-type sniffing; nothing stored by
+    // a browser or proxy unless the handler chose a Cache-Control (answers
+    // carry CPNI and personal data); HSTS when served over TLS.
+    res->set("X-Content-Type-Options", "nosniff");
+    if (res->find(http::field::cache_control) == res->end()) {
+      res->set(http::field::cache_control, "no-store");
+    }
+    if (server_.ssl_) res->set(http::field::strict_transport_security, "max-age=31536000");
     res->body() = std::move(r.body);
     const bool keep = keep_alive_ && !r.close && !refused && !draining_ && !server_.draining();
     res->keep_alive(keep);
@@ -419,6 +427,11 @@ Status Server::Impl::Start() {
     ssl_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
                       net::ssl::context::no_tlsv1_1);
+    // TLS 1.2 with forward-secret AEAD suites only (TLS 1.3's are all so).
+    if (SSL_CTX_set_cipher_list(ssl_->native_handle(),
+                                "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL") != 1) {
+      return Status::Internal("OpenSSL refused the TLS 1.2 cipher list");
+    }
     ssl_->use_certificate_chain_file(options_.tls_cert_file, ec);
     if (ec) {
       return Status::InvalidArgument("cannot read the TLS certificate " + options_.tls_cert_file +

@@ -435,6 +435,22 @@ TEST_F(HttpApiTest, Cfr64_2003fCloseACustomer) {
   EXPECT_EQ(shown.Json()["closed_at"], closed.Json()["closed_at"]);
 }
 
+TEST_F(HttpApiTest, EveryAnswerForbidsSniffingAndStoring) {
+  // Issue 15: a customer record (CPNI), a refusal and a public route alike.
+  HttpClient c(h_.port());
+  const auto record = c.Get(A() + "/customers/" + customers_a_[0].ToString(), tokens_[Role::kCsr]);
+  const auto refusal = c.Get(A() + "/customers/" + customers_a_[0].ToString(), "not-a-token");
+  const auto health = c.Get("/healthz");
+  ASSERT_EQ(record.status, 200) << record.body;
+  EXPECT_EQ(refusal.status, 401);
+  EXPECT_EQ(health.status, 200);
+  for (const auto* r : {&record, &refusal, &health}) {
+    EXPECT_EQ(r->Header("x-content-type-options"), "nosniff");
+    EXPECT_EQ(r->Header("cache-control"), "no-store");
+    EXPECT_EQ(r->Header("strict-transport-security"), "");  // plain HTTP: no HSTS
+  }
+}
+
 TEST_F(HttpApiTest, AnotherCarriersResourceIsNotFoundAndRecorded) {
   HttpClient c(h_.port());
   const std::string csr_a = tokens_[Role::kCsr];
@@ -968,6 +984,9 @@ TEST(HttpTlsTest, ServesHttpsWhenGivenACertificate) {
     HttpClient secure(h.port(), /*tls=*/true);
     auto res = secure.Get("/healthz");
     EXPECT_EQ(res.status, 200) << res.error;
+    // Security headers (issue 15): HSTS under TLS, beside the ones every answer has.
+    EXPECT_EQ(res.Header("strict-transport-security"), "max-age=31536000");
+    EXPECT_EQ(res.Header("x-content-type-options"), "nosniff");
     EXPECT_EQ(secure.Get("/readyz").status, 200);  // same connection, kept alive
     HttpClient plain(h.port());
     EXPECT_NE(plain.Get("/healthz").status, 200);
