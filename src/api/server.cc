@@ -65,6 +65,26 @@ class Server::Impl {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     return sessions_.size();
   }
+  // Takes a connection from `address` into the caps (ServerOptions
+  // max_connections, max_connections_per_address); false when either is full.
+  bool Admit(const std::string& address) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    int& mine = per_address_[address];
+    if (admitted_ >= options_.max_connections || mine >= options_.max_connections_per_address) {
+      if (mine == 0) per_address_.erase(address);
+      return false;
+    }
+    ++mine;
+    ++admitted_;
+    return true;
+  }
+  void Release(const std::string& address) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    auto it = per_address_.find(address);
+    if (it != per_address_.end() && --it->second <= 0) per_address_.erase(it);
+    --admitted_;
+  }
+  bool tls() const { return ssl_ != nullptr; }
   bool draining() const { return draining_.load(); }
   std::string NextRequestId() {
     char buf[24];
@@ -96,6 +116,8 @@ class Server::Impl {
 
   std::mutex sessions_mu_;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
+  std::unordered_map<std::string, int> per_address_;  // admitted connections by peer
+  int admitted_ = 0;
   std::atomic<bool> draining_{false};
   std::atomic<bool> shutdown_started_{false};
   uint32_t id_prefix_ = 0;
@@ -117,7 +139,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
  public:
   Session(Server::Impl& server, Stream&& stream)
       : server_(server), stream_(std::move(stream)), timer_(stream_.get_executor()) {}
-  ~Session() override { server_.Unregister(this); }
+  ~Session() override {
+    if (admitted_) server_.Release(remote_);
+    server_.Unregister(this);
+  }
 
   void Start() {
     server_.Register(this->shared_from_this());
@@ -125,6 +150,19 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     beast::error_code peer_error;
     const auto remote = Lowest().socket().remote_endpoint(peer_error);
     if (!peer_error) remote_ = remote.address().to_string();
+    admitted_ = server_.Admit(remote_);
+    if (!admitted_) {
+      // Over a cap: a plain connection gets a 503 it can read; a TLS one,
+      // which has not shaken hands, is closed.
+      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        Refuse(503, "too-many-connections", "Too many connections",
+               "this server or this client address has as many connections open as it allows; "
+               "retry on an open connection or later");
+      } else {
+        Close();
+      }
+      return;
+    }
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       WaitForRequest();
     } else {
@@ -314,7 +352,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (res->find(http::field::cache_control) == res->end()) {
       res->set(http::field::cache_control, "no-store");
     }
-    if (server_.ssl_) res->set(http::field::strict_transport_security, "max-age=31536000");
+    if (server_.tls()) res->set(http::field::strict_transport_security, "max-age=31536000");
     res->body() = std::move(r.body);
     const bool keep = keep_alive_ && !r.close && !refused && !draining_ && !server_.draining();
     res->keep_alive(keep);
@@ -385,7 +423,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::optional<http::request_parser<http::string_body>> parser_;
   State state_ = State::kIdle;
   bool keep_alive_ = true;
-  std::string remote_;  // the peer's address, for the request log
+  std::string remote_;  // the peer's address, for the request log and the caps
+  bool admitted_ = false;  // counted in the server's connection caps
   bool draining_ = false;
   std::vector<char> scratch_;
   net::steady_timer timer_;

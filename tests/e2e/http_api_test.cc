@@ -592,6 +592,38 @@ TEST_F(HttpApiTest, OversizedAndTruncatedBodies) {
             3u);
 }
 
+TEST(HttpLimitsTest, ConnectionsPastThePerAddressCapAre503AndClosed) {
+  char tmpl[] = "/tmp/proprio-caps-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  {
+    Harness h;
+    h.Start(dir, "", [](api::ApiOptions&, api::ServerOptions& sv) {
+      sv.max_connections_per_address = 3;
+      sv.idle_timeout = std::chrono::milliseconds(5000);
+      sv.header_timeout = std::chrono::milliseconds(5000);
+    });
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<RawConnection>(h.port()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // all three accepted
+    {
+      RawConnection fourth(h.port());
+      fourth.Send(request);
+      bool closed = false;
+      const std::string got = fourth.ReadUntilClosed(2000, &closed);
+      EXPECT_TRUE(closed);
+      EXPECT_NE(got.find("HTTP/1.1 503"), std::string::npos) << got;
+      EXPECT_NE(got.find("too-many-connections"), std::string::npos) << got;
+    }
+    // One of the three leaves: a new connection is served.
+    held.pop_back();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    HttpClient again(h.port());
+    EXPECT_EQ(again.Get("/healthz").status, 200);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(HttpApiTest, SlowHeaderAndIdleClientsAreCut) {
   // One byte every 100 ms: the header never completes within 400 ms.
   RawConnection slow(h_.port());
