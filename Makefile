@@ -2,14 +2,17 @@
 #   make run    set up, build (release), build the demo carrier in ./proprio.db, verify its ledger,
 #               then serve the HTTP API on http://127.0.0.1:8080 (LISTEN=host:port to change)
 #   make test   set up, build with AddressSanitizer+UBSan, run every test (unit, SQLite and
-#               PostgreSQL store, CLI end to end, benchmark smoke runs)
+#               PostgreSQL store, CLI end to end, benchmark smoke runs), then replay the fuzz
+#               corpora and fuzz each parser for FUZZ_SECONDS (default 10)
 #   make bench  set up (with wrk, nginx), build (release), run the benchmarks
+#   make fuzz   set up, build the libFuzzer harnesses (clang), run each for 10 minutes
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 DB ?= proprio.db
 LISTEN ?= 127.0.0.1:8080
+FUZZ_SECONDS ?= 10
 
-.PHONY: all setup build run test bench format clean
+.PHONY: all setup build run test bench fuzz format clean
 
 all: build
 
@@ -39,7 +42,11 @@ test: setup
 	@cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
+	@scripts/fuzz --seconds $(FUZZ_SECONDS)
 	@scripts/test-counts build/asan
+
+fuzz: setup
+	@scripts/fuzz --seconds 600
 
 bench: build
 	@scripts/setup --bench

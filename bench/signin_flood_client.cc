@@ -3,7 +3,12 @@
 // Driven by bench/signin_flood_bench.sh; loopback only, every run bounded in
 // requests and in time.
 //
-//   signin_flood_client PORT TOKEN FLOOD_CLIENTS PROBES MAX_SECONDS
+//   signin_flood_client PORT TOKEN FLOOD_CLIENTS PROBES MAX_SECONDS [FLOOD_KIND]
+//
+// FLOOD_KIND "signin" (the default) is the flood below; "slow-headers" is
+// FLOOD_CLIENTS connections that each send one byte of a request header per
+// second and never finish it (issue 15; bench/slow_clients_bench.sh),
+// reconnecting whenever the server cuts them at its header timeout.
 //
 // Phase "alone": PROBES sequential rounds of GET /healthz, GET /readyz and
 // POST /v1/carriers/1/decisions (one decision) on one keep-alive connection,
@@ -175,8 +180,15 @@ std::map<std::string, Stats> RunProbes(int port, const std::vector<Probe>& probe
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 6) {
-    std::fprintf(stderr, "usage: %s PORT TOKEN FLOOD_CLIENTS PROBES MAX_SECONDS\n", argv[0]);
+  if (argc != 6 && argc != 7) {
+    std::fprintf(stderr,
+                 "usage: %s PORT TOKEN FLOOD_CLIENTS PROBES MAX_SECONDS [signin|slow-headers]\n",
+                 argv[0]);
+    return 2;
+  }
+  const std::string kind = argc == 7 ? argv[6] : "signin";
+  if (kind != "signin" && kind != "slow-headers") {
+    std::fprintf(stderr, "unknown flood kind '%s'\n", kind.c_str());
     return 2;
   }
   const int port = std::atoi(argv[1]);
@@ -205,7 +217,50 @@ int main(int argc, char** argv) {
   std::map<int, long> answers;
   std::vector<std::thread> flood;
   const auto flood_deadline = Clock::now() + std::chrono::seconds(max_seconds + 2);
-  for (int i = 0; i < clients; ++i) {
+  long slow_bytes = 0, slow_cuts = 0;
+  if (kind == "slow-headers") {
+    flood.emplace_back([&] {
+      const std::string header =
+          "GET /healthz HTTP/1.1\r\nHost: slow\r\nX-Slow: " + std::string(8192, 'a');
+      std::vector<int> fds(static_cast<size_t>(clients), -1);
+      std::vector<size_t> pos(fds.size(), 0);
+      auto open = [&](size_t i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<uint16_t>(port));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+          fds[i] = fd;
+          pos[i] = 0;
+        } else if (fd >= 0) {
+          ::close(fd);
+        }
+      };
+      while (!stop.load() && Clock::now() < flood_deadline) {
+        for (size_t i = 0; i < fds.size(); ++i) {
+          if (fds[i] < 0) open(i);
+          if (fds[i] < 0) continue;
+          const char byte = header[pos[i] % header.size()];
+          if (::send(fds[i], &byte, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1) {
+            ++pos[i];
+            ++slow_bytes;
+          } else {  // cut by the server (header timeout) or refused: come back
+            ::close(fds[i]);
+            fds[i] = -1;
+            ++slow_cuts;
+          }
+        }
+        for (int t = 0; t < 10 && !stop.load(); ++t) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
+      for (const int fd : fds) {
+        if (fd >= 0) ::close(fd);
+      }
+    });
+  }
+  for (int i = 0; kind == "signin" && i < clients; ++i) {
     flood.emplace_back([&, i] {
       Connection c(port);
       const std::string body = R"({"login":"flood.)" + std::to_string(i) +
@@ -224,6 +279,12 @@ int main(int argc, char** argv) {
   stop = true;
   for (auto& t : flood) t.join();
   Report("flood", under);
+  if (kind == "slow-headers") {
+    std::printf("flood: %d slow-header connections; %ld header bytes sent at one per second each, "
+                "%ld connections cut by the server and reopened (%.1f s of probes + 2 s lead)\n",
+                clients, slow_bytes, slow_cuts, probe_s);
+    return 0;
+  }
   long total = 0;
   std::printf("flood: %d clients; sign-in answers by status:", clients);
   for (const auto& [s, n] : answers) {

@@ -11,8 +11,18 @@ set(PROPRIO_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-
     # libstdc++'s own streambuf and string code.
     -Wno-restrict)
 
+if(PROPRIO_FUZZ)
+  # Clang builds only the harnesses and the libraries under them; GCC's
+  # builds hold the code to -Werror, clang's warnings here are advice.
+  list(REMOVE_ITEM PROPRIO_WARNINGS -Werror -Wno-restrict)
+endif()
+
 set(PROPRIO_SANITIZER_FLAGS)
-if(PROPRIO_SANITIZE)
+if(PROPRIO_FUZZ)
+  # Libraries carry coverage instrumentation; each harness links libFuzzer.
+  set(PROPRIO_SANITIZER_FLAGS -fsanitize=fuzzer-no-link,address,undefined
+      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+elseif(PROPRIO_SANITIZE)
   set(PROPRIO_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined
       -fno-omit-frame-pointer)
 endif()
@@ -28,7 +38,7 @@ function(proprio_add_library name)
   add_library(${name} STATIC ${ARG_SOURCES})
   proprio_target_defaults(${name})
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
-  if(PROPRIO_SANITIZE)
+  if(PROPRIO_SANITIZE OR PROPRIO_FUZZ)
     target_link_options(${name} INTERFACE ${PROPRIO_SANITIZER_FLAGS})
   endif()
 endfunction()

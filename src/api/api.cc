@@ -7,12 +7,12 @@
 #include <cstdio>
 #include <thread>
 
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "api/problem.h"
 #include "core/text.h"
 #include "ledger/sha256.h"
+#include "services/secure_random.h"
 
 namespace proprio::api {
 
@@ -70,27 +70,15 @@ std::string ProblemField(const std::string& body) {
 
 // A random id for this process's Idempotency-Key claims.
 std::string NewInstanceId() {
-  unsigned char bytes[12] = {};
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    const ssize_t r = ::getrandom(bytes + got, sizeof bytes - got, 0);
-    if (r <= 0) break;
-    got += static_cast<size_t>(r);
-  }
-  if (got < sizeof bytes) {  // no entropy: the pid and the clock still differ per process
-    const uint64_t mix = static_cast<uint64_t>(NowMicros()) ^
-                         (uint64_t{0x9e3779b97f4a7c15} * static_cast<uint64_t>(::getpid()));
-    for (size_t i = 0; i < sizeof bytes; ++i) {
-      bytes[i] = static_cast<unsigned char>(mix >> (8 * (i % 8)));
-    }
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  if (Result<std::string> id = services::RandHex(12); id.ok()) return *id;
+  // No entropy: the pid and the clock still differ per process, which is all
+  // an instance id needs (it is not a secret).
+  const uint64_t mix = static_cast<uint64_t>(NowMicros()) ^
+                       (uint64_t{0x9e3779b97f4a7c15} * static_cast<uint64_t>(::getpid()));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx%08x", static_cast<unsigned long long>(mix),
+                static_cast<unsigned>(::getpid()));
+  return buf;
 }
 
 // `retry_after_seconds`: when a retry may learn more (the answer, or that

@@ -20,7 +20,7 @@
 #include "api/json_input.h"
 #include "api/problem.h"
 #include "api/routes_common.h"
-#include "api/webhook_client.h"
+#include "services/webhook_client.h"
 #include "rules/rule_set.h"
 #include "services/auth_json.h"
 #include "services/customer_auth.h"
@@ -118,7 +118,7 @@ struct AuthRuntime {
 
   int threads;
   services::CustomerAuthPolicy policy;
-  WebhookClient client;
+  services::WebhookClient client;
   std::string webhook_key;  // ApiOptions::webhook_key
   Logger* logger;           // the Api's, which outlives this runtime
   boost::asio::thread_pool pool;

@@ -2,7 +2,6 @@
 // Beast; everything above works on api::Request and api::Response.
 #include "api/server.h"
 
-#include <sys/random.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -19,6 +18,7 @@
 
 #include "api/api.h"
 #include "api/problem.h"
+#include "services/secure_random.h"
 
 namespace proprio::api {
 
@@ -43,7 +43,9 @@ class Server::Impl {
  public:
   Impl(Api& api, ServerOptions options) : api_(api), options_(std::move(options)) {
     uint32_t r = 0;
-    if (::getrandom(&r, sizeof r, 0) != sizeof r) r = static_cast<uint32_t>(::time(nullptr));
+    if (!services::RandBytes(reinterpret_cast<uint8_t*>(&r), sizeof r).ok()) {
+      r = static_cast<uint32_t>(::time(nullptr));  // request ids only need to differ per process
+    }
     id_prefix_ = r;
   }
 
@@ -63,6 +65,26 @@ class Server::Impl {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     return sessions_.size();
   }
+  // Takes a connection from `address` into the caps (ServerOptions
+  // max_connections, max_connections_per_address); false when either is full.
+  bool Admit(const std::string& address) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    int& mine = per_address_[address];
+    if (admitted_ >= options_.max_connections || mine >= options_.max_connections_per_address) {
+      if (mine == 0) per_address_.erase(address);
+      return false;
+    }
+    ++mine;
+    ++admitted_;
+    return true;
+  }
+  void Release(const std::string& address) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    auto it = per_address_.find(address);
+    if (it != per_address_.end() && --it->second <= 0) per_address_.erase(it);
+    --admitted_;
+  }
+  bool tls() const { return ssl_ != nullptr; }
   bool draining() const { return draining_.load(); }
   std::string NextRequestId() {
     char buf[24];
@@ -94,6 +116,8 @@ class Server::Impl {
 
   std::mutex sessions_mu_;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions_;
+  std::unordered_map<std::string, int> per_address_;  // admitted connections by peer
+  int admitted_ = 0;
   std::atomic<bool> draining_{false};
   std::atomic<bool> shutdown_started_{false};
   uint32_t id_prefix_ = 0;
@@ -115,7 +139,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
  public:
   Session(Server::Impl& server, Stream&& stream)
       : server_(server), stream_(std::move(stream)), timer_(stream_.get_executor()) {}
-  ~Session() override { server_.Unregister(this); }
+  ~Session() override {
+    if (admitted_) server_.Release(remote_);
+    server_.Unregister(this);
+  }
 
   void Start() {
     server_.Register(this->shared_from_this());
@@ -123,6 +150,19 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     beast::error_code peer_error;
     const auto remote = Lowest().socket().remote_endpoint(peer_error);
     if (!peer_error) remote_ = remote.address().to_string();
+    admitted_ = server_.Admit(remote_);
+    if (!admitted_) {
+      // Over a cap: a plain connection gets a 503 it can read; a TLS one,
+      // which has not shaken hands, is closed.
+      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        Refuse(503, "too-many-connections", "Too many connections",
+               "this server or this client address has as many connections open as it allows; "
+               "retry on an open connection or later");
+      } else {
+        Close();
+      }
+      return;
+    }
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       WaitForRequest();
     } else {
@@ -305,6 +345,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     res->set(http::field::server, "proprio");
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) res->set(name, value);
+    // On every answer (issue 15): no content-type sniffing; nothing stored by
+    // a browser or proxy unless the handler chose a Cache-Control (answers
+    // carry CPNI and personal data); HSTS when served over TLS.
+    res->set("X-Content-Type-Options", "nosniff");
+    if (res->find(http::field::cache_control) == res->end()) {
+      res->set(http::field::cache_control, "no-store");
+    }
+    if (server_.tls()) res->set(http::field::strict_transport_security, "max-age=31536000");
     res->body() = std::move(r.body);
     const bool keep = keep_alive_ && !r.close && !refused && !draining_ && !server_.draining();
     res->keep_alive(keep);
@@ -375,7 +423,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::optional<http::request_parser<http::string_body>> parser_;
   State state_ = State::kIdle;
   bool keep_alive_ = true;
-  std::string remote_;  // the peer's address, for the request log
+  std::string remote_;  // the peer's address, for the request log and the caps
+  bool admitted_ = false;  // counted in the server's connection caps
   bool draining_ = false;
   std::vector<char> scratch_;
   net::steady_timer timer_;
@@ -417,6 +466,11 @@ Status Server::Impl::Start() {
     ssl_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
                       net::ssl::context::no_tlsv1_1);
+    // TLS 1.2 with forward-secret AEAD suites only (TLS 1.3's are all so).
+    if (SSL_CTX_set_cipher_list(ssl_->native_handle(),
+                                "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL") != 1) {
+      return Status::Internal("OpenSSL refused the TLS 1.2 cipher list");
+    }
     ssl_->use_certificate_chain_file(options_.tls_cert_file, ec);
     if (ec) {
       return Status::InvalidArgument("cannot read the TLS certificate " + options_.tls_cert_file +

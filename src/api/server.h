@@ -8,7 +8,9 @@
 // Limits: a connection waiting for a request is closed after idle_timeout; a
 // request's header must arrive within header_timeout of its first byte and
 // its body within body_timeout (so a slow client cannot hold a connection);
-// bodies over body_limit are answered 413 without being read.
+// bodies over body_limit are answered 413 without being read; connections
+// beyond max_connections, or max_connections_per_address from one peer, are
+// answered 503 and closed.
 //
 // Shutdown() (or SIGTERM/SIGINT with handle_signals): stop accepting, close
 // idle connections, let requests in progress finish and be answered (with
@@ -41,6 +43,12 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds drain_timeout{30'000};
+  // Connections open at once, in all and from one peer address; past either
+  // cap a new plain-HTTP connection is answered 503 too-many-connections and
+  // closed (a TLS one is closed), so slow or idle clients cannot take every
+  // descriptor.
+  int max_connections = 10'000;
+  int max_connections_per_address = 512;
   std::string tls_cert_file;  // PEM; TLS when both are set
   std::string tls_key_file;
   bool handle_signals = false;  // SIGTERM and SIGINT start a graceful shutdown

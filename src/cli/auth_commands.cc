@@ -42,7 +42,7 @@
 #include <iterator>
 #include <map>
 
-#include "api/webhook_client.h"
+#include "services/webhook_client.h"
 #include "cli/common.h"
 #include "core/text.h"
 #include "services/auth_json.h"
@@ -813,9 +813,9 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
       return Run(
           ctx, *a,
           [&](store::Store& s, const services::Actor& actor) -> Result<json> {
-            api::WebhookClientOptions wo;
+            services::WebhookClientOptions wo;
             wo.timeout = std::chrono::milliseconds(a->timeout_ms);
-            api::WebhookClient client(wo);
+            services::WebhookClient client(wo);
             services::DeliveryOptions options;
             options.transport = &client;
             ASSIGN_OR_RETURN(options.webhook_key, services::LoadWebhookKey());

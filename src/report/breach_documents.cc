@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "report/letter.h"
 #include "report/pdf.h"
 
 namespace proprio::report {
@@ -172,21 +173,19 @@ std::string DataLabel(const std::string& name) {
 
 namespace {
 
-enum class Part { kLetterhead, kMark, kDate, kAddress, kRe, kHeading, kBullet, kText, kSignature };
-
-std::vector<std::pair<Part, std::string>> LetterParts(const BreachDocFacts& f,
-                                                      const LetterRecipient* to, CivilDate date) {
-  std::vector<std::pair<Part, std::string>> p;
+LetterParts CustomerLetterParts(const BreachDocFacts& f, const LetterRecipient* to,
+                                CivilDate date) {
+  LetterParts p;
   std::vector<std::string> head = f.letterhead;
   if (head.empty()) {
     head.push_back(f.carrier_name);
     if (!f.carrier_address.empty()) head.push_back(f.carrier_address);
   }
-  p.emplace_back(Part::kLetterhead, Join(head, "\n"));
+  p.emplace_back(LetterPart::kLetterhead, Join(head, "\n"));
   if (!f.letter_hold.empty()) {
-    p.emplace_back(Part::kMark, "DRAFT, NOT TO BE SENT YET: " + f.letter_hold);
+    p.emplace_back(LetterPart::kMark, "DRAFT, NOT TO BE SENT YET: " + f.letter_hold);
   }
-  p.emplace_back(Part::kDate, LongDate(date));
+  p.emplace_back(LetterPart::kDate, LongDate(date));
   const bool linked = to != nullptr;
   if (linked) {
     std::vector<std::string> addr = {to->name};
@@ -199,16 +198,16 @@ std::vector<std::pair<Part, std::string>> LetterParts(const BreachDocFacts& f,
                                          : to->address.postal_code.empty() ? to->address.state : st);
     }
     if (!city.empty()) addr.push_back(city);
-    p.emplace_back(Part::kAddress, Join(addr, "\n"));
+    p.emplace_back(LetterPart::kAddress, Join(addr, "\n"));
     const std::string last4 = Last4(to->account_number);
-    p.emplace_back(Part::kRe, "Re: Notice of a breach of your customer information" +
+    p.emplace_back(LetterPart::kRe, "Re: Notice of a breach of your customer information" +
                                   (last4.empty() ? "" : " (account ending " + last4 + ")"));
-    p.emplace_back(Part::kText, "Dear " + to->name + ",");
+    p.emplace_back(LetterPart::kText, "Dear " + to->name + ",");
   } else {
-    p.emplace_back(Part::kRe, "Re: Notice of a breach of customer information");
-    p.emplace_back(Part::kText, "Dear Customer,");
+    p.emplace_back(LetterPart::kRe, "Re: Notice of a breach of customer information");
+    p.emplace_back(LetterPart::kText, "Dear Customer,");
   }
-  p.emplace_back(Part::kHeading, "What happened");
+  p.emplace_back(LetterPart::kHeading, "What happened");
   std::string what = "On " + LongDate(f.determined_on) + ", " + f.carrier_name +
                      " determined that information about your account had been " +
                      (f.intentional ? "accessed, used or disclosed without authorization"
@@ -218,10 +217,10 @@ std::vector<std::pair<Part, std::string>> LetterParts(const BreachDocFacts& f,
   const std::string range = DateRange(f);
   what += range.empty() ? " We are still establishing the dates on which it took place."
                         : " The breach took place " + range + ".";
-  p.emplace_back(Part::kText, what);
-  p.emplace_back(Part::kHeading, "What information was involved");
-  p.emplace_back(Part::kText, "The information involved was: " + Join(AllData(f), "; ") + ".");
-  p.emplace_back(Part::kHeading, "What we are doing");
+  p.emplace_back(LetterPart::kText, what);
+  p.emplace_back(LetterPart::kHeading, "What information was involved");
+  p.emplace_back(LetterPart::kText, "The information involved was: " + Join(AllData(f), "; ") + ".");
+  p.emplace_back(LetterPart::kHeading, "What we are doing");
   // Only what the records show: the report to law enforcement is stated once
   // the agency notice is recorded (64.2011(b) 2007, (a) 2024), with its date.
   std::string doing;
@@ -235,35 +234,35 @@ std::vector<std::pair<Part, std::string>> LetterParts(const BreachDocFacts& f,
     doing = "We are investigating the breach.";
   }
   if (!f.method.empty()) doing += " The information was obtained by " + f.method + ".";
-  p.emplace_back(Part::kText, doing);
-  p.emplace_back(Part::kHeading, "What you can do");
+  p.emplace_back(LetterPart::kText, doing);
+  p.emplace_back(LetterPart::kHeading, "What you can do");
   if (f.identity_theft_risk) {
-    p.emplace_back(Part::kBullet,
+    p.emplace_back(LetterPart::kBullet,
         "Review your account statements and credit reports for activity you do not "
         "recognise. You may obtain a free credit report at https://www.annualcreditreport.com "
         "or 1-877-322-8228.");
-    p.emplace_back(Part::kBullet,
+    p.emplace_back(LetterPart::kBullet,
         "Place a fraud alert or a security freeze on your credit file with the nationwide "
         "credit bureaus listed below; both are free.");
-    p.emplace_back(Part::kBullet,
+    p.emplace_back(LetterPart::kBullet,
                    "Report suspected identity theft to the FTC at https://www.identitytheft.gov.");
   }
-  p.emplace_back(Part::kBullet,
+  p.emplace_back(LetterPart::kBullet,
                  "Set or change the password or PIN on your account with us, and do not use it "
                  "elsewhere.");
-  p.emplace_back(Part::kBullet,
+  p.emplace_back(LetterPart::kBullet,
                  "Be wary of calls, texts or e-mails that ask for your account information, even "
                  "when they seem to come from us.");
-  p.emplace_back(Part::kHeading, "For more information");
+  p.emplace_back(LetterPart::kHeading, "For more information");
   if (!f.contact.empty() && f.contact != f.carrier_name) {
-    p.emplace_back(Part::kBullet, f.carrier_name + ": " + f.contact);
+    p.emplace_back(LetterPart::kBullet, f.carrier_name + ": " + f.contact);
   }
-  p.emplace_back(Part::kBullet, kFcc);
-  p.emplace_back(Part::kBullet, kFtc);
-  p.emplace_back(Part::kBullet, StateOffice(to));
+  p.emplace_back(LetterPart::kBullet, kFcc);
+  p.emplace_back(LetterPart::kBullet, kFtc);
+  p.emplace_back(LetterPart::kBullet, StateOffice(to));
   if (f.identity_theft_risk) {
-    p.emplace_back(Part::kHeading, "Credit bureaus");
-    for (const char* b : kBureaus) p.emplace_back(Part::kBullet, b);
+    p.emplace_back(LetterPart::kHeading, "Credit bureaus");
+    for (const char* b : kBureaus) p.emplace_back(LetterPart::kBullet, b);
   }
   std::vector<std::string> sign = {"Sincerely,"};
   if (!f.signer_name.empty()) {
@@ -271,7 +270,7 @@ std::vector<std::pair<Part, std::string>> LetterParts(const BreachDocFacts& f,
     if (!f.signer_title.empty()) sign.push_back(f.signer_title);
   }
   sign.push_back(f.carrier_name);
-  p.emplace_back(Part::kSignature, Join(sign, "\n"));
+  p.emplace_back(LetterPart::kSignature, Join(sign, "\n"));
   return p;
 }
 
@@ -279,13 +278,7 @@ std::vector<std::pair<Part, std::string>> LetterParts(const BreachDocFacts& f,
 
 std::vector<std::string> CustomerLetterText(const BreachDocFacts& f, const LetterRecipient* to,
                                             CivilDate date) {
-  std::vector<std::string> out;
-  for (const auto& [part, text] : LetterParts(f, to, date)) {
-    out.push_back(part == Part::kHeading  ? "## " + text
-                  : part == Part::kBullet ? "- " + text
-                                          : text);
-  }
-  return out;
+  return LetterParagraphs(CustomerLetterParts(f, to, date));
 }
 
 std::string CustomerLetterPdf(const BreachDocFacts& f, const LetterRecipient* to, CivilDate date) {
@@ -294,40 +287,7 @@ std::string CustomerLetterPdf(const BreachDocFacts& f, const LetterRecipient* to
                                   : "DRAFT: Notice of a breach of customer information";
   o.author = f.carrier_name;
   o.creation_date = date.ToString();
-  PdfWriter pdf(o);
-  for (const auto& [part, t] : LetterParts(f, to, date)) {
-    switch (part) {
-      case Part::kLetterhead: {
-        const size_t nl = t.find('\n');
-        pdf.Lines(t.substr(0, nl), Font::kBold, 13);
-        if (nl != std::string::npos) pdf.Lines(t.substr(nl + 1), Font::kRegular, 10);
-        pdf.Space(14);
-        break;
-      }
-      case Part::kMark: pdf.Paragraph(t, Font::kBold, 12); break;
-      case Part::kDate: pdf.Paragraph(t, Font::kRegular, 11, Align::kRight); break;
-      case Part::kAddress:
-        pdf.BeginKeepTogether();
-        pdf.Paragraph(t);
-        pdf.EndKeepTogether();
-        break;
-      case Part::kRe: pdf.Paragraph(t, Font::kBold); break;
-      case Part::kHeading: pdf.Heading(t); break;
-      case Part::kBullet: pdf.Bullet(t); break;
-      case Part::kText: pdf.Paragraph(t); break;
-      case Part::kSignature: {
-        const size_t nl = t.find('\n');
-        pdf.BeginKeepTogether();
-        pdf.Space(6);
-        pdf.Lines(t.substr(0, nl));
-        pdf.Space(28);  // room for the signature
-        pdf.Lines(t.substr(nl + 1));
-        pdf.EndKeepTogether();
-        break;
-      }
-    }
-  }
-  return pdf.Finish();
+  return LetterPdf(o, CustomerLetterParts(f, to, date));
 }
 
 json AgencyReportJson(const BreachDocFacts& f) {

@@ -4,12 +4,11 @@
 #include <utility>
 
 #include "report/breach_documents.h"
+#include "report/letter.h"
 #include "report/pdf.h"
 
 namespace proprio::report {
 namespace {
-
-enum class Part { kLetterhead, kDate, kAddress, kRe, kHeading, kText, kQuote, kSignature };
 
 // The Commission's Secretary receives filings addressed to the Commission.
 constexpr char kAddressee[] =
@@ -22,51 +21,51 @@ std::string Sentence(std::string s) {
   return s;
 }
 
-std::vector<std::pair<Part, std::string>> Parts(const OptOutFailureNoticeFacts& f) {
-  std::vector<std::pair<Part, std::string>> p;
+LetterParts Parts(const OptOutFailureNoticeFacts& f) {
+  LetterParts p;
   std::string head = f.carrier_name;
   if (!f.carrier_address.empty()) head += "\n" + f.carrier_address;
-  p.emplace_back(Part::kLetterhead, head);
-  p.emplace_back(Part::kDate, LongDate(f.date));
-  p.emplace_back(Part::kAddress, kAddressee);
-  p.emplace_back(Part::kRe, "Re: Notice of a failure of opt-out mechanisms under " + f.citation +
+  p.emplace_back(LetterPart::kLetterhead, head);
+  p.emplace_back(LetterPart::kDate, LongDate(f.date));
+  p.emplace_back(LetterPart::kAddress, kAddressee);
+  p.emplace_back(LetterPart::kRe, "Re: Notice of a failure of opt-out mechanisms under " + f.citation +
                                 " (incident " + std::to_string(f.incident_id) + ")");
-  p.emplace_back(Part::kText, "Dear Secretary:");
+  p.emplace_back(LetterPart::kText, "Dear Secretary:");
   std::string intro = f.carrier_name;
   if (!f.filer_id_499.empty()) intro += " (Form 499 Filer ID " + f.filer_id_499 + ")";
   intro += " gives the Commission written notice under " + f.citation +
            " that its opt-out mechanisms did not work properly, to such a degree that "
            "consumers' inability to opt out was more than an anomaly. The carrier learned of "
            "the failure on " + LongDate(f.learned_on) + ".";
-  p.emplace_back(Part::kText, intro);
-  p.emplace_back(Part::kHeading, "Carrier");
-  p.emplace_back(Part::kText, f.carrier_name + (f.filer_id_499.empty()
+  p.emplace_back(LetterPart::kText, intro);
+  p.emplace_back(LetterPart::kHeading, "Carrier");
+  p.emplace_back(LetterPart::kText, f.carrier_name + (f.filer_id_499.empty()
                                                     ? std::string()
                                                     : ", Form 499 Filer ID " + f.filer_id_499) +
                                   (f.carrier_address.empty() ? "" : ", " + f.carrier_address));
-  p.emplace_back(Part::kHeading, "Opt-out mechanism(s) used");
-  p.emplace_back(Part::kText, Sentence(f.mechanisms));
-  p.emplace_back(Part::kHeading, "Problem(s) experienced");
+  p.emplace_back(LetterPart::kHeading, "Opt-out mechanism(s) used");
+  p.emplace_back(LetterPart::kText, Sentence(f.mechanisms));
+  p.emplace_back(LetterPart::kHeading, "Problem(s) experienced");
   std::string problem = Sentence(f.problems);
   if (!f.started_on.empty()) problem += " The problem began on " + LongDate(f.started_on) + ".";
-  p.emplace_back(Part::kText, problem);
-  p.emplace_back(Part::kHeading, "Remedy proposed and when it is implemented");
+  p.emplace_back(LetterPart::kText, problem);
+  p.emplace_back(LetterPart::kHeading, "Remedy proposed and when it is implemented");
   const bool done = !f.remedy_date.empty() && f.remedy_date <= f.date.ToString();
-  p.emplace_back(Part::kText, Sentence(f.remedy) + (done ? " It was implemented on "
+  p.emplace_back(LetterPart::kText, Sentence(f.remedy) + (done ? " It was implemented on "
                                                          : " It will be implemented by ") +
                                   LongDate(f.remedy_date) + ".");
-  p.emplace_back(Part::kHeading, "State commission(s)");
+  p.emplace_back(LetterPart::kHeading, "State commission(s)");
   if (f.state_commission_notified.value_or(false)) {
-    p.emplace_back(Part::kText, "The relevant state commission(s) have been notified. Action "
+    p.emplace_back(LetterPart::kText, "The relevant state commission(s) have been notified. Action "
                                 "taken by them: " + Sentence(f.state_commission_action));
   } else {
-    p.emplace_back(Part::kText, "The relevant state commission(s) have not been notified.");
+    p.emplace_back(LetterPart::kText, "The relevant state commission(s) have not been notified.");
   }
-  p.emplace_back(Part::kHeading, "Copy of the notice provided to customers");
-  p.emplace_back(Part::kQuote, f.customer_notice);
-  p.emplace_back(Part::kHeading, "Contact");
-  p.emplace_back(Part::kText, f.contact);
-  p.emplace_back(Part::kText,
+  p.emplace_back(LetterPart::kHeading, "Copy of the notice provided to customers");
+  p.emplace_back(LetterPart::kQuote, f.customer_notice);
+  p.emplace_back(LetterPart::kHeading, "Contact");
+  p.emplace_back(LetterPart::kText, f.contact);
+  p.emplace_back(LetterPart::kText,
                  "This notice is given whether or not other methods by which consumers may opt "
                  "out worked during the failure, as " + f.citation + "(2) requires.");
   std::string sign = "Respectfully submitted,\n";
@@ -75,27 +74,23 @@ std::vector<std::pair<Part, std::string>> Parts(const OptOutFailureNoticeFacts& 
     if (!f.signer_title.empty()) sign += f.signer_title + "\n";
   }
   sign += f.carrier_name;
-  p.emplace_back(Part::kSignature, sign);
+  p.emplace_back(LetterPart::kSignature, sign);
   return p;
 }
 
 }  // namespace
 
 std::vector<std::string> OptOutFailureNoticeParagraphs(const OptOutFailureNoticeFacts& f) {
-  std::vector<std::string> out;
-  for (const auto& [part, text] : Parts(f)) {
-    out.push_back(part == Part::kHeading ? "## " + text : text);
-  }
-  return out;
+  return LetterParagraphs(Parts(f));
 }
 
 std::string OptOutFailureNoticeText(const OptOutFailureNoticeFacts& f) {
   std::string out;
   for (const auto& [part, text] : Parts(f)) {
     if (!out.empty()) out += "\n";
-    if (part == Part::kHeading) {
+    if (part == LetterPart::kHeading) {
       out += text + "\n" + std::string(text.size() > 60 ? 60 : text.size(), '-') + "\n";
-    } else if (part == Part::kQuote) {
+    } else if (part == LetterPart::kQuote) {
       // The copy set off as a quotation, line by line.
       std::string quoted = "> ";
       for (char c : text) quoted += c == '\n' ? std::string("\n> ") : std::string(1, c);
@@ -113,39 +108,7 @@ std::string OptOutFailureNoticePdf(const OptOutFailureNoticeFacts& f) {
   o.author = f.carrier_name;
   o.subject = "Incident " + std::to_string(f.incident_id);
   o.creation_date = f.date.ToString();
-  PdfWriter pdf(o);
-  for (const auto& [part, t] : Parts(f)) {
-    switch (part) {
-      case Part::kLetterhead: {
-        const size_t nl = t.find('\n');
-        pdf.Lines(t.substr(0, nl), Font::kBold, 13);
-        if (nl != std::string::npos) pdf.Lines(t.substr(nl + 1), Font::kRegular, 10);
-        pdf.Space(14);
-        break;
-      }
-      case Part::kDate: pdf.Paragraph(t, Font::kRegular, 11, Align::kRight); break;
-      case Part::kAddress:
-        pdf.BeginKeepTogether();
-        pdf.Paragraph(t);
-        pdf.EndKeepTogether();
-        break;
-      case Part::kRe: pdf.Paragraph(t, Font::kBold); break;
-      case Part::kHeading: pdf.Heading(t); break;
-      case Part::kText: pdf.Paragraph(t); break;
-      case Part::kQuote: pdf.Paragraph(t, Font::kRegular, 10); break;
-      case Part::kSignature: {
-        const size_t nl = t.find('\n');
-        pdf.BeginKeepTogether();
-        pdf.Space(6);
-        pdf.Lines(t.substr(0, nl));
-        pdf.Space(28);  // room for the signature
-        pdf.Lines(t.substr(nl + 1));
-        pdf.EndKeepTogether();
-        break;
-      }
-    }
-  }
-  return pdf.Finish();
+  return LetterPdf(o, Parts(f));
 }
 
 }  // namespace proprio::report

@@ -4,30 +4,17 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <random>
-#include <sstream>
+
+#include "rules/testing/rules_test_util.h"
 
 namespace proprio::rules {
 namespace {
 
+using test_util::At;
+using test_util::NewYork;
+
 CivilDate D(int y, int m, int d) { return CivilDate{y, m, d}; }
-
-Instant At(std::string_view rfc3339) {
-  Result<Instant> t = Instant::Parse(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : Instant();
-}
-
-TimeZone NewYork() {
-  std::ifstream in("/usr/share/zoneinfo/America/New_York", std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  Result<TimeZone> tz = TimeZone::FromTzif(s.str(), "America/New_York");
-  if (tz.ok()) return std::move(*tz);
-  // Without tzdata, the POSIX rule gives the same answers from 2007 on.
-  return *TimeZone::FromPosixTz("EST5EDT,M3.2.0,M11.1.0", "America/New_York");
-}
 
 std::vector<CivilDate> Dates(const std::vector<Holiday>& hs) {
   std::vector<CivilDate> out;
@@ -172,11 +159,8 @@ TEST_F(BusinessCalendarTest, DueInstantIsTheEndOfTheLocalDayAcrossDst) {
 }
 
 TEST_F(BusinessCalendarTest, DueInstantInLosAngeles) {
-  std::ifstream in("/usr/share/zoneinfo/America/Los_Angeles", std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  Result<TimeZone> la = TimeZone::FromTzif(s.str());
-  if (!la.ok()) GTEST_SKIP() << "no tzdata";
+  const std::optional<TimeZone> la = test_util::SystemZone("America/Los_Angeles");
+  if (!la) GTEST_SKIP() << "no tzdata";
   BusinessCalendar cal(*la, {});
   EXPECT_EQ(cal.DueInstant(D(2024, 3, 10)), At("2024-03-11T07:00:00Z") + (-1));
   EXPECT_EQ(cal.DueInstant(D(2024, 11, 3)), At("2024-11-04T08:00:00Z") + (-1));

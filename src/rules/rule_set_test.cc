@@ -6,14 +6,12 @@
 #include <set>
 #include <string>
 
+#include "rules/testing/rules_test_util.h"
+
 namespace proprio::rules {
 namespace {
 
-Instant At(std::string_view rfc3339) {
-  Result<Instant> t = Instant::Parse(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : Instant();
-}
+using test_util::At;
 
 TEST(RuleSetTest, SeedFilingYearUsesFcc2007) {
   const RuleSet rs = RuleSetFor(At("2013-02-06T12:00:00Z"), {});

@@ -6,28 +6,14 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "rules/testing/rules_test_util.h"
 
 namespace proprio::rules {
 namespace {
 
-Instant At(std::string_view rfc3339) {
-  Result<Instant> t = Instant::Parse(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : Instant();
-}
-
-std::string Rfc(std::optional<Instant> t) { return t ? t->ToRfc3339() : "(none)"; }
-
-TimeZone NewYork() {
-  std::ifstream in("/usr/share/zoneinfo/America/New_York", std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  Result<TimeZone> tz = TimeZone::FromTzif(s.str(), "America/New_York");
-  if (tz.ok()) return std::move(*tz);
-  return *TimeZone::FromPosixTz("EST5EDT,M3.2.0,M11.1.0", "America/New_York");
-}
+using test_util::At;
+using test_util::Rfc;
+using test_util::NewYork;
 
 RuleSet Fcc2024(Instant at) { return RuleSetFor(at, {}); }
 

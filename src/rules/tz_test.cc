@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "rules/testing/rules_test_util.h"
+
 namespace proprio::rules {
 namespace {
 
@@ -28,11 +30,7 @@ TimeZone Zone(const std::string& name) {
   return tz.ok() ? std::move(*tz) : TimeZone::Utc();
 }
 
-Instant At(std::string_view rfc3339) {
-  Result<Instant> t = Instant::Parse(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : Instant();
-}
+using test_util::At;
 
 CivilDate D(int y, int m, int d) { return CivilDate{y, m, d}; }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "rules/testing/rules_test_util.h"
 #include "services/consent.h"
 #include "services/decisions.h"
 #include "services/notices.h"
@@ -19,11 +20,7 @@
 
 namespace proprio::services::testing {
 
-inline Instant At(std::string_view rfc3339) {
-  Result<Instant> t = Instant::Parse(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : Instant();
-}
+using rules::test_util::At;
 
 inline std::string SeedPolicyText() {
   std::ifstream in(std::string(PROPRIO_SOURCE_DIR) + "/policies/examples/seed-carrier.toml");

@@ -66,6 +66,7 @@
 #include "rules/decide.h"
 #include "rules/s2010_authentication.h"
 #include "services/registry.h"
+#include "services/secure_random.h"
 #include "services/staff_auth.h"
 #include "store/store.h"
 
@@ -142,9 +143,8 @@ Status CheckBackupAnswer(const Customer& customer, std::string_view answer);
 // Answers compare case-insensitively with white space collapsed.
 using rules::NormalizeAnswer;
 
-// Compares in time that depends only on the lengths, not on where the bytes
-// differ (for codes and tokens; argon2id verification compares this way too).
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
+// Codes and tokens compare with ConstantTimeEquals (services/secure_random.h);
+// argon2id verification compares in constant time too.
 
 // The staff roles that open accounts, and so may set a first secret at
 // service initiation: the CSR who opens the account with the customer (in

@@ -4,8 +4,6 @@
 // sent to the telephone number or address of record (64.2010(e)).
 #include "services/customer_auth.h"
 
-#include <sys/random.h>
-#include <cerrno>
 #include <nlohmann/json.hpp>
 
 #include "services/internal/customer_auth_internal.h"
@@ -20,26 +18,13 @@ namespace {
 
 // ---- randomness, tokens ----
 
-Status FillRandomBytes(uint8_t* out, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    const ssize_t r = ::getrandom(out + got, n - got, 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return Status::Internal("getrandom failed");
-    }
-    got += static_cast<size_t>(r);
-  }
-  return Status::Ok();
-}
-
 // A code of `n` characters from `alphabet`, uniformly (rejection sampling).
 Result<std::string> RandomCode(size_t n, std::string_view alphabet) {
   std::string out;
   const unsigned limit = 256 - (256 % alphabet.size());
   while (out.size() < n) {
     uint8_t buf[32];
-    RETURN_IF_ERROR(FillRandomBytes(buf, sizeof buf));
+    RETURN_IF_ERROR(RandBytes(buf, sizeof buf));
     for (uint8_t b : buf) {
       if (b < limit && out.size() < n) out += alphabet[b % alphabet.size()];
     }

@@ -202,19 +202,6 @@ std::string StaffActorOf(const std::string& actor_id) {
   return actor_id.substr(0, end);
 }
 
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  // Compare every byte of the longer input; the result does not depend on
-  // where the inputs differ.
-  const size_t n = std::max(a.size(), b.size());
-  volatile unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-    diff = static_cast<unsigned char>(diff | (x ^ y));
-  }
-  return diff == 0;
-}
-
 bool SessionAuthenticated(uint32_t flags) {
   return (flags & (Bit(SessionFlag::kPasswordVerified) | Bit(SessionFlag::kBackupVerified) |
                    Bit(SessionFlag::kCalledBack) | Bit(SessionFlag::kPhotoIdVerified) |

@@ -94,8 +94,8 @@ struct WebhookResponse {
 };
 
 // Posts JSON to a URL with the headers Idempotency-Key and, when `signature`
-// is not empty, Proprio-Signature. Implementations: api/webhook_client.h
-// (Boost.Beast), fakes in tests. Must be safe to call from several threads.
+// is not empty, Proprio-Signature. Implementations: services/webhook_client.h
+// (libcurl), fakes in tests. Must be safe to call from several threads.
 class WebhookTransport {
  public:
   virtual ~WebhookTransport() = default;

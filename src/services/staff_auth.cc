@@ -1,14 +1,13 @@
 #include "services/staff_auth.h"
 
 #include <argon2.h>
-#include <sys/random.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "ledger/sha256.h"
+#include "services/secure_random.h"
 
 namespace proprio::services {
 
@@ -18,19 +17,6 @@ namespace {
 
 constexpr char kTokenPrefix[] = "prp_";
 constexpr size_t kTokenBytes = 32;
-
-Status FillRandom(uint8_t* out, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    const ssize_t r = ::getrandom(out + got, n - got, 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return Status::Internal("getrandom failed");
-    }
-    got += static_cast<size_t>(r);
-  }
-  return Status::Ok();
-}
 
 std::string Base64Url(const uint8_t* data, size_t n) {
   static constexpr char kAlphabet[] =
@@ -147,7 +133,7 @@ PasswordCost PasswordCost::FromEnvironment() {
 
 Result<std::string> HashPassword(std::string_view password, const PasswordCost& cost) {
   uint8_t salt[16];
-  RETURN_IF_ERROR(FillRandom(salt, sizeof salt));
+  RETURN_IF_ERROR(RandBytes(salt, sizeof salt));
   const size_t len =
       argon2_encodedlen(cost.iterations, cost.memory_kib, cost.lanes, sizeof salt, 32, Argon2_id);
   std::string encoded(len, '\0');
@@ -172,7 +158,7 @@ std::string TokenHash(std::string_view token) {
 
 Result<std::string> NewToken() {
   uint8_t bytes[kTokenBytes];
-  RETURN_IF_ERROR(FillRandom(bytes, sizeof bytes));
+  RETURN_IF_ERROR(RandBytes(bytes, sizeof bytes));
   return kTokenPrefix + Base64Url(bytes, sizeof bytes);
 }
 

@@ -17,7 +17,7 @@
 #include <set>
 #include <thread>
 
-#include "api/webhook_client.h"
+#include "services/webhook_client.h"
 #include "core/text.h"
 #include "services/customer_update.h"
 #include "services/notifications.h"
@@ -125,6 +125,7 @@ class Receiver {
       }
       const std::string reply = "HTTP/1.1 " + std::to_string(status) +
                                 (status == 200 ? " OK" : " Unavailable") +
+                                (status / 100 == 3 ? "\r\nLocation: /elsewhere" : "") +
                                 "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
       (void)::write(c, reply.data(), reply.size());
       ::close(c);
@@ -209,9 +210,9 @@ TEST(AuthWebhookTest, Rule_64_2010_f_ReceiverFailsThenRecovers) {
                   },
                   setup)
                   .ok());
-  api::WebhookClientOptions wo;
+  services::WebhookClientOptions wo;
   wo.timeout = std::chrono::milliseconds(2000);
-  api::WebhookClient client(wo);
+  services::WebhookClient client(wo);
   services::DeliveryOptions o;
   o.transport = &client;
   o.webhook_key = "an installation key of 32 bytes!!";
@@ -308,9 +309,9 @@ TEST(AuthWebhookTest, SilentReceiverTimesOut) {
   // Accepts connections (the kernel's backlog) but never answers.
   Receiver silent({});
   ::listen(silent.fd(), 4);
-  api::WebhookClientOptions wo;
+  services::WebhookClientOptions wo;
   wo.timeout = std::chrono::milliseconds(300);
-  api::WebhookClient client(wo);
+  services::WebhookClient client(wo);
   const auto start = std::chrono::steady_clock::now();
   const services::WebhookResponse r =
       client.Post("http://127.0.0.1:" + std::to_string(silent.port()) + "/x", "k-1", "{}", "");
@@ -321,21 +322,54 @@ TEST(AuthWebhookTest, SilentReceiverTimesOut) {
   EXPECT_LT(took, 2.0);
 }
 
+TEST(AuthWebhookTest, RedirectsAreNotFollowed) {
+  // A notice goes where the carrier configured it: a 301 is the answer, and
+  // the client does not post again to the Location it names.
+  Receiver rx({301});
+  rx.Start();
+  services::WebhookClient client;
+  const services::WebhookResponse r =
+      client.Post("http://127.0.0.1:" + std::to_string(rx.port()) + "/x", "k-2", "{\"a\":1}",
+                  "t=1,v1=ab");
+  EXPECT_EQ(r.status, 301);
+  EXPECT_EQ(r.error, "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto seen = rx.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].key, "k-2");
+  EXPECT_EQ(seen[0].signature, "t=1,v1=ab");
+  EXPECT_EQ(seen[0].body, "{\"a\":1}");
+  rx.Stop();
+}
+
+TEST(AuthWebhookTest, UnresolvableHostIsAnErrorNotAStatus) {
+  services::WebhookClientOptions wo;
+  wo.timeout = std::chrono::milliseconds(2000);
+  services::WebhookClient client(wo);
+  const services::WebhookResponse r = client.Post("http://nonexistent.invalid/x", "k-3", "{}", "");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.error.rfind("cannot resolve", 0), 0u) << r.error;
+}
+
 TEST(AuthWebhookTest, ParsesUrls) {
-  auto p = api::ParseHttpUrl("https://msg.example.com/v1/send?x=1");
+  auto p = services::ParseHttpUrl("https://msg.example.com/v1/send?x=1");
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p->tls);
   EXPECT_EQ(p->host, "msg.example.com");
   EXPECT_EQ(p->port, "443");
   EXPECT_EQ(p->target, "/v1/send?x=1");
-  p = api::ParseHttpUrl("http://[::1]:8080");
+  p = services::ParseHttpUrl("http://[::1]:8080");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->host, "::1");
   EXPECT_EQ(p->port, "8080");
   EXPECT_EQ(p->target, "/");
-  EXPECT_FALSE(api::ParseHttpUrl("ftp://x/").ok());
-  EXPECT_FALSE(api::ParseHttpUrl("http://user@host/").ok());
-  EXPECT_FALSE(api::ParseHttpUrl("http://host:8x/").ok());
+  EXPECT_FALSE(services::ParseHttpUrl("ftp://x/").ok());
+  EXPECT_FALSE(services::ParseHttpUrl("http://user@host/").ok());
+  EXPECT_FALSE(services::ParseHttpUrl("http://host:8x/").ok());
+  EXPECT_FALSE(services::ParseHttpUrl("http://user:pw@host/").ok());
+  EXPECT_FALSE(services::ParseHttpUrl("https:///path").ok());
+  const Result<services::ParsedUrl> bad = services::ParseHttpUrl("gopher://x/");
+  EXPECT_EQ(bad.status().field(), "webhook_url");
 }
 
 }  // namespace

@@ -435,6 +435,22 @@ TEST_F(HttpApiTest, Cfr64_2003fCloseACustomer) {
   EXPECT_EQ(shown.Json()["closed_at"], closed.Json()["closed_at"]);
 }
 
+TEST_F(HttpApiTest, EveryAnswerForbidsSniffingAndStoring) {
+  // Issue 15: a customer record (CPNI), a refusal and a public route alike.
+  HttpClient c(h_.port());
+  const auto record = c.Get(A() + "/customers/" + customers_a_[0].ToString(), tokens_[Role::kCsr]);
+  const auto refusal = c.Get(A() + "/customers/" + customers_a_[0].ToString(), "not-a-token");
+  const auto health = c.Get("/healthz");
+  ASSERT_EQ(record.status, 200) << record.body;
+  EXPECT_EQ(refusal.status, 401);
+  EXPECT_EQ(health.status, 200);
+  for (const auto* r : {&record, &refusal, &health}) {
+    EXPECT_EQ(r->Header("x-content-type-options"), "nosniff");
+    EXPECT_EQ(r->Header("cache-control"), "no-store");
+    EXPECT_EQ(r->Header("strict-transport-security"), "");  // plain HTTP: no HSTS
+  }
+}
+
 TEST_F(HttpApiTest, AnotherCarriersResourceIsNotFoundAndRecorded) {
   HttpClient c(h_.port());
   const std::string csr_a = tokens_[Role::kCsr];
@@ -574,6 +590,38 @@ TEST_F(HttpApiTest, OversizedAndTruncatedBodies) {
   // Nothing was stored by any of them.
   EXPECT_EQ(c.Get(A() + "/customers?limit=1000", tokens_[Role::kCsr]).Json()["customers"].size(),
             3u);
+}
+
+TEST(HttpLimitsTest, ConnectionsPastThePerAddressCapAre503AndClosed) {
+  char tmpl[] = "/tmp/proprio-caps-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  {
+    Harness h;
+    h.Start(dir, "", [](api::ApiOptions&, api::ServerOptions& sv) {
+      sv.max_connections_per_address = 3;
+      sv.idle_timeout = std::chrono::milliseconds(5000);
+      sv.header_timeout = std::chrono::milliseconds(5000);
+    });
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<RawConnection>(h.port()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // all three accepted
+    {
+      RawConnection fourth(h.port());
+      fourth.Send(request);
+      bool closed = false;
+      const std::string got = fourth.ReadUntilClosed(2000, &closed);
+      EXPECT_TRUE(closed);
+      EXPECT_NE(got.find("HTTP/1.1 503"), std::string::npos) << got;
+      EXPECT_NE(got.find("too-many-connections"), std::string::npos) << got;
+    }
+    // One of the three leaves: a new connection is served.
+    held.pop_back();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    HttpClient again(h.port());
+    EXPECT_EQ(again.Get("/healthz").status, 200);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(HttpApiTest, SlowHeaderAndIdleClientsAreCut) {
@@ -968,6 +1016,9 @@ TEST(HttpTlsTest, ServesHttpsWhenGivenACertificate) {
     HttpClient secure(h.port(), /*tls=*/true);
     auto res = secure.Get("/healthz");
     EXPECT_EQ(res.status, 200) << res.error;
+    // Security headers (issue 15): HSTS under TLS, beside the ones every answer has.
+    EXPECT_EQ(res.Header("strict-transport-security"), "max-age=31536000");
+    EXPECT_EQ(res.Header("x-content-type-options"), "nosniff");
     EXPECT_EQ(secure.Get("/readyz").status, 200);  // same connection, kept alive
     HttpClient plain(h.port());
     EXPECT_NE(plain.Get("/healthz").status, 200);

@@ -1,21 +1,16 @@
 // End-to-end tests of /v1/carriers/{carrier}/breaches over real HTTP: roles,
 // out-of-order steps refused citing the rule, strict input naming the field,
-// documents (JSON, PDF), the due list, /metrics gauges and carrier scope.
+// documents (JSON, PDF), the due list, /metrics gauges and carrier scope, on
+// SQLite and PostgreSQL.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
-#include <thread>
 
-#include "api/api.h"
-#include "api/server.h"
-#include "http_client.h"
+#include "live_server.h"
 #include "http_pages.h"
 #include "report/testing/pdf_check.h"
 #include "services/registry.h"
-#include "services/staff_auth.h"
 
 namespace proprio::testing {
 namespace {
@@ -32,62 +27,30 @@ using nlohmann::json;
 
 services::Actor Now() { return {"test", Instant::Now()}; }
 
-class HttpBreachTest : public ::testing::Test {
+class HttpBreachTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/proprio-http-breach-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    store_ = std::move(store::Store::Open(store::StoreOptions::Sqlite(dir_ + "/p.db")).value());
-    api::ApiOptions ao;
-    ao.auth.cost = {1, 64, 1};
-    ao.workers = 4;
-    ao.log_requests = false;
+    if (auto why = LiveServer::SkipReason(GetParam())) GTEST_SKIP() << *why;
+    api::ApiOptions ao = LiveServer::DefaultApiOptions();
     ao.rules.breach_2024_effective = operator_breach_2024_;
-    api_ = std::make_unique<api::Api>(*store_, ao);
-    api::ServerOptions sv;
-    sv.listen = "127.0.0.1:0";
-    sv.io_threads = 1;
-    server_ = std::make_unique<api::Server>(*api_, sv);
-    ASSERT_TRUE(server_->Start().ok());
-    thread_ = std::thread([this] { server_->Run(); });
-
+    ASSERT_TRUE(live_.Start(GetParam(), ao).ok());
     for (const char* filer : {"900001", "900002"}) {
-      Carrier c;
-      c.legal_name = std::string("Carrier ") + filer;
-      c.filer_id_499 = filer;
-      c.address = {"1 Main St", "New York", "NY", "10001", "US"};
-      c.time_zone = "America/New_York";
-      carriers_.push_back(services::AddCarrier(*store_, c, Now()).value().id);
+      carriers_.push_back(live_.AddCarrier(filer, [](Carrier& c) {
+        c.address = {"1 Main St", "New York", "NY", "10001", "US"};
+        c.officers.clear();
+      }));
     }
     for (Role r : {Role::kComplianceOfficer, Role::kAuditor, Role::kCsr, Role::kSecurity}) {
-      Staff s;
-      s.carrier = carriers_[0];
-      s.name = std::string("Staff ") + RoleName(r);
-      s.roles = {r};
-      auto added = services::AddStaff(*store_, s, Now()).value();
-      tokens_[r] = services::IssueApiToken(*store_, added.id, "t", Now()).value().token;
+      tokens_[r] = live_.AddStaff(carriers_[0], std::string("Staff ") + RoleName(r), {r});
     }
-    Staff other;
-    other.carrier = carriers_[1];
-    other.name = "Other compliance";
-    other.roles = {Role::kComplianceOfficer};
-    auto added = services::AddStaff(*store_, other, Now()).value();
-    other_token_ = services::IssueApiToken(*store_, added.id, "t", Now()).value().token;
+    other_token_ = live_.AddStaff(carriers_[1], "Other compliance", {Role::kComplianceOfficer});
     Customer cu;
     cu.carrier = carriers_[0];
     cu.account_number = "ACCT-4321";
     cu.name = "Imogen Breachley";
     cu.phones_of_record = {"+12125550111"};
     cu.address_of_record = {"9 Elm St", "Albany", "NY", "12207", "US"};
-    customer_ = services::AddCustomer(*store_, cu, Now()).value().id;
-  }
-  void TearDown() override {
-    server_->Shutdown();
-    thread_.join();
-    server_.reset();
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    customer_ = services::AddCustomer(live_.store(), cu, Now()).value().id;
   }
   std::string Base() const { return "/v1/carriers/" + carriers_[0].ToString() + "/breaches"; }
   Headers Auth(Role r) { return {{"Authorization", "Bearer " + tokens_[r]}}; }
@@ -95,10 +58,7 @@ class HttpBreachTest : public ::testing::Test {
     return client().Send("POST", target, body.dump(), Auth(r));
   }
   HttpResponse Get(const std::string& target, Role r) { return client().Get(target, tokens_[r]); }
-  HttpClient& client() {
-    if (!client_) client_ = std::make_unique<HttpClient>(server_->port());
-    return *client_;
-  }
+  HttpClient& client() { return live_.client(); }
   json OpenBody() {
     return {{"description", "A contractor exported call records"},
             {"discovered_how", "audit log review"},
@@ -110,19 +70,14 @@ class HttpBreachTest : public ::testing::Test {
   }
 
   std::optional<CivilDate> operator_breach_2024_;  // proprio serve --breach-2024-effective
-  std::string dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<api::Api> api_;
-  std::unique_ptr<api::Server> server_;
-  std::thread thread_;
-  std::unique_ptr<HttpClient> client_;
+  LiveServer live_;
   std::vector<CarrierId> carriers_;
   std::map<Role, std::string> tokens_;
   std::string other_token_;
   CustomerId customer_;
 };
 
-TEST_F(HttpBreachTest, CaseLifecycleOverHttp) {
+TEST_P(HttpBreachTest, CaseLifecycleOverHttp) {
   // Roles: auditors and CSRs may not open a case.
   EXPECT_EQ(Post(Base(), OpenBody(), Role::kAuditor).status, 403);
   EXPECT_EQ(Post(Base(), OpenBody(), Role::kCsr).status, 403);
@@ -213,7 +168,7 @@ TEST_F(HttpBreachTest, CaseLifecycleOverHttp) {
   EXPECT_EQ(client().Get(one, other_token_).status, 404);
 }
 
-TEST_F(HttpBreachTest, CasesAndTheDueListPageByCaseId) {
+TEST_P(HttpBreachTest, CasesAndTheDueListPageByCaseId) {
   // Seven open cases of carrier A, two of carrier B between them.
   std::vector<int64_t> ids;
   for (int i = 0; i < 7; ++i) {
@@ -283,7 +238,7 @@ TEST_F(HttpBreachTest, CasesAndTheDueListPageByCaseId) {
   }
 }
 
-TEST_F(HttpBreachTest, DueListAndMetrics) {
+TEST_P(HttpBreachTest, DueListAndMetrics) {
   ASSERT_EQ(Post(Base(), OpenBody(), Role::kComplianceOfficer).status, 201);
   json later = OpenBody();
   later["customers"] = json::array();
@@ -319,7 +274,7 @@ class HttpBreachOperatorDateTest : public HttpBreachTest {
   HttpBreachOperatorDateTest() { operator_breach_2024_ = CivilDate{2024, 12, 1}; }
 };
 
-TEST_F(HttpBreachOperatorDateTest, Rule_64_2011_TheOperatorsFcc2024DateDecidesTheRegime) {
+TEST_P(HttpBreachOperatorDateTest, Rule_64_2011_TheOperatorsFcc2024DateDecidesTheRegime) {
   auto opened = Post(Base(), OpenBody(), Role::kComplianceOfficer);  // determined 2024-12-20
   ASSERT_EQ(opened.status, 201) << opened.body;
   EXPECT_EQ(opened.Json()["breach_regime"], "2024") << opened.body;
@@ -332,7 +287,7 @@ TEST_F(HttpBreachOperatorDateTest, Rule_64_2011_TheOperatorsFcc2024DateDecidesTh
   EXPECT_EQ(what_if.Json()["breach_regime"], "2007") << what_if.body;
 }
 
-TEST_F(HttpBreachTest, AnnualSummaryOfSmallNoHarmBreaches) {
+TEST_P(HttpBreachTest, AnnualSummaryOfSmallNoHarmBreaches) {
   json body = OpenBody();
   body["customers"] = json::array();
   body["affected_count"] = 12;
@@ -361,6 +316,9 @@ TEST_F(HttpBreachTest, AnnualSummaryOfSmallNoHarmBreaches) {
   EXPECT_NE(PdfText(pdf.body).find("1 breach, 12 customers affected."),
             std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, HttpBreachTest, AllBackends(), BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, HttpBreachOperatorDateTest, AllBackends(), BackendName);
 
 }  // namespace
 }  // namespace proprio::testing

@@ -1,21 +1,15 @@
 // End-to-end tests of the certification routes (47 CFR 64.2009(b), (e)) over
 // real HTTP: records with Location, roles, another carrier kept out, bad
 // input as problem+json naming the field, readiness, the filing built and
-// downloaded as PDF, and signing only by the filing's own officer.
+// downloaded as PDF, and signing only by the filing's own officer. On SQLite
+// and PostgreSQL.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
-#include "api/api.h"
-#include "api/server.h"
-#include "http_client.h"
+#include "live_server.h"
 #include "services/policies.h"
-#include "services/registry.h"
-#include "services/staff_auth.h"
 
 namespace proprio::testing {
 namespace {
@@ -25,61 +19,22 @@ using nlohmann::json;
 services::Actor Now() { return {"test", Instant::Now()}; }
 std::string LastYear() { return std::to_string(UtcDate(Instant::Now()).year - 1); }
 
-class HttpCertificationTest : public ::testing::Test {
+class HttpCertificationTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/proprio-http-cert-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    store_ = std::move(store::Store::Open(store::StoreOptions::Sqlite(dir_ + "/p.db")).value());
-    api::ApiOptions ao;
-    ao.auth.cost = {1, 64, 1};
-    ao.workers = 4;
-    ao.log_requests = false;
-    api_ = std::make_unique<api::Api>(*store_, ao);
-    api::ServerOptions sv;
-    sv.listen = "127.0.0.1:0";
-    sv.io_threads = 1;
-    server_ = std::make_unique<api::Server>(*api_, sv);
-    ASSERT_TRUE(server_->Start().ok());
-    thread_ = std::thread([this] { server_->Run(); });
-    for (const char* filer : {"910001", "910002"}) {
-      Carrier c;
-      c.legal_name = std::string("Carrier ") + filer;
-      c.filer_id_499 = filer;
-      c.time_zone = "America/New_York";
-      c.officers = {{"Dana Whitfield", "Chief Financial Officer", true}};
-      carriers_.push_back(services::AddCarrier(*store_, c, Now()).value().id);
-    }
+    if (auto why = LiveServer::SkipReason(GetParam())) GTEST_SKIP() << *why;
+    ASSERT_TRUE(live_.Start(GetParam()).ok());
+    carriers_ = {live_.AddCarrier("910001"), live_.AddCarrier("910002")};
     std::ifstream in(std::string(PROPRIO_SOURCE_DIR) + "/policies/examples/seed-carrier.toml");
     std::stringstream toml;
     toml << in.rdbuf();
-    ASSERT_TRUE(services::SetPolicy(*store_, carriers_[0], toml.str(), Now()).ok());
-    for (auto [name, role] : std::vector<std::pair<std::string, Role>>{
-             {"Priya Raman", Role::kComplianceOfficer},
-             {"Kim Tran", Role::kAuditor},
-             {"Alicia Gomez", Role::kCsr},
-             {"Dana Whitfield", Role::kGeneralCounsel}}) {
-      Staff s;
-      s.carrier = carriers_[0];
-      s.name = name;
-      s.roles = {role};
-      auto added = services::AddStaff(*store_, s, Now()).value();
-      tokens_[name] = services::IssueApiToken(*store_, added.id, "t", Now()).value().token;
-    }
-    Staff other;
-    other.carrier = carriers_[1];
-    other.name = "Other compliance";
-    other.roles = {Role::kComplianceOfficer};
-    auto added = services::AddStaff(*store_, other, Now()).value();
-    tokens_["other"] = services::IssueApiToken(*store_, added.id, "t", Now()).value().token;
-  }
-  void TearDown() override {
-    server_->Shutdown();
-    thread_.join();
-    server_.reset();
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    ASSERT_TRUE(services::SetPolicy(live_.store(), carriers_[0], toml.str(), Now()).ok());
+    tokens_["Priya Raman"] = live_.AddStaff(carriers_[0], "Priya Raman", {Role::kComplianceOfficer});
+    tokens_["Kim Tran"] = live_.AddStaff(carriers_[0], "Kim Tran", {Role::kAuditor});
+    tokens_["Alicia Gomez"] = live_.AddStaff(carriers_[0], "Alicia Gomez", {Role::kCsr});
+    tokens_["Dana Whitfield"] =
+        live_.AddStaff(carriers_[0], "Dana Whitfield", {Role::kGeneralCounsel});
+    tokens_["other"] = live_.AddStaff(carriers_[1], "Other compliance", {Role::kComplianceOfficer});
   }
   std::string Base() const { return "/v1/carriers/" + carriers_[0].ToString(); }
   HttpResponse Post(const std::string& target, const json& body, const std::string& who) {
@@ -88,22 +43,14 @@ class HttpCertificationTest : public ::testing::Test {
   HttpResponse Get(const std::string& target, const std::string& who) {
     return client().Get(target, tokens_[who]);
   }
-  HttpClient& client() {
-    if (!client_) client_ = std::make_unique<HttpClient>(server_->port());
-    return *client_;
-  }
+  HttpClient& client() { return live_.client(); }
 
-  std::string dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<api::Api> api_;
-  std::unique_ptr<api::Server> server_;
-  std::thread thread_;
-  std::unique_ptr<HttpClient> client_;
+  LiveServer live_;
   std::vector<CarrierId> carriers_;
   std::map<std::string, std::string> tokens_;
 };
 
-TEST_F(HttpCertificationTest, c64_2009_e_RecordsReadinessBuildAndSignature) {
+TEST_P(HttpCertificationTest, c64_2009_e_RecordsReadinessBuildAndSignature) {
   const std::string year = LastYear();
   const json complaint = {{"received_on", year + "-05-01"},
                           {"channel", "web"},
@@ -165,6 +112,8 @@ TEST_F(HttpCertificationTest, c64_2009_e_RecordsReadinessBuildAndSignature) {
   EXPECT_EQ(future.status, 400);
   EXPECT_NE(future.body.find("\"year\""), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, HttpCertificationTest, AllBackends(), BackendName);
 
 }  // namespace
 }  // namespace proprio::testing

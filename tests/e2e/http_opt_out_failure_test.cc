@@ -4,78 +4,29 @@
 // If-Match, the letter refused (400 naming the field) until complete, then
 // as text and PDF (read back with pdftotext), its sending recorded once, bad
 // input as problem+json naming the field with nothing written, and the
-// routes in the OpenAPI document with closed schemas.
+// routes in the OpenAPI document with closed schemas. On SQLite and PostgreSQL.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-#include <thread>
-
-#include "api/api.h"
-#include "api/server.h"
-#include "http_client.h"
+#include "live_server.h"
 #include "report/testing/pdf_check.h"
-#include "services/registry.h"
-#include "services/staff_auth.h"
 
 namespace proprio::testing {
 namespace {
 
 using nlohmann::json;
 
-services::Actor Now() { return {"test", Instant::Now()}; }
-
-class HttpOptOutFailureTest : public ::testing::Test {
+class HttpOptOutFailureTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/proprio-http-oof-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    store_ = std::move(store::Store::Open(store::StoreOptions::Sqlite(dir_ + "/p.db")).value());
-    api::ApiOptions ao;
-    ao.auth.cost = {1, 64, 1};
-    ao.workers = 4;
-    ao.log_requests = false;
-    api_ = std::make_unique<api::Api>(*store_, ao);
-    api::ServerOptions sv;
-    sv.listen = "127.0.0.1:0";
-    sv.io_threads = 1;
-    server_ = std::make_unique<api::Server>(*api_, sv);
-    ASSERT_TRUE(server_->Start().ok());
-    thread_ = std::thread([this] { server_->Run(); });
-    for (const char* filer : {"910001", "910002"}) {
-      Carrier c;
-      c.legal_name = std::string("Carrier ") + filer;
-      c.filer_id_499 = filer;
-      c.time_zone = "America/New_York";
-      c.officers = {{"Dana Whitfield", "Chief Financial Officer", true}};
-      carriers_.push_back(services::AddCarrier(*store_, c, Now()).value().id);
-    }
-    for (auto [name, role] : std::vector<std::pair<std::string, Role>>{
-             {"Priya Raman", Role::kComplianceOfficer},
-             {"Kim Tran", Role::kAuditor},
-             {"Alicia Gomez", Role::kCsr},
-             {"Dana Whitfield", Role::kGeneralCounsel}}) {
-      Staff s;
-      s.carrier = carriers_[0];
-      s.name = name;
-      s.roles = {role};
-      auto added = services::AddStaff(*store_, s, Now()).value();
-      tokens_[name] = services::IssueApiToken(*store_, added.id, "t", Now()).value().token;
-    }
-    Staff other;
-    other.carrier = carriers_[1];
-    other.name = "Other compliance";
-    other.roles = {Role::kComplianceOfficer};
-    auto added = services::AddStaff(*store_, other, Now()).value();
-    tokens_["other"] = services::IssueApiToken(*store_, added.id, "t", Now()).value().token;
-  }
-  void TearDown() override {
-    server_->Shutdown();
-    thread_.join();
-    server_.reset();
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    if (auto why = LiveServer::SkipReason(GetParam())) GTEST_SKIP() << *why;
+    ASSERT_TRUE(live_.Start(GetParam()).ok());
+    carriers_ = {live_.AddCarrier("910001"), live_.AddCarrier("910002")};
+    tokens_["Priya Raman"] = live_.AddStaff(carriers_[0], "Priya Raman", {Role::kComplianceOfficer});
+    tokens_["Kim Tran"] = live_.AddStaff(carriers_[0], "Kim Tran", {Role::kAuditor});
+    tokens_["Alicia Gomez"] = live_.AddStaff(carriers_[0], "Alicia Gomez", {Role::kCsr});
+    tokens_["Dana Whitfield"] =
+        live_.AddStaff(carriers_[0], "Dana Whitfield", {Role::kGeneralCounsel});
+    tokens_["other"] = live_.AddStaff(carriers_[1], "Other compliance", {Role::kComplianceOfficer});
   }
   std::string Base() const { return "/v1/carriers/" + carriers_[0].ToString() + "/opt-out-failures"; }
   HttpResponse Post(const std::string& target, const json& body, const std::string& who) {
@@ -90,18 +41,10 @@ class HttpOptOutFailureTest : public ::testing::Test {
     if (!etag.empty()) h.emplace_back("If-Match", etag);
     return client().Send("PATCH", target, body.dump(), h, "application/merge-patch+json");
   }
-  HttpClient& client() {
-    if (!client_) client_ = std::make_unique<HttpClient>(server_->port());
-    return *client_;
-  }
+  HttpClient& client() { return live_.client(); }
   size_t Count() { return Get(Base(), "Kim Tran").Json()["incidents"].size(); }
 
-  std::string dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<api::Api> api_;
-  std::unique_ptr<api::Server> server_;
-  std::thread thread_;
-  std::unique_ptr<HttpClient> client_;
+  LiveServer live_;
   std::vector<CarrierId> carriers_;
   std::map<std::string, std::string> tokens_;
 };
@@ -113,7 +56,7 @@ const json kIncident = {{"learned_at", "2026-11-25T23:30:00-05:00"},
                         {"determination", "more_than_anomaly"},
                         {"determined_by", "Priya Raman"}};
 
-TEST_F(HttpOptOutFailureTest, c64_2009_f_RecordPatchLetterAndSending) {
+TEST_P(HttpOptOutFailureTest, c64_2009_f_RecordPatchLetterAndSending) {
   // Roles: a CSR and an auditor may not record; another carrier's staff sees nothing.
   EXPECT_EQ(Post(Base(), kIncident, "Alicia Gomez").status, 403);
   EXPECT_EQ(Post(Base(), kIncident, "Kim Tran").status, 403);
@@ -188,7 +131,7 @@ TEST_F(HttpOptOutFailureTest, c64_2009_f_RecordPatchLetterAndSending) {
   EXPECT_TRUE(Get(Base() + "?state=open", "Kim Tran").Json()["incidents"].empty());
 }
 
-TEST_F(HttpOptOutFailureTest, c64_2009_f_BadInputIsRefusedNamingTheField) {
+TEST_P(HttpOptOutFailureTest, c64_2009_f_BadInputIsRefusedNamingTheField) {
   auto bad = [&](json body, const std::string& field) {
     auto r = Post(Base(), body, "Priya Raman");
     EXPECT_EQ(r.status, 400) << r.body;
@@ -216,8 +159,8 @@ TEST_F(HttpOptOutFailureTest, c64_2009_f_BadInputIsRefusedNamingTheField) {
   EXPECT_EQ(Get(Base() + "?state=closed", "Kim Tran").status, 400);
 }
 
-TEST_F(HttpOptOutFailureTest, OpenApiDocumentsTheRoutesWithClosedSchemas) {
-  const json& doc = api_->OpenApi();
+TEST_P(HttpOptOutFailureTest, OpenApiDocumentsTheRoutesWithClosedSchemas) {
+  const json& doc = live_.api().OpenApi();
   const std::string base = "/v1/carriers/{carrier}/opt-out-failures";
   for (const auto& [path, method] : std::vector<std::pair<std::string, std::string>>{
            {base, "post"}, {base, "get"}, {base + "/{incident}", "get"},
@@ -242,6 +185,8 @@ TEST_F(HttpOptOutFailureTest, OpenApiDocumentsTheRoutesWithClosedSchemas) {
   EXPECT_EQ(created["additionalProperties"], false);
   EXPECT_EQ(created["required"].size(), created["properties"].size());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, HttpOptOutFailureTest, AllBackends(), BackendName);
 
 }  // namespace
 }  // namespace proprio::testing

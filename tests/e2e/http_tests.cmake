@@ -8,6 +8,13 @@ target_include_directories(proprio_http_test_client PUBLIC ${CMAKE_CURRENT_SOURC
 target_link_libraries(proprio_http_test_client PUBLIC Boost::headers OpenSSL::SSL
                       Threads::Threads nlohmann_json::nlohmann_json)
 
+# The API on loopback over a fresh SQLite or PostgreSQL database, with seeded
+# carriers and staff tokens: the fixture of each resource's HTTP tests.
+add_library(proprio_live_server STATIC live_server.cc)
+proprio_target_defaults(proprio_live_server)
+target_link_libraries(proprio_live_server PUBLIC proprio_api proprio_http_test_client
+                      proprio_pg_test_db GTest::gtest)
+
 proprio_add_test(http_api_test SOURCES http_api_test.cc
   DEPS proprio_api proprio_http_test_client proprio_pg_test_db SQLite::SQLite3 LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
@@ -19,12 +26,18 @@ target_compile_definitions(http_shutdown_test PRIVATE PROPRIO_BIN="$<TARGET_FILE
 add_dependencies(http_shutdown_test proprio)
 
 proprio_add_test(http_breach_test SOURCES http_breach_test.cc
-  DEPS proprio_api proprio_http_test_client proprio_report_testing LABELS e2e)
+  DEPS proprio_live_server proprio_report_testing LABELS e2e
+  ENV ${PROPRIO_POSTGRES_TEST_ENV}
+  FIXTURES postgres)
 
 proprio_add_test(http_certification_test SOURCES http_certification_test.cc
-  DEPS proprio_api proprio_http_test_client LABELS e2e)
+  DEPS proprio_live_server LABELS e2e
+  ENV ${PROPRIO_POSTGRES_TEST_ENV}
+  FIXTURES postgres)
 target_compile_definitions(http_certification_test PRIVATE
   PROPRIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 proprio_add_test(http_opt_out_failure_test SOURCES http_opt_out_failure_test.cc
-  DEPS proprio_api proprio_http_test_client proprio_report_testing LABELS e2e)
+  DEPS proprio_live_server proprio_report_testing LABELS e2e
+  ENV ${PROPRIO_POSTGRES_TEST_ENV}
+  FIXTURES postgres)
