@@ -218,9 +218,13 @@ std::vector<std::string> ContactFields(const std::string& channel, const Custome
   return {c.phones_of_record.empty() ? std::string() : c.phones_of_record.front()};
 }
 
-// A field as a spreadsheet will not run as a formula.
+// A field as a spreadsheet will not run as a formula. A number of record
+// (E.164: '+' and digits) is no formula and stays as it is, so that the
+// telephone and sms exports can be dialled from.
 std::string SafeField(const std::string& s) {
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
+  const bool e164 = s.size() > 1 && s[0] == '+' &&
+                    std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!s.empty() && !e164 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
     return CsvField("'" + s);
   }
   return CsvField(s);
