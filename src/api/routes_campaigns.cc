@@ -166,18 +166,27 @@ std::string Location(const std::shared_ptr<Call>& call, int64_t id) {
   return "/v1/carriers/" + call->carrier.ToString() + "/campaigns/" + std::to_string(id);
 }
 
-// The instant an audience is for: `at` when given, else the campaign's default.
-Result<Instant> AudienceInstant(const std::shared_ptr<Call>& call, store::Store& store,
-                                const store::CampaignRow& campaign) {
+// The campaign an audience route names and the instant it is for: `at` when
+// given, else the campaign's default (its first day, or now).
+struct AudienceTarget {
+  store::CampaignRow campaign;
+  Instant at;
+};
+Result<AudienceTarget> TargetOf(const std::shared_ptr<Call>& call, store::Store& store) {
+  ASSIGN_OR_RETURN(const int64_t id, call->IdParam("campaign"));
+  ASSIGN_OR_RETURN(store::CampaignRow campaign, services::GetCampaign(store, call->carrier, id));
   const std::string text = call->req.Query("at");
-  if (text.empty()) return services::DefaultAudienceInstant(store, campaign, call->actor.now);
+  if (text.empty()) {
+    ASSIGN_OR_RETURN(Instant at, services::DefaultAudienceInstant(store, campaign, call->actor.now));
+    return AudienceTarget{std::move(campaign), at};
+  }
   auto t = Instant::Parse(text);
   if (!t.ok()) {
     return Status::InvalidArgument(
         "at: '" + text.substr(0, 64) + "' is not an RFC 3339 instant such as 2024-03-13T14:05:00Z",
         "at");
   }
-  return *t;
+  return AudienceTarget{std::move(campaign), *t};
 }
 
 }  // namespace
@@ -334,14 +343,10 @@ void AddCampaignRoutes(Api& api, std::vector<RouteSpec>& routes,
       .response_schema = AudienceSchema(),
       .handler =
           [&api, decisions](const std::shared_ptr<Call>& call) {
-            auto id = call->IdParam("campaign");
-            if (!id.ok()) return call->Fail(id.status());
-            auto campaign = services::GetCampaign(api.store(), call->carrier, *id);
-            if (!campaign.ok()) return call->Fail(campaign.status());
-            auto at = AudienceInstant(call, api.store(), *campaign);
-            if (!at.ok()) return call->Fail(at.status());
-            auto audience =
-                services::ComputeAudience(*decisions, call->carrier, *campaign, *at, {});
+            auto target = TargetOf(call, api.store());
+            if (!target.ok()) return call->Fail(target.status());
+            auto audience = services::ComputeAudience(*decisions, call->carrier, target->campaign,
+                                                      target->at, {});
             if (!audience.ok()) return call->Fail(audience.status());
             call->Json(200, services::AudienceToJson(*audience));
           }});
@@ -360,20 +365,17 @@ void AddCampaignRoutes(Api& api, std::vector<RouteSpec>& routes,
       .response_schema = String(),
       .handler =
           [&api, decisions](const std::shared_ptr<Call>& call) {
-            auto id = call->IdParam("campaign");
-            if (!id.ok()) return call->Fail(id.status());
-            auto campaign = services::GetCampaign(api.store(), call->carrier, *id);
-            if (!campaign.ok()) return call->Fail(campaign.status());
-            auto at = AudienceInstant(call, api.store(), *campaign);
-            if (!at.ok()) return call->Fail(at.status());
+            auto target = TargetOf(call, api.store());
+            if (!target.ok()) return call->Fail(target.status());
+            const int64_t id = target->campaign.id;
             auto exported =
-                services::ExportAudience(*decisions, call->carrier, *id, *at, call->actor);
+                services::ExportAudience(*decisions, call->carrier, id, target->at, call->actor);
             if (!exported.ok()) return call->Fail(exported.status());
             Response resp;
             resp.content_type = "text/csv; charset=utf-8";
             resp.body = std::move(exported->csv);
             resp.Header("Content-Disposition", "attachment; filename=\"campaign-" +
-                                                   std::to_string(*id) + "-audience.csv\"");
+                                                   std::to_string(id) + "-audience.csv\"");
             resp.Header("X-Content-SHA256", exported->sha256);
             call->Send(std::move(resp));
           }});
