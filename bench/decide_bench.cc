@@ -29,6 +29,7 @@
 
 #include "bench_util.h"
 #include "rules/decide.h"
+#include "services/campaigns.h"
 #include "services/consent.h"
 #include "services/decisions.h"
 #include "services/time_zones.h"
@@ -391,6 +392,132 @@ void BM_CatchUpAfterOneChange(benchmark::State& state) {
   }
   state.counters["customers"] = static_cast<double>(w.customers());
 }
+
+// Campaign audiences (issue 12, 47 CFR 64.2009(c), (d)): the audience of one
+// approved campaign over every customer of the carrier, decided from the
+// in-memory approval index on 2 threads (services::ComputeAudience), against
+// the baseline of one indexed SQLite query per customer (the query of
+// BM_SqliteQueryPerDecision, folded and decided with the campaign's
+// question). The baseline runs over the first PROPRIO_BENCH_SAMPLE customers
+// (default 200k) and reports its rate and the time it would take for all
+// (`full_s`: scaled linearly). The campaign: usage CPNI from local service to
+// market wireless (CMRS), at kAt, under the FCC floor.
+store::CampaignRow BenchCampaign(CarrierId carrier) {
+  store::CampaignRow c;
+  c.id = 1;
+  c.carrier = carrier;
+  c.name = "bench";
+  c.cpni_categories = "usage";
+  c.offering = "cmrs";
+  c.service_category = "local";
+  c.channel = "mail";
+  c.starts_on = "2025-06-01";
+  c.ends_on = "2025-06-30";
+  c.state = "approved";
+  return c;
+}
+
+void BM_CampaignAudience(benchmark::State& state) {
+  World& w = World::Get();
+  const store::CampaignRow campaign = BenchCampaign(w.carrier());
+  services::AudienceOptions options;
+  options.threads = static_cast<int>(state.range(0));
+  int64_t reached = 0, customers = 0, rss_growth_kb = 0;
+  size_t reasons = 0;
+  for (auto _ : state) {
+    const int64_t rss_before = RssKb();
+    auto a = services::ComputeAudience(w.service(), w.carrier(), campaign, kAt, options);
+    rss_growth_kb = std::max(rss_growth_kb, RssKb() - rss_before);
+    if (!a.ok()) {
+      state.SkipWithError(a.status().ToString().c_str());
+      break;
+    }
+    reached = a->reached;
+    customers = a->customers;
+    reasons = a->reasons.size();
+  }
+  state.counters["customers"] = static_cast<double>(customers);
+  state.counters["reached"] = static_cast<double>(reached);
+  state.counters["reasons"] = static_cast<double>(reasons);
+  state.counters["rss_growth_kb"] = static_cast<double>(rss_growth_kb);
+  state.counters["rss_total_mb"] = static_cast<double>(RssKb()) / 1024;
+  state.counters["index_mb"] = static_cast<double>(w.service().index().MemoryBytes()) / (1 << 20);
+  state.SetItemsProcessed(state.iterations() * customers);
+}
+
+void BM_CampaignAudienceSqliteBaseline(benchmark::State& state) {
+  World& w = World::Get();
+  int64_t sample = 200'000;
+  if (const char* n = std::getenv("PROPRIO_BENCH_SAMPLE")) sample = std::atoll(n);
+  sample = std::min(sample, w.customers());
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(w.db_path().c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_exec(h, "PRAGMA cache_size=-262144", nullptr, nullptr, nullptr);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(h,
+                     "SELECT c.services, c.customer_type, e.kind, e.event_at, e.scopes, "
+                     "e.notice_id, e.notice_channel, e.email_consent, e.evidence_channel, "
+                     "e.document_id, e.call_id, e.call_end FROM customers c "
+                     "LEFT JOIN approval_events e ON e.carrier_id = c.carrier_id AND "
+                     "e.customer_id = c.id WHERE c.carrier_id = ? AND c.id = ? "
+                     "ORDER BY e.event_at, e.id",
+                     -1, &q, nullptr);
+  const auto zone = services::LoadTimeZone("America/New_York").value();
+  const rules::Policy& policy = rules::FloorPolicy();
+  rules::DecisionRequest r;
+  r.action = rules::Action::kUse;
+  r.purpose = rules::Purpose::kMarketing;
+  r.cpni = rules::CpniSet{rules::CpniCategory::kUsage};
+  r.offering = rules::Offering::kCmrs;
+  r.service_category = ServiceCategory::kLocal;
+  r.at = kAt;
+  const rules::RuleSet rule_set = rules::RuleSetFor(kAt, {});
+  auto one = [&](int64_t id) {
+    sqlite3_bind_int64(q, 1, w.carrier().value());
+    sqlite3_bind_int64(q, 2, id);
+    rules::CustomerFacts facts;
+    facts.customer = CustomerId(id);
+    rules::ApprovalRecord record;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      facts.services = ServiceSet(static_cast<uint32_t>(sqlite3_column_int64(q, 0)));
+      if (sqlite3_column_type(q, 2) == SQLITE_NULL) continue;
+      rules::ApprovalEvent e;
+      e.kind = static_cast<rules::ApprovalEventKind>(sqlite3_column_int64(q, 2));
+      e.at = Instant::FromMicros(sqlite3_column_int64(q, 3));
+      if (e.at > r.at) continue;
+      e.scopes = rules::ScopeSet::FromBits(static_cast<uint32_t>(sqlite3_column_int64(q, 4)));
+      e.notice_id = sqlite3_column_int64(q, 5);
+      e.notice_channel = static_cast<rules::NoticeChannel>(sqlite3_column_int64(q, 6));
+      e.evidence.channel = static_cast<rules::ConsentChannel>(sqlite3_column_int64(q, 8));
+      const auto* doc = reinterpret_cast<const char*>(sqlite3_column_text(q, 9));
+      if (doc) e.evidence.document_id = doc;
+      (void)record.Apply(e, rules::RuleSetFor(e.at, {}), policy, *zone);
+    }
+    sqlite3_reset(q);
+    facts.approval = record.StatusAt(r.at);
+    r.customer = facts.customer;
+    return rules::Decide(r, facts, rule_set, policy).allowed;
+  };
+  // Warm the page cache over the sample first, as the index is loaded first.
+  for (int64_t id = 1; id <= sample; ++id) benchmark::DoNotOptimize(one(id));
+  int64_t reached = 0;
+  for (auto _ : state) {
+    reached = 0;
+    for (int64_t id = 1; id <= sample; ++id) reached += one(id);
+  }
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+  state.SetItemsProcessed(state.iterations() * sample);
+  state.counters["sample"] = static_cast<double>(sample);
+  state.counters["sample_reached"] = static_cast<double>(reached);
+  // Seconds the baseline would take for every customer (linear in the count).
+  state.counters["full_s"] = benchmark::Counter(
+      static_cast<double>(sample) / static_cast<double>(w.customers()),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+BENCHMARK(BM_CampaignAudience)->Arg(2)->Iterations(5)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CampaignAudienceSqliteBaseline)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 BENCHMARK(BM_IndexMemory)->Iterations(1);
 // Wall-clock rates throughout, as Cedar's baseline is timed (bench/cedar/decide.js).

@@ -2,7 +2,7 @@
 # Runs the foundation benchmarks on the release build, each beside its
 # baseline in the same run, and prints the figures bench/RESULTS.md records.
 #   bench/run.sh            everything
-#   bench/run.sh import     one of: import, ledger, decide
+#   bench/run.sh import     one of: import, ledger, decide, campaign
 # Databases go to $PROPRIO_BENCH_DIR (default /var/tmp, a real disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,4 +45,10 @@ fi
 if [[ $what == all || $what == decide ]]; then
   echo "## decisions: in-memory index (1M customers) vs one SQLite query per decision vs Cedar; HTTP (bench/decide_bench.sh)"
   BUILD=build/release bench/decide_bench.sh
+fi
+
+if [[ $what == all || $what == campaign ]]; then
+  echo "## campaign audience: 10M customers from the approval index on 2 threads vs one SQLite query per customer (200k measured, scaled)"
+  PROPRIO_BENCH_CUSTOMERS=10000000 PROPRIO_BENCH_SAMPLE=200000 \
+    $bin/decide_bench --benchmark_filter='BM_IndexMemory|BM_CampaignAudience' --benchmark_counters_tabular=true
 fi

@@ -52,6 +52,10 @@
 #include "services/staff_auth.h"
 #include "store/store.h"
 
+namespace proprio::services {
+class DecisionService;
+}
+
 namespace boost::asio {
 class thread_pool;
 }
@@ -239,6 +243,10 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes);  // routes_auth.cc
 void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes);
 // routes_opt_out_failures.cc: 47 CFR 64.2009(f) incidents and notices.
 void AddOptOutFailureRoutes(Api& api, std::vector<RouteSpec>& routes);
+// routes_campaigns.cc: 47 CFR 64.2009(c), (d) campaigns, their review and
+// audiences; added by AddDecisionRoutes, whose approval index they share.
+void AddCampaignRoutes(Api& api, std::vector<RouteSpec>& routes,
+                       std::shared_ptr<services::DecisionService> decisions);
 // /metrics gauges of account-change notices (pending, overdue: an alert) and
 // password checks (queued, done, refused), routes_auth.cc.
 void AddAuthGauges(Api& api, std::map<std::string, double>& gauges);

@@ -809,6 +809,9 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
                              {"due", cal.DueInstant(day).ToRfc3339()},
                              {"time_zone", cal.zone().name()}});
           }});
+  // Campaign audiences read the same in-memory approval index (no second copy).
+  AddCampaignRoutes(api, routes,
+                    std::shared_ptr<services::DecisionService>(shared, &shared->service));
 }
 
 }  // namespace proprio::api

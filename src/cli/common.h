@@ -96,6 +96,8 @@ void RegisterOptOutFailure(CLI::App& app, Context& ctx);
 void RegisterDue(CLI::App& app, Context& ctx);
 // rules_commands.cc: proprio rules list|show, which code enforces which rule.
 void RegisterRules(CLI::App& app, Context& ctx);
+// campaign_commands.cc: marketing campaigns (47 CFR 64.2009(c), (d)).
+void RegisterCampaign(CLI::App& app, Context& ctx);
 
 // Adds a subcommand that accepts the global options after its name too.
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help);

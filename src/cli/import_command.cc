@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "core/csv.h"
 #include "services/importer.h"
 
 namespace proprio::cli {
@@ -60,15 +61,6 @@ class MappedFile {
   size_t size_ = 0;
 };
 
-std::string CsvQuote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 void RegisterImport(CLI::App& app, Context& ctx) {
@@ -115,8 +107,8 @@ void RegisterImport(CLI::App& app, Context& ctx) {
       std::vector<services::ImportRowError> shown;
       options.on_reject = [&](const services::ImportRowError& e) {
         if (rejects.is_open()) {
-          rejects << e.line << "," << CsvQuote(e.column) << "," << CsvQuote(e.reason) << ","
-                  << CsvQuote(e.raw) << "\n";
+          rejects << e.line << "," << CsvField(e.column) << "," << CsvField(e.reason) << ","
+                  << CsvField(e.raw) << "\n";
         }
       };
       const bool tty = ::isatty(STDERR_FILENO) && !ctx.global.json;

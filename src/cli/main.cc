@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterOptOutFailure(app, ctx);
   proprio::cli::RegisterDue(app, ctx);
   proprio::cli::RegisterRules(app, ctx);
+  proprio::cli::RegisterCampaign(app, ctx);
 
   const std::set<CLI::Option*> relaxed_carrier = RelaxCarrierOptions(app);
 

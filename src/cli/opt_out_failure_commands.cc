@@ -23,6 +23,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/command_kit.h"
 #include "cli/common.h"
 #include "services/opt_out_failures.h"
 
@@ -47,27 +48,11 @@ struct Args {
   CLI::App* update_cmd = nullptr;
 };
 
-using Body = std::function<Result<json>(store::Store&, const services::Actor&)>;
-using Text = std::function<std::string(const json&)>;
-
-int Run(Context& ctx, const Body& fn, const Text& text) {
-  auto store = ctx.OpenStore();
-  if (!store.ok()) return Fail(ctx, store.status());
-  Result<json> out = fn(**store, ctx.actor());
-  if (!out.ok()) return Fail(ctx, out.status());
-  if (ctx.global.json) {
-    PrintJson(*out);
-  } else {
-    std::cout << text(*out);
-  }
-  return 0;
-}
-
+// command_kit's Leaf, with the --carrier every command here takes.
 CLI::App* Leaf(CLI::App* parent, Context& ctx, const std::shared_ptr<Args>& a,
                const std::string& name, const std::string& help, std::function<int()> action) {
-  CLI::App* cmd = AddCommand(*parent, name, help);
+  CLI::App* cmd = cli::Leaf(parent, ctx, name, help, std::move(action));
   cmd->add_option("--carrier", a->carrier, "carrier id")->required();
-  cmd->callback([&ctx, action] { ctx.action = action; });
   return cmd;
 }
 
@@ -81,12 +66,12 @@ Result<Instant> InstantArg(const std::string& text, const std::string& field) {
   return *t;
 }
 
-Result<CivilDate> DateArg(const std::string& text, const std::string& field) {
-  auto d = CivilDate::Parse(text);
-  if (!d.ok() || !d->Valid()) {
-    return Status::InvalidArgument(field + ": '" + text + "' is not a date YYYY-MM-DD", field);
+// A date that was given: empty is refused like any other non-date.
+Result<CivilDate> DateArg(const std::string& text, const char* field) {
+  if (text.empty()) {
+    return Status::InvalidArgument(std::string(field) + ": '' is not a date YYYY-MM-DD", field);
   }
-  return *d;
+  return DateOption(text, field);
 }
 
 Result<bool> YesNo(const std::string& text, const std::string& field) {

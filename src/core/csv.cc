@@ -2,6 +2,15 @@
 
 namespace proprio {
 
+std::string CsvField(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 CsvReader::CsvReader(std::string_view data, size_t max_record_bytes)
     : data_(data), max_record_bytes_(max_record_bytes) {
   // A UTF-8 byte order mark is tolerated at the start.

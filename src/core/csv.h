@@ -13,6 +13,9 @@
 
 namespace proprio {
 
+// One CSV field, quoted (RFC 4180: doubled quotes inside).
+std::string CsvField(std::string_view s);
+
 class CsvReader {
  public:
   // `max_record_bytes` bounds one record, so an unterminated quote cannot

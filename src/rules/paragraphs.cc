@@ -128,12 +128,13 @@ constexpr Where kGeneralWhere[] = {
     {"safeguards.training", E::kEnforced,
      "rules/s2009_certification.cc TrainingDueOn, CertificationGaps; services/certification.cc"},
     {"safeguards.campaign_records", E::kEnforced,
-     "in part: rules/policy.cc FloorViolations (records kept >= 1 year), "
-     "rules/s2009_certification.cc AccompanyingStatement; campaign records themselves are not "
-     "kept by Proprio"},
+     "rules/s2009_campaigns.cc CampaignRecordsKeptUntil, CheckCampaignDates; "
+     "services/campaigns.cc AddCampaign, AttachCampaignResult, ExportAudience (one record and "
+     "ledger entry per export); rules/policy.cc FloorViolations (records kept >= 1 year)"},
     {"safeguards.supervisory_review", E::kEnforced,
-     "in part: rules/policy.cc FloorViolations (records kept >= 1 year), "
-     "rules/s2009_certification.cc AccompanyingStatement; reviews themselves are not recorded"},
+     "rules/s2009_campaigns.cc NextCampaignState, CheckCampaignReviewer (the policy's approver, "
+     "never the author), CampaignMayReachCustomers; services/campaigns.cc StepCampaign, "
+     "ComputeAudience; rules/policy.cc FloorViolations (records kept >= 1 year)"},
     {"safeguards.certification", E::kEnforced,
      "rules/s2009_certification.cc CertificationDueDate, CertificationGaps; services/certification.cc "
      "BuildCertification, SignCertification; report/certification_document.cc"},

@@ -400,6 +400,11 @@ ApprovalIndex::Found ApprovalIndex::Reader::Facts(CarrierId carrier, CustomerId 
   return Found::kYes;
 }
 
+CustomerId ApprovalIndex::Reader::MaxCustomer(CarrierId carrier) const {
+  auto it = index_.carriers_.find(carrier);
+  return it == index_.carriers_.end() ? CustomerId(0) : it->second.max_customer;
+}
+
 size_t ApprovalIndex::customers() const {
   std::shared_lock lock(mu_);
   return customers_;

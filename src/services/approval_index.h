@@ -78,6 +78,10 @@ class ApprovalIndex {
     const CarrierRules* Carrier(CarrierId carrier) const;
     Found Facts(CarrierId carrier, CustomerId customer, Instant at,
                 rules::CustomerFacts* facts) const;
+    // The highest customer id of `carrier` the index holds (0: none): a walk
+    // over a carrier's customers asks Facts for ids 1..MaxCustomer and skips
+    // kNoCustomer (another carrier's id or a gap).
+    CustomerId MaxCustomer(CarrierId carrier) const;
 
    private:
     const ApprovalIndex& index_;

@@ -40,6 +40,7 @@
 #include "store/access_records.h"
 #include "store/auth_records.h"
 #include "store/breach_records.h"
+#include "store/campaign_records.h"
 #include "store/certification_records.h"
 #include "store/consent_records.h"
 
@@ -307,6 +308,22 @@ class Tx {
   // and pdf_sha256, and ledger_seq.
   Status SignCertification(const CertificationRow& c);
   Status SetCertificationLedgerSeq(CarrierId carrier, int64_t id, int64_t ledger_seq);
+
+  // ---- campaigns (tx_campaigns.cc) ----
+  // Get: NotFound (field "campaign") unless `carrier`'s. Update writes every
+  // mutable column (description to state, review, completed_on, updated_at,
+  // ledger_seq). List: newest first, `state` "" = all; a page starts below
+  // campaign id `before` (0: from the newest).
+  Result<int64_t> InsertCampaign(const CampaignRow& c);
+  Result<CampaignRow> GetCampaign(CarrierId carrier, int64_t id);
+  Status UpdateCampaign(const CampaignRow& c);
+  Result<Page<CampaignRow>> ListCampaigns(CarrierId carrier, const std::string& state,
+                                          int64_t before, int limit);
+  Result<int64_t> InsertCampaignRecord(const CampaignRecordRow& r);
+  Status SetCampaignRecordLedgerSeq(CarrierId carrier, int64_t id, int64_t ledger_seq);
+  // A campaign's records in the order they were made.
+  Result<std::vector<CampaignRecordRow>> ListCampaignRecords(CarrierId carrier,
+                                                             int64_t campaign_id);
 
   // ---- customer authentication and notifications (tx_auth.cc) ----
   // Secrets (kind 0 password, 1 back-up): one per customer and kind; an
