@@ -6,7 +6,7 @@
 // The store keeps argon2id encodings of passwords and SHA-256 hashes of tokens.
 //
 // Token format: "prp_" followed by 43 base64url characters (256 random bits
-// from getrandom). Session tokens expire (AuthPolicy::session_ttl); API tokens
+// from OpenSSL's RAND_bytes). Session tokens expire (AuthPolicy::session_ttl); API tokens
 // (for systems such as billing) do not, and both can be revoked.
 //
 // Lockout: after `lock_after` consecutive failed sign-ins an account is locked
@@ -128,7 +128,7 @@ Status RevokeToken(store::Store& store, int64_t token_id,
 
 // SHA-256 of a token's text, as stored.
 std::string TokenHash(std::string_view token);
-// 256 random bits from getrandom, as a "prp_..." token.
+// 256 random bits from OpenSSL's RAND_bytes, as a "prp_..." token.
 Result<std::string> NewToken();
 
 }  // namespace proprio::services
