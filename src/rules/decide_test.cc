@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "rules/decide_test_util.h"
+#include "rules/testing/decide_test_util.h"
 
 namespace proprio::rules {
 namespace {

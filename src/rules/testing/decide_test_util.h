@@ -1,4 +1,4 @@
-// rules/decide_test_util.h: request and facts builders shared by the tests of
+// rules/testing/decide_test_util.h: request and facts builders shared by the tests of
 // rules/decide.h (decide_test.cc, decide_facts_test.cc).
 #pragma once
 
@@ -9,17 +9,14 @@
 #include <vector>
 
 #include "rules/decide.h"
+#include "rules/testing/rules_test_util.h"
 
 namespace proprio::rules::decide_test {
 
 using AS = ApprovalScope;
 using RK = RequirementKind;
 
-inline Instant At(std::string_view rfc3339) {
-  Result<Instant> t = Instant::Parse(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : Instant();
-}
+using test_util::At;
 
 inline const Instant kNow = Instant::FromSeconds(1735732800);  // 2025-01-01T12:00:00Z
 
