@@ -26,11 +26,11 @@ namespace {
 
 const std::vector<Role> kProposers = {Role::kMarketing};
 const std::vector<Role> kRunners = {Role::kMarketing, Role::kComplianceOfficer};
-// Anyone the policy may name as approver: the service checks the policy.
+// Anyone the policy may name as approver (never an auditor, an administrator
+// or a system: rules/policy.cc refuses them); the service checks the policy.
 const std::vector<Role> kReviewers = {Role::kComplianceOfficer, Role::kGeneralCounsel,
-                                      Role::kSupervisor,        Role::kCsr,
-                                      Role::kMarketing,         Role::kSecurity,
-                                      Role::kAuditor};
+                                      Role::kSupervisor, Role::kCsr, Role::kMarketing,
+                                      Role::kSecurity};
 const std::vector<Role> kReaders = {Role::kMarketing,  Role::kComplianceOfficer,
                                     Role::kGeneralCounsel, Role::kSupervisor,
                                     Role::kAuditor};

@@ -482,6 +482,12 @@ class Parser {
                if (!role.empty()) {
                  Result<Role> r = ParseRole(role);
                  if (!r.ok()) return Err(g, v, r.status().message());
+                 // Supervisory review (47 CFR 64.2009(d)) is a decision: an
+                 // auditor only reads, an administrator runs the system, and
+                 // a system account is not a person.
+                 if (*r == Role::kAuditor || *r == Role::kAdmin || *r == Role::kSystem) {
+                   return Err(g, v, "must be a role that may approve (not " + role + ")");
+                 }
                }
                p_.outbound_marketing_approver = role;
                return Status::Ok();

@@ -276,6 +276,13 @@ TEST(PolicyTest, WrongTypesAndValues) {
                 "uses_without_approval.purposes", "expected an array");
   ExpectRefused(std::string(kMinimal) + "[safeguards]\noutbound_marketing_approver = \"ceo\"\n",
                 "safeguards.outbound_marketing_approver", "ceo");
+  // 64.2009(d): supervisory approval is not an auditor's, an administrator's
+  // or a system account's to give.
+  for (const char* role : {"auditor", "admin", "system"}) {
+    ExpectRefused(std::string(kMinimal) + "[safeguards]\noutbound_marketing_approver = \"" +
+                      role + "\"\n",
+                  "safeguards.outbound_marketing_approver", "may approve");
+  }
   ExpectRefused(std::string(kMinimal) + "[calendar]\nextra_closures = [\"2018-13-05\"]\n",
                 "calendar.extra_closures[0]", "no such calendar date");
   ExpectRefused(std::string(kMinimal) + "[calendar]\nextra_closures = [20181205]\n",
