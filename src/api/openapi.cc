@@ -216,6 +216,12 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
                                               "up, then retry with a new key); a 5xx or 429 "
                                               "answer frees the key"}});
     }
+    if (r.etag) {
+      params.push_back({{"name", "If-None-Match"}, {"in", "header"}, {"required", false},
+                        {"schema", Str()},
+                        {"description", "ETags of copies the client holds: 304 Not Modified "
+                                        "when one is current (RFC 9110 13.1.2)"}});
+    }
     if (!params.empty()) op["parameters"] = params;
     if (!r.request_type.empty()) {
       json content = {{r.request_type, {{"schema", r.request_schema}}}};
@@ -229,7 +235,27 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
     if (!r.response_type.empty()) {
       ok["content"] = {{r.response_type, {{"schema", r.response_schema}}}};
     }
+    bool paged = false;
+    for (const QueryParam& q : r.query) paged = paged || q.name == "cursor";
+    if (r.success_status == 201) {
+      ok["headers"]["Location"] = {
+          {"description", "the created resource (RFC 9110 10.2.2): " + r.location},
+          {"schema", Str()}};
+    }
+    if (r.etag) {
+      ok["headers"]["ETag"] = {{"description", "the version of the resource"},
+                               {"schema", Str()}};
+    }
+    if (paged) {
+      ok["headers"]["Link"] = {
+          {"description", "the next page, when next_cursor is set: <...&cursor=...>; "
+                          "rel=\"next\" (RFC 8288)"},
+          {"schema", Str()}};
+    }
     responses[std::to_string(r.success_status)] = ok;
+    if (r.etag) {
+      responses["304"] = {{"description", "If-None-Match holds the current ETag; no content"}};
+    }
     if (!r.request_type.empty() || !r.query.empty()) {
       responses["400"] = ProblemResponseObject("invalid input; `field` names it");
     }

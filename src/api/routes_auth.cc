@@ -416,6 +416,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
                          {"additionalProperties", false}},
       .success_status = 201,
       .response_schema = kSessionSchema,
+      .location = base + "/verifications/{/id}",
       .handler =
           [&api, rt](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -439,8 +440,6 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
             Response resp;
             resp.status = 201;
             resp.body = services::SessionToJson(*v).dump();
-            resp.Header("Location", "/v1/carriers/" + call->carrier.ToString() +
-                                        "/verifications/" + std::to_string(v->row.id));
             call->Send(std::move(resp));
           }});
   routes.push_back(RouteSpec{
@@ -610,6 +609,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .response_schema = {{"type", "object"},
                           {"properties",
                            {{"token", {{"type", "string"}}}, {"session", kSessionSchema}}}},
+      .location = base + "/verifications/{/session/id}",
       .handler =
           [&api, rt](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);

@@ -268,6 +268,7 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = OpenSchema(),
       .success_status = 201,
       .response_schema = case_schema,
+      .location = base + "/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -282,8 +283,6 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
             r.status = 201;
             r.body = services::BreachCaseToJson(*c, call->actor.now)
                          .dump(-1, ' ', false, json::error_handler_t::replace);
-            r.Header("Location", "/v1/carriers/" + call->carrier.ToString() + "/breaches/" +
-                                     std::to_string(c->row.id));
             call->Send(std::move(r));
           }});
   routes.push_back(RouteSpec{
@@ -373,6 +372,7 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = ActionSchema(),
       .success_status = 201,
       .response_schema = case_schema,
+      .location = base + "/{breach}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("breach");

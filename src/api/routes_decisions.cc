@@ -446,6 +446,7 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = ConsentEventInputSchema(),
       .success_status = 201,
       .response_schema = ConsentEventSchema(),
+      .location = "/v1/carriers/{carrier}/ledger/entries/{/ledger_seq}",
       .handler =
           [&api, shared](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("customer");
@@ -542,6 +543,7 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = NoticeTemplateInputSchema(),
       .success_status = 201,
       .response_schema = NoticeTemplateSchema(),
+      .location = base + "/notice-templates/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -614,6 +616,7 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
                             {"sent_at", Time()},
                             {"customers", Int()},
                             {"ledger_seq", Int()}}}},
+      .location = "/v1/carriers/{carrier}/ledger/entries/{/ledger_seq}",
       .handler =
           [&api, shared](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -689,6 +692,7 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = {{"type", "string"}},
       .success_status = 201,
       .response_schema = PolicySummarySchema(),
+      .location = base + "/policy",
       .handler =
           [&api, shared](const std::shared_ptr<Call>& call) {
             auto text = TomlBody(call->req);
