@@ -203,5 +203,62 @@ TEST_F(CliConventionsTest, SecretsFromAPipeAreOneLineWithoutAPrompt) {
   EXPECT_EQ(added.out.find("pipe-Secret"), std::string::npos) << added.out;
 }
 
+// One pagination word in the CLI and the API (issue 18): --cursor takes the
+// next_cursor of the previous page (--after, the old name, still works), and
+// every human table opens with a header row.
+TEST_F(CliConventionsTest, CustomerListPagesByCursorAndTablesHaveHeaders) {
+  AddCarrier("Alpha Tel", "800001");
+  AddCustomer("1", "ACC-1");
+  AddCustomer("1", "ACC-2");
+  AddCustomer("1", "ACC-3");
+  RunResult first = Run({"--json", "customer", "list", "--limit", "2"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const json page1 = json::parse(first.out);
+  ASSERT_EQ(page1["customers"].size(), 2u);
+  ASSERT_TRUE(page1["next_cursor"].is_string()) << first.out;  // a string, as the API has it
+  const std::string cursor = page1["next_cursor"];
+  RunResult second = Run({"--json", "customer", "list", "--limit", "2", "--cursor", cursor});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const json page2 = json::parse(second.out);
+  ASSERT_EQ(page2["customers"].size(), 1u);
+  EXPECT_EQ(page2["customers"][0]["account_number"], "ACC-3");
+  EXPECT_TRUE(page2["next_cursor"].is_null());
+  // The old flag is a hidden alias: it works, and --help does not show it.
+  RunResult old = Run({"--json", "customer", "list", "--limit", "2", "--after", cursor});
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_EQ(json::parse(old.out)["customers"], page2["customers"]);
+  RunResult help = Run({"customer", "list", "--help"});
+  EXPECT_NE(help.out.find("--cursor"), std::string::npos) << help.out;
+  EXPECT_EQ(help.out.find("--after"), std::string::npos) << help.out;
+  EXPECT_EQ(Run({"customer", "list", "--cursor", cursor, "--after", cursor}).exit_code, 2);
+  // Human output: a header row, and the command for the next page.
+  RunResult text = Run({"customer", "list", "--limit", "2"});
+  EXPECT_EQ(text.out.rfind("ID ", 0), 0u) << text.out;
+  EXPECT_NE(text.out.find("ACCOUNT"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("--cursor " + cursor), std::string::npos) << text.out;
+
+  ASSERT_EQ(Run({"staff", "add", "--carrier", "1", "--name", "Casey Rep", "--role", "csr"})
+                .exit_code,
+            0);
+  RunResult staff = Run({"staff", "list", "--carrier", "1"});
+  EXPECT_EQ(staff.out.rfind("ID ", 0), 0u) << staff.out;
+  EXPECT_NE(staff.out.find("ROLES"), std::string::npos) << staff.out;
+  EXPECT_NE(staff.out.find("Casey Rep"), std::string::npos) << staff.out;
+
+  RunResult no_templates = Run({"notice", "list", "--carrier", "1"});
+  EXPECT_EQ(no_templates.exit_code, 0) << no_templates.err;
+  EXPECT_NE(no_templates.out.find("no notice templates"), std::string::npos) << no_templates.out;
+
+  ASSERT_EQ(Run({"consent", "record", "--carrier", "1", "--customer", "1", "--kind",
+                 "opt_in_granted", "--scope", "third_parties", "--at", "2024-05-01T15:00:00Z",
+                 "--document-id", "FORM-7", "--notice-in-contact"})
+                .exit_code,
+            0);
+  RunResult history = Run({"consent", "history", "--carrier", "1", "--customer", "1"});
+  EXPECT_EQ(history.out.rfind("AT ", 0), 0u) << history.out;
+  EXPECT_NE(history.out.find("LEDGER"), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("opt_in_granted"), std::string::npos) << history.out;
+}
+
 }  // namespace
 }  // namespace proprio::testing
