@@ -11,8 +11,8 @@
 // here because the carrier's policy names the approver
 // ([safeguards] outbound_marketing_approver; the seed's: the General
 // Counsel): rules::CheckCampaignReviewer refuses anyone else, and the author
-// always (403 naming "reviewer"). The compliance officer, general counsel,
-// supervisors and auditors read.
+// always (403 naming "reviewer"); auditors never (they only read). The
+// compliance officer, general counsel, supervisors and auditors read.
 #include "api/json_input.h"
 #include "api/problem.h"
 #include "api/routes_common.h"
@@ -27,10 +27,11 @@ namespace {
 const std::vector<Role> kProposers = {Role::kMarketing};
 const std::vector<Role> kRunners = {Role::kMarketing, Role::kComplianceOfficer};
 // Anyone the policy may name as approver: the service checks the policy.
+// Auditors only read (ARCHITECTURE.md, "auditor (read-only)"; http_api_test
+// RoleRouteMatrix keeps it so), so they are not among the possible approvers.
 const std::vector<Role> kReviewers = {Role::kComplianceOfficer, Role::kGeneralCounsel,
                                       Role::kSupervisor,        Role::kCsr,
-                                      Role::kMarketing,         Role::kSecurity,
-                                      Role::kAuditor};
+                                      Role::kMarketing,         Role::kSecurity};
 const std::vector<Role> kReaders = {Role::kMarketing,  Role::kComplianceOfficer,
                                     Role::kGeneralCounsel, Role::kSupervisor,
                                     Role::kAuditor};
