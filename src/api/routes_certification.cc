@@ -35,7 +35,9 @@ json RecordSchema() {
                  {"occurred_on", Date()},
                  {"category", String()},
                  {"status", String()},
-                 {"details", {{"type", "object"}, {"additionalProperties", true}}},
+                 {"details", {{"type", "object"},
+                              {"description", "the record's own fields, as the kind has them"},
+                              {"additionalProperties", json::object()}}},
                  {"recorded_at", DateTime()},
                  {"recorded_by", String()},
                  {"ledger_seq", Integer()},
@@ -81,7 +83,7 @@ json CertificationSchema(bool full) {
   if (full) {
     props["document"] = {{"type", "object"},
                          {"description", "the filing, format proprio-cpni-certification/1"},
-                         {"additionalProperties", true}};
+                         {"additionalProperties", json::object()}};
     required.push_back("document");
   }
   return Object(props, required);
@@ -414,7 +416,10 @@ void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes) {
            {"gaps", ArrayOf(Object({{"field", String()}, {"citation", String()},
                                     {"message", String()}},
                                    {"field", "citation", "message"}))},
-           {"facts", {{"type", "object"}, {"additionalProperties", {{"type", {"boolean", "integer"}}}}}},
+           {"facts", {{"type", "object"},
+                      {"description", "each fact the certification states, by name: a flag or "
+                                      "a count"},
+                      {"additionalProperties", {{"type", {"boolean", "integer"}}}}}},
            {"citation", String()}},
           {"carrier", "carrier_name", "year", "due_on", "ready", "gaps", "facts", "citation"}),
       .handler =
