@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -105,9 +106,126 @@ bool RouteSpec::Allows(const services::Principal& p) const {
   return false;
 }
 
+namespace {
+
+bool HasHeader(const Response& r, std::string_view name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n.size() == name.size() &&
+        std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const std::string* FindHeader(const Response& r, std::string_view name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return &v;
+  }
+  return nullptr;
+}
+
+bool IsPaged(const RouteSpec& route) {
+  for (const QueryParam& q : route.query) {
+    if (q.name == "cursor") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> ExpandLocation(const std::string& pattern,
+                                          const std::map<std::string, std::string>& params,
+                                          const std::string& body) {
+  std::string out;
+  json parsed;
+  bool have_body = false;
+  for (size_t i = 0; i < pattern.size();) {
+    if (pattern[i] != '{') {
+      out += pattern[i++];
+      continue;
+    }
+    const size_t close = pattern.find('}', i);
+    if (close == std::string::npos) return std::nullopt;
+    const std::string name = pattern.substr(i + 1, close - i - 1);
+    i = close + 1;
+    std::string value;
+    if (!name.empty() && name.front() == '/') {
+      if (!have_body) {
+        parsed = json::parse(body, nullptr, false);
+        have_body = true;
+      }
+      if (!parsed.is_object()) return std::nullopt;
+      const json::json_pointer ptr = [&] {
+        try {
+          return json::json_pointer(name);
+        } catch (const json::exception&) {
+          return json::json_pointer();
+        }
+      }();
+      if (ptr.empty() || !parsed.contains(ptr)) return std::nullopt;
+      const json& v = parsed.at(ptr);
+      if (v.is_number_integer()) {
+        value = std::to_string(v.get<int64_t>());
+      } else if (v.is_string()) {
+        value = v.get<std::string>();
+      } else {
+        return std::nullopt;
+      }
+    } else {
+      auto it = params.find(name);
+      if (it == params.end()) return std::nullopt;
+      value = it->second;
+    }
+    // Ids are digits; anything else is not put in a header.
+    if (value.empty()) return std::nullopt;
+    for (char c : value) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+        return std::nullopt;
+      }
+    }
+    out += value;
+  }
+  return out;
+}
+
 void Call::Send(Response r) {
   if (replied.exchange(true)) return;
+  if (route != nullptr) ApplyConventions(r);
   reply_fn(std::move(r));
+}
+
+void Call::ApplyConventions(Response& r) const {
+  // 201: Location of what was created (RFC 9110 10.2.2).
+  if (r.status == 201 && !route->location.empty() && !HasHeader(r, "Location")) {
+    if (auto loc = ExpandLocation(route->location, req.params, r.body)) {
+      r.Header("Location", *loc);
+    }
+  }
+  if (r.status != 200) return;
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  // If-None-Match (RFC 9110 13.1.2): the client's copy is current.
+  if (get && !req.if_none_match.empty()) {
+    const std::string* etag = FindHeader(r, "ETag");
+    if (etag != nullptr && IfNoneMatchMatches(req.if_none_match, *etag)) {
+      // 304 (RFC 9110 15.4.5): the headers a 200 would have had, no content.
+      r.status = 304;
+      r.body.clear();
+      r.content_type.clear();
+      return;
+    }
+  }
+  // A page with a next page: Link rel="next" (RFC 8288).
+  if (get && IsPaged(*route) && r.content_type == "application/json" &&
+      r.body.find("\"next_cursor\":\"") != std::string::npos && !HasHeader(r, "Link")) {
+    const json page = json::parse(r.body, nullptr, false);
+    if (page.is_object() && page.contains("next_cursor") && page["next_cursor"].is_string()) {
+      r.Header("Link", NextLinkHeader(req.target, page["next_cursor"].get<std::string>()));
+    }
+  }
 }
 
 void Call::Json(int status, const json& body) {

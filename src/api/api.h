@@ -3,7 +3,16 @@
 //
 //   match route (404, 405) -> authenticate (401) -> carrier scope (404, the
 //   attempt recorded) -> roles (403, recorded) -> Idempotency-Key (durable
-//   claim; replay, 409 or 422) -> handler -> metrics and one structured log line
+//   claim; replay, 409 or 422) -> handler -> HTTP conventions -> metrics and
+//   one structured log line
+//
+// HTTP conventions, applied to every answer in one place (Call::Send):
+// - 201 Created carries Location (RouteSpec::location), RFC 9110 10.2.2;
+// - a 200 to a GET or HEAD carrying an ETag becomes 304 Not Modified, with
+//   the ETag and no body, when If-None-Match matches it (RFC 9110 13.1.2,
+//   15.4.5); the handler has run, so a CPNI read is still recorded;
+// - a page whose next_cursor is set carries Link: <...cursor=...>;
+//   rel="next" (RFC 8288), the request's target with the cursor replaced.
 //
 // HEAD is answered on every GET route by running the GET (with its side
 // effects: a CPNI read is recorded) and sending its status and headers,
@@ -105,7 +114,18 @@ struct Call {
 
   std::function<void(Response)> reply_fn;
   std::atomic<bool> replied{false};
+
+ private:
+  // The HTTP conventions of the header comment, applied by Send.
+  void ApplyConventions(Response& r) const;
 };
+
+// RouteSpec::location with {name} taken from `params` and {/pointer} from the
+// JSON `body`; nullopt when one is missing or not an id (letters, digits,
+// '-', '_', '.').
+std::optional<std::string> ExpandLocation(const std::string& pattern,
+                                          const std::map<std::string, std::string>& params,
+                                          const std::string& body);
 
 using Handler = std::function<void(const std::shared_ptr<Call>&)>;
 
@@ -137,6 +157,15 @@ struct RouteSpec {
   int success_status = 200;
   std::string response_type = "application/json";
   nlohmann::json response_schema;
+  // The Location of a 201 answer (RFC 9110 10.2.2), set by the pipeline when
+  // the handler did not: a template whose {name} is the route's path
+  // parameter and {/a/b} the JSON pointer /a/b into the answer's body, e.g.
+  // "/v1/carriers/{carrier}/notice-templates/{/id}". Every 201 route has one
+  // (http_api_test checks it).
+  std::string location;
+  // The answer carries an ETag: If-None-Match is documented (the pipeline
+  // answers 304 on any GET whose answer carries a matching ETag).
+  bool etag = false;
   Handler handler;
 
   std::string Name() const { return method + " " + pattern; }

@@ -21,6 +21,7 @@ struct Request {
   std::string authorization;
   std::string idempotency_key;
   std::string if_match;
+  std::string if_none_match;
   std::string body;
   std::string request_id;  // assigned by the server
   std::string remote;      // peer address, for logs
@@ -49,6 +50,17 @@ struct Response {
     return *this;
   }
 };
+
+// If-None-Match (RFC 9110 13.1.2): true when the header's list holds "*" or
+// an entity tag that matches `etag` by the weak comparison (W/ ignored on
+// both sides). An empty or malformed header matches nothing.
+bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag);
+
+// The Link header of a page's next page (RFC 8288, relation "next"): the
+// request `target` (path and query, as sent) with its `cursor` parameters
+// replaced by `cursor` (percent-encoded), e.g.
+//   </v1/carriers/1/customers?limit=2&cursor=17>; rel="next"
+std::string NextLinkHeader(std::string_view target, std::string_view cursor);
 
 // Splits "a=1&b=x%20y" into decoded pairs; false on a malformed escape.
 bool ParseQuery(std::string_view text, std::multimap<std::string, std::string>* out);

@@ -14,6 +14,8 @@ using nlohmann::json;
 
 namespace {
 
+void Close(json& s);
+
 json Str() { return {{"type", "string"}}; }
 json Int() { return {{"type", "integer"}}; }
 json Bool() { return {{"type", "boolean"}}; }
@@ -76,11 +78,18 @@ json Schemas() {
   customer["closed_at"] = {{"type", "string"}, {"format", "date-time"}};
   const json officer = Obj({{"name", Str()}, {"title", Str()}, {"signatory", Bool()}},
                            {"name", "title"});
+  const json token_fields = {
+      {"id", Int()},           {"kind", {{"type", "string"}, {"enum", {"session", "api"}}}},
+      {"label", Str()},        {"created_at", Str()},
+      {"expires_at", Nullable("string")}, {"revoked_at", Nullable("string")}};
+  json issued_fields = token_fields;
+  issued_fields["token"] = Str();
+  issued_fields["staff"] = Int();
   json problem_types = json::array();
   for (const ProblemType& t : ProblemTypes()) {
     problem_types.push_back(std::string(kProblemTypeBase) + t.slug);
   }
-  return {
+  json schemas = {
       {"Address", address},
       {"Officer", officer},
       {"CarrierInput", Obj({{"legal_name", Str()}, {"filer_id_499", Str()},
@@ -125,12 +134,10 @@ json Schemas() {
                      {"created_at", Str()}, {"login", Str()}},
                     {"id", "carrier", "name", "roles"}, false)},
       {"TokenInput", Obj({{"label", Str()}}, {})},
-      {"Token", Obj({{"id", Int()}, {"kind", {{"type", "string"}, {"enum", {"session", "api"}}}},
-                     {"label", Str()}, {"created_at", Str()}, {"expires_at", Nullable("string")},
-                     {"revoked_at", Nullable("string")}},
-                    {"id", "kind"}, false)},
-      {"IssuedToken", {{"allOf", {Ref("Token"), Obj({{"token", Str()}, {"staff", Int()}},
-                                                    {"token"}, false)}}}},
+      {"Token", Obj(token_fields, {"id", "kind"})},
+      // A closed Token with the secret: allOf of two closed schemas would
+      // refuse every answer, so the fields are listed once more.
+      {"IssuedToken", Obj(issued_fields, {"id", "kind", "token"})},
       {"SignIn", Obj({{"login", Str()}, {"password", Str()}}, {"login", "password"})},
       {"Principal", Obj({{"account", Int()}, {"staff", Nullable("integer")}, {"name", Str()},
                          {"roles", Arr(RoleEnum())}, {"carriers", Arr(Int())},
@@ -149,7 +156,12 @@ json Schemas() {
             {"problems", Arr(Obj({{"kind", Str()}, {"entry", Int()}, {"detail", Str()}}, {}))}},
            {"valid", "entries", "problems"}, false)},
       {"LedgerEntry", Obj({{"carrier", Int()}, {"seq", Int()}, {"at", Str()}, {"actor", Str()},
-                           {"type", Str()}, {"subject", Str()}, {"body", {{"type", "object"}}},
+                           {"type", Str()}, {"subject", Str()},
+                           {"body", {{"type", "object"},
+                                     {"description",
+                                      "the entry's content, as its type records it (erased "
+                                      "payloads leave their hash)"},
+                                     {"additionalProperties", json::object()}}},
                            {"payload_hash", Nullable("string")}, {"prev_hash", Str()}},
                           {"seq", "type"}, false)},
       {"InclusionProof",
@@ -161,7 +173,97 @@ json Schemas() {
                        {"title", Str()}, {"status", Int()}, {"detail", Str()},
                        {"field", Str()}, {"instance", Str()}},
                       {"type", "title", "status"}, false)},
+      // A CSV import's 422: the problem, and the rows it counted and refused.
+      {"ImportProblem",
+       Obj({{"type", {{"type", "string"}, {"enum", problem_types}}},
+            {"title", Str()}, {"status", Int()}, {"detail", Str()},
+            {"field", Str()}, {"instance", Str()}, {"rows", Int()}, {"rejected", Int()},
+            {"errors", Arr(Obj({{"line", Int()}, {"column", Str()}, {"reason", Str()}},
+                               {"line", "column", "reason"}))}},
+           {"type", "title", "status"}, false)},
   };
+  for (auto& [name, schema] : schemas.items()) {
+    (void)name;
+    Close(schema);
+  }
+  return schemas;
+}
+
+// The tags the operations use, each with what it groups (OpenAPI: declared
+// top-level tags; an operation's tag outside this list is a test failure).
+const std::vector<std::pair<std::string, std::string>>& Tags() {
+  static const std::vector<std::pair<std::string, std::string>> tags = {
+      {"authentication",
+       "telephone, online and in-store authentication of customers (47 CFR 64.2010), their "
+       "passwords and backup questions, and pretexting flags"},
+      {"breaches", "breaches of CPNI, their notices to the agencies and customers (47 CFR 64.2011)"},
+      {"calendar", "the carrier's business days and holidays, which the deadlines count"},
+      {"campaigns",
+       "sales and marketing campaigns that use CPNI, their supervisory approval, audience, "
+       "export and results (47 CFR 64.2009(c), (d))"},
+      {"carriers", "the carriers this installation serves"},
+      {"certification",
+       "the annual compliance certification (47 CFR 64.2009(e)): readiness, drafts, signature, "
+       "the filing"},
+      {"consent", "a customer's CPNI approvals and their history (47 CFR 64.2007-64.2008)"},
+      {"customers", "customers of record, their import and their closing"},
+      {"decisions", "may this use of CPNI proceed: the rules' answer, recorded"},
+      {"ledger", "the carrier's tamper-evident ledger: head, verification, entries, proofs"},
+      {"notices", "opt-out and opt-in notices and their templates (47 CFR 64.2008)"},
+      {"notifications", "account-change notifications to customers (47 CFR 64.2010(f))"},
+      {"operations", "health, readiness, metrics and this document"},
+      {"opt-out-failures",
+       "opt-out mechanisms that did not work, and the notice to the FCC they may require "
+       "(47 CFR 64.2009(f))"},
+      {"policies", "the carrier's compliance policy and its versions"},
+      {"sessions", "signing in and out, and who the caller is"},
+      {"staff", "the carrier's staff, their roles and API tokens, and their training"},
+  };
+  return tags;
+}
+
+// The operation's description: its summary, who may call it, and whether the
+// call is recorded as a CPNI read.
+std::string Description(const RouteSpec& r) {
+  std::string d = r.summary;
+  if (!d.empty() && d.back() != '.') d += '.';
+  if (!r.authenticated) {
+    d += " Public: no token needed.";
+  } else if (r.roles.empty()) {
+    d += " Any authenticated caller.";
+  } else {
+    d += " Roles:";
+    for (size_t i = 0; i < r.roles.size(); ++i) {
+      d += std::string(i == 0 ? " " : ", ") + RoleName(r.roles[i]);
+    }
+    d += ".";
+  }
+  if (r.reads_cpni) d += " Reads CPNI: each call is recorded in the carrier's ledger.";
+  return d;
+}
+
+// Every object schema that lists its properties is closed: the answers hold
+// exactly the fields listed (the server also refuses unknown fields in
+// requests). A route's schema that means a map says additionalProperties
+// itself. tests/e2e/openapi_conformance.cc checks every answer of the
+// end-to-end suite against the closed document.
+void Close(json& s) {
+  if (!s.is_object()) return;
+  if (s.contains("properties") && !s.contains("additionalProperties")) {
+    s["additionalProperties"] = false;
+  }
+  if (s.contains("properties")) {
+    for (auto& [name, sub] : s["properties"].items()) {
+      (void)name;
+      Close(sub);
+    }
+  }
+  if (s.contains("items")) Close(s["items"]);
+  if (s.contains("additionalProperties")) Close(s["additionalProperties"]);
+  for (const char* key : {"oneOf", "anyOf", "allOf"}) {
+    if (!s.contains(key)) continue;
+    for (json& sub : s[key]) Close(sub);
+  }
 }
 
 json ProblemResponseObject(const char* description) {
@@ -181,6 +283,7 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
       return id;
     }();
     op["summary"] = r.summary;
+    op["description"] = Description(r);
     op["tags"] = {r.tag};
     json roles = json::array();
     for (Role role : r.roles) roles.push_back(RoleName(role));
@@ -216,23 +319,56 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
                                               "up, then retry with a new key); a 5xx or 429 "
                                               "answer frees the key"}});
     }
+    if (r.etag) {
+      params.push_back({{"name", "If-None-Match"}, {"in", "header"}, {"required", false},
+                        {"schema", Str()},
+                        {"description", "ETags of copies the client holds: 304 Not Modified "
+                                        "when one is current (RFC 9110 13.1.2)"}});
+    }
     if (!params.empty()) op["parameters"] = params;
     if (!r.request_type.empty()) {
-      json content = {{r.request_type, {{"schema", r.request_schema}}}};
+      json request_schema = r.request_schema;
+      Close(request_schema);
+      json content = {{r.request_type, {{"schema", request_schema}}}};
       if (r.method == "PATCH" && r.request_type == "application/json") {
-        content["application/merge-patch+json"] = {{"schema", r.request_schema}};
+        content["application/merge-patch+json"] = {{"schema", request_schema}};
       }
       op["requestBody"] = {{"required", true}, {"content", content}};
     }
     json responses;
     json ok = {{"description", "success"}};
     if (!r.response_type.empty()) {
-      ok["content"] = {{r.response_type, {{"schema", r.response_schema}}}};
+      json response_schema = r.response_schema;
+      Close(response_schema);
+      ok["content"] = {{r.response_type, {{"schema", response_schema}}}};
+    }
+    bool paged = false;
+    for (const QueryParam& q : r.query) paged = paged || q.name == "cursor";
+    if (r.success_status == 201) {
+      ok["headers"]["Location"] = {
+          {"description", "the created resource (RFC 9110 10.2.2): " + r.location},
+          {"schema", Str()}};
+    }
+    if (r.etag) {
+      ok["headers"]["ETag"] = {{"description", "the version of the resource"},
+                               {"schema", Str()}};
+    }
+    if (paged) {
+      ok["headers"]["Link"] = {
+          {"description", "the next page, when next_cursor is set: <...&cursor=...>; "
+                          "rel=\"next\" (RFC 8288)"},
+          {"schema", Str()}};
     }
     responses[std::to_string(r.success_status)] = ok;
-    if (!r.request_type.empty() || !r.query.empty()) {
-      responses["400"] = ProblemResponseObject("invalid input; `field` names it");
+    if (r.etag) {
+      responses["304"] = {{"description", "If-None-Match holds the current ETag; no content"}};
     }
+    // Every route checks its path and query are UTF-8 text (api.cc), so a
+    // 400 is a possible answer of every operation.
+    responses["400"] = ProblemResponseObject(
+        !r.request_type.empty() || !r.query.empty()
+            ? "invalid input; `field` names it"
+            : "a path or query that is not UTF-8 text; `field` names it");
     if (!r.request_type.empty()) {
       responses["415"] = ProblemResponseObject("a body of another Content-Type");
     }
@@ -255,6 +391,13 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
           "stopped) or idempotency-outcome-unknown (its server stopped before answering)");
       responses["422"] = ProblemResponseObject("Idempotency-Key reused with another body");
     }
+    if (r.request_type == "text/csv") {
+      responses["422"] = {
+          {"description",
+           "bad rows: nothing imported (import-rejected, with the rows counted, refused and the "
+           "first errors), or an Idempotency-Key reused with another body"},
+          {"content", {{"application/problem+json", {{"schema", Ref("ImportProblem")}}}}}};
+    }
     if (r.method == "POST" && r.pattern == "/v1/sessions") {
       responses["429"] = ProblemResponseObject(
           "too many failed sign-ins: the account is locked, or this address or login failed "
@@ -273,6 +416,7 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
       json head = op;
       head["operationId"] = "HEAD" + op["operationId"].get<std::string>().substr(3);
       head["summary"] = "HEAD of: " + r.summary;
+      head["description"] = "The GET's status and headers without its body. " + Description(r);
       for (auto& [status, response] : head["responses"].items()) {
         (void)status;
         response.erase("content");
@@ -280,11 +424,19 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
       paths[r.pattern]["head"] = head;
     }
   }
+  json tags = json::array();
+  for (const auto& [name, what] : Tags()) tags.push_back({{"name", name}, {"description", what}});
   return {
       {"openapi", "3.1.0"},
+      {"servers",
+       json::array({{{"url", "/"},
+                     {"description", "this server (proprio serve --listen ADDRESS:PORT)"}}})},
+      {"tags", tags},
       {"info",
        {{"title", "Proprio"},
         {"version", "1"},
+        {"license", {{"name", "Proprietary"}, {"identifier", "LicenseRef-Proprio"}}},
+        {"contact", {{"name", "Proprio maintainers"}, {"url", "https://proprio.dev"}}},
         {"description",
          "CPNI compliance engine (47 CFR 64.2001-64.2011). Every read of a customer's CPNI and "
          "every change is recorded in the carrier's tamper-evident ledger. Errors are RFC 9457 "

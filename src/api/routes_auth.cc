@@ -154,20 +154,73 @@ void Hashing(AuthRuntime& rt, const std::shared_ptr<Call>& call, std::function<v
   }
 }
 
-const json kSessionSchema = {{"type", "object"},
-                             {"description",
-                              "A verification session: channel, flags established, steps with "
-                              "outcomes, and the decision context it gives"}};
-const json kStepResultSchema = {
-    {"type", "object"},
-    {"properties",
-     {{"passed", {{"type", "boolean"}}},
-      {"outcome", {{"type", "string"}, {"enum", {"passed", "failed", "refused", "no_answer"}}}},
-      {"reason", {{"type", "string"}}},
-      {"basis", {{"type", "string"}}},
-      {"step", {{"type", "integer"}}},
-      {"pretexting_flags", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
-      {"session", kSessionSchema}}}};
+// The schemas below are those of services/auth_json.cc's answers.
+json Closed(json properties, std::vector<std::string> required) {
+  return {{"type", "object"},
+          {"additionalProperties", false},
+          {"required", std::move(required)},
+          {"properties", std::move(properties)}};
+}
+json S() { return {{"type", "string"}}; }
+json I() { return {{"type", "integer"}}; }
+json B() { return {{"type", "boolean"}}; }
+json T() { return {{"type", "string"}, {"format", "date-time"}}; }
+json NullT() { return {{"type", {"string", "null"}}, {"format", "date-time"}}; }
+json Arr(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+// A map whose keys and values the recording step or rule chooses (a step's
+// detail, a flag's evidence): described, not listed.
+json Map(const char* what) {
+  return {{"type", "object"}, {"description", what}, {"additionalProperties", json::object()}};
+}
+// DecisionContextToJson: the flags set (true), the channel and call id.
+json ContextSchema() {
+  return DecisionRequestSchemaForRoutes()["properties"]["context"];
+}
+const json kSessionSchema = Closed(
+    {{"id", I()},
+     {"customer", I()},
+     {"channel", S()},
+     {"calling_number", S()},
+     {"call_id", S()},
+     {"opened_by", S()},
+     {"opened_at", T()},
+     {"expires_at", T()},
+     {"closed_at", NullT()},
+     {"open", B()},
+     {"authenticated", B()},
+     {"flags", Arr({{"type", "string"},
+                    {"enum", {"password_verified", "backup_answer_verified",
+                              "caller_stated_call_detail", "called_back_number_of_record",
+                              "photo_id_verified", "business_alternative", "online_signed_in",
+                              "sent_to_address_of_record", "locked"}}})},
+     {"failures", I()},
+     {"stated_call_detail",
+      {{"type", "string"},
+       {"description", "the call detail the caller stated unaided (64.2010(b)); empty if none"}}},
+     {"backup_question", S()},
+     {"failed_verifications_24h",
+      Closed({{"account", I()}, {"calling_number", I()}, {"calling_number_accounts", I()}},
+             {"account", "calling_number", "calling_number_accounts"})},
+     {"context", ContextSchema()},
+     {"steps", Arr(Closed({{"id", I()},
+                           {"kind", S()},
+                           {"outcome", S()},
+                           {"at", T()},
+                           {"actor", S()},
+                           {"detail", Map("what the step recorded (never a secret)")},
+                           {"ledger_seq", I()}},
+                          {"id", "kind", "outcome", "at", "actor", "detail", "ledger_seq"}))}},
+    {"id", "customer", "channel", "opened_at", "expires_at", "closed_at", "open",
+     "authenticated", "flags", "failures", "context", "steps"});
+const json kStepResultSchema = Closed(
+    {{"passed", B()},
+     {"outcome", {{"type", "string"}, {"enum", {"passed", "failed", "refused", "no_answer"}}}},
+     {"reason", S()},
+     {"basis", S()},
+     {"step", I()},
+     {"pretexting_flags", Arr(I())},
+     {"session", kSessionSchema}},
+    {"passed", "outcome", "reason", "basis", "step", "pretexting_flags", "session"});
 const json kAuthorizationProps = {
     {"verification",
      {{"type", "integer"},
@@ -182,46 +235,93 @@ const json kAuthorizationProps = {
        "only for the roles that open accounts (csr, system) and only on the day the customer's "
        "service_since began and the carrier policy's authentication.service_initiation_days "
        "after; otherwise 403 (never for an imported customer without service_since)"}}}};
-const json kSecretSetSchema = {{"type", "object"},
-                               {"properties",
-                                {{"created", {{"type", "boolean"}}},
-                                 {"setup_path", {{"type", "string"}}},
-                                 {"notifications",
-                                  {{"type", "array"}, {"items", {{"type", "integer"}}}}},
-                                 {"ledger_seq", {{"type", "integer"}}}}}};
-const json kNotificationSchema = {
-    {"type", "object"},
-    {"properties",
-     {{"id", {{"type", "integer"}}},
-      {"customer", {{"type", "integer"}}},
-      {"change_kind", {{"type", "string"}}},
-      {"change_event", {{"type", "string"}}},
-      {"channel", {{"type", "string"}, {"enum", {"text", "voicemail", "mail", "email"}}}},
-      {"destination", {{"type", "string"}}},
-      {"state",
-       {{"type", "string"},
-        {"enum", {"queued", "sending", "retrying", "delivered", "printed", "failed"}}}},
-      {"attempts", {{"type", "integer"}}},
-      {"last_error", {{"type", "string"}}},
-      {"due_by", {{"type", "string"}, {"format", "date-time"}}},
-      {"overdue", {{"type", "boolean"}}}}}};
-const json kSettingsSchema = {
-    {"type", "object"},
-    {"properties",
-     {{"webhook_url", {{"type", "string"}}},
-      {"channels",
-       {{"type", "array"},
-        {"items", {{"type", "string"}, {"enum", {"text", "voicemail", "mail", "email"}}}}}},
-      {"bound_seconds", {{"type", "integer"}}},
-      {"max_attempts", {{"type", "integer"}}},
-      {"backoff_base_ms", {{"type", "integer"}}},
-      {"backoff_max_ms", {{"type", "integer"}}},
-      {"callback_phone", {{"type", "string"}}}}},
-    {"additionalProperties", false}};
-const json kFlagSchema = {{"type", "object"},
-                          {"description",
-                           "Suspected pretexting (64.2010(a)): kind, key, failures, accounts, "
-                           "evidence (step ids, window), review"}};
+const json kSecretSetSchema = Closed({{"created", B()},
+                                     {"setup_path", S()},
+                                     {"notifications", Arr(I())},
+                                     {"ledger_seq", I()}},
+                                    {"created", "setup_path", "notifications", "ledger_seq"});
+json SecretStatus(bool with_question) {
+  json p = {{"set", B()}, {"set_at", T()}, {"set_by", S()}, {"setup_path", S()}};
+  if (with_question) p["question"] = S();
+  return Closed(p, {"set"});
+}
+const json kSecretsStatusSchema = Closed(
+    {{"password", SecretStatus(false)},
+     {"backup", SecretStatus(true)},
+     {"online_account", Closed({{"set", B()}, {"login", S()}, {"created_at", T()},
+                                {"last_sign_in", NullT()}},
+                               {"set"})},
+     {"phone_failures", I()},
+     {"phone_locked_until", NullT()},
+     {"online_failures", I()},
+     {"online_locked_until", NullT()}},
+    {"password", "backup", "online_account", "phone_failures", "phone_locked_until",
+     "online_failures", "online_locked_until"});
+const json kNotificationSchema = Closed(
+    {{"id", I()},
+     {"customer", I()},
+     {"change_kind", S()},
+     {"change_event", S()},
+     {"channel", {{"type", "string"}, {"enum", {"text", "voicemail", "mail", "email"}}}},
+     {"destination", S()},
+     {"state",
+      {{"type", "string"},
+       {"enum", {"queued", "sending", "retrying", "delivered", "printed", "failed"}}}},
+     {"attempts", I()},
+     {"next_attempt_at", NullT()},
+     {"last_error", S()},
+     {"created_at", T()},
+     {"due_by", T()},
+     {"delivered_at", NullT()},
+     {"overdue", B()},
+     {"idempotency_key", S()},
+     {"ledger_seq", I()}},
+    {"id", "customer", "change_kind", "channel", "state", "attempts", "next_attempt_at",
+     "created_at", "due_by", "delivered_at", "overdue"});
+json SettingsProperties() {
+  return {{"webhook_url", S()},
+          {"channels", Arr({{"type", "string"}, {"enum", {"text", "voicemail", "mail", "email"}}})},
+          {"bound_seconds", I()},
+          {"max_attempts", I()},
+          {"backoff_base_ms", I()},
+          {"backoff_max_ms", I()},
+          {"callback_phone", S()}};
+}
+const json kSettingsInputSchema = Closed(SettingsProperties(), {});
+const json kSettingsSchema = [] {
+  json p = SettingsProperties();
+  p["updated_at"] = {{"type", "string"},
+                     {"description", "RFC 3339; empty until the settings are first changed"}};
+  return Closed(p, {"webhook_url", "channels", "bound_seconds", "max_attempts",
+                    "backoff_base_ms", "backoff_max_ms", "callback_phone", "updated_at"});
+}();
+const json kBacklogSchema = Closed({{"pending", I()}, {"overdue", I()}, {"failed", I()},
+                                    {"oldest_due", NullT()}, {"alert", B()}},
+                                   {"pending", "overdue", "failed", "oldest_due", "alert"});
+const json kDeliveryReportSchema =
+    Closed({{"attempted", I()}, {"delivered", I()}, {"retrying", I()}, {"failed", I()},
+            {"printed", I()}, {"letters", Arr(S())}},
+           {"attempted", "delivered", "retrying", "failed", "printed", "letters"});
+const json kFlagSchema = Closed(
+    {{"id", I()},
+     {"kind", S()},
+     {"key", S()},
+     {"raised_at", T()},
+     {"updated_at", T()},
+     {"failures", I()},
+     {"accounts", I()},
+     {"evidence", Map("what raised the flag: the step ids and the window counted")},
+     {"state", S()},
+     {"reviewed_by", S()},
+     {"reviewed_at", NullT()},
+     {"review_note", S()},
+     {"basis", S()},
+     {"ledger_seq", I()}},
+    {"id", "kind", "key", "raised_at", "failures", "accounts", "evidence", "state", "basis"});
+const json kFlagSummarySchema =
+    Closed({{"year", I()}, {"flags", I()}, {"by_calling_number", I()}, {"by_staff", I()},
+            {"by_account", I()}, {"reviewed", I()}, {"open", I()}, {"basis", S()}},
+           {"year", "flags", "reviewed", "open", "basis"});
 
 Result<services::SecretAuthorization> ReadAuthorization(ObjectReader& r) {
   services::SecretAuthorization auth;
@@ -416,6 +516,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
                          {"additionalProperties", false}},
       .success_status = 201,
       .response_schema = kSessionSchema,
+      .location = base + "/verifications/{/id}",
       .handler =
           [&api, rt](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -439,8 +540,6 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
             Response resp;
             resp.status = 201;
             resp.body = services::SessionToJson(*v).dump();
-            resp.Header("Location", "/v1/carriers/" + call->carrier.ToString() +
-                                        "/verifications/" + std::to_string(v->row.id));
             call->Send(std::move(resp));
           }});
   routes.push_back(RouteSpec{
@@ -521,7 +620,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .roles = kVerifiers,
       .query = {{"customer", "integer", "the customer the decision is about"},
                 {"release", "string", "address_of_record: the release-by-mail channel"}},
-      .response_schema = {{"type", "object"}},
+      .response_schema = ContextSchema(),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("verification");
@@ -551,8 +650,17 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .roles = kVerifiers,
       .query = {{"release", "string", "address_of_record: the release-by-mail channel"}},
       .request_type = "application/json",
-      .request_schema = {{"type", "object"}},
-      .response_schema = {{"type", "object"}},
+      .request_schema = [] {
+        json r = DecisionRequestSchemaForRoutes();
+        r["required"] = {"customer", "action", "purpose", "cpni", "service_category"};
+        return r;
+      }(),
+      .response_schema = [] {
+        json a = DecisionAnswerSchemaForRoutes();
+        a["properties"]["verification"] = I();
+        a["properties"]["context"] = ContextSchema();
+        return a;
+      }(),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("verification");
@@ -607,9 +715,9 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
                          {"required", {"login", "password"}},
                          {"additionalProperties", false}},
       .success_status = 201,
-      .response_schema = {{"type", "object"},
-                          {"properties",
-                           {{"token", {{"type", "string"}}}, {"session", kSessionSchema}}}},
+      .response_schema = Closed({{"token", S()}, {"session", kSessionSchema}},
+                                {"token", "session"}),
+      .location = base + "/verifications/{/session/id}",
       .handler =
           [&api, rt](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -647,7 +755,8 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
                          {"required", {"login"}},
                          {"additionalProperties", false}},
       .success_status = 202,
-      .response_schema = {{"type", "object"}},
+      .response_schema = Closed({{"requested", {{"type", "boolean"}, {"enum", {true}}}}},
+                                {"requested"}),
       .handler =
           [&api, rt](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -714,7 +823,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
                  "the secrets or their hashes",
       .tag = "authentication",
       .roles = kSecretReaders,
-      .response_schema = {{"type", "object"}},
+      .response_schema = kSecretsStatusSchema,
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("customer");
@@ -794,7 +903,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .response_schema = {{"type", "object"},
                           {"properties",
                            {{"notifications", {{"type", "array"}, {"items", kNotificationSchema}}},
-                            {"backlog", {{"type", "object"}}},
+                            {"backlog", kBacklogSchema},
                             {"next_cursor", {{"type", {"string", "null"}}}}}}},
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
@@ -850,7 +959,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .tag = "notifications",
       .roles = kNoticeWriters,
       .request_type = "application/json",
-      .request_schema = kSettingsSchema,
+      .request_schema = kSettingsInputSchema,
       .response_schema = kSettingsSchema,
       .handler =
           [&api, rt](const std::shared_ptr<Call>& call) {
@@ -886,7 +995,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .tag = "notifications",
       .roles = kNoticeWriters,
       .success_status = 200,
-      .response_schema = {{"type", "object"}},
+      .response_schema = kDeliveryReportSchema,
       .handler =
           [&api, rt](const std::shared_ptr<Call>& call) {
             auto r = services::DeliverDueNotifications(api.store(), call->carrier, rt->Delivery(),
@@ -954,7 +1063,7 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .tag = "authentication",
       .roles = kFlagReaders,
       .query = {{"year", "integer", "calendar year"}},
-      .response_schema = {{"type", "object"}},
+      .response_schema = kFlagSummarySchema,
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto year = QueryInt(call->req, "year", 0, 2000, 2200);

@@ -91,37 +91,191 @@ json ActionSchema() {
             {"notes", S()}}}};
 }
 
-json ObligationSchema() {
+json Nullable(json s) {
+  if (s.contains("type")) s["type"] = json::array({s["type"], "null"});
+  return s;
+}
+json Closed(json properties, std::vector<std::string> required) {
   return {{"type", "object"},
-          {"properties",
-           {{"kind", {{"type", "string"}, {"enum", {"agency_notice", "customer_notice", "annual_summary"}}}},
-            {"state", {{"type", "string"}, {"enum", {"open", "met", "not_required"}}}},
-            {"recipients", S()},
-            {"due", {{"type", {"string", "null"}}}},
-            {"last_day", {{"type", {"string", "null"}}}},
-            {"not_before", {{"type", {"string", "null"}}}},
-            {"overdue", B()},
-            {"seconds_left", {{"type", {"integer", "null"}}}},
-            {"governed_by", S()},
-            {"basis", A(S())},
-            {"explanation", S()}}}};
+          {"additionalProperties", false},
+          {"required", std::move(required)},
+          {"properties", std::move(properties)}};
 }
 
+// services::ObligationToJson; the due list adds carrier, case, time_zone and,
+// with a due instant, due_local and time_left (DueItemToJson).
+json ObligationSchema(bool due_item = false) {
+  json props = {
+      {"kind", {{"type", "string"}, {"enum", {"agency_notice", "customer_notice", "annual_summary"}}}},
+      {"state", {{"type", "string"}, {"enum", {"open", "met", "not_required"}}}},
+      {"recipients", S()},
+      {"due", Nullable(Time())},
+      {"last_day", Nullable(Date())},
+      {"not_before", Nullable(Time())},
+      {"blocked_by_agency_notice", B()},
+      {"held_by_delay", B()},
+      {"met_at", Nullable(Time())},
+      {"overdue", B()},
+      {"seconds_left", {{"type", {"integer", "null"}}}},
+      {"governed_by", S()},
+      {"basis", A(S())},
+      {"explanation", S()}};
+  if (due_item) {
+    props["carrier"] = I();
+    props["case"] = I();
+    props["time_zone"] = S();
+    props["due_local"] = {{"type", "string"},
+                          {"description", "the due instant in the carrier's zone, RFC 3339"}};
+    props["time_left"] = {{"type", "string"}, {"description", "e.g. \"2 days 3 hours\""}};
+  }
+  std::vector<std::string> required = {"kind", "state", "recipients", "due", "last_day",
+                                       "not_before", "met_at", "overdue", "seconds_left",
+                                       "governed_by", "basis", "explanation"};
+  if (due_item) {
+    for (const char* k : {"carrier", "case", "time_zone"}) required.push_back(k);
+  }
+  return Closed(props, required);
+}
+
+// services::BreachCaseToJson.
 json CaseSchema() {
-  return {{"type", "object"},
-          {"required", {"id", "carrier", "state", "rule_set", "obligations", "timeline"}},
-          {"properties",
-           {{"id", I()},
-            {"carrier", I()},
-            {"state", {{"type", "string"}, {"enum", {"open", "closed"}}}},
-            {"determined_at", Time()},
-            {"rule_set", S()},
-            {"breach_regime", S()},
-            {"harm", S()},
-            {"affected", {{"type", "object"}}},
-            {"obligations", A(ObligationSchema())},
-            {"timeline", A({{"type", "object"}})},
-            {"retain_until", {{"type", {"string", "null"}}}}}}};
+  // breach_actions.details by kind (services/breach.h): every field any kind
+  // records, each optional.
+  const json details =
+      Closed({{"agencies", A(S())},
+              {"reference", S()},
+              {"agency", S()},
+              {"requested_on", Date()},
+              {"until", Date()},
+              {"in_writing", B()},
+              {"reasons", S()},
+              {"indicated_in", {{"type", "string"}, {"enum", {"agency_notice", "amendment"}}}},
+              {"channel", S()},
+              {"outcome", S()},
+              {"count", I()},
+              {"all_notified", B()},
+              {"added", A(I())},
+              {"affected_count", {{"type", {"integer", "null"}}}},
+              {"year", I()},
+              {"entries", I()},
+              {"letters", I()},
+              {"retain_until", Time()},
+              {"notes", S()}},
+             {});
+  return Closed(
+      {{"id", I()},
+       {"carrier", I()},
+       {"state", {{"type", "string"}, {"enum", {"open", "closed"}}}},
+       {"time_zone", S()},
+       {"opened_at", Time()},
+       {"opened_by", S()},
+       {"discovered_at", Time()},
+       {"discovered_how", S()},
+       {"determined_at", Time()},
+       {"description", S()},
+       {"method", S()},
+       {"date_range", Closed({{"start", Nullable(Date())}, {"end", Nullable(Date())}},
+                             {"start", "end"})},
+       {"cpni", A(S())},
+       {"other_data", A(S())},
+       {"intentional", B()},
+       {"affected", Closed({{"count", {{"type", {"integer", "null"}}}},
+                            {"known", B()},
+                            {"customers", A(I())}},
+                           {"count", "known", "customers"})},
+       {"estimated_loss_cents", {{"type", {"integer", "null"}}}},
+       {"contact", S()},
+       {"rule_set", S()},
+       {"breach_regime", S()},
+       {"breach_2024_effective", Nullable(Date())},
+       {"policy_version", I()},
+       {"harm", S()},
+       {"urgent", B()},
+       {"agencies_notified", {{"type", "array"},
+                              {"items", S()},
+                              {"description", "the agencies notified so far (fbi, usss)"}}},
+       {"delay_until", Nullable(Date())},
+       {"obligations", A(ObligationSchema())},
+       {"record_retention_years", I()},
+       {"closed_at", Nullable(Time())},
+       {"retain_until", Nullable(Time())},
+       {"erased_at", Nullable(Time())},
+       {"ledger_seq", I()},
+       {"timeline", A(Closed({{"id", I()},
+                              {"kind", S()},
+                              {"at", Time()},
+                              {"recorded_at", Time()},
+                              {"actor", S()},
+                              {"customer", {{"type", {"integer", "null"}}}},
+                              {"details", details},
+                              {"ledger_seq", I()}},
+                             {"id", "kind", "at", "recorded_at", "actor", "customer", "details",
+                              "ledger_seq"}))}},
+      {"id", "carrier", "state", "time_zone", "opened_at", "discovered_at", "determined_at",
+       "description", "affected", "rule_set", "obligations", "closed_at", "retain_until",
+       "erased_at", "timeline"});
+}
+
+// report::AgencyReportJson.
+json AgencyReportSchema() {
+  return Closed(
+      {{"format", {{"type", "string"}, {"enum", {"proprio-breach-agency-report/1"}}}},
+       {"case", I()},
+       {"recipients", A(S())},
+       {"rule_set", S()},
+       {"citation", S()},
+       {"carrier", Closed({{"legal_name", S()}, {"filer_id_499", S()}, {"address", S()}},
+                          {"legal_name", "filer_id_499", "address"})},
+       {"contact", S()},
+       {"description", S()},
+       {"method_of_compromise", {{"type", {"string", "null"}}}},
+       {"date_range", Closed({{"start", Nullable(Date())}, {"end", Nullable(Date())}},
+                             {"start", "end"})},
+       {"discovered_at", S()},
+       {"determined_at", S()},
+       {"intentional", B()},
+       {"approximate_customers_affected",
+        {{"oneOf", {I(), {{"type", "string"}, {"enum", {"unknown"}}}}}}},
+       {"estimated_financial_loss_usd", {{"type", {"string", "null"}}}},
+       {"data_types", Closed({{"cpni", A(S())}, {"other", A(S())}}, {"cpni", "other"})},
+       {"urgent_customer_notice",
+        Closed({{"requested", B()},
+                {"reasons", {{"type", {"string", "null"}}}},
+                {"indicated_in_notification",
+                 {{"oneOf",
+                   {Closed({{"reference", S()},
+                            {"as", {{"type", "string"}, {"enum", {"amendment", "agency_notice"}}}}},
+                           {"reference", "as"}),
+                    {{"type", "null"}}}}}}},
+               {"requested", "reasons", "indicated_in_notification"})}},
+      {"format", "case", "recipients", "rule_set", "citation", "carrier", "contact",
+       "description", "method_of_compromise", "date_range", "discovered_at", "determined_at",
+       "intentional", "approximate_customers_affected", "estimated_financial_loss_usd",
+       "data_types", "urgent_customer_notice"});
+}
+
+// report::AnnualSummaryJson.
+json AnnualSummarySchema() {
+  return Closed(
+      {{"format", {{"type", "string"}, {"enum", {"proprio-breach-annual-summary/1"}}}},
+       {"carrier", Closed({{"legal_name", S()}, {"filer_id_499", S()}},
+                          {"legal_name", "filer_id_499"})},
+       {"contact", S()},
+       {"year", I()},
+       {"due_on", Date()},
+       {"breaches", A(Closed({{"case", I()},
+                              {"determined_on", Date()},
+                              {"description", S()},
+                              {"customers_affected", I()},
+                              {"data_types", A(S())},
+                              {"no_harm_reasons", S()},
+                              {"filed_reference", {{"type", {"string", "null"}}}}},
+                             {"case", "determined_on", "description", "customers_affected",
+                              "data_types", "no_harm_reasons", "filed_reference"}))},
+       {"total_breaches", I()},
+       {"total_customers_affected", I()}},
+      {"format", "carrier", "contact", "year", "due_on", "breaches", "total_breaches",
+       "total_customers_affected"});
 }
 
 // Reads an optional RFC 3339 instant.
@@ -268,6 +422,7 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = OpenSchema(),
       .success_status = 201,
       .response_schema = case_schema,
+      .location = base + "/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -282,8 +437,6 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
             r.status = 201;
             r.body = services::BreachCaseToJson(*c, call->actor.now)
                          .dump(-1, ' ', false, json::error_handler_t::replace);
-            r.Header("Location", "/v1/carriers/" + call->carrier.ToString() + "/breaches/" +
-                                     std::to_string(c->row.id));
             call->Send(std::move(r));
           }});
   routes.push_back(RouteSpec{
@@ -321,7 +474,7 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .tag = "breaches",
       .roles = kBreachReaders,
       .query = PageQuery(),
-      .response_schema = PageSchema("obligations", ObligationSchema(),
+      .response_schema = PageSchema("obligations", ObligationSchema(/*due_item=*/true),
                                     {{"now", Time()}, {"open", I()}, {"overdue", I()}}),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
@@ -373,6 +526,7 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = ActionSchema(),
       .success_status = 201,
       .response_schema = case_schema,
+      .location = base + "/{breach}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("breach");
@@ -392,7 +546,7 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
                  "(proprio-breach-agency-report/1)",
       .tag = "breaches",
       .roles = kBreachReaders,
-      .response_schema = {{"type", "object"}},
+      .response_schema = AgencyReportSchema(),
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("breach");
@@ -494,7 +648,7 @@ void AddBreachRoutes(Api& api, std::vector<RouteSpec>& routes) {
                  "(proprio-breach-annual-summary/1)",
       .tag = "breaches",
       .roles = kBreachReaders,
-      .response_schema = {{"type", "object"}},
+      .response_schema = AnnualSummarySchema(),
       .handler =
           [summary](const std::shared_ptr<Call>& call) {
             auto in = summary(call);

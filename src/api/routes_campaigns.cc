@@ -11,8 +11,8 @@
 // here because the carrier's policy names the approver
 // ([safeguards] outbound_marketing_approver; the seed's: the General
 // Counsel): rules::CheckCampaignReviewer refuses anyone else, and the author
-// always (403 naming "reviewer"). The compliance officer, general counsel,
-// supervisors and auditors read.
+// always (403 naming "reviewer"); auditors never (they only read). The
+// compliance officer, general counsel, supervisors and auditors read.
 #include "api/json_input.h"
 #include "api/problem.h"
 #include "api/routes_common.h"
@@ -162,10 +162,6 @@ Result<StaffId> Caller(const std::shared_ptr<Call>& call) {
   return *call->principal->staff;
 }
 
-std::string Location(const std::shared_ptr<Call>& call, int64_t id) {
-  return "/v1/carriers/" + call->carrier.ToString() + "/campaigns/" + std::to_string(id);
-}
-
 // The campaign an audience route names and the instant it is for: `at` when
 // given, else the campaign's default (its first day, or now).
 struct AudienceTarget {
@@ -227,6 +223,7 @@ void AddCampaignRoutes(Api& api, std::vector<RouteSpec>& routes,
       .request_schema = CreateSchema(),
       .success_status = 201,
       .response_schema = CampaignSchema(),
+      .location = base + "/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto owner = Caller(call);
@@ -252,7 +249,6 @@ void AddCampaignRoutes(Api& api, std::vector<RouteSpec>& routes,
             Response resp;
             resp.status = 201;
             resp.body = services::CampaignToJson(*row).dump();
-            resp.Header("Location", Location(call, row->id));
             call->Send(std::move(resp));
           }});
   routes.push_back(RouteSpec{
@@ -392,6 +388,7 @@ void AddCampaignRoutes(Api& api, std::vector<RouteSpec>& routes,
       .request_schema = Object(ResultProperties(), {"summary"}),
       .success_status = 201,
       .response_schema = RecordSchema(),
+      .location = base + "/{campaign}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("campaign");

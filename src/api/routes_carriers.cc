@@ -71,6 +71,7 @@ void AddCarrierRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = Ref("CarrierInput"),
       .success_status = 201,
       .response_schema = Ref("Carrier"),
+      .location = "/v1/carriers/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -107,7 +108,6 @@ void AddCarrierRoutes(Api& api, std::vector<RouteSpec>& routes) {
             Response resp;
             resp.status = 201;
             resp.body = services::CarrierToJson(*added).dump();
-            resp.Header("Location", "/v1/carriers/" + added->id.ToString());
             call->Send(std::move(resp));
           }});
   routes.push_back(RouteSpec{

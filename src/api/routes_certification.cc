@@ -35,7 +35,9 @@ json RecordSchema() {
                  {"occurred_on", Date()},
                  {"category", String()},
                  {"status", String()},
-                 {"details", {{"type", "object"}, {"additionalProperties", true}}},
+                 {"details", {{"type", "object"},
+                              {"description", "the record's own fields, as the kind has them"},
+                              {"additionalProperties", json::object()}}},
                  {"recorded_at", DateTime()},
                  {"recorded_by", String()},
                  {"ledger_seq", Integer()},
@@ -81,7 +83,7 @@ json CertificationSchema(bool full) {
   if (full) {
     props["document"] = {{"type", "object"},
                          {"description", "the filing, format proprio-cpni-certification/1"},
-                         {"additionalProperties", true}};
+                         {"additionalProperties", json::object()}};
     required.push_back("document");
   }
   return Object(props, required);
@@ -124,11 +126,11 @@ void ListRecords(Api& api, const std::shared_ptr<Call>& call, const char* kind) 
   call->Json(200, {{"records", items}});
 }
 
-// Parses the body with `read`, runs `write`, and answers 201 with the record.
+// Parses the body with `read`, runs `write`, and answers 201 with the record
+// (the pipeline adds its Location).
 void CreateRecord(
     const std::shared_ptr<Call>& call,
-    const std::function<Result<store::ComplianceRecordRow>(ObjectReader&)>& write,
-    const std::string& collection) {
+    const std::function<Result<store::ComplianceRecordRow>(ObjectReader&)>& write) {
   auto body = ParseJsonObject(call->req);
   if (!body.ok()) return call->Fail(body.status());
   ObjectReader r(*body);
@@ -138,8 +140,6 @@ void CreateRecord(
   resp.status = 201;
   resp.body = services::ComplianceRecordToJson(*row).dump(-1, ' ', false,
                                                           json::error_handler_t::replace);
-  resp.Header("Location", "/v1/carriers/" + call->carrier.ToString() + "/" + collection + "/" +
-                              std::to_string(row->id));
   call->Send(std::move(resp));
 }
 
@@ -170,9 +170,10 @@ RouteSpec CreateRoute(std::string pattern, std::string summary, json request_sch
                    .request_schema = std::move(request_schema),
                    .success_status = 201,
                    .response_schema = RecordSchema(),
-                   .handler = [write, collection](const std::shared_ptr<Call>& call) {
+                   .location = "/v1/carriers/{carrier}/" + collection + "/{/id}",
+                   .handler = [write](const std::shared_ptr<Call>& call) {
                      CreateRecord(
-                         call, [&](ObjectReader& r) { return write(call, r); }, collection);
+                         call, [&](ObjectReader& r) { return write(call, r); });
                    }};
 }
 
@@ -218,6 +219,7 @@ void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes) {
                                {"title", "version"}),
       .success_status = 201,
       .response_schema = CourseSchema(),
+      .location = base + "/training/courses/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -233,8 +235,6 @@ void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes) {
             Response resp;
             resp.status = 201;
             resp.body = services::TrainingCourseToJson(*course).dump();
-            resp.Header("Location", "/v1/carriers/" + call->carrier.ToString() +
-                                        "/training/courses/" + std::to_string(course->id));
             call->Send(std::move(resp));
           }});
   routes.push_back(ListRoute(api, base + "/training/completions", services::kTrainingCompletion,
@@ -416,7 +416,10 @@ void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes) {
            {"gaps", ArrayOf(Object({{"field", String()}, {"citation", String()},
                                     {"message", String()}},
                                    {"field", "citation", "message"}))},
-           {"facts", {{"type", "object"}, {"additionalProperties", {{"type", {"boolean", "integer"}}}}}},
+           {"facts", {{"type", "object"},
+                      {"description", "each fact the certification states, by name: a flag or "
+                                      "a count"},
+                      {"additionalProperties", {{"type", {"boolean", "integer"}}}}}},
            {"citation", String()}},
           {"carrier", "carrier_name", "year", "due_on", "ready", "gaps", "facts", "citation"}),
       .handler =
@@ -439,6 +442,7 @@ void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = Object({{"year", Integer()}, {"officer", String()}}, {"year"}),
       .success_status = 201,
       .response_schema = CertificationSchema(false),
+      .location = base + "/certifications/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -456,8 +460,6 @@ void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes) {
             Response resp;
             resp.status = 201;
             resp.body = services::CertificationToJson(*row, false).dump();
-            resp.Header("Location", "/v1/carriers/" + call->carrier.ToString() +
-                                        "/certifications/" + std::to_string(row->id));
             call->Send(std::move(resp));
           }});
   routes.push_back(RouteSpec{

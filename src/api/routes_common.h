@@ -38,6 +38,12 @@ inline nlohmann::json Object(nlohmann::json properties, std::vector<std::string>
 }
 }  // namespace schema
 
+// The schemas of one decision request and one decision's answer
+// (routes_decisions.cc), for the routes that decide through a verification
+// session (routes_auth.cc).
+nlohmann::json DecisionRequestSchemaForRoutes();
+nlohmann::json DecisionAnswerSchemaForRoutes();
+
 // Role sets the routes share.
 inline const std::vector<Role> kCpniReaders = {
     Role::kComplianceOfficer, Role::kGeneralCounsel, Role::kSupervisor, Role::kCsr,

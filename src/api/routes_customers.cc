@@ -165,6 +165,7 @@ void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = Ref("CustomerInput"),
       .success_status = 201,
       .response_schema = Ref("Customer"),
+      .location = base + "/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -177,8 +178,6 @@ void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes) {
             auto added = services::AddCustomer(api.store(), c, call->actor);
             if (!added.ok()) return call->Fail(added.status());
             Response r = CustomerResponse(201, *added);
-            r.Header("Location", "/v1/carriers/" + call->carrier.ToString() + "/customers/" +
-                                     added->id.ToString());
             call->Send(std::move(r));
           }});
   routes.push_back(RouteSpec{
@@ -224,6 +223,7 @@ void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .query = {{"purpose", "string",
                  "why the record is read, recorded in the ledger (default customer_service)"}},
       .response_schema = Ref("Customer"),
+      .etag = true,
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("customer");
@@ -320,6 +320,7 @@ void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = {{"type", "string"}},
       .success_status = 201,
       .response_schema = Ref("ImportReport"),
+      .location = "/v1/carriers/{carrier}/ledger/entries/{/ledger_seq}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             const std::string type = call->req.content_type.substr(

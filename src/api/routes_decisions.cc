@@ -211,8 +211,25 @@ json ConsentStatusSchema() {
             {"opt_out_lapsed_at", nullable_time},
             {"opt_out_lapsed_on",
              {{"type", json::array({"string", "null"})}, {"format", "date"}}},
-            {"last_opt_out_notice", {{"type", json::array({"object", "null"})}}},
-            {"one_time", {{"type", json::array({"object", "null"})}}},
+            {"last_opt_out_notice",
+             {{"oneOf",
+               {{{"type", "object"},
+                 {"additionalProperties", false},
+                 {"required", {"notice_id", "sent_at", "channel", "scopes"}},
+                 {"properties",
+                  {{"notice_id", Int()},
+                   {"sent_at", Time()},
+                   {"channel", Str()},
+                   {"scopes", Arr(ScopeEnum())}}}},
+                {{"type", "null"}}}}}},
+            {"one_time",
+             {{"oneOf",
+               {{{"type", "object"},
+                 {"additionalProperties", false},
+                 {"required", {"scopes", "from", "until"}},
+                 {"properties",
+                  {{"scopes", Arr(ScopeEnum())}, {"from", Time()}, {"until", Time()}}}},
+                {{"type", "null"}}}}}},
             {"approval_mode", Enum({"floor", "opt_in_only"})},
             {"policy_version", Int()},
             {"rule_set", Str()},
@@ -268,7 +285,13 @@ json PolicySummarySchema() {
             {"approval_mode", Enum({"floor", "opt_in_only"})},
             {"uses_without_approval", Arr(Str())},
             {"third_parties", Enum({"floor", "never"})},
+            {"new_carrier_requires_written_authorization", Bool()},
+            {"jv_contractor_requires_confidentiality_agreement", Bool()},
+            {"jv_contractor_requires_opt_in", Bool()},
+            {"agent_requires_limited_use_certification", Bool()},
+            {"phone_requires_password_for_all_cpni", Bool()},
             {"service_initiation_days", Int()},
+            {"opt_out_wait_days", Int()},
             {"sha256", Str()},
             {"set_at", Time()},
             {"actor", Str()},
@@ -336,6 +359,9 @@ void SendDecisions(const std::shared_ptr<Call>& call, bool batch,
 }
 
 }  // namespace
+
+json DecisionRequestSchemaForRoutes() { return DecisionRequestSchema(); }
+json DecisionAnswerSchemaForRoutes() { return DecisionSchema(); }
 
 void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
   auto shared = std::make_shared<Shared>(api);
@@ -409,7 +435,7 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
                             {"allowed", Bool()},
                             {"basis", Arr(Str())},
                             {"reason", Str()},
-                            {"requires", Arr({{"type", "object"}})},
+                            {"requires", DecisionSchema()["properties"]["requires"]},
                             {"rule_set", Str()},
                             {"what_if", Bool()},
                             {"policy_version", Int()},
@@ -446,6 +472,7 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = ConsentEventInputSchema(),
       .success_status = 201,
       .response_schema = ConsentEventSchema(),
+      .location = "/v1/carriers/{carrier}/ledger/entries/{/ledger_seq}",
       .handler =
           [&api, shared](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("customer");
@@ -542,6 +569,7 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = NoticeTemplateInputSchema(),
       .success_status = 201,
       .response_schema = NoticeTemplateSchema(),
+      .location = base + "/notice-templates/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -614,6 +642,7 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
                             {"sent_at", Time()},
                             {"customers", Int()},
                             {"ledger_seq", Int()}}}},
+      .location = "/v1/carriers/{carrier}/ledger/entries/{/ledger_seq}",
       .handler =
           [&api, shared](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -689,6 +718,7 @@ void AddDecisionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = {{"type", "string"}},
       .success_status = 201,
       .response_schema = PolicySummarySchema(),
+      .location = base + "/policy",
       .handler =
           [&api, shared](const std::shared_ptr<Call>& call) {
             auto text = TomlBody(call->req);

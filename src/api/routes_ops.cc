@@ -47,6 +47,7 @@ std::vector<QueryParam> PageQuery(std::vector<QueryParam> extra) {
 
 json PageSchema(const std::string& items, json item, const json& extra) {
   json schema = {{"type", "object"},
+                 {"additionalProperties", false},
                  {"required", {items, "next_cursor"}},
                  {"properties",
                   {{items, {{"type", "array"}, {"items", std::move(item)}}},
@@ -58,8 +59,31 @@ json PageSchema(const std::string& items, json item, const json& extra) {
 }
 
 void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes) {
-  const json status_schema = {{"type", "object"},
-                              {"properties", {{"status", {{"type", "string"}}}}}};
+  const json ready_schema = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", {"status", "backend"}},
+      {"properties",
+       {{"status", {{"type", "string"}, {"enum", {"ready"}}}},
+        {"backend", {{"type", "string"}, {"enum", {"sqlite", "postgres"}},
+                     {"description", "the store this server runs on"}}}}}};
+  // The OpenAPI document's own shape: its parts are maps the OpenAPI 3.1
+  // specification defines, not repeated here.
+  auto part = [](const char* what) {
+    return json{{"type", "object"}, {"description", what}, {"additionalProperties", json::object()}};
+  };
+  const json document_schema = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", {"openapi", "info", "servers", "tags", "paths", "components"}},
+      {"properties",
+       {{"openapi", {{"type", "string"}, {"enum", {"3.1.0"}}}},
+        {"info", part("title, version, description, license, contact (OpenAPI 3.1 Info)")},
+        {"servers", {{"type", "array"},
+                     {"items", part("an OpenAPI 3.1 Server Object")}}},
+        {"tags", {{"type", "array"}, {"items", part("an OpenAPI 3.1 Tag Object")}}},
+        {"paths", part("path template: OpenAPI 3.1 Path Item Object")},
+        {"components", part("schemas and securitySchemes (OpenAPI 3.1 Components Object)")}}}};
   routes.push_back(RouteSpec{
       .method = "GET",
       .pattern = "/healthz",
@@ -80,7 +104,7 @@ void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .summary = "Readiness: the database answers (503 otherwise)",
       .tag = "operations",
       .authenticated = false,
-      .response_schema = status_schema,
+      .response_schema = ready_schema,
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             Status st = api.store().Ping();
@@ -128,7 +152,7 @@ void AddOperationsRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .summary = "This API's OpenAPI 3.1 document",
       .tag = "operations",
       .authenticated = false,
-      .response_schema = {{"type", "object"}},
+      .response_schema = document_schema,
       .handler = [&api](const std::shared_ptr<Call>& call) { call->Json(200, api.OpenApi()); }});
 }
 

@@ -138,10 +138,6 @@ std::optional<CivilDate> OptDate(ObjectReader& r, const char* name) {
   return *d;
 }
 
-std::string Location(const std::shared_ptr<Call>& call, int64_t id) {
-  return "/v1/carriers/" + call->carrier.ToString() + "/opt-out-failures/" + std::to_string(id);
-}
-
 Response IncidentResponse(int status, const services::OptOutFailure& f, Instant now) {
   Response r;
   r.status = status;
@@ -196,6 +192,7 @@ void AddOptOutFailureRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = CreateSchema(),
       .success_status = 201,
       .response_schema = IncidentSchema(),
+      .location = base + "/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -222,7 +219,6 @@ void AddOptOutFailureRoutes(Api& api, std::vector<RouteSpec>& routes) {
             auto f = services::RecordOptOutFailure(api.store(), call->carrier, in, call->actor);
             if (!f.ok()) return call->Fail(f.status());
             Response resp = IncidentResponse(201, *f, call->actor.now);
-            resp.Header("Location", Location(call, f->row.id));
             call->Send(std::move(resp));
           }});
   routes.push_back(RouteSpec{
@@ -255,6 +251,7 @@ void AddOptOutFailureRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .tag = "opt-out-failures",
       .roles = kReaders,
       .response_schema = IncidentSchema(),
+      .etag = true,
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("incident");

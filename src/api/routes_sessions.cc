@@ -64,6 +64,7 @@ void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = Ref("SignIn"),
       .success_status = 201,
       .response_schema = Ref("Session"),
+      .location = "/v1/me",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);

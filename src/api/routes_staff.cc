@@ -76,6 +76,7 @@ void AddStaffRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = Ref("StaffInput"),
       .success_status = 201,
       .response_schema = Ref("Staff"),
+      .location = base + "/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -129,8 +130,6 @@ void AddStaffRoutes(Api& api, std::vector<RouteSpec>& routes) {
             Response resp;
             resp.status = 201;
             resp.body = out.dump(-1, ' ', false, json::error_handler_t::replace);
-            resp.Header("Location", "/v1/carriers/" + call->carrier.ToString() + "/staff/" +
-                                        added->id.ToString());
             call->Send(std::move(resp));
           }});
   routes.push_back(RouteSpec{
@@ -144,6 +143,7 @@ void AddStaffRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = Ref("TokenInput"),
       .success_status = 201,
       .response_schema = Ref("IssuedToken"),
+      .location = base + "/{staff}/tokens/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto staff = StaffOfCarrier(api, *call);

@@ -314,6 +314,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     req.authorization = std::string(msg[http::field::authorization]);
     req.idempotency_key = std::string(msg["Idempotency-Key"]);
     req.if_match = std::string(msg[http::field::if_match]);
+    req.if_none_match = std::string(msg[http::field::if_none_match]);
     req.body = std::move(msg.body());
     parser_.reset();
     req.remote = remote_;

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "cli/secret_input.h"
 #include "services/json_codec.h"
 #include "services/staff_auth.h"
 
@@ -16,17 +17,9 @@ namespace proprio::cli {
 
 namespace {
 
-// The password on standard input: everything up to the first line break.
-std::string ReadPassword() {
-  std::string all;
-  char buf[512];
-  size_t n = 0;
-  while (all.size() < 64 * 1024 && (n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
-    all.append(buf, n);
-  }
-  const size_t eol = all.find_first_of("\r\n");
-  return eol == std::string::npos ? all : all.substr(0, eol);
-}
+// The password on standard input (cli/secret_input.h: prompted without echo
+// on a terminal, one line from a pipe).
+Result<std::string> ReadPassword() { return ReadSecretLine("Password: ", "password"); }
 
 Result<store::AccountRecord> AccountOfStaff(store::Store& store, StaffId staff) {
   std::optional<store::AccountRecord> account;
@@ -74,7 +67,9 @@ void RegisterAccess(CLI::App& app, Context& ctx) {
         return Fail(ctx, Status::InvalidArgument("--admin-name needs --admin-password-stdin",
                                                  "admin-password-stdin"));
       }
-      const std::string password = ReadPassword();
+      auto read = ReadPassword();
+      if (!read.ok()) return Fail(ctx, read.status());
+      const std::string password = *read;
       auto store = ctx.OpenStore();
       if (!store.ok()) return Fail(ctx, store.status());
       std::optional<store::AccountRecord> existing;
@@ -128,7 +123,12 @@ void RegisterAccess(CLI::App& app, Context& ctx) {
         if (!role.ok()) return Fail(ctx, role.status());
         s.roles.push_back(*role);
       }
-      const std::string password = login->password_stdin ? ReadPassword() : std::string();
+      std::string password;
+      if (login->password_stdin) {
+        auto read = ReadPassword();
+        if (!read.ok()) return Fail(ctx, read.status());
+        password = *read;
+      }
       if (login->password_stdin && password.size() < services::kMinPasswordBytes) {
         return Fail(ctx, Status::InvalidArgument(
                              "the password must be at least " +
@@ -178,7 +178,9 @@ void RegisterAccess(CLI::App& app, Context& ctx) {
       if (login.empty()) {
         return Fail(ctx, Status::InvalidArgument("give the staff member a --login", "login"));
       }
-      const std::string pw = ReadPassword();
+      auto read = ReadPassword();
+      if (!read.ok()) return Fail(ctx, read.status());
+      const std::string pw = *read;
       if (pw.empty()) {
         return Fail(ctx, Status::InvalidArgument("no password on standard input", "password"));
       }

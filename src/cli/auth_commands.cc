@@ -44,6 +44,7 @@
 
 #include "services/webhook_client.h"
 #include "cli/common.h"
+#include "cli/secret_input.h"
 #include "core/text.h"
 #include "services/auth_json.h"
 #include "services/customer_auth.h"
@@ -96,18 +97,17 @@ struct AuthArgs {
   int64_t limit = 100;
 };
 
-std::vector<std::string> StdinLines() {
-  std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < all.size()) {
-    size_t eol = all.find_first_of("\r\n", start);
-    if (eol == std::string::npos) eol = all.size();
-    lines.push_back(all.substr(start, eol - start));
-    start = eol + 1;
-    if (start < all.size() && all[start - 1] == '\r' && all[start] == '\n') ++start;
+// The secrets named by `wanted` (prompt, field), one line each from standard
+// input: prompted without echo on a terminal, one line apiece from a pipe
+// (cli/secret_input.h).
+Result<std::vector<std::string>> ReadSecrets(
+    std::initializer_list<std::pair<const char*, const char*>> wanted) {
+  std::vector<std::string> out;
+  for (const auto& [prompt, field] : wanted) {
+    ASSIGN_OR_RETURN(std::string line, ReadSecretLine(prompt, field));
+    out.push_back(std::move(line));
   }
-  return lines;
+  return out;
 }
 
 services::Actor ActorOf(const Context& ctx, const AuthArgs& a) {
@@ -245,10 +245,15 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                                                    "--password-stdin",
                                                    "password-stdin"));
         }
-        const std::vector<std::string> lines = StdinLines();
-        const std::string code = a->reset_code_stdin && !lines.empty() ? lines[0] : std::string();
-        const size_t pw_line = a->reset_code_stdin ? 1 : 0;
-        const std::string pw = lines.size() > pw_line ? lines[pw_line] : "";
+        std::string code;
+        if (a->reset_code_stdin) {
+          auto read = ReadSecretLine("One-time code: ", "code");
+          if (!read.ok()) return Fail(ctx, read.status());
+          code = *read;
+        }
+        auto read_pw = ReadSecretLine("CPNI password: ", "password");
+        if (!read_pw.ok()) return Fail(ctx, read_pw.status());
+        const std::string pw = *read_pw;
         return Run(
             ctx, *a,
             [&](store::Store& s, const services::Actor& actor) -> Result<json> {
@@ -283,10 +288,15 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
                       Status::InvalidArgument("the answer is read from stdin: give --answer-stdin",
                                               "answer-stdin"));
         }
-        const std::vector<std::string> lines = StdinLines();
-        const std::string code = a->reset_code_stdin && !lines.empty() ? lines[0] : std::string();
-        const size_t line = a->reset_code_stdin ? 1 : 0;
-        const std::string answer = lines.size() > line ? lines[line] : "";
+        std::string code;
+        if (a->reset_code_stdin) {
+          auto read = ReadSecretLine("One-time code: ", "code");
+          if (!read.ok()) return Fail(ctx, read.status());
+          code = *read;
+        }
+        auto read_answer = ReadSecretLine("Back-up answer: ", "answer");
+        if (!read_answer.ok()) return Fail(ctx, read_answer.status());
+        const std::string answer = *read_answer;
         return Run(
             ctx, *a,
             [&](store::Store& s, const services::Actor& actor) -> Result<json> {
@@ -370,20 +380,20 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
   session_cmd(
       call, "password", "The caller gives the password (read from stdin)",
       [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
-        const auto lines = StdinLines();
-        ASSIGN_OR_RETURN(
-            auto r, services::VerifyCallerPassword(s, CarrierId(a->carrier), a->session,
-                                                   lines.empty() ? "" : lines[0], policy, actor));
+        ASSIGN_OR_RETURN(const std::string given,
+                         ReadSecretLine("Caller's password: ", "password"));
+        ASSIGN_OR_RETURN(auto r, services::VerifyCallerPassword(s, CarrierId(a->carrier),
+                                                                a->session, given, policy, actor));
         return services::StepResultToJson(r);
       },
       true);
   session_cmd(
       call, "backup", "The caller answers the back-up question (answer on stdin)",
       [a, policy](store::Store& s, const services::Actor& actor) -> Result<json> {
-        const auto lines = StdinLines();
-        ASSIGN_OR_RETURN(
-            auto r, services::VerifyBackupAnswer(s, CarrierId(a->carrier), a->session,
-                                                 lines.empty() ? "" : lines[0], policy, actor));
+        ASSIGN_OR_RETURN(const std::string answer,
+                         ReadSecretLine("Caller's back-up answer: ", "answer"));
+        ASSIGN_OR_RETURN(auto r, services::VerifyBackupAnswer(s, CarrierId(a->carrier),
+                                                              a->session, answer, policy, actor));
         return services::StepResultToJson(r);
       },
       true);
@@ -557,13 +567,14 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
   ocreate->add_flag("--at-service-initiation", a->at_service_initiation, "at service initiation");
   CLI::App* osign =
       Leaf(online, ctx, a, "signin", "Sign in with the password (stdin)", [&ctx, a, policy] {
-        const auto lines = StdinLines();
+        auto given = ReadSecretLine("Password: ", "password");
+        if (!given.ok()) return Fail(ctx, given.status());
         return Run(
             ctx, *a,
             [&](store::Store& s, const services::Actor& actor) -> Result<json> {
               int64_t retry = 0;
-              auto r = services::OnlineSignIn(s, CarrierId(a->carrier), a->login,
-                                              lines.empty() ? "" : lines[0], policy, actor, &retry);
+              auto r = services::OnlineSignIn(s, CarrierId(a->carrier), a->login, *given,
+                                              policy, actor, &retry);
               if (!r.ok()) return r.status();
               return services::SessionToJson(r->session);
             },
@@ -598,9 +609,12 @@ void RegisterAuth(CLI::App& app, Context& ctx) {
       online, ctx, a, "reset",
       "Reset the password with the code or the back-up answer (stdin: that, then the new password)",
       [&ctx, a, policy] {
-        const auto lines = StdinLines();
-        const std::string first = lines.empty() ? "" : lines[0];
-        const std::string pw = lines.size() > 1 ? lines[1] : "";
+        auto lines = ReadSecrets({{a->code_stdin ? "One-time code: " : "Back-up answer: ",
+                                   a->code_stdin ? "code" : "answer"},
+                                  {"New password: ", "password"}});
+        if (!lines.ok()) return Fail(ctx, lines.status());
+        const std::string first = (*lines)[0];
+        const std::string pw = (*lines)[1];
         return Run(
             ctx, *a,
             [&](store::Store& s, const services::Actor& actor) -> Result<json> {

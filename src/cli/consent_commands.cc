@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/command_kit.h"
 #include "cli/common.h"
 #include "rules/calendar.h"
 #include "services/auth_json.h"
@@ -476,12 +477,14 @@ void RegisterConsentGroup(CLI::App& app, Context& ctx) {
       } else if (events->empty()) {
         std::cout << "no approval events for customer " << h->customer << "\n";
       } else {
+        std::vector<std::vector<std::string>> rows;
         for (const json& e : out) {
-          std::cout << e["at"].get<std::string>() << "  " << e["kind"].get<std::string>()
-                    << "  " << Join(e["scopes"]);
-          if (e.contains("notice_id")) std::cout << "  notice " << e["notice_id"];
-          std::cout << "  (ledger " << e["ledger_seq"] << ")\n";
+          rows.push_back({e["at"].get<std::string>(), e["kind"].get<std::string>(),
+                          Join(e["scopes"]),
+                          e.contains("notice_id") ? e["notice_id"].dump() : std::string("-"),
+                          e["ledger_seq"].dump()});
         }
+        std::cout << Table({"AT", "KIND", "SCOPES", "NOTICE", "LEDGER"}, rows);
       }
       return 0;
     };
@@ -587,7 +590,10 @@ void RegisterNoticeGroup(CLI::App& app, Context& ctx) {
       for (const auto& t : *list_r) out.push_back(services::NoticeTemplateToJson(t));
       if (ctx.global.json) {
         PrintJson({{"templates", out}});
+      } else if (list_r->empty()) {
+        std::cout << "no notice templates yet: add one with 'proprio notice add'\n";
       } else {
+        std::printf("%-6s %-9s %-11s %s\n", "ID", "KIND", "CHANNEL", "NAME");
         for (const auto& t : *list_r) {
           std::printf("%-6lld %-9s %-11s %s\n", static_cast<long long>(t.id),
                       std::string(rules::NoticeKindName(t.input.notice.kind)).c_str(),

@@ -473,10 +473,19 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
   auto largs = std::make_shared<ListArgs>();
   CLI::App* list = AddCommand(*group, "list", "List a carrier's customers, a page at a time");
   list->add_option("--carrier", largs->carrier, "carrier id")->required();
-  list->add_option("--after", largs->after, "cursor: list customers after this id");
+  // --cursor, the API's word (GET .../customers?cursor=): the next_cursor of
+  // the previous page. --after, its old name, is kept as a hidden alias (not
+  // in --help; both at once is a usage error).
+  list->add_option("--cursor", largs->after,
+                   "the next_cursor of the previous page (absent: the first page)");
+  list->add_option("--after", largs->after, "old name of --cursor")->group("");
   list->add_option("--limit", largs->limit, "page size, 1 to 1000")->capture_default_str();
-  list->callback([&ctx, largs] {
-    ctx.action = [&ctx, largs] {
+  list->callback([&ctx, largs, list] {
+    ctx.action = [&ctx, largs, list] {
+      if (list->count("--cursor") > 0 && list->count("--after") > 0) {
+        return Fail(ctx, Status::InvalidArgument(
+                             "give --cursor only (--after is its old name)", "cursor"));
+      }
       auto store = ctx.OpenStore();
       if (!store.ok()) return Fail(ctx, store.status());
       store::CustomerPage page;
@@ -495,6 +504,10 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
                            {"customer_type", CustomerTypeName(c.type)}, {"name", c.name}});
         }
         nlohmann::json out = {{"customers", items}};
+        // next_cursor as the API has it (a string, null on the last page);
+        // "next", the number, kept for scripts written before.
+        out["next_cursor"] =
+            page.next ? nlohmann::json(page.next->ToString()) : nlohmann::json(nullptr);
         out["next"] = page.next ? nlohmann::json(page.next->value()) : nlohmann::json(nullptr);
         PrintJson(out);
       } else {
@@ -504,7 +517,7 @@ void RegisterCustomer(CLI::App& app, Context& ctx) {
                       c.account_number.c_str(), CustomerTypeName(c.type), c.name.c_str());
         }
         if (page.next) {
-          std::printf("more: proprio customer list --carrier %lld --after %lld\n",
+          std::printf("more: proprio customer list --carrier %lld --cursor %lld\n",
                       static_cast<long long>(largs->carrier),
                       static_cast<long long>(page.next->value()));
         }
@@ -572,6 +585,7 @@ void RegisterStaff(CLI::App& app, Context& ctx) {
         for (const Staff& s : staff) out.push_back(services::StaffToJson(s));
         PrintJson({{"staff", out}});
       } else {
+        std::printf("%-6s %-24s %s\n", "ID", "NAME", "ROLES");
         for (const Staff& s : staff) {
           std::string roles;
           for (Role r : s.roles) roles += (roles.empty() ? "" : ",") + std::string(RoleName(r));

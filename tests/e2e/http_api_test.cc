@@ -754,6 +754,190 @@ TEST_F(HttpApiTest, ListsPaginateByCursor) {
   EXPECT_EQ(c.Get(A() + "/customers?cursor=abc", token).Json()["field"], "cursor");
 }
 
+// HTTP conventions (issue 18), applied by the pipeline to every route.
+
+// If-None-Match, weak comparison (RFC 9110 13.1.2, 8.8.3.2).
+TEST(HttpConventionsTest, IfNoneMatchUsesTheWeakComparison) {
+  EXPECT_TRUE(api::IfNoneMatchMatches("\"abc\"", "\"abc\""));
+  EXPECT_TRUE(api::IfNoneMatchMatches("W/\"abc\"", "\"abc\""));
+  EXPECT_TRUE(api::IfNoneMatchMatches("\"x\", W/\"abc\" ,\"y\"", "\"abc\""));
+  EXPECT_TRUE(api::IfNoneMatchMatches(" * ", "\"abc\""));
+  EXPECT_FALSE(api::IfNoneMatchMatches("\"abd\"", "\"abc\""));
+  EXPECT_FALSE(api::IfNoneMatchMatches("abc", "\"abc\""));  // not an entity tag
+  EXPECT_FALSE(api::IfNoneMatchMatches("", "\"abc\""));
+  EXPECT_FALSE(api::IfNoneMatchMatches("*", ""));  // no ETag: nothing to match
+}
+
+// Link rel="next" (RFC 8288): the target with its cursor replaced.
+TEST(HttpConventionsTest, NextLinkKeepsTheQueryAndReplacesTheCursor) {
+  EXPECT_EQ(api::NextLinkHeader("/v1/carriers/1/customers", "17"),
+            "</v1/carriers/1/customers?cursor=17>; rel=\"next\"");
+  EXPECT_EQ(api::NextLinkHeader("/v1/x?limit=2&cursor=5&state=open", "9"),
+            "</v1/x?limit=2&state=open&cursor=9>; rel=\"next\"");
+  EXPECT_EQ(api::NextLinkHeader("/v1/x?cursor=5", "a b/>"),
+            "</v1/x?cursor=a%20b%2F%3E>; rel=\"next\"");
+}
+
+TEST(HttpConventionsTest, LocationTemplatesTakeParametersAndBodyFields) {
+  const std::map<std::string, std::string> params = {{"carrier", "3"}, {"staff", "12"}};
+  EXPECT_EQ(api::ExpandLocation("/v1/carriers/{carrier}/staff/{staff}/tokens/{/id}", params,
+                                R"({"id": 41, "token": "secret"})"),
+            "/v1/carriers/3/staff/12/tokens/41");
+  EXPECT_EQ(api::ExpandLocation("/v1/carriers/{carrier}/verifications/{/session/id}", params,
+                                R"({"session": {"id": 8}})"),
+            "/v1/carriers/3/verifications/8");
+  EXPECT_EQ(api::ExpandLocation("/v1/me", params, "not json"), "/v1/me");
+  // A missing parameter or field, or a value that is not an id: no Location.
+  EXPECT_FALSE(api::ExpandLocation("/v1/{customer}", params, "{}").has_value());
+  EXPECT_FALSE(api::ExpandLocation("/v1/{/id}", params, R"({"other": 1})").has_value());
+  EXPECT_FALSE(api::ExpandLocation("/v1/{/id}", params, R"({"id": "a/b"})").has_value());
+  EXPECT_FALSE(api::ExpandLocation("/v1/{/id}", params, R"({"id": null})").has_value());
+}
+
+// RFC 9110 10.2.2: every 201 says where the created resource is.
+TEST_F(HttpApiTest, EveryCreatedAnswerCarriesLocation) {
+  json doc = h_.api().OpenApi();  // a copy: operator[] may add what is missing
+  int created_routes = 0;
+  for (const api::RouteSpec& r : h_.api().routes()) {
+    if (r.success_status != 201) continue;
+    ++created_routes;
+    EXPECT_FALSE(r.location.empty()) << r.Name() << " answers 201 without a Location template";
+    std::string method = r.method;
+    for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    EXPECT_TRUE(doc["paths"][r.pattern][method]["responses"]["201"]["headers"].contains(
+        "Location"))
+        << r.Name();
+  }
+  EXPECT_GE(created_routes, 20);
+
+  HttpClient c(h_.port());
+  const std::string admin = tokens_[Role::kAdmin];
+  // A customer: its URL, which reads it.
+  auto customer = c.PostJson(A() + "/customers", CustomerBody("L-1"), tokens_[Role::kCsr]);
+  ASSERT_EQ(customer.status, 201) << customer.body;
+  const std::string customer_url =
+      A() + "/customers/" + std::to_string(customer.Json()["id"].get<int64_t>());
+  EXPECT_EQ(customer.Header("location"), customer_url);
+  EXPECT_EQ(c.Get(customer_url, tokens_[Role::kCsr]).status, 200);
+  // A staff member, and an API token of theirs (routes that had none before).
+  auto staff = c.PostJson(A() + "/staff", {{"name", "Lou Location"}, {"roles", {"csr"}}}, admin,
+                          {{"Idempotency-Key", "loc-staff-1"}});
+  ASSERT_EQ(staff.status, 201) << staff.body;
+  const std::string staff_url =
+      A() + "/staff/" + std::to_string(staff.Json()["id"].get<int64_t>());
+  EXPECT_EQ(staff.Header("location"), staff_url);
+  // The replay of an Idempotency-Key carries it too.
+  auto replay = c.PostJson(A() + "/staff", {{"name", "Lou Location"}, {"roles", {"csr"}}}, admin,
+                           {{"Idempotency-Key", "loc-staff-1"}});
+  EXPECT_EQ(replay.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(replay.Header("location"), staff_url);
+  auto token = c.PostJson(staff_url + "/tokens", {{"label", "ci"}}, admin);
+  ASSERT_EQ(token.status, 201) << token.body;
+  EXPECT_EQ(token.Header("location"),
+            staff_url + "/tokens/" + std::to_string(token.Json()["id"].get<int64_t>()));
+  // A CSV import: the ledger entry that records it, which an auditor reads.
+  const std::string csv =
+      "account_number,customer_type,name,telephone_numbers,street,city,state,postal_code\n"
+      "L-2,residential,Lena Two,(407) 555-0141,1 A St,Sanford,FL,32771\n";
+  auto imported = c.Send("POST", A() + "/customers/imports", csv, Auth(tokens_[Role::kSupervisor]),
+                       "text/csv");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const std::string entry_url =
+      A() + "/ledger/entries/" + std::to_string(imported.Json()["ledger_seq"].get<int64_t>());
+  EXPECT_EQ(imported.Header("location"), entry_url);
+  EXPECT_EQ(c.Get(entry_url, tokens_[Role::kAuditor]).status, 200);
+  // Signing in: the session is the caller's, read at /v1/me.
+  ASSERT_TRUE(services::SetStaffCredentials(h_.store(), staff_[Role::kCsr], "csr.loc", kPassword,
+                                            CheapCost(), TestActor())
+                  .ok());
+  auto session = c.PostJson("/v1/sessions", {{"login", "csr.loc"}, {"password", kPassword}});
+  ASSERT_EQ(session.status, 201) << session.body;
+  EXPECT_EQ(session.Header("location"), "/v1/me");
+  // A refused create has none.
+  auto bad = c.PostJson(A() + "/customers", {{"account_number", "L-3"}}, tokens_[Role::kCsr]);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Header("location"), "");
+}
+
+// RFC 9110 13.1.2 and 15.4.5: If-None-Match on a GET that carries an ETag.
+TEST_F(HttpApiTest, IfNoneMatchAnswers304WhenTheCopyIsCurrent) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  const std::string url = A() + "/customers/" + customers_a_[0].ToString();
+  auto first = c.Get(url, token);
+  ASSERT_EQ(first.status, 200);
+  const std::string etag = first.Header("etag");
+  ASSERT_FALSE(etag.empty());
+  const size_t reads = Entries(carrier_a_, "cpni.accessed").size();
+  auto conditional = [&](const std::string& method, const std::string& value) {
+    Headers h = Auth(token);
+    h.push_back({"If-None-Match", value});
+    return c.Send(method, url, "", h, "");
+  };
+  auto same = conditional("GET", etag);
+  EXPECT_EQ(same.status, 304);
+  EXPECT_EQ(same.body, "");
+  EXPECT_EQ(same.Header("etag"), etag);
+  EXPECT_EQ(same.Header("content-type"), "");
+  EXPECT_EQ(conditional("GET", "W/" + etag).status, 304);
+  EXPECT_EQ(conditional("GET", "\"other\", " + etag).status, 304);
+  EXPECT_EQ(conditional("GET", "*").status, 304);
+  EXPECT_EQ(conditional("HEAD", etag).status, 304);
+  auto other = conditional("GET", "\"0123456789abcdef0123456789abcdef\"");
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.Json()["name"], "Alpha Customer 0");
+  // A 304 still read the record: each read is in the ledger (64.2009(c)).
+  EXPECT_EQ(Entries(carrier_a_, "cpni.accessed").size(), reads + 6);
+  // After a change the old copy is stale: 200 with the new version.
+  Headers patch = Auth(token);
+  patch.push_back({"If-Match", etag});
+  ASSERT_EQ(c.Send("PATCH", url, R"({"email":"inm@example.net"})", patch).status, 200);
+  auto changed = conditional("GET", etag);
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_NE(changed.Header("etag"), etag);
+  // A route without an ETag ignores If-None-Match.
+  Headers star = Auth(token);
+  star.push_back({"If-None-Match", "*"});
+  EXPECT_EQ(c.Send("GET", A() + "/customers", "", star, "").status, 200);
+  // Another carrier's record is still 404, not 304.
+  Headers other_carrier = Auth(token_b_);
+  other_carrier.push_back({"If-None-Match", "*"});
+  EXPECT_EQ(c.Send("GET", url, "", other_carrier, "").status, 404);
+  // The document says so.
+  json doc = h_.api().OpenApi();
+  json op = doc["paths"]["/v1/carriers/{carrier}/customers/{customer}"]["get"];
+  EXPECT_TRUE(op["responses"].contains("304"));
+  EXPECT_TRUE(op["responses"]["200"]["headers"].contains("ETag"));
+}
+
+// RFC 8288: a page with a next page links it.
+TEST_F(HttpApiTest, PagesLinkTheNextPage) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kAuditor];
+  auto page1 = c.Get(A() + "/customers?limit=2", token);
+  ASSERT_EQ(page1.status, 200);
+  const std::string next = page1.Json()["next_cursor"];
+  EXPECT_EQ(page1.Header("link"),
+            "<" + A() + "/customers?limit=2&cursor=" + next + ">; rel=\"next\"");
+  // Following the link gives the next page, the last: no Link.
+  const std::string link = page1.Header("link");
+  const std::string target = link.substr(1, link.find('>') - 1);
+  auto page2 = c.Get(target, token);
+  ASSERT_EQ(page2.status, 200);
+  EXPECT_EQ(page2.Json()["customers"].size(), 1u);
+  EXPECT_TRUE(page2.Json()["next_cursor"].is_null());
+  EXPECT_EQ(page2.Header("link"), "");
+  // Every paged route documents the header.
+  json doc = h_.api().OpenApi();
+  for (const api::RouteSpec& r : h_.api().routes()) {
+    for (const api::QueryParam& q : r.query) {
+      if (q.name != "cursor") continue;
+      EXPECT_TRUE(doc["paths"][r.pattern]["get"]["responses"]["200"]["headers"].contains("Link"))
+          << r.Name();
+    }
+  }
+}
+
 TEST_F(HttpApiTest, SessionsExpireRevokeAndLockOut) {
   auto account = services::SetStaffCredentials(h_.store(), staff_[Role::kCsr], "csr.alpha",
                                                kPassword, CheapCost(), TestActor());

@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <atomic>
 #include <chrono>
 #include <optional>
 
@@ -60,6 +61,11 @@ struct HttpClient::Impl {
     return tls ? f(*secure) : f(*plain);
   }
 };
+
+namespace {
+std::atomic<ResponseObserver> g_observer{nullptr};
+}  // namespace
+void SetResponseObserver(ResponseObserver observer) { g_observer = observer; }
 
 HttpClient::HttpClient(uint16_t port, bool tls) : impl_(std::make_unique<Impl>()) {
   impl_->port = port;
@@ -113,6 +119,9 @@ HttpResponse HttpClient::Send(const std::string& method, const std::string& targ
     out.body = res.body();
     out.error.clear();
     if (!res.keep_alive()) impl_->Reset();
+    if (ResponseObserver observer = g_observer.load()) {
+      observer(impl_->port, impl_->tls, method, target, out);
+    }
     return out;
   }
   return out;

@@ -27,6 +27,12 @@ struct HttpResponse {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// Called with every answer any HttpClient receives (tests/e2e/openapi_conformance.cc
+// checks each against the served OpenAPI document); null: none.
+using ResponseObserver = void (*)(uint16_t port, bool tls, const std::string& method,
+                                  const std::string& target, const HttpResponse& response);
+void SetResponseObserver(ResponseObserver observer);
+
 // One keep-alive connection (reconnects when the server closed it).
 class HttpClient {
  public:

@@ -41,7 +41,15 @@ inline PageWalk WalkPages(HttpClient& c, const std::string& url, const std::stri
       EXPECT_LE(page[items].size(), static_cast<size_t>(limit)) << target;
     }
     for (const nlohmann::json& item : page[items]) walk.items.push_back(item);
-    if (page["next_cursor"].is_null()) break;
+    // RFC 8288: Link rel="next" exactly when there is a next page (issue 18).
+    if (page["next_cursor"].is_null()) {
+      EXPECT_EQ(res.Header("link"), "") << target;
+      break;
+    }
+    EXPECT_NE(res.Header("link").find("cursor=" + page["next_cursor"].get<std::string>() +
+                                      ">; rel=\"next\""),
+              std::string::npos)
+        << target << ": " << res.Header("link");
     target = first + "&cursor=" + page["next_cursor"].get<std::string>();
     if (walk.pages > 100) {
       ADD_FAILURE() << url << ": the pages do not end";

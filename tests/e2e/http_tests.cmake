@@ -15,7 +15,18 @@ proprio_target_defaults(proprio_live_server)
 target_link_libraries(proprio_live_server PUBLIC proprio_api proprio_http_test_client
                       proprio_pg_test_db GTest::gtest)
 
-proprio_add_test(http_api_test SOURCES http_api_test.cc
+# The OpenAPI check (issue 18): a JSON-schema subset validator, and the
+# observer that checks every answer of a test binary against /openapi.json.
+add_library(proprio_openapi_check STATIC openapi_check.cc)
+proprio_target_defaults(proprio_openapi_check)
+target_link_libraries(proprio_openapi_check PUBLIC nlohmann_json::nlohmann_json)
+target_link_libraries(proprio_http_test_client PUBLIC proprio_openapi_check)
+set(PROPRIO_OPENAPI_CONFORMANCE ${CMAKE_CURRENT_SOURCE_DIR}/openapi_conformance.cc)
+
+proprio_add_test(http_openapi_test SOURCES http_openapi_test.cc ${PROPRIO_OPENAPI_CONFORMANCE}
+  DEPS proprio_api proprio_http_test_client LABELS e2e)
+
+proprio_add_test(http_api_test SOURCES http_api_test.cc ${PROPRIO_OPENAPI_CONFORMANCE}
   DEPS proprio_api proprio_http_test_client proprio_pg_test_db SQLite::SQLite3 LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
@@ -25,24 +36,24 @@ proprio_add_test(http_shutdown_test SOURCES http_shutdown_test.cc cli_runner.cc
 target_compile_definitions(http_shutdown_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:proprio>")
 add_dependencies(http_shutdown_test proprio)
 
-proprio_add_test(http_breach_test SOURCES http_breach_test.cc
+proprio_add_test(http_breach_test SOURCES http_breach_test.cc ${PROPRIO_OPENAPI_CONFORMANCE}
   DEPS proprio_live_server proprio_report_testing LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
 
-proprio_add_test(http_certification_test SOURCES http_certification_test.cc
+proprio_add_test(http_certification_test SOURCES http_certification_test.cc ${PROPRIO_OPENAPI_CONFORMANCE}
   DEPS proprio_live_server LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
 target_compile_definitions(http_certification_test PRIVATE
   PROPRIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
-proprio_add_test(http_opt_out_failure_test SOURCES http_opt_out_failure_test.cc
+proprio_add_test(http_opt_out_failure_test SOURCES http_opt_out_failure_test.cc ${PROPRIO_OPENAPI_CONFORMANCE}
   DEPS proprio_live_server proprio_report_testing LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
 
-proprio_add_test(http_campaign_test SOURCES http_campaign_test.cc
+proprio_add_test(http_campaign_test SOURCES http_campaign_test.cc ${PROPRIO_OPENAPI_CONFORMANCE}
   DEPS proprio_api proprio_http_test_client proprio_pg_test_db LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
