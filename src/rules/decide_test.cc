@@ -381,9 +381,11 @@ std::vector<SeedCase> SeedCases() {
                Req().purpose(P::kCustomerWrittenRequest).to(R::kNewCarrier)
                    .flag(F::kWrittenAuthorization),
                Facts(), true, true, "47 U.S.C. 222(c)(2)", {}});
+  // The floor asks for the agreement too (64.2007(b)(2)); the seed also for opt-in.
   c.push_back({"Clause4_ContractorNeedsAgreementAndOptIn",
-               Req().purpose(P::kInsideWiring).to(R::kIndependentContractor, Action::kPermitAccess),
-               Facts(), true, false,
+               Req().purpose(P::kInsideWiring).to(R::kIndependentContractor, Action::kPermitAccess)
+                   .partner(7),
+               Facts().partner(PartnerKind::kIndependentContractor), false, false,
                "carrier policy: [disclosure] jv_contractor_requires_confidentiality_agreement",
                {Need(RK::kConfidentialityAgreement),
                 NeedScope(RK::kOptInApproval, AS::kJointVenturersContractors)}});

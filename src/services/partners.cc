@@ -256,18 +256,20 @@ Result<store::NewCarrierAuthorizationRow> RecordNewCarrierAuthorization(
     row = {0, carrier, customer, new_carrier, document, signed_on.ToString(), actor.now,
            actor.id, 0};
     ASSIGN_OR_RETURN(row.id, tx.InsertNewCarrierAuthorization(row));
-    // The document reference is evidence, the new carrier's name is not
-    // CPNI; the customer is named by id only.
+    // As for approvals (services/consent.h), the evidence reference is kept
+    // in the entry's payload beside the chain; the body names the customer
+    // by id only.
+    const json payload = {{"evidence", {{"channel", "written"}, {"document_id", document}}},
+                          {"new_carrier", new_carrier}};
     ASSIGN_OR_RETURN(
         auto appended,
         tx.Append(MakeEvent(actor, carrier, "new_carrier_authorization.recorded",
                             "customer:" + customer.ToString(),
                             {{"id", row.id},
                              {"customer", customer.value()},
-                             {"new_carrier", new_carrier},
-                             {"evidence", {{"channel", "written"}, {"document_id", document}}},
                              {"signed_on", row.signed_on},
-                             {"citation", "47 U.S.C. 222(c)(2)"}})));
+                             {"citation", "47 U.S.C. 222(c)(2)"}},
+                            &payload)));
     row.ledger_seq = appended.seq;
     return tx.SetNewCarrierAuthorizationLedgerSeq(carrier, row.id, row.ledger_seq);
   }));
