@@ -26,6 +26,9 @@ constexpr std::string_view kRsnJvUnnamed =
 constexpr std::string_view kRsnAgreementMissing =
     "Denied: the joint venturer or independent contractor has no confidentiality agreement on "
     "record (47 CFR 64.2007(b)(2)).";
+constexpr std::string_view kRsnAgreementTerms =
+    "Denied: the partner's confidentiality agreement on record lacks a term 47 CFR 64.2007(b)(2) "
+    "requires (use only for the purpose provided, no further disclosure, safeguards).";
 constexpr std::string_view kRsnAgreementNotYet =
     "Denied: the partner's confidentiality agreement is not yet in effect on the day of the "
     "use (47 CFR 64.2007(b)(2)).";
@@ -75,6 +78,9 @@ void Evaluator::PartnerCheck() {
         Block(kRsnJvUnnamed);
       } else if (!p.agreement.on_record) {
         Block(kRsnAgreementMissing);
+      } else if (!p.agreement.use_only_for_purpose || !p.agreement.no_further_disclosure ||
+                 !p.agreement.safeguards) {
+        Block(kRsnAgreementTerms);
       } else if (p.today < p.agreement.effective_on) {
         Block(kRsnAgreementNotYet);
       } else {

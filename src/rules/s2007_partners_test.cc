@@ -111,7 +111,9 @@ TEST(PartnerRules, S64_2007_b_2_AgreementInForceOnTheDay) {
   // An agreement missing one of the three terms is no agreement.
   CustomerFacts partial = Facts(base).agreement({2024, 1, 1});
   partial.recipient.agreement.safeguards = false;
-  EXPECT_FALSE(Floor(ContractorWiring(5), partial).allowed);
+  const Decision lacking = Floor(ContractorWiring(5), partial);
+  EXPECT_FALSE(lacking.allowed);
+  EXPECT_NE(std::string(lacking.reason).find("lacks a term"), std::string::npos) << lacking.reason;
   // Not named: no agreement can be on record.
   const Decision unnamed = Floor(ContractorWiring(0), Facts());
   EXPECT_FALSE(unnamed.allowed);
