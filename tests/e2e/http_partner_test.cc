@@ -181,7 +181,8 @@ TEST_P(HttpPartnerTest, c222_c_2_NewCarrierAuthorizationRecordedAsEvidence) {
               {"cpni", {"service_configuration"}},
               {"service_category", "local"},
               {"context", {{"written_authorization", true},
-                           {"written_request_document", "LOA-9"}}}};
+                           {"written_request_document", "LOA-9"}}},
+              {"at", Instant::Now().ToRfc3339()}};
   json before = Decide(req);
   EXPECT_EQ(before["allowed"], false);
   EXPECT_EQ(before["requires"][0]["kind"], "written_authorization");
@@ -205,6 +206,7 @@ TEST_P(HttpPartnerTest, c222_c_2_NewCarrierAuthorizationRecordedAsEvidence) {
                  "Alicia Gomez")
                 .status,
             409);
+  req["at"] = Instant::Now().ToRfc3339();  // after the authorization was recorded
   json after = Decide(req);
   EXPECT_EQ(after["allowed"], true) << after.dump();
   EXPECT_NE(after["reason"].get<std::string>().find("LOA-9"), std::string::npos);
