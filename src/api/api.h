@@ -272,6 +272,8 @@ void AddAuthRoutes(Api& api, std::vector<RouteSpec>& routes);  // routes_auth.cc
 void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes);
 // routes_opt_out_failures.cc: 47 CFR 64.2009(f) incidents and notices.
 void AddOptOutFailureRoutes(Api& api, std::vector<RouteSpec>& routes);
+// routes_partners.cc: 47 CFR 64.2007(b) partner registry, new-carrier authorizations.
+void AddPartnerRoutes(Api& api, std::vector<RouteSpec>& routes);
 // routes_campaigns.cc: 47 CFR 64.2009(c), (d) campaigns, their review and
 // audiences; added by AddDecisionRoutes, whose approval index they share.
 void AddCampaignRoutes(Api& api, std::vector<RouteSpec>& routes,

@@ -32,6 +32,7 @@ constexpr std::array<std::string_view, kRequirementKindCount> kRequirementNames 
     "send_to_address_of_record",
     "call_number_of_record",
     "valid_photo_id",
+    "partner_on_record",
 };
 
 }  // namespace
@@ -357,6 +358,18 @@ Status ValidateRequest(const DecisionRequest& r) {
   }
   if ((r.context.flags.bits() >> kContextFlagCount) != 0) {
     return Bad("context", "unknown context flag");
+  }
+  // 64.2007(b)(2) agreements and the policy's certifications are facts of the
+  // partner registry (RecipientFacts), not the requester's word.
+  if (r.context.flags.Has(ContextFlag::kConfidentialityAgreement)) {
+    return Bad("context.confidentiality_agreement",
+               "a confidentiality agreement is recorded on the partner registry (proprio partner "
+               "agreement), not asserted by a request: name the partner with recipient.id");
+  }
+  if (r.context.flags.Has(ContextFlag::kLimitedUseCertified)) {
+    return Bad("context.limited_use_certified",
+               "a limited-use certification is recorded on the partner registry (proprio partner "
+               "certify), not asserted by a request: name the partner with recipient.id");
   }
   if ((r.cpni.bits() >> kCpniCategoryCount) != 0) return Bad("cpni", "unknown CPNI category");
   if (r.cpni.empty()) return Bad("cpni", "name at least one CPNI category");

@@ -24,11 +24,18 @@
 //   - 64.2010(a)-(d), (g) when the recipient is the customer: authentication
 //     by channel, call detail by telephone only with a password, sent to the
 //     address of record or by calling the number of record;
+//   - the partner a request names by recipient id (rules/s2007_partners.h,
+//     decide_partners.cc): on the carrier's registry and of the kind named
+//     (64.2007(b)); joint venturers and independent contractors only under
+//     a confidentiality agreement in force on the day (64.2007(b)(2));
+//     facts the service reads from the registry (RecipientFacts), never a
+//     flag of the request;
 //   - the policy's overlays: opt-in only, dropped carve-outs, no third
-//     parties, written authorization before a new carrier, confidentiality
-//     agreement and opt-in for joint venturers and contractors, agents'
-//     limited-use certification, password for all CPNI by telephone, no
-//     64.2010(g) alternative.
+//     parties, written authorization on record before a new carrier,
+//     confidentiality agreement and opt-in for joint venturers and
+//     contractors, agents' and dealers' limited-use certification on the
+//     registry, password for all CPNI by telephone, no 64.2010(g)
+//     alternative.
 // A policy can only make a decision stricter: Decide re-checks every allowed
 // decision under the floor and returns the floor's denial if it differs.
 // Duties imposed by law (legal process, the customer's written request) and
@@ -52,6 +59,7 @@
 #include "rules/approval.h"
 #include "rules/policy.h"
 #include "rules/rule_set.h"
+#include "rules/s2007_partners.h"
 #include "rules/vocabulary.h"
 
 namespace proprio::rules {
@@ -102,8 +110,22 @@ struct DecisionRequest {
 // to provide service through a new carrier; at most kMaxDocumentId bytes),
 // "offering"
 // (required for marketing_cpe_info_services), "recipient.id" (negative),
+// "context.confidentiality_agreement" / "context.limited_use_certified"
+// (facts of the partner registry, never asserted by a request),
 // and any out-of-range enumerator.
 Status ValidateRequest(const DecisionRequest& request);
+
+// What Proprio knows about the recipient the request names by id (a partner
+// in the carrier's registry, rules/s2007_partners.h). The service looks the
+// id up and fills this in; the rules never trust a flag for it.
+struct RecipientFacts {
+  bool on_record = false;  // the id is a partner of this carrier
+  PartnerKind kind = PartnerKind::kAffiliate;
+  ConfidentialityAgreement agreement;     // 64.2007(b)(2), jv and contractors
+  LimitedUseCertification certification;  // carrier policy, agents and dealers
+  CivilDate today;  // the request's instant as the carrier's local date
+  friend bool operator==(const RecipientFacts&, const RecipientFacts&) = default;
+};
 
 // What Proprio knows about the customer at the request's instant.
 struct CustomerFacts {
@@ -121,6 +143,13 @@ struct CustomerFacts {
   // research are denied; every other use needs opt-in approval (64.2007(b)) or
   // one-time consent on the call (64.2008(f)).
   bool former_customer = false;
+  // The recipient named by request.recipient.id (when it is not 0).
+  RecipientFacts recipient;
+  // The customer's written authorization whose document id the request gives
+  // (context.written_request_document) is on record for this customer,
+  // recorded at or before the request's instant (services/partners.h
+  // RecordNewCarrierAuthorization): evidence, not the request's word.
+  bool written_authorization_on_record = false;
 };
 
 enum class RequirementKind : uint8_t {
@@ -140,8 +169,9 @@ enum class RequirementKind : uint8_t {
   kSendToAddressOfRecord,     // send to the address of record instead (64.2010(b))
   kCallNumberOfRecord,        // call the telephone number of record instead (64.2010(b))
   kValidPhotoId,              // valid photo ID (64.2010(d))
+  kPartnerOnRecord,           // the recipient is a partner of this kind on the registry (64.2007(b))
 };
-inline constexpr int kRequirementKindCount = 16;
+inline constexpr int kRequirementKindCount = 17;
 std::string_view RequirementKindName(RequirementKind k);
 Result<RequirementKind> ParseRequirementKind(std::string_view name,
                                              std::string_view field = "requires");

@@ -19,6 +19,9 @@ constexpr std::string_view kRsnNewCarrierMissing =
     "Denied: CPNI goes to a new carrier only on the customer's affirmative written request "
     "designating it (47 U.S.C. 222(c)(2)): record the request and give its document id with "
     "written_authorization.";
+constexpr std::string_view kRsnNewCarrierNotOnRecord =
+    "Denied: the written authorization the request names is not on record for this customer "
+    "at the instant of the disclosure (47 U.S.C. 222(c)(2)): record it first.";
 constexpr std::string_view kRsnEmergencyOk =
     "Allowed: location information for emergency services as 222(d)(4) permits.";
 constexpr std::string_view kRsnEmergencyService =
@@ -31,27 +34,22 @@ constexpr std::string_view kRsnPolNoThirdParty =
 constexpr std::string_view kRsnPolNewCarrier =
     "Denied: the carrier's policy needs the customer's express written authorization before "
     "CPNI goes to a new carrier.";
-constexpr std::string_view kRsnPolJvAgreement =
-    "Denied: the carrier's policy needs a signed confidentiality agreement from the joint "
-    "venturer or contractor.";
 constexpr std::string_view kRsnPolJvOptIn =
     "Denied: the carrier's policy needs the customer's opt-in before a joint venturer or "
     "contractor gets access.";
-constexpr std::string_view kRsnPolAgent =
-    "Denied: the carrier's policy needs the agent's certification that it uses CPNI only for "
-    "this purpose.";
 
 }  // namespace
 
 // CPNI to the carrier the customer moves to, so that it can provide the
 // service: one path, the customer's affirmative written request designating
 // it (47 U.S.C. 222(c)(2); the seed policy's "express written
-// authorization"), on record with its document id. Opt-in approval for
+// authorization"), named by its document id AND found on record for this
+// customer by the service (CustomerFacts::written_authorization_on_record). Opt-in approval for
 // third parties already on file also allows it (64.2007(b)), but a denial
 // asks only for the written request.
 void Evaluator::NewCarrier() {
   Basis(k222c2);
-  if (Flag(ContextFlag::kWrittenAuthorization) && !req_.context.written_request_document.empty()) {
+  if (WrittenAuthorizationOnRecord()) {
     const std::string& doc = req_.context.written_request_document;
     const size_t n = std::min(doc.size(), kMaxDocumentId);
     std::copy_n(doc.data(), n, d_.written_request_document.data());
@@ -66,7 +64,8 @@ void Evaluator::NewCarrier() {
     return;
   }
   Need(RequirementKind::kWrittenAuthorization);
-  Block(kRsnNewCarrierMissing);
+  Block(req_.context.written_request_document.empty() ? kRsnNewCarrierMissing
+                                                      : kRsnNewCarrierNotOnRecord);
 }
 
 // Returns true when handled as an emergency (no policy overlays).
@@ -100,10 +99,12 @@ bool Evaluator::Emergency() {
   return true;
 }
 
-// The carrier policy's conditions on who receives CPNI.
+// The partner the request names (64.2007(b), decide_partners.cc), then the
+// carrier policy's conditions on who receives CPNI.
 void Evaluator::RecipientOverlays() {
+  PartnerCheck();
   const RecipientKind k = req_.recipient.kind;
-  const bool written = Flag(ContextFlag::kWrittenAuthorization);
+  const bool written = WrittenAuthorizationOnRecord();
   if (policy_.third_parties == ThirdPartySharing::kNever) {
     if (k == RecipientKind::kThirdParty || k == RecipientKind::kCustomerDesignee) {
       Basis(kPolNoThirdParty);
@@ -121,12 +122,6 @@ void Evaluator::RecipientOverlays() {
     Block(kRsnPolNewCarrier);
   }
   if (IsJvOrContractor(k)) {
-    if (policy_.jv_contractor_requires_confidentiality_agreement &&
-        !Flag(ContextFlag::kConfidentialityAgreement)) {
-      Basis(kPolJvAgreement);
-      Need(RequirementKind::kConfidentialityAgreement);
-      Block(kRsnPolJvAgreement);
-    }
     if (policy_.jv_contractor_requires_opt_in) {
       const ApprovalScope scope = ApprovalScope::kJointVenturersContractors;
       const ApprovalStatus& st = facts_.approval;
@@ -136,12 +131,6 @@ void Evaluator::RecipientOverlays() {
         Block(kRsnPolJvOptIn);
       }
     }
-  }
-  if (policy_.agent_requires_limited_use_certification && k == RecipientKind::kAgent &&
-      !Flag(ContextFlag::kLimitedUseCertified)) {
-    Basis(kPolAgent);
-    Need(RequirementKind::kLimitedUseCertification);
-    Block(kRsnPolAgent);
   }
 }
 }  // namespace decide_internal

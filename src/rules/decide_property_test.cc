@@ -85,6 +85,13 @@ class Generator {
                                   : static_cast<ServiceCategory>(Int(kServiceCategoryCount));
     r.offering = static_cast<Offering>(Int(kOfferingCount));
     r.context.flags = ContextFlags::FromBits(static_cast<uint32_t>(Int(1 << kContextFlagCount)));
+    // Agreements and certifications are registry facts (ValidateRequest
+    // refuses them as flags): mostly leave them out so most requests are valid.
+    if (Coin(90)) {
+      const uint32_t registry = (1u << static_cast<int>(ContextFlag::kConfidentialityAgreement)) |
+                                (1u << static_cast<int>(ContextFlag::kLimitedUseCertified));
+      r.context.flags = ContextFlags::FromBits(r.context.flags.bits() & ~registry);
+    }
     r.context.channel = static_cast<AccessChannel>(Int(kAccessChannelCount));
     if (Coin(40)) r.context.call_id = Coin(50) ? "call-1" : "call-2";
     r.at = Instant::FromSeconds(1700000000 + Int(100000000));
@@ -108,6 +115,19 @@ class Generator {
       f.approval.one_time_from = r.at + (Coin(80) ? -1000 : 1000);
       f.approval.one_time_until = r.at + (Coin(80) ? 1000 : -1);
     }
+    // The registry's facts about the recipient (64.2007(b), (b)(2)).
+    f.recipient.on_record = Coin(70);
+    f.recipient.kind = static_cast<PartnerKind>(Int(kPartnerKindCount));
+    f.recipient.today = CivilDate{2024, 1, 1}.AddDays(Int(1000));
+    f.recipient.agreement.on_record = Coin(60);
+    f.recipient.agreement.effective_on = CivilDate{2023, 6, 1}.AddDays(Int(1000));
+    if (Coin(50)) f.recipient.agreement.expires_on = f.recipient.agreement.effective_on.AddDays(Int(800));
+    f.recipient.agreement.use_only_for_purpose = Coin(90);
+    f.recipient.agreement.no_further_disclosure = Coin(90);
+    f.recipient.agreement.safeguards = Coin(90);
+    f.recipient.certification.on_record = Coin(60);
+    f.recipient.certification.signed_on = CivilDate{2023, 6, 1}.AddDays(Int(1000));
+    f.written_authorization_on_record = Coin(50);
     return f;
   }
 
@@ -124,6 +144,7 @@ class Generator {
     p.jv_contractor_requires_confidentiality_agreement = Coin(50);
     p.jv_contractor_requires_opt_in = Coin(50);
     p.agent_requires_limited_use_certification = Coin(50);
+    p.dealer_requires_limited_use_certification = Coin(50);
     p.phone_requires_password_for_all_cpni = Coin(50);
     p.business_customer_alternative_authentication = Coin(50);
     EXPECT_TRUE(ValidatePolicy(p).ok());

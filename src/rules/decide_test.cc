@@ -44,8 +44,9 @@ std::vector<Case> FloorCases() {
                Facts(), true, "47 U.S.C. 222(c)(1)", {}});
   c.push_back({"c222_c_1_ProvideServiceViaContractor",
                Req().purpose(P::kNecessaryServices).to(R::kIndependentContractor,
-                                                        Action::kPermitAccess),
-               Facts(), true, "47 U.S.C. 222(c)(1)", {}});
+                                                        Action::kPermitAccess).partner(7),
+               Facts().partner(PartnerKind::kIndependentContractor).agreement({2024, 1, 1}),
+               true, "47 U.S.C. 222(c)(1)", {}});
   c.push_back({"c222_c_1_ServiceNotSubscribed", Req().purpose(P::kProvideService).from(S::kCmrs),
                Facts(), false, "47 U.S.C. 222(c)(1)", {}});
   c.push_back({"c222_c_1_ProvideServiceToThirdPartyNeedsOptIn",
@@ -165,8 +166,10 @@ std::vector<Case> FloorCases() {
                "47 CFR 64.2005(b)(2)", {}});
   // ---- 64.2005(c), (d) ----
   c.push_back({"c64_2005_c_1_InsideWiringByContractor",
-               Req().purpose(P::kInsideWiring).to(R::kIndependentContractor, Action::kPermitAccess),
-               Facts(), true, "47 CFR 64.2005(c)(1)", {}});
+               Req().purpose(P::kInsideWiring).to(R::kIndependentContractor, Action::kPermitAccess)
+                   .partner(7),
+               Facts().partner(PartnerKind::kIndependentContractor).agreement({2024, 1, 1}),
+               true, "47 CFR 64.2005(c)(1)", {}});
   c.push_back({"c64_2005_c_1_InsideWiringToThirdPartyNeedsOptIn",
                Req().purpose(P::kInsideWiring).to(R::kThirdParty), Facts(), false,
                "47 CFR 64.2005(c)(1)", {NeedScope(RK::kOptInApproval, AS::kThirdParties)}});
@@ -205,12 +208,16 @@ std::vector<Case> FloorCases() {
                Facts().opt_out(AS::kAffiliates), false, "47 CFR 64.2007(b)",
                {NeedScope(RK::kOptInApproval, AS::kAffiliates)}});
   c.push_back({"c64_2007_b_JointVenturerNeedsOptIn",
-               Req().purpose(P::kMarketingOtherCategory).to(R::kJointVenturer),
-               Facts().opt_out(AS::kOwnMarketingCommRelated), false, "47 CFR 64.2007(b)",
+               Req().purpose(P::kMarketingOtherCategory).to(R::kJointVenturer).partner(7),
+               Facts().opt_out(AS::kOwnMarketingCommRelated)
+                   .partner(PartnerKind::kJointVenturer).agreement({2024, 1, 1}),
+               false, "47 CFR 64.2007(b)",
                {NeedScope(RK::kOptInApproval, AS::kJointVenturersContractors)}});
   c.push_back({"c64_2007_b_JointVenturerWithOptIn",
-               Req().purpose(P::kMarketingOtherCategory).to(R::kJointVenturer),
-               Facts().opt_in(AS::kJointVenturersContractors), true, "47 CFR 64.2007(b)", {}});
+               Req().purpose(P::kMarketingOtherCategory).to(R::kJointVenturer).partner(7),
+               Facts().opt_in(AS::kJointVenturersContractors)
+                   .partner(PartnerKind::kJointVenturer).agreement({2024, 1, 1}),
+               true, "47 CFR 64.2007(b)", {}});
   c.push_back({"c64_2007_b_ThirdPartyWithOptIn",
                Req().purpose(P::kMarketingOtherCategory).to(R::kThirdParty),
                Facts().opt_in(AS::kThirdParties), true, "47 CFR 64.2007(b)", {}});
@@ -374,24 +381,29 @@ std::vector<SeedCase> SeedCases() {
                Req().purpose(P::kCustomerWrittenRequest).to(R::kNewCarrier)
                    .flag(F::kWrittenAuthorization),
                Facts(), true, true, "47 U.S.C. 222(c)(2)", {}});
+  // The floor asks for the agreement too (64.2007(b)(2)); the seed also for opt-in.
   c.push_back({"Clause4_ContractorNeedsAgreementAndOptIn",
-               Req().purpose(P::kInsideWiring).to(R::kIndependentContractor, Action::kPermitAccess),
-               Facts(), true, false,
+               Req().purpose(P::kInsideWiring).to(R::kIndependentContractor, Action::kPermitAccess)
+                   .partner(7),
+               Facts().partner(PartnerKind::kIndependentContractor), false, false,
                "carrier policy: [disclosure] jv_contractor_requires_confidentiality_agreement",
                {Need(RK::kConfidentialityAgreement),
                 NeedScope(RK::kOptInApproval, AS::kJointVenturersContractors)}});
   c.push_back({"Clause4_ContractorWithAgreementAndOptIn",
                Req().purpose(P::kInsideWiring).to(R::kIndependentContractor, Action::kPermitAccess)
-                   .flag(F::kConfidentialityAgreement),
-               Facts().opt_in(AS::kJointVenturersContractors), true, true, "47 CFR 64.2005(c)(1)",
+                   .partner(7),
+               Facts().opt_in(AS::kJointVenturersContractors)
+                   .partner(PartnerKind::kIndependentContractor).agreement({2024, 1, 1}),
+               true, true, "47 CFR 64.2005(c)(1)",
                {}});
   c.push_back({"Clause4_AgentsCertifyLimitedUse",
                Req().purpose(P::kBillingCollection).to(R::kAgent), Facts(), true, false,
                "carrier policy: [disclosure] agent_requires_limited_use_certification",
                {Need(RK::kLimitedUseCertification)}});
   c.push_back({"Clause4_CertifiedAgent",
-               Req().purpose(P::kBillingCollection).to(R::kAgent).flag(F::kLimitedUseCertified),
-               Facts(), true, true, "47 U.S.C. 222(d)(1)", {}});
+               Req().purpose(P::kBillingCollection).to(R::kAgent).partner(8),
+               Facts().partner(PartnerKind::kAgent).certified({2024, 6, 1}), true, true,
+               "47 U.S.C. 222(d)(1)", {}});
   c.push_back({"Clause3A_PhoneReleaseOfAnyCpniNeedsPassword",
                Req().purpose(P::kCustomerAccountAccess).to(R::kCustomer)
                    .channel(AccessChannel::kInboundCall).cpni(CpniSet{CpniCategory::kBilling})
@@ -692,13 +704,22 @@ TEST(DecideTest, c222_c_2_NewCarrierOnTheCustomersWrittenRequestOnRecord) {
 
   req.r.context.written_request_document = "WR-17";
   ASSERT_TRUE(ValidateRequest(req).ok());
-  const Decision yes = Decide(req, Facts(), RuleSetFor(kNow, {}), FloorPolicy());
+  // Named but not on record for this customer: the request's word is not evidence.
+  const Decision unproven = Decide(req, Facts(), RuleSetFor(kNow, {}), FloorPolicy());
+  EXPECT_FALSE(unproven.allowed);
+  ASSERT_EQ(unproven.requirements.size(), 1u);
+  EXPECT_EQ(unproven.requirements[0], Need(RK::kWrittenAuthorization));
+  EXPECT_NE(ReasonText(unproven).find("not on record for this customer"), std::string::npos);
+  EXPECT_FALSE(Decide(req, Facts(), RuleSetFor(kNow, {}), Seed()).allowed);
+
+  const Decision yes =
+      Decide(req, Facts().written_on_record(), RuleSetFor(kNow, {}), FloorPolicy());
   EXPECT_TRUE(yes.allowed);
   EXPECT_EQ(ReasonText(yes),
             "Allowed: the customer's affirmative written request on record (document WR-17) "
             "designates the new carrier (47 U.S.C. 222(c)(2)).");
   // The seed policy's express written authorization is the same request.
-  const Decision seed = Decide(req, Facts(), RuleSetFor(kNow, {}), Seed());
+  const Decision seed = Decide(req, Facts().written_on_record(), RuleSetFor(kNow, {}), Seed());
   EXPECT_TRUE(seed.allowed) << ReasonText(seed);
 
   // A document without the flag names the flag.

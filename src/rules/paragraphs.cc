@@ -82,7 +82,13 @@ constexpr Where kGeneralWhere[] = {
     {"approval.duration", E::kEnforced, "rules/approval.cc ApprovalRecord::Apply, DeriveStatus; rules/decide.cc Decide"},
     {"approval.records", E::kEnforced,
      "rules/approval.cc ApprovalRecordRetainUntil; services/consent.cc RecordConsent; rules/policy.cc FloorViolations"},
-    {"approval.opt_out_scope", E::kEnforced, "rules/decide.cc Decide (opt-out vs opt-in scopes); rules/approval.cc"},
+    {"approval.opt_out_scope", E::kEnforced,
+     "rules/decide.cc Decide (opt-out vs opt-in scopes); rules/approval.cc; "
+     "rules/decide_partners.cc PartnerCheck (a named recipient is a registered partner of its kind)"},
+    {"approval.jv_contractor_agreement", E::kEnforced,
+     "rules/decide_partners.cc PartnerCheck (agreement in force on the day); "
+     "rules/s2007_partners.cc CheckConfidentialityAgreement (three terms, dates); "
+     "services/partners.cc RecordAgreement"},
     {"notice.before_solicitation", E::kEnforced,
      "rules/approval.cc NeedsNoticeOnFile; services/consent.cc RecordConsent"},
     {"notice.records", E::kEnforced, "services/notices.cc SendNotice (notice recipients kept); rules/policy.cc FloorViolations"},

@@ -410,6 +410,10 @@ class Parser {
              [&](const toml::node& v, const std::string& g) {
                return Bool(v, g, &p_.agent_requires_limited_use_certification);
              }},
+            {"dealer_requires_limited_use_certification",
+             [&](const toml::node& v, const std::string& g) {
+               return Bool(v, g, &p_.dealer_requires_limited_use_certification);
+             }},
         });
   }
 
@@ -759,7 +763,9 @@ std::string PolicyToToml(const Policy& p) {
     << boolean(p.jv_contractor_requires_confidentiality_agreement) << "\n";
   o << "jv_contractor_requires_opt_in = " << boolean(p.jv_contractor_requires_opt_in) << "\n";
   o << "agent_requires_limited_use_certification = "
-    << boolean(p.agent_requires_limited_use_certification) << "\n\n";
+    << boolean(p.agent_requires_limited_use_certification) << "\n";
+  o << "dealer_requires_limited_use_certification = "
+    << boolean(p.dealer_requires_limited_use_certification) << "\n\n";
   o << "[authentication]\n";
   o << "phone_requires_password_for_all_cpni = "
     << boolean(p.phone_requires_password_for_all_cpni) << "\n";

@@ -50,6 +50,9 @@
 //   jv_contractor_requires_confidentiality_agreement = false
 //   jv_contractor_requires_opt_in = false   # for ANY access, not only marketing
 //   agent_requires_limited_use_certification = false
+//   dealer_requires_limited_use_certification = false   # outside dealers likewise
+//   # Each certification is recorded on the partner registry (services/partners.h),
+//   # the confidentiality agreement of 64.2007(b)(2) too; decide() checks them there.
 //
 //   [authentication]
 //   phone_requires_password_for_all_cpni = false   # 64.2010(b) applies to call
@@ -150,6 +153,7 @@ struct Policy {
   bool jv_contractor_requires_confidentiality_agreement = false;
   bool jv_contractor_requires_opt_in = false;
   bool agent_requires_limited_use_certification = false;
+  bool dealer_requires_limited_use_certification = false;
 
   // [authentication]
   bool phone_requires_password_for_all_cpni = false;

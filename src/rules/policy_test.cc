@@ -63,6 +63,7 @@ TEST(PolicyTest, SeedCarrierPolicyLoadsClauseByClause) {
   EXPECT_TRUE(p->jv_contractor_requires_confidentiality_agreement);
   EXPECT_TRUE(p->jv_contractor_requires_opt_in);
   EXPECT_TRUE(p->agent_requires_limited_use_certification);
+  EXPECT_TRUE(p->dealer_requires_limited_use_certification);  // clause 4: "Dealers and Agents"
   // Clauses 3.A, 11.
   EXPECT_TRUE(p->phone_requires_password_for_all_cpni);
   EXPECT_TRUE(p->business_customer_alternative_authentication);

@@ -116,6 +116,10 @@ constexpr Rule kGeneralRules[] = {
      "Opt-out or opt-in: own marketing of communications-related services, and disclosure "
      "for it to agents and affiliates providing communications-related services; "
      "everything else not otherwise permitted needs opt-in."},
+    {"approval.jv_contractor_agreement", "47 CFR 64.2007(b)(2)", k2007, false,
+     "Joint venture partners and independent contractors receive CPNI only under a "
+     "confidentiality agreement: use only for the purpose provided, no further disclosure, "
+     "safeguards."},
     {"notice.before_solicitation", "47 CFR 64.2008(a)(1)", k2007, false,
      "Notify the customer of the right to restrict CPNI before soliciting approval."},
     {"notice.records", "47 CFR 64.2008(a)(2)", k2007, false,

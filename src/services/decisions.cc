@@ -3,6 +3,7 @@
 #include <future>
 
 #include "services/internal/json_object.h"
+#include "services/partners.h"
 #include "services/policies.h"
 
 namespace proprio::services {
@@ -370,6 +371,9 @@ Result<std::vector<rules::Decision>> DecideOnce(store::Store& store, CarrierId c
       RETURN_IF_ERROR(WithPrefix(rules::ValidateRequest(r), prefix));
       ASSIGN_OR_RETURN(rules::CustomerFacts facts,
                        FactsFromStore(tx, cr, r.customer, r.at, config, prefix));
+      if (NeedsRegistryFacts(r)) {
+        RETURN_IF_ERROR(FillRegistryFacts(tx, carrier, r, cr.zone->LocalDate(r.at), &facts));
+      }
       ASSIGN_OR_RETURN(rules::RuleSet rs, RuleSetOf(options, r.at, config));
       out[i] = rules::Decide(r, facts, rs, PolicyOf(cr));
       ASSIGN_OR_RETURN(out[i].decision_id,
@@ -458,6 +462,12 @@ Status DecisionService::Evaluate(CarrierId carrier,
           rules::CustomerFacts facts;
           for (size_t i : undecided) {
             const rules::DecisionRequest& r = requests[i];
+            // The partner registry and the written authorizations on record
+            // are read from the store (services/partners.h).
+            if (NeedsRegistryFacts(r)) {
+              rest.push_back(i);
+              continue;
+            }
             switch (reader.Facts(carrier, r.customer, r.at, &facts)) {
               case ApprovalIndex::Found::kYes: {
                 Result<rules::RuleSet> rs = RuleSetOf(options, r.at, options_.rules);
@@ -505,6 +515,9 @@ Status DecisionService::EvaluateFromStore(CarrierId carrier,
       const rules::DecisionRequest& r = requests[i];
       ASSIGN_OR_RETURN(rules::CustomerFacts facts,
                        FactsFromStore(tx, cr, r.customer, r.at, options_.rules, Prefix(batch, i)));
+      if (NeedsRegistryFacts(r)) {
+        RETURN_IF_ERROR(FillRegistryFacts(tx, carrier, r, cr.zone->LocalDate(r.at), &facts));
+      }
       ASSIGN_OR_RETURN(rules::RuleSet rs, RuleSetOf(options, r.at, options_.rules));
       out[i] = rules::Decide(r, facts, rs, PolicyOf(cr));
     }

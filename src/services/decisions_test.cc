@@ -12,6 +12,7 @@
 
 #include "services/consent_test_util.h"
 #include "services/decisions.h"
+#include "services/partners.h"
 
 namespace proprio::services {
 namespace {
@@ -32,6 +33,8 @@ enum class Given {
   kOneTimeOnCall,    // wireline: one-time consent on call "c-1" around kWhen
   kSeedPolicy,       // the seed carrier's policy
   kOptOutThenSeed,   // the opt-out notice, then the seed policy (opt-in only)
+  kSeedPolicyWithWr17,  // the seed policy, and the wireline customer's written
+                        // authorization WR-17 for a new carrier on record
 };
 
 struct Case {
@@ -181,7 +184,7 @@ std::vector<Case> Cases() {
       {"c222_c_2_NewCarrierNeedsTheWrittenRequestOnRecord", Given::kNothing, 'W',
        Give("disclose", "new_carrier", "provide_service"), false, "47 U.S.C. 222(c)(2)",
        "written_authorization"},
-      {"c222_c_2_NewCarrierOnTheWrittenRequestOnRecord", Given::kSeedPolicy, 'W',
+      {"c222_c_2_NewCarrierOnTheWrittenRequestOnRecord", Given::kSeedPolicyWithWr17, 'W',
        Ctx(Give("disclose", "new_carrier", "provide_service"),
            {{"written_authorization", true}, {"written_request_document", "WR-17"}}),
        true, "47 U.S.C. 222(c)(2)", ""},
@@ -248,6 +251,15 @@ class DecisionCaseTest : public ConsentFixture, public ::testing::WithParamInter
       case Given::kSeedPolicy:
         ASSERT_TRUE(SetPolicy(*store_, carrier_, SeedPolicyText(), actor_).ok());
         break;
+      case Given::kSeedPolicyWithWr17: {
+        ASSERT_TRUE(SetPolicy(*store_, carrier_, SeedPolicyText(), actor_).ok());
+        // Recorded before the decisions' instant (kWhen): evidence on record.
+        const Actor before{"test", At("2024-01-02T15:00:00Z")};
+        auto wr = RecordNewCarrierAuthorization(*store_, carrier_, wireline_, "NewCo", "WR-17",
+                                                {2024, 1, 2}, before);
+        ASSERT_TRUE(wr.ok()) << wr.status().ToString();
+        break;
+      }
     }
   }
 

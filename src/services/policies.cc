@@ -161,6 +161,8 @@ json PolicySummaryJson(const StoredPolicy& p) {
             {"jv_contractor_requires_opt_in", pol.jv_contractor_requires_opt_in},
             {"agent_requires_limited_use_certification",
              pol.agent_requires_limited_use_certification},
+            {"dealer_requires_limited_use_certification",
+             pol.dealer_requires_limited_use_certification},
             {"phone_requires_password_for_all_cpni", pol.phone_requires_password_for_all_cpni},
             {"service_initiation_days", pol.service_initiation_days},
             {"opt_out_wait_days", pol.opt_out_wait_days}};

@@ -43,6 +43,7 @@
 #include "store/campaign_records.h"
 #include "store/certification_records.h"
 #include "store/consent_records.h"
+#include "store/partner_records.h"
 
 namespace proprio::store {
 
@@ -324,6 +325,25 @@ class Tx {
   // A campaign's records in the order they were made.
   Result<std::vector<CampaignRecordRow>> ListCampaignRecords(CarrierId carrier,
                                                              int64_t campaign_id);
+
+  // ---- partners and new-carrier authorizations (tx_partners.cc) ----
+  // Insert/Update: AlreadyExists (field "name") for a name the carrier's
+  // other partner has. Get: NotFound (field "partner") unless `carrier`'s.
+  // Update writes every mutable column. List: by id ascending, `kind` "" =
+  // all; a page starts after partner id `after` (0: from the first).
+  Result<int64_t> InsertPartner(const PartnerRow& p);
+  Result<PartnerRow> GetPartner(CarrierId carrier, int64_t id);
+  Status UpdatePartner(const PartnerRow& p);
+  Result<Page<PartnerRow>> ListPartners(CarrierId carrier, const std::string& kind, int64_t after,
+                                        int limit);
+  // AlreadyExists (field "document") for a document already on record for
+  // the customer; FailedPrecondition for an unknown customer.
+  Result<int64_t> InsertNewCarrierAuthorization(const NewCarrierAuthorizationRow& a);
+  Status SetNewCarrierAuthorizationLedgerSeq(CarrierId carrier, int64_t id, int64_t ledger_seq);
+  Result<std::optional<NewCarrierAuthorizationRow>> FindNewCarrierAuthorization(
+      CarrierId carrier, CustomerId customer, const std::string& document_id);
+  Result<std::vector<NewCarrierAuthorizationRow>> ListNewCarrierAuthorizations(CarrierId carrier,
+                                                                               CustomerId customer);
 
   // ---- customer authentication and notifications (tx_auth.cc) ----
   // Secrets (kind 0 password, 1 back-up): one per customer and kind; an

@@ -341,10 +341,19 @@ TEST_F(CliConsentTest, PolicyCheckSetShowAndItsOverlays) {
                              "written_authorization", "--at", "2024-06-03T15:00:00Z", "--json"});
   EXPECT_EQ(flag_only.exit_code, 2) << flag_only.err;
   EXPECT_EQ(Error(flag_only)["field"], "context.written_request_document");
-  // With the request's document: allowed, the document named and logged.
+  // The request's document not on record: denied, the same requirement.
+  json unrecorded = RunJson({"decide", "--carrier", "1", "--customer", "1", "--purpose",
+                             "provide_service", "--recipient", "new_carrier", "--written-request",
+                             "WR-17"},
+                            3);
+  EXPECT_EQ(unrecorded["requires"], json::array({{{"kind", "written_authorization"}}}));
+  EXPECT_NE(unrecorded["reason"].get<std::string>().find("not on record"), std::string::npos);
+  // Recorded as evidence, then named: allowed, the document named and logged.
+  RunJson({"partner", "authorize-new-carrier", "--carrier", "1", "--customer", "1",
+           "--new-carrier", "NewCo Wireless", "--document", "WR-17", "--signed", "2024-06-01"});
   json wr = RunJson({"decide", "--carrier", "1", "--customer", "1", "--purpose",
                      "provide_service", "--recipient", "new_carrier", "--written-request",
-                     "WR-17", "--at", "2024-06-03T15:00:00Z"});
+                     "WR-17"});
   EXPECT_EQ(wr["allowed"], true);
   EXPECT_EQ(wr["reason"],
             "Allowed: the customer's affirmative written request on record (document WR-17) "

@@ -217,7 +217,9 @@ TEST_F(HttpDecisionsTest, DecisionsCiteTheParagraph) {
        true},
       {"47 CFR 64.2005(a)(1)", 0,
        {{"action", "disclose"}, {"purpose", "marketing_same_category"},
-        {"recipient", {{"kind", "affiliate"}, {"id", 4}}},
+        // No id: a named partner would be looked up in the registry
+        // (64.2007(b), http_partner_test.cc).
+        {"recipient", {{"kind", "affiliate"}}},
         {"context", {{"recipient_serves_customer", true}}}},
        true},
       {"47 CFR 64.2005(b)(2)", 0, {{"action", "use"}, {"purpose", "track_competing_callers"}},

@@ -16,6 +16,7 @@
 #include "services/customer_update.h"
 #include "services/decisions.h"
 #include "services/notices.h"
+#include "services/partners.h"
 #include "services/policies.h"
 
 namespace proprio {
@@ -396,6 +397,15 @@ TEST_P(ConsentStoreTest, NewCarrier_47USC222c2_WrittenRequestOnRecordIsLogged) {
             json::array({{{"kind", "written_authorization"}}}));
   j["context"] = {{"written_authorization", true}, {"written_request_document", "WR-17"}};
   const rules::DecisionRequest with = services::DecisionRequestFromJson(j).value();
+  // The written request is evidence on record (services/partners.h), recorded
+  // before the disclosure's instant; the request only names it.
+  auto named_only = services::DecideOnce(*store_, carrier_, std::span(&with, 1), {}, {}, actor_);
+  ASSERT_TRUE(named_only.ok()) << named_only.status().ToString();
+  EXPECT_FALSE((*named_only)[0].allowed);
+  auto wr = services::RecordNewCarrierAuthorization(
+      *store_, carrier_, customers_[0], "NewCo", "WR-17", CivilDate{2024, 5, 1},
+      services::Actor{"test", *Instant::Parse("2024-05-01T15:00:00Z")});
+  ASSERT_TRUE(wr.ok()) << wr.status().ToString();
   services::DecisionService service(*store_, {});
   ASSERT_TRUE(service.LoadIndex().ok());
   auto yes = service.Decide(carrier_, std::span(&with, 1), {}, actor_);

@@ -12,6 +12,9 @@
 //   decide_disclosure.cc  disclosure to a new carrier (222(c)(2)), emergencies
 //                         (222(d)(4)), the policy's conditions on recipients
 //   decide_access.cc      64.2010 the customer's own access to CPNI
+//   decide_partners.cc    64.2007(b) the partner a request names: on the
+//                         registry, of that kind, its 64.2007(b)(2)
+//                         agreement or the policy's certification in force
 //
 // The Evaluator's small helpers stay inline here: decide() is on the hot path.
 #pragma once
@@ -44,6 +47,7 @@ inline constexpr std::string_view k2005c3 = "47 CFR 64.2005(c)(3)";
 inline constexpr std::string_view k2005d = "47 CFR 64.2005(d)";
 inline constexpr std::string_view k2007a2 = "47 CFR 64.2007(a)(2)";
 inline constexpr std::string_view k2007b = "47 CFR 64.2007(b)";
+inline constexpr std::string_view k2007b2 = "47 CFR 64.2007(b)(2)";
 // 64.2003(f): a customer is one to whom the carrier is CURRENTLY providing
 // service.
 inline constexpr std::string_view k2003f = "47 CFR 64.2003(f)";
@@ -67,6 +71,8 @@ inline constexpr std::string_view kPolJvOptIn =
     "carrier policy: [disclosure] jv_contractor_requires_opt_in";
 inline constexpr std::string_view kPolAgent =
     "carrier policy: [disclosure] agent_requires_limited_use_certification";
+inline constexpr std::string_view kPolDealer =
+    "carrier policy: [disclosure] dealer_requires_limited_use_certification";
 inline constexpr std::string_view kPolPhonePassword =
     "carrier policy: [authentication] phone_requires_password_for_all_cpni";
 inline constexpr std::string_view kPolNoBusinessAlt =
@@ -142,6 +148,12 @@ class Evaluator {
 
  private:
   bool Flag(ContextFlag f) const { return req_.context.flags.Has(f); }
+  // The written authorization the request names is on record (evidence).
+  bool WrittenAuthorizationOnRecord() const {
+    return Flag(ContextFlag::kWrittenAuthorization) &&
+           !req_.context.written_request_document.empty() &&
+           facts_.written_authorization_on_record;
+  }
 
   // decide.cc
   bool FormerCustomer();
@@ -165,6 +177,8 @@ class Evaluator {
   void NewCarrier();
   bool Emergency();  // true when handled as an emergency (no policy overlays)
   void RecipientOverlays();
+  // decide_partners.cc
+  void PartnerCheck();
   // decide_access.cc
   void CustomerAccess();
 

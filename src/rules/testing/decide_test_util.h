@@ -40,6 +40,12 @@ struct Req {
   Req& cpni(CpniSet c) { r.cpni = c; return *this; }
   Req& channel(AccessChannel c) { r.context.channel = c; return *this; }
   Req& call(std::string id) { r.context.call_id = std::move(id); return *this; }
+  Req& partner(int64_t id) { r.recipient.id = id; return *this; }
+  Req& written(std::string document) {
+    r.context.flags.Add(ContextFlag::kWrittenAuthorization);
+    r.context.written_request_document = std::move(document);
+    return *this;
+  }
   operator DecisionRequest() const { return r; }  // NOLINT
 };
 
@@ -50,6 +56,7 @@ struct Facts {
     f.customer = CustomerId(42);
     f.services.Add(ServiceCategory::kLocal);
   }
+  explicit Facts(const CustomerFacts& from) : f(from) {}
   Facts& buys(ServiceCategory s) { f.services.Add(s); return *this; }
   Facts& only(ServiceCategory s) { f.services = ServiceSet(); f.services.Add(s); return *this; }
   Facts& opt_in(AS s) { f.approval.opt_in.Add(s); return *this; }
@@ -68,6 +75,27 @@ struct Facts {
     f.business_cpni_contract = true;
     return *this;
   }
+  // The recipient is partner `kind` on the registry (kNow is 2025-01-01).
+  Facts& partner(PartnerKind kind) {
+    f.recipient.on_record = true;
+    f.recipient.kind = kind;
+    f.recipient.today = CivilDate{2025, 1, 1};
+    return *this;
+  }
+  // Its 64.2007(b)(2) agreement with all three terms, in force [from, until].
+  Facts& agreement(CivilDate from, std::optional<CivilDate> until = std::nullopt) {
+    ConfidentialityAgreement& a = f.recipient.agreement;
+    a.on_record = true;
+    a.effective_on = from;
+    a.expires_on = until;
+    a.use_only_for_purpose = a.no_further_disclosure = a.safeguards = true;
+    return *this;
+  }
+  Facts& certified(CivilDate on, std::optional<CivilDate> until = std::nullopt) {
+    f.recipient.certification = {true, on, until};
+    return *this;
+  }
+  Facts& written_on_record() { f.written_authorization_on_record = true; return *this; }
   operator CustomerFacts() const { return f; }  // NOLINT
 };
 
