@@ -215,6 +215,7 @@ void AddPartnerRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .request_schema = ChangeSchema({"name", "kind"}),
       .success_status = 201,
       .response_schema = PartnerSchema(),
+      .location = base + "/{/id}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto body = ParseJsonObject(call->req);
@@ -223,10 +224,7 @@ void AddPartnerRoutes(Api& api, std::vector<RouteSpec>& routes) {
             if (!in.ok()) return call->Fail(in.status());
             auto row = services::AddPartner(api.store(), call->carrier, *in, call->actor);
             if (!row.ok()) return call->Fail(row.status());
-            Response resp = PartnerResponse(201, *row);
-            resp.Header("Location", "/v1/carriers/" + call->carrier.ToString() + "/partners/" +
-                                        std::to_string(row->id));
-            call->Send(std::move(resp));
+            call->Send(PartnerResponse(201, *row));
           }});
   routes.push_back(RouteSpec{
       .method = "GET",
@@ -291,6 +289,8 @@ void AddPartnerRoutes(Api& api, std::vector<RouteSpec>& routes) {
                                {"new_carrier", "document", "signed_on"}),
       .success_status = 201,
       .response_schema = AuthorizationSchema(),
+      // No route reads one authorization back: its ledger entry is its record.
+      .location = "/v1/carriers/{carrier}/ledger/entries/{/ledger_seq}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto customer = call->IdParam("customer");
