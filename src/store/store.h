@@ -43,6 +43,7 @@
 #include "store/campaign_records.h"
 #include "store/certification_records.h"
 #include "store/consent_records.h"
+#include "store/sim_records.h"
 
 namespace proprio::store {
 
@@ -324,6 +325,22 @@ class Tx {
   // A campaign's records in the order they were made.
   Result<std::vector<CampaignRecordRow>> ListCampaignRecords(CarrierId carrier,
                                                              int64_t campaign_id);
+
+  // ---- SIM change and port-out requests (tx_sim.cc) ----
+  // Requests: Get is NotFound (field "request") unless `carrier`'s and
+  // `customer`'s. List: the customer's, newest first; a page starts below
+  // request id `before` (0: from the newest). Failed attempts: the instants of
+  // the customer's requests that counted as failed attempts at or after `since`.
+  Result<int64_t> InsertSimRequest(const SimRequestRow& r);
+  Status SetSimRequestLedgerSeq(CarrierId carrier, int64_t id, int64_t ledger_seq);
+  Result<SimRequestRow> GetSimRequest(CarrierId carrier, CustomerId customer, int64_t id);
+  Result<Page<SimRequestRow>> ListSimRequests(CarrierId carrier, CustomerId customer,
+                                              int64_t before, int limit);
+  Result<std::vector<Instant>> SimFailedAttemptsSince(CarrierId carrier, CustomerId customer,
+                                                      Instant since);
+  // The lock: a customer without a row is unlocked (nullopt). Put upserts.
+  Result<std::optional<SimLockRow>> GetSimLock(CarrierId carrier, CustomerId customer);
+  Status PutSimLock(const SimLockRow& l);
 
   // ---- customer authentication and notifications (tx_auth.cc) ----
   // Secrets (kind 0 password, 1 back-up): one per customer and kind; an
