@@ -151,6 +151,7 @@ Api::Api(store::Store& store, ApiOptions options)
   AddAuthRoutes(*this, routes_);
   AddCertificationRoutes(*this, routes_);
   AddOptOutFailureRoutes(*this, routes_);
+  AddSimRoutes(*this, routes_);
   openapi_ = BuildOpenApi(routes_);
   // Split once here rather than for every request.
   for (const RouteSpec& r : routes_) {

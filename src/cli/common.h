@@ -98,6 +98,7 @@ void RegisterDue(CLI::App& app, Context& ctx);
 void RegisterRules(CLI::App& app, Context& ctx);
 // campaign_commands.cc: marketing campaigns (47 CFR 64.2009(c), (d)).
 void RegisterCampaign(CLI::App& app, Context& ctx);
+void RegisterSim(CLI::App& app, Context& ctx);
 
 // Adds a subcommand that accepts the global options after its name too.
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help);

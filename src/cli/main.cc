@@ -149,6 +149,7 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterDue(app, ctx);
   proprio::cli::RegisterRules(app, ctx);
   proprio::cli::RegisterCampaign(app, ctx);
+  proprio::cli::RegisterSim(app, ctx);
 
   const std::set<CLI::Option*> relaxed_carrier = RelaxCarrierOptions(app);
 

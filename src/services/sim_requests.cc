@@ -2,7 +2,9 @@
 // (47 CFR 64.2010(h), 52.37) over the store. See sim_requests.h.
 #include "services/sim_requests.h"
 
+#include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "services/customer_auth.h"
 #include "services/notifications.h"

@@ -46,3 +46,8 @@ proprio_add_test(http_campaign_test SOURCES http_campaign_test.cc
   DEPS proprio_api proprio_http_test_client proprio_pg_test_db LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
+
+proprio_add_test(http_sim_test SOURCES http_sim_test.cc
+  DEPS proprio_live_server LABELS e2e
+  ENV ${PROPRIO_POSTGRES_TEST_ENV}
+  FIXTURES postgres)
