@@ -213,10 +213,10 @@ constexpr Where kSimChangeWhere[] = {
      "(sim_change.record_years >= 3); services sim_requests RequestSimChange, SetSimLock (a record "
      "and a ledger entry each)"},
     {"sim_change.employee_access", E::kEnforced,
-     "rules/s2010h_sim_change.cc CpniClosedBeforeAuthentication; services sim_requests "
-     "RequestSimChange (refuses before authentication, answers carry no CPNI); services "
-     "customer_auth DecisionContextForSession with rules/decide.cc (CPNI only in an "
-     "authenticated session, 64.2010(a), (b))"},
+     "rules/s2010h_sim_change.cc CpniClosedBeforeAuthentication; services customer_auth "
+     "DecisionContextForSession (a session with a SIM request opens no CPNI before "
+     "authentication, not even stated call detail); services sim_requests RequestSimChange "
+     "(answers carry no CPNI)"},
     {"sim_change.training", E::kNotEnforced,
      "not enforced yet: certification readiness (services/certification.cc) does not count "
      "SIM-protection training separately"},

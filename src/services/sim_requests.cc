@@ -25,9 +25,9 @@ StaffId StaffOf(const Actor& actor) {
   return StaffId(std::strtoll(s.c_str() + 6, nullptr, 10));
 }
 
-// The session's passed steps as 64.2010(h)(1) methods (flags of
-// customer_auth.h SessionFlag).
-std::vector<rules::SimAuthMethod> MethodsOf(uint32_t flags) {
+}  // namespace
+
+std::vector<rules::SimAuthMethod> SimMethodsOfSession(uint32_t flags) {
   using M = rules::SimAuthMethod;
   std::vector<M> out;
   const std::pair<SessionFlag, M> kMap[] = {
@@ -45,6 +45,10 @@ std::vector<rules::SimAuthMethod> MethodsOf(uint32_t flags) {
   }
   return out;
 }
+
+namespace {
+
+std::vector<rules::SimAuthMethod> MethodsOf(uint32_t flags) { return SimMethodsOfSession(flags); }
 
 std::string JoinMethods(const std::vector<rules::SimAuthMethod>& methods) {
   std::string out;

@@ -81,6 +81,10 @@ Result<store::Page<store::SimRequestRow>> ListSimRequests(store::Store& store, C
                                                           CustomerId customer, int64_t before,
                                                           int limit);
 
+// A verification session's passed steps (customer_auth.h SessionFlag bits)
+// as 64.2010(h)(1) methods.
+std::vector<rules::SimAuthMethod> SimMethodsOfSession(uint32_t flags);
+
 nlohmann::json SimRequestJson(const store::SimRequestRow& row);
 nlohmann::json SimLockJson(const SimLockView& view);
 

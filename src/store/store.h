@@ -338,6 +338,9 @@ class Tx {
                                               int64_t before, int limit);
   Result<std::vector<Instant>> SimFailedAttemptsSince(CarrierId carrier, CustomerId customer,
                                                       Instant since);
+  // True when a SIM change or port-out request was made in verification
+  // session `session_id` (the contact is a SIM contact: 64.2010(h)).
+  Result<bool> SimRequestInSession(CarrierId carrier, int64_t session_id);
   // The lock: a customer without a row is unlocked (nullopt). Put upserts.
   Result<std::optional<SimLockRow>> GetSimLock(CarrierId carrier, CustomerId customer);
   Status PutSimLock(const SimLockRow& l);

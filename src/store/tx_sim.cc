@@ -108,6 +108,17 @@ Result<std::vector<Instant>> Tx::SimFailedAttemptsSince(CarrierId carrier, Custo
   return out;
 }
 
+Result<bool> Tx::SimRequestInSession(CarrierId carrier, int64_t session_id) {
+  bool found = false;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT id FROM sim_requests WHERE carrier_id = ? AND session_id = ? LIMIT 1",
+      {carrier.value(), session_id}, [&](const Row&) {
+        found = true;
+        return Status::Ok();
+      }));
+  return found;
+}
+
 Result<std::optional<SimLockRow>> Tx::GetSimLock(CarrierId carrier, CustomerId customer) {
   std::optional<SimLockRow> found;
   RETURN_IF_ERROR(conn_.Run(

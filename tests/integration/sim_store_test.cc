@@ -97,6 +97,14 @@ void Scenario(store::Store& store) {
   // 64.2010(h)(5): kept 3 years.
   EXPECT_EQ(refused->row.retain_until, *Instant::Parse("2029-03-03T15:02:00Z"));
 
+  // 64.2010(h)(6): this is now a SIM contact, so the session opens no CPNI to
+  // the employee, not even the call detail the caller stated.
+  auto closed = DecisionContextForSession(store, carrier->id, weak->row.id, id,
+                                          T0() + 150 * kMicrosPerSecond);
+  ASSERT_FALSE(closed.ok());
+  EXPECT_EQ(closed.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(closed.status().message().find("47 CFR 64.2010(h)(6)"), std::string::npos);
+
   // A port-out request in the same weak session: refused, 52.37 cited.
   in.kind = rules::SimRequestKind::kPortOut;
   auto port = RequestSimChange(store, carrier->id, in, config, At(rep, 3));

@@ -37,6 +37,7 @@ CREATE TABLE sim_requests (
 );
 CREATE INDEX sim_requests_by_customer ON sim_requests (carrier_id, customer_id, id);
 CREATE INDEX sim_requests_failed ON sim_requests (carrier_id, customer_id, failed_attempt, requested_at);
+CREATE INDEX sim_requests_by_session ON sim_requests (carrier_id, session_id);
 
 -- sim_locks: the customer's lock against SIM changes and port-outs
 -- (64.2010(h)(4)), at no cost; one row per customer, its last change. Every
