@@ -182,6 +182,14 @@ struct Policy {
   bool training_at_hire = false;
   int training_interval_months = 0;
 
+  // [sim_change] (47 CFR 64.2010(h), 52.37)
+  bool wireless_provider = true;
+  bool sim_protections = true;
+  int sim_failed_attempts = 3;
+  int sim_failed_window_hours = 24;
+  int sim_refusal_hours = 24;
+  int sim_record_years = 3;
+
   // [calendar]
   bool inauguration_day = false;
   std::vector<CivilDate> extra_closures;
