@@ -41,7 +41,10 @@ class HttpSimTest : public ::testing::TestWithParam<Backend> {
     k.account_number = "W-1";
     k.name = "Pat Jones";
     k.phones_of_record = {"+14075550100"};
-    customer_ = services::AddCustomer(live_.store(), k, Now()).value().id;
+    k.address_of_record = {"5 Oak Ave", "Orlando", "FL", "32803", "US"};
+    auto added = services::AddCustomer(live_.store(), k, Now());
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+    customer_ = added->id;
 
     Staff checker;
     checker.carrier = carriers_[0];

@@ -236,7 +236,10 @@ void NotInForceScenario(store::Store& store) {
   k.account_number = "L-1";
   k.name = "Lee Smith";
   k.phones_of_record = {"+14075550102"};
-  const CustomerId id = AddCustomer(store, k, setup)->id;
+  k.address_of_record = {"7 Pine St", "Orlando", "FL", "32803", "US"};
+  auto added = AddCustomer(store, k, setup);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  const CustomerId id = added->id;
   OpenVerificationRequest call{carrier->id, id, VerificationChannel::kPhone, "", ""};
   auto weak = OpenVerification(store, call, policy, At("cli", 0));
   ASSERT_TRUE(weak.ok());
