@@ -56,7 +56,9 @@ void Scenario(store::Store& store) {
   const CustomerId id = customer->id;
   k.account_number = "W-2";
   k.phones_of_record = {"+14075550101"};
-  const CustomerId other = AddCustomer(store, k, setup)->id;
+  auto second = AddCustomer(store, k, setup);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  const CustomerId other = second->id;
 
   store::NotificationSettingsRow settings;
   settings.carrier = carrier->id;
