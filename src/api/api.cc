@@ -270,6 +270,7 @@ Api::Api(store::Store& store, ApiOptions options)
   AddCertificationRoutes(*this, routes_);
   AddOptOutFailureRoutes(*this, routes_);
   AddPartnerRoutes(*this, routes_);
+  AddSimRoutes(*this, routes_);
   openapi_ = BuildOpenApi(routes_);
   // Split once here rather than for every request.
   for (const RouteSpec& r : routes_) {

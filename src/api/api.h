@@ -278,6 +278,9 @@ void AddPartnerRoutes(Api& api, std::vector<RouteSpec>& routes);
 // audiences; added by AddDecisionRoutes, whose approval index they share.
 void AddCampaignRoutes(Api& api, std::vector<RouteSpec>& routes,
                        std::shared_ptr<services::DecisionService> decisions);
+// routes_sim.cc: 47 CFR 64.2010(h), 52.37 SIM change and port-out requests
+// and the customer's lock.
+void AddSimRoutes(Api& api, std::vector<RouteSpec>& routes);
 // /metrics gauges of account-change notices (pending, overdue: an alert) and
 // password checks (queued, done, refused), routes_auth.cc.
 void AddAuthGauges(Api& api, std::map<std::string, double>& gauges);

@@ -100,6 +100,8 @@ void RegisterRules(CLI::App& app, Context& ctx);
 void RegisterCampaign(CLI::App& app, Context& ctx);
 // partner_commands.cc: the partner registry (47 CFR 64.2007(b)).
 void RegisterPartner(CLI::App& app, Context& ctx);
+// sim_commands.cc: SIM change and port-out requests and the lock (47 CFR 64.2010(h)).
+void RegisterSim(CLI::App& app, Context& ctx);
 
 // Adds a subcommand that accepts the global options after its name too.
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help);

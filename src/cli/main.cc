@@ -150,6 +150,7 @@ int main(int argc, char** argv) {
   proprio::cli::RegisterRules(app, ctx);
   proprio::cli::RegisterCampaign(app, ctx);
   proprio::cli::RegisterPartner(app, ctx);
+  proprio::cli::RegisterSim(app, ctx);
 
   const std::set<CLI::Option*> relaxed_carrier = RelaxCarrierOptions(app);
 

@@ -28,6 +28,7 @@ struct ServeArgs {
   api::SignInLimits sign_in;
   bool quiet = false;
   std::string breach_2024;
+  std::string sim_compliance;
 };
 
 std::chrono::milliseconds Millis(double seconds) {
@@ -84,6 +85,10 @@ void RegisterServe(CLI::App& app, Context& ctx) {
                   "the date the FCC announced for the fcc-2024 64.2011 breach rules "
                   "(YYYY-MM-DD), for every carrier's decisions and new breach cases; not given: "
                   "the 2007 breach rules stay in force");
+  cmd->add_option("--sim-change-compliance", args->sim_compliance,
+                  "compliance date of the SIM change and port-out protections, 47 CFR 64.2010(h) "
+                  "and 52.37 (FCC 23-95), as announced after PRA approval (YYYY-MM-DD); "
+                  "default: not yet in force");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args] {
       api::ApiOptions options;
@@ -103,6 +108,17 @@ void RegisterServe(CLI::App& app, Context& ctx) {
                                                    "breach_2024_effective"));
         }
         options.rules.breach_2024_effective = *date;
+        Status valid = rules::ValidateRuleConfig(options.rules);
+        if (!valid.ok()) return Fail(ctx, valid);
+      }
+      if (!args->sim_compliance.empty()) {
+        auto date = CivilDate::Parse(args->sim_compliance);
+        if (!date.ok()) {
+          return Fail(ctx, Status::InvalidArgument("--sim-change-compliance: " +
+                                                       date.status().message() + " (YYYY-MM-DD)",
+                                                   "sim_change_compliance"));
+        }
+        options.rules.sim_change_compliance = *date;
         Status valid = rules::ValidateRuleConfig(options.rules);
         if (!valid.ok()) return Fail(ctx, valid);
       }

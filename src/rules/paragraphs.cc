@@ -194,10 +194,40 @@ constexpr Where kBreach2024Where[] = {
     {"breach.definition", E::kEnforced, "services breach OpenBreach (covered data, inadvertent breaches)"},
 };
 
-constexpr Where kNotYetCarriedWhere[] = {
-    {"disclosure.sim_change", E::kNotEnforced,
-     "not enforced yet: no rule set carries FCC 23-95 and no code checks SIM change requests "
-     "(issue 14 part 2)"},
+// 64.2010(h) (FCC 23-95, 2023): numbering CONFIRM (rules/rule_set.cc kSimChange).
+constexpr Where kSimChangeWhere[] = {
+    {"sim_change", E::kEnforced,
+     "rules/policy.cc FloorViolations (sim_change.protections: wireless providers may not turn "
+     "it off); rules/s2010h_sim_change.cc DecideSimRequest (not_applicable otherwise); "
+     "rules/rule_set.cc RuleSet::SimChangeInForce (sim_change_compliance)"},
+    {"sim_change.authentication", E::kEnforced,
+     "rules/s2010h_sim_change.cc SecureSimMethod, DecideSimRequest; services sim_requests "
+     "RequestSimChange (methods from the verification session of services customer_auth)"},
+    {"sim_change.failed_attempts", E::kEnforced,
+     "rules/s2010h_sim_change.cc FailedAttemptsRefusedUntil, DecideSimRequest; services "
+     "sim_requests RequestSimChange (failures counted per customer, notice at the threshold); "
+     "rules/policy.cc [sim_change] failed_attempts, failed_window_hours, refusal_hours"},
+    {"sim_change.notice", E::kEnforced,
+     "rules/s2010h_sim_change.cc DecideSimRequest (notify, refused_no_contact); services "
+     "sim_requests RequestSimChange through services notifications QueueAccountChangeNotices "
+     "(contact of record, no CPNI)"},
+    {"sim_change.lock", E::kEnforced,
+     "rules/s2010h_sim_change.cc CheckSimLockChange, DecideSimRequest (refused_locked); services "
+     "sim_requests SetSimLock"},
+    {"sim_change.records", E::kEnforced,
+     "rules/s2010h_sim_change.cc SimRecordsKeptUntil; rules/policy.cc FloorViolations "
+     "(sim_change.record_years >= 3); services sim_requests RequestSimChange, SetSimLock (a record "
+     "and a ledger entry each)"},
+    {"sim_change.employee_access", E::kEnforced,
+     "rules/s2010h_sim_change.cc CpniClosedBeforeAuthentication; services customer_auth "
+     "DecisionContextForSession (a session with a SIM request opens no CPNI before "
+     "authentication, not even stated call detail); services sim_requests RequestSimChange "
+     "(answers carry no CPNI)"},
+    {"sim_change.training", E::kNotEnforced,
+     "not enforced yet: certification readiness (services/certification.cc) does not count "
+     "SIM-protection training separately"},
+    {"sim_change.other", E::kNotEnforced,
+     "not enforced yet: the paragraph's text was not available (CONFIRM against the eCFR)"},
 };
 
 const Where* FindWhere(std::span<const Where> table, std::string_view id) {
@@ -433,8 +463,9 @@ const std::vector<Paragraph>& Paragraphs() {
            "fcc-2007; fcc-2024 until the configured date of the amended 64.2011");
     AddAll(*out, BreachRulesOf(BreachRegime::k2024), kBreach2024Where, "2024", {"fcc-2024"},
            "fcc-2024 from the configured date of the amended 64.2011 (breach_2024_effective)");
-    AddAll(*out, NotYetCarriedRules(), kNotYetCarriedWhere, "2023", {},
-           "no rule set yet: adopted by FCC 23-95 (2023), compliance date to be configured");
+    AddAll(*out, SimChangeRules(), kSimChangeWhere, "2023", {"fcc-2024"},
+           "fcc-2024 from the configured compliance date (sim_change_compliance); FCC 23-95 took "
+           "effect 2024-01-08 except (h)(2)-(6), (h)(8), awaiting PRA approval");
     return out;
   }();
   return *all;

@@ -38,7 +38,7 @@ TEST(RulesTraceTest, EveryEnforcedParagraphIsTestedAndEveryTestCitationExists) {
 // needed, or why it is not enforced yet), and no where-entry is stale.
 TEST(RulesTraceTest, EveryRuleSaysWhereItIsEnforced) {
   size_t rules = GeneralRules().size() + BreachRulesOf(BreachRegime::k2007).size() +
-                 BreachRulesOf(BreachRegime::k2024).size() + NotYetCarriedRules().size();
+                 BreachRulesOf(BreachRegime::k2024).size() + SimChangeRules().size();
   ASSERT_EQ(Paragraphs().size(), rules);
   for (const Paragraph& p : Paragraphs()) {
     EXPECT_FALSE(p.where.empty()) << p.citation;
@@ -71,9 +71,15 @@ TEST(RulesTraceTest, TheRegistryCoversBothRuleSetsAndTheSimChange) {
   EXPECT_TRUE(fcc2007.count(Usc("2(c)(2)")));
   const auto sim = FindParagraphs(Cfr("2010(h)"));
   ASSERT_EQ(sim.size(), 1u);
-  EXPECT_EQ(sim[0]->enforcement, Enforcement::kNotEnforced);
-  EXPECT_TRUE(sim[0]->rule_sets.empty());
+  EXPECT_EQ(sim[0]->enforcement, Enforcement::kEnforced);
+  EXPECT_EQ(sim[0]->rule_sets, std::vector<std::string_view>{"fcc-2024"});
   EXPECT_EQ(sim[0]->text, "2023");
+  EXPECT_FALSE(fcc2007.count(Cfr("2010(h)(1)")));
+  EXPECT_TRUE(fcc2024.count(Cfr("2010(h)(4)")));
+  // The training duty is listed, not yet enforced, and says why.
+  const auto training = FindParagraphs(Cfr("2010(h)(7)"));
+  ASSERT_EQ(training.size(), 1u);
+  EXPECT_EQ(training[0]->enforcement, Enforcement::kNotEnforced);
   // Two texts of 64.2011(a): the 2007 one and the 2024 one.
   const auto a = FindParagraphs(Cfr("2011(a)"));
   ASSERT_EQ(a.size(), 2u);

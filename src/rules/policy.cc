@@ -199,6 +199,8 @@ class Parser {
             {"breach", [&](const toml::node& n, const std::string& f) { return Breach(n, f); }},
             {"safeguards",
              [&](const toml::node& n, const std::string& f) { return Safeguards(n, f); }},
+            {"sim_change",
+             [&](const toml::node& n, const std::string& f) { return SimChange(n, f); }},
             {"calendar", [&](const toml::node& n, const std::string& f) { return Calendar(n, f); }},
         });
     if (!walked.ok()) return walked;
@@ -518,6 +520,37 @@ class Parser {
         });
   }
 
+  // 47 CFR 64.2010(h), 52.37 (FCC 23-95): SIM change and port-out protections.
+  Status SimChange(const toml::node& n, const std::string& f) {
+    return Walk(n, f,
+                {
+                    {"wireless_provider",
+                     [&](const toml::node& v, const std::string& g) {
+                       return Bool(v, g, &p_.wireless_provider);
+                     }},
+                    {"protections",
+                     [&](const toml::node& v, const std::string& g) {
+                       return Bool(v, g, &p_.sim_protections);
+                     }},
+                    {"failed_attempts",
+                     [&](const toml::node& v, const std::string& g) {
+                       return Int(v, g, 1, 10, &p_.sim_failed_attempts);
+                     }},
+                    {"failed_window_hours",
+                     [&](const toml::node& v, const std::string& g) {
+                       return Int(v, g, 1, 720, &p_.sim_failed_window_hours);
+                     }},
+                    {"refusal_hours",
+                     [&](const toml::node& v, const std::string& g) {
+                       return Int(v, g, 1, 720, &p_.sim_refusal_hours);
+                     }},
+                    {"record_years",
+                     [&](const toml::node& v, const std::string& g) {
+                       return Int(v, g, 0, 100, &p_.sim_record_years);
+                     }},
+                });
+  }
+
   Status Calendar(const toml::node& n, const std::string& f) {
     return Walk(
         n, f,
@@ -692,6 +725,21 @@ std::vector<PolicyViolation> FloorViolations(const Policy& p) {
             " would break 47 CFR 64.2009(d): supervisory review records are kept at least one "
             "year");
   }
+  // 64.2010(h) (FCC 23-95): the protections bind every wireless provider;
+  // only a carrier that is not one may turn them off.
+  if (p.wireless_provider && !p.sim_protections) {
+    Add(out, "sim_change.protections", "47 CFR 64.2010(h)",
+        "sim_change.protections = false would break 47 CFR 64.2010(h) and 47 CFR 52.37: a "
+        "wireless provider (prepaid, postpaid or reseller) must protect SIM change and port-out "
+        "requests; only a carrier that is not a wireless provider (wireless_provider = false) "
+        "may turn them off");
+  }
+  if (p.sim_record_years < 3) {
+    Add(out, "sim_change.record_years", "47 CFR 64.2010(h)(5)",
+        "sim_change.record_years = " + std::to_string(p.sim_record_years) +
+            " would break 47 CFR 64.2010(h)(5): records of SIM change requests are kept at "
+            "least 3 years");
+  }
   CalendarViolations(p, out);
   return out;
 }
@@ -787,6 +835,13 @@ std::string PolicyToToml(const Policy& p) {
   o << "training_at_hire = " << boolean(p.training_at_hire) << "\n";
   o << "training_interval_months = " << p.training_interval_months << "\n";
   o << "account_change_notice = \"immediate\"\n\n";
+  o << "[sim_change]\n";
+  o << "wireless_provider = " << boolean(p.wireless_provider) << "\n";
+  o << "protections = " << boolean(p.sim_protections) << "\n";
+  o << "failed_attempts = " << p.sim_failed_attempts << "\n";
+  o << "failed_window_hours = " << p.sim_failed_window_hours << "\n";
+  o << "refusal_hours = " << p.sim_refusal_hours << "\n";
+  o << "record_years = " << p.sim_record_years << "\n\n";
   o << "[calendar]\n";
   o << "inauguration_day = " << boolean(p.inauguration_day) << "\n";
   o << "extra_closures = [";

@@ -85,6 +85,17 @@
 //   training_interval_months = 0       # 0 = no fixed interval; else 1..120
 //   account_change_notice = "immediate"   # the only value the floor allows          64.2010(f)
 //
+//   [sim_change]                  # 47 CFR 64.2010(h), 52.37 (FCC 23-95, 2023)
+//   wireless_provider = true      # the carrier provides wireless service (prepaid,
+//                                 #   postpaid or as a reseller); the floor assumes so
+//   protections = true            # false only when wireless_provider = false: the
+//                                 #   protections bind every wireless provider (64.2010(h))
+//   failed_attempts = 3           # 1..10   64.2010(h)(2): failed authentications of a
+//   failed_window_hours = 24      # 1..720    customer within the window that refuse
+//   refusal_hours = 24            # 1..720    further requests for refusal_hours (and
+//                                 #   notify the customer)
+//   record_years = 3              # >= 3    64.2010(h)(5) (3 years believed: CONFIRM)
+//
 //   [calendar]
 //   inauguration_day = false           # 5 U.S.C. 6103(c), Washington area
 //   extra_closures = [2018-12-05]      # TOML dates or "YYYY-MM-DD" strings
@@ -174,6 +185,14 @@ struct Policy {
   std::string outbound_marketing_approver;  // a core Role name, or empty
   bool training_at_hire = false;
   int training_interval_months = 0;
+
+  // [sim_change] (47 CFR 64.2010(h), 52.37)
+  bool wireless_provider = true;
+  bool sim_protections = true;
+  int sim_failed_attempts = 3;
+  int sim_failed_window_hours = 24;
+  int sim_refusal_hours = 24;
+  int sim_record_years = 3;
 
   // [calendar]
   bool inauguration_day = false;

@@ -210,7 +210,12 @@ INSTANTIATE_TEST_SUITE_P(
                    "safeguards.supervisory_record_years", "47 CFR 64.2009(d)"},
         LooserCase{"c64_2010_f_AccountChangeNotice",
                    "[safeguards]\naccount_change_notice = \"within 30 days\"\n",
-                   "safeguards.account_change_notice", "47 CFR 64.2010(f)"}),
+                   "safeguards.account_change_notice", "47 CFR 64.2010(f)"},
+        LooserCase{"c64_2010_h_WirelessProviderProtections",
+                   "[sim_change]\nprotections = false\n", "sim_change.protections",
+                   "47 CFR 64.2010(h)"},
+        LooserCase{"c64_2010_h_5_SimRecords", "[sim_change]\nrecord_years = 2\n",
+                   "sim_change.record_years", "47 CFR 64.2010(h)(5)"}),
     [](const ::testing::TestParamInfo<LooserCase>& param_info) { return param_info.param.name; });
 
 TEST(PolicyTest, FloorViolationsListsEveryProblem) {

@@ -298,16 +298,52 @@ constexpr Rule kBreach2024[] = {
 };
 
 // FCC 23-95 (WC Docket 21-341, 88 FR 85794, Dec. 8, 2023) added 64.2010(h),
-// SIM change requests. No rule set carries it yet: issue 14 part 2 adds it
-// with its compliance date as configuration. Listed here so that the
-// registry (rules/paragraphs.h) names it, as not enforced. Its paragraphs
-// (h)(1)-(h)(8) are to be broken out against the published text with that
-// work.
-constexpr Rule kNotYetCarried[] = {
-    {"disclosure.sim_change", "47 CFR 64.2010(h)", CivilDate{2024, 1, 8}, true,
-     "Wireless providers: secure authentication before a SIM change (no biographical or "
-     "account information, recent payment or call detail), failed-attempt process, immediate "
-     "notice of every request, account lock, training, records."},
+// SIM change protections, for wireless providers (prepaid and postpaid, and
+// resellers), and amended 47 CFR 52.37 with the same protections for
+// port-out requests. Effective January 8, 2024, except 64.2010(h)(2)-(6),
+// (h)(8) and 52.37(c)-(e), (g) (information collections awaiting Paperwork
+// Reduction Act approval, to be announced in the Federal Register); the
+// Wireline Competition Bureau extended every compliance deadline until after
+// that approval. The engine applies the whole of (h) from one configured
+// compliance date (RuleConfig::sim_change_compliance).
+//
+// The paragraph numbers below follow the order of the Report and Order's
+// discussion (authentication, failed attempts, notification, account locks,
+// records, employee access, training) as we read it; the text of 64.2010(h)
+// itself was not available here: CONFIRM (h)(1)-(h)(8) against the eCFR, as
+// for 64.2009(f). The PRA-delayed set (h)(2)-(6), (h)(8) fits this reading:
+// (h)(1) authentication and (h)(7) training collect no information.
+// The record period (3 years) is believed, not read: CONFIRM.
+// Port-outs cite "47 CFR 52.37" as a whole beside the (h) paragraph (its
+// paragraphs (a)-(g) are not broken out here: CONFIRM).
+constexpr CivilDate k2023 = kFcc2023SimEffective;
+constexpr Rule kSimChange[] = {
+    {"sim_change", "47 CFR 64.2010(h)", k2023, true,
+     "SIM change protections of wireless providers (prepaid, postpaid, resellers); port-outs "
+     "likewise under 47 CFR 52.37 (FCC 23-95)."},
+    {"sim_change.authentication", "47 CFR 64.2010(h)(1)", k2023, true,
+     "Authenticate with secure methods before a SIM change or port-out: not readily available "
+     "biographical or account information, recent payment information or call detail."},
+    {"sim_change.failed_attempts", "47 CFR 64.2010(h)(2)", k2023, true,
+     "Procedures for failed authentication attempts reasonably designed to prevent "
+     "unauthorized access (PRA-delayed)."},
+    {"sim_change.notice", "47 CFR 64.2010(h)(3)", k2023, true,
+     "Notify the customer immediately of every SIM change request, before it is carried out, "
+     "to the contact of record, without CPNI (PRA-delayed)."},
+    {"sim_change.lock", "47 CFR 64.2010(h)(4)", k2023, true,
+     "Offer, at no cost, an account lock against SIM changes (and port-outs) that the customer "
+     "turns on and off (PRA-delayed)."},
+    {"sim_change.records", "47 CFR 64.2010(h)(5)", k2023, true,
+     "Records of SIM change requests and the authentication used, kept 3 years (believed; "
+     "CONFIRM) (PRA-delayed)."},
+    {"sim_change.employee_access", "47 CFR 64.2010(h)(6)", k2023, true,
+     "Employees handling inbound contacts cannot reach CPNI until the customer is "
+     "authenticated (PRA-delayed)."},
+    {"sim_change.training", "47 CFR 64.2010(h)(7)", k2023, true,
+     "Train employees on SIM swap fraud and the procedures for SIM change requests."},
+    {"sim_change.other", "47 CFR 64.2010(h)(8)", k2023, true,
+     "A PRA-delayed duty whose text was not available here (CONFIRM against the eCFR; "
+     "believed to cover methods for customers without data plans or with disabilities)."},
 };
 
 constexpr std::string_view kNames[] = {"fcc-2007", "fcc-2024"};
@@ -362,6 +398,12 @@ RuleSet Fcc2024(Instant at, const RuleConfig& config) {
   rs.breach = new_breach ? Breach2024() : Breach2007();
   rs.breach_rules = new_breach ? std::span<const Rule>(kBreach2024)
                                : std::span<const Rule>(kBreach2007);
+  rs.sim_rules = kSimChange;
+  if (config.sim_change_compliance) {
+    CivilDate d = *config.sim_change_compliance;
+    if (d < kFcc2023SimEffective) d = kFcc2023SimEffective;
+    rs.sim_change_compliance = d;
+  }
   return rs;
 }
 
@@ -414,10 +456,31 @@ const Rule* RuleSet::Find(std::string_view id) const {
   for (const Rule& r : breach_rules) {
     if (r.id == id) return &r;
   }
+  for (const Rule& r : sim_rules) {
+    if (r.id == id) return &r;
+  }
   return nullptr;
 }
 
+bool RuleSet::SimChangeInForce(Instant at) const {
+  return !sim_rules.empty() && sim_change_compliance &&
+         at >= FederalEffectiveInstant(*sim_change_compliance);
+}
+
 Status ValidateRuleConfig(const RuleConfig& config) {
+  if (config.sim_change_compliance) {
+    const CivilDate d = *config.sim_change_compliance;
+    if (!d.Valid()) {
+      return Status::InvalidArgument("sim_change_compliance is not a calendar date",
+                                     "sim_change_compliance");
+    }
+    if (d < kFcc2023SimEffective) {
+      return Status::InvalidArgument("sim_change_compliance " + d.ToString() +
+                                         " is before FCC 23-95 took effect (" +
+                                         kFcc2023SimEffective.ToString() + ")",
+                                     "sim_change_compliance");
+    }
+  }
   if (!config.breach_2024_effective) return Status::Ok();
   const CivilDate d = *config.breach_2024_effective;
   if (!d.Valid()) {
@@ -452,6 +515,6 @@ std::span<const std::string_view> RuleSetNames() { return kNames; }
 
 std::span<const Rule> GeneralRules() { return kGeneralRules; }
 
-std::span<const Rule> NotYetCarriedRules() { return kNotYetCarried; }
+std::span<const Rule> SimChangeRules() { return kSimChange; }
 
 }  // namespace proprio::rules

@@ -11,6 +11,9 @@
 //             2024-03-13. Its new 64.2011 takes effect on a date the FCC
 //             announces; that date is configuration (RuleConfig). Until it is
 //             set, and before it, fcc-2024 carries the 2007 breach rules.
+//             fcc-2024 also carries 64.2010(h), the SIM change protections
+//             of FCC 23-95 (2023; port-outs: 47 CFR 52.37), whose compliance
+//             date is configuration too (RuleConfig::sim_change_compliance).
 //
 // Federal effective dates are applied at 00:00 in Washington, D.C. (US
 // Eastern time, computed with the post-2007 US DST rule, which covers every
@@ -55,8 +58,9 @@ struct Rule {
   std::string_view id;        // stable key, e.g. "breach.agency_notice"
   std::string_view citation;  // e.g. "47 CFR 64.2011(b)"
   CivilDate effective;        // when this text took effect
-  // True for the fcc-2024 64.2011 rules: their date is
-  // RuleSet::breach_2024_effective (configuration), not `effective`.
+  // True for the fcc-2024 64.2011 rules and for 64.2010(h): their date is
+  // RuleSet::breach_2024_effective or RuleSet::sim_change_compliance
+  // (configuration), not `effective`.
   bool effective_on_announcement = false;
   std::string_view summary;   // one line, for listings
 };
@@ -128,8 +132,17 @@ struct RuleSet {
   std::optional<CivilDate> breach_2024_effective;
   std::span<const Rule> rules;         // 64.2001-64.2010 and 47 U.S.C. 222
   std::span<const Rule> breach_rules;  // the 64.2011 in force
+  // fcc-2024 only: 64.2010(h) (FCC 23-95, 2023), SIM change and port-out
+  // protections, and the configured compliance date of its duties (empty =
+  // not yet in force). fcc-2007 carries none.
+  std::span<const Rule> sim_rules;
+  std::optional<CivilDate> sim_change_compliance;
+  // True when the set carries 64.2010(h) and its compliance date is on or
+  // before `at` (00:00 US Eastern on that date).
+  bool SimChangeInForce(Instant at) const;
 
-  // The rule with this id, searching `rules` then `breach_rules`; null if none.
+  // The rule with this id, searching `rules`, `breach_rules` then
+  // `sim_rules`; null if none.
   const Rule* Find(std::string_view id) const;
   // The citation of rule `id` from this set's tables: the one place
   // citations come from. For an id the set does not carry (e.g. the 2007
@@ -142,13 +155,28 @@ struct RuleConfig {
   // The date the Wireline Competition Bureau announces for the fcc-2024
   // 64.2011. Empty: the 2007 breach rules stay in force.
   std::optional<CivilDate> breach_2024_effective;
+  // The compliance date of 64.2010(h) and 52.37 (FCC 23-95, WC Docket
+  // 21-341, 88 FR 85794, Dec. 8, 2023). The rules took effect January 8,
+  // 2024, except 64.2010(h)(2)-(6), (h)(8) and 52.37(c)-(e), (g), which
+  // awaited Paperwork Reduction Act approval and a Federal Register
+  // announcement; the Wireline Competition Bureau extended every compliance
+  // deadline until after that approval, and no announced compliance date was
+  // found in the public record (searched 2026-12-04). So the date is the
+  // installation's (or a carrier's) configuration, like
+  // breach_2024_effective. Empty: the duties are not yet in force; the
+  // engine still records requests and answers, saying so.
+  std::optional<CivilDate> sim_change_compliance;
 };
 
 inline constexpr CivilDate kFcc2007Effective{2007, 12, 8};
+// FCC 23-95 took effect on this date (except the PRA-delayed paragraphs).
+inline constexpr CivilDate kFcc2023SimEffective{2024, 1, 8};
 inline constexpr CivilDate kFcc2024Effective{2024, 3, 13};
 
-// A configured breach date must be a valid date on or after 2024-03-13.
-// InvalidArgument naming "breach_2024_effective" otherwise.
+// A configured breach date must be a valid date on or after 2024-03-13
+// (InvalidArgument naming "breach_2024_effective" otherwise); a configured
+// SIM change compliance date a valid date on or after 2024-01-08
+// (InvalidArgument naming "sim_change_compliance").
 Status ValidateRuleConfig(const RuleConfig& config);
 
 // 00:00 US Eastern time on `date`: the instant a federal rule dated `date`
@@ -169,9 +197,9 @@ std::span<const std::string_view> RuleSetNames();
 // 47 U.S.C. 222 and 47 CFR 64.2001-64.2010 as both sets carry them
 // (RuleSet::rules).
 std::span<const Rule> GeneralRules();
-// Rules adopted but carried by no rule set yet: 64.2010(h), SIM change
-// requests (FCC 23-95, 2023). Listed for the registry (rules/paragraphs.h).
-std::span<const Rule> NotYetCarriedRules();
+// 64.2010(h), SIM change protections (FCC 23-95, 2023), as fcc-2024
+// carries them (RuleSet::sim_rules), for the registry (rules/paragraphs.h).
+std::span<const Rule> SimChangeRules();
 
 // The 64.2011 rules of a regime, whatever the configuration (for checks that
 // are not tied to one instant, e.g. a policy's breach section).

@@ -2,6 +2,7 @@
 // (47 CFR 64.2010): opening, reading and closing them, recording a step with
 // its ledger entry, and turning a session into a decision's context.
 #include "services/customer_auth.h"
+#include "services/sim_requests.h"
 
 #include <algorithm>
 #include <cctype>
@@ -350,6 +351,16 @@ Result<rules::DecisionContext> DecisionContextForSession(store::Store& store, Ca
   store::VerificationSessionRow s;
   RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(s, OpenSession(tx, carrier, session_id, at));
+    // 64.2010(h)(6): in a SIM change or port-out contact the employee reaches
+    // no CPNI before the customer is authenticated, not even the call detail
+    // the caller states (64.2010(b) would otherwise let it be discussed).
+    if (!release_by_mail && !SessionAuthenticated(s.flags)) {
+      ASSIGN_OR_RETURN(const bool sim_contact, tx.SimRequestInSession(carrier, session_id));
+      if (sim_contact) {
+        RETURN_IF_ERROR(rules::CpniClosedBeforeAuthentication(
+            rules::RuleSetFor(at, rules::RuleConfig{}), SimMethodsOfSession(s.flags)));
+      }
+    }
     return Status::Ok();
   }));
   if (customer.valid() && s.customer != customer) {

@@ -66,6 +66,23 @@ std::string Describe(const std::string& kind, const std::string& event) {
     return event == "created" ? "an e-mail address of record was added to your account"
                               : "the e-mail address of record on your account was changed";
   }
+  // 64.2010(h)(2)-(4), 52.37: what was asked, never the new SIM, device,
+  // carrier or any CPNI.
+  if (kind == "sim_change") {
+    return "a request was made to move your telephone number to a new SIM card";
+  }
+  if (kind == "port_out") {
+    return "a request was made to transfer (port) your telephone number to another provider";
+  }
+  if (kind == "sim_lock") {
+    return event == "created"
+               ? "the lock against SIM changes and number transfers was turned on for your account"
+               : "the lock against SIM changes and number transfers was turned off for your account";
+  }
+  if (kind == "sim_failed_attempts") {
+    return "repeated attempts to verify your identity failed, so SIM change and number transfer "
+           "requests on your account are refused for a time";
+  }
   return "a change was made to your account";
 }
 
@@ -84,7 +101,9 @@ std::string Message(const Carrier& carrier, const std::string& kind, const std::
                     Instant at, const std::string& callback) {
   std::string desc = Describe(kind, event);
   std::string text = carrier.legal_name + ": on " + CarrierDate(carrier, at) + ", " + desc +
-                     ". If you did not make or authorize this change, call us at " +
+                     ". If you did not make or authorize this " +
+                     (kind == "sim_change" || kind == "port_out" ? "request" : "change") +
+                     ", call us at " +
                      (callback.empty() ? std::string("the number on your bill") : callback) +
                      ". We will never ask you for your password.";
   return text;
@@ -241,6 +260,14 @@ const char* ChangeKindName(ChangeKind k) {
       return "postal_address";
     case ChangeKind::kEmailAddress:
       return "email_address";
+    case ChangeKind::kSimChange:
+      return "sim_change";
+    case ChangeKind::kPortOut:
+      return "port_out";
+    case ChangeKind::kSimLock:
+      return "sim_lock";
+    case ChangeKind::kSimFailedAttempts:
+      return "sim_failed_attempts";
   }
   return "password";
 }

@@ -51,7 +51,22 @@
 
 namespace proprio::services {
 
-enum class ChangeKind { kPassword, kBackup, kOnlineAccount, kPostalAddress, kEmailAddress };
+// kSimChange, kPortOut: a SIM change or port-out request (47 CFR 64.2010(h)(3),
+// 52.37), event kCreated; kSimLock: the lock turned on (kCreated) or off
+// (kChanged) (64.2010(h)(4)); kSimFailedAttempts: requests refused after
+// repeated failed authentication (64.2010(h)(2)), event kCreated. The message
+// never names the new SIM, the new carrier or any CPNI.
+enum class ChangeKind {
+  kPassword,
+  kBackup,
+  kOnlineAccount,
+  kPostalAddress,
+  kEmailAddress,
+  kSimChange,
+  kPortOut,
+  kSimLock,
+  kSimFailedAttempts,
+};
 enum class ChangeEvent { kCreated, kChanged, kReset };
 const char* ChangeKindName(ChangeKind k);
 const char* ChangeEventName(ChangeEvent e);

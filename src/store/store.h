@@ -44,6 +44,7 @@
 #include "store/certification_records.h"
 #include "store/consent_records.h"
 #include "store/partner_records.h"
+#include "store/sim_records.h"
 
 namespace proprio::store {
 
@@ -344,6 +345,24 @@ class Tx {
       CarrierId carrier, CustomerId customer, const std::string& document_id);
   Result<std::vector<NewCarrierAuthorizationRow>> ListNewCarrierAuthorizations(CarrierId carrier,
                                                                                CustomerId customer);
+  // ---- SIM change and port-out requests (tx_sim.cc) ----
+  // Requests: Get is NotFound (field "request") unless `carrier`'s and
+  // `customer`'s. List: the customer's, newest first; a page starts below
+  // request id `before` (0: from the newest). Failed attempts: the instants of
+  // the customer's requests that counted as failed attempts at or after `since`.
+  Result<int64_t> InsertSimRequest(const SimRequestRow& r);
+  Status SetSimRequestLedgerSeq(CarrierId carrier, int64_t id, int64_t ledger_seq);
+  Result<SimRequestRow> GetSimRequest(CarrierId carrier, CustomerId customer, int64_t id);
+  Result<Page<SimRequestRow>> ListSimRequests(CarrierId carrier, CustomerId customer,
+                                              int64_t before, int limit);
+  Result<std::vector<Instant>> SimFailedAttemptsSince(CarrierId carrier, CustomerId customer,
+                                                      Instant since);
+  // True when a SIM change or port-out request was made in verification
+  // session `session_id` (the contact is a SIM contact: 64.2010(h)).
+  Result<bool> SimRequestInSession(CarrierId carrier, int64_t session_id);
+  // The lock: a customer without a row is unlocked (nullopt). Put upserts.
+  Result<std::optional<SimLockRow>> GetSimLock(CarrierId carrier, CustomerId customer);
+  Status PutSimLock(const SimLockRow& l);
 
   // ---- customer authentication and notifications (tx_auth.cc) ----
   // Secrets (kind 0 password, 1 back-up): one per customer and kind; an

@@ -54,14 +54,18 @@ TEST_F(CliRulesTest, ListGivesEveryParagraphWithCodeAndTests) {
   EXPECT_EQ((*wait)["enforcement"], "enforced");
   EXPECT_NE((*wait)["where"].get<std::string>().find("rules/approval.cc"), std::string::npos);
   EXPECT_FALSE((*wait)["tests"].empty());
-  // Definitions need no code and say so; the 2023 SIM change is not enforced.
+  // Definitions need no code and say so; the 2023 SIM change protections are
+  // enforced (fcc-2024), their training paragraph not yet.
   const json* def = Find(list, "47 CFR 64." "2003(k)");
   ASSERT_NE(def, nullptr);
   EXPECT_EQ((*def)["enforcement"], "no code needed");
   const json* sim = Find(list, "47 CFR 64." "2010(h)");
   ASSERT_NE(sim, nullptr);
-  EXPECT_EQ((*sim)["enforcement"], "not enforced yet");
-  EXPECT_TRUE((*sim)["rule_sets"].empty());
+  EXPECT_EQ((*sim)["enforcement"], "enforced");
+  EXPECT_EQ((*sim)["rule_sets"], json::array({"fcc-2024"}));
+  const json* training = Find(list, "47 CFR 64." "2010(h)(7)");
+  ASSERT_NE(training, nullptr);
+  EXPECT_EQ((*training)["enforcement"], "not enforced yet");
   // Both texts of the breach section's paragraph (a): 2007 and 2024.
   EXPECT_NE(Find(list, "47 CFR 64." "2011(a)", "2007"), nullptr);
   EXPECT_NE(Find(list, "47 CFR 64." "2011(a)", "2024"), nullptr);

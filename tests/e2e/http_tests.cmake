@@ -62,3 +62,8 @@ proprio_add_test(http_partner_test SOURCES http_partner_test.cc
   DEPS proprio_live_server LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
+
+proprio_add_test(http_sim_test SOURCES http_sim_test.cc
+  DEPS proprio_live_server LABELS e2e
+  ENV ${PROPRIO_POSTGRES_TEST_ENV}
+  FIXTURES postgres)
