@@ -145,6 +145,8 @@ void AddSimRoutes(Api& api, std::vector<RouteSpec>& routes) {
                                {"kind", "session"}),
       .success_status = 201,
       .response_schema = ResultSchema(),
+      // No route reads one request back: its ledger entry is its record.
+      .location = "/v1/carriers/{carrier}/ledger/entries/{/ledger_seq}",
       .handler =
           [&api](const std::shared_ptr<Call>& call) {
             auto id = call->IdParam("customer");
