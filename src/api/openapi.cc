@@ -215,6 +215,10 @@ const std::vector<std::pair<std::string, std::string>>& Tags() {
       {"opt-out-failures",
        "opt-out mechanisms that did not work, and the notice to the FCC they may require "
        "(47 CFR 64.2009(f))"},
+      {"partners",
+       "affiliates, agents, joint venturers, independent contractors and dealers that may "
+       "receive CPNI, their agreements and certifications (47 CFR 64.2007(b)), and customers' "
+       "written authorizations for a new carrier"},
       {"policies", "the carrier's compliance policy and its versions"},
       {"sessions", "signing in and out, and who the caller is"},
       {"staff", "the carrier's staff, their roles and API tokens, and their training"},

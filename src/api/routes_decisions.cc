@@ -289,6 +289,7 @@ json PolicySummarySchema() {
             {"jv_contractor_requires_confidentiality_agreement", Bool()},
             {"jv_contractor_requires_opt_in", Bool()},
             {"agent_requires_limited_use_certification", Bool()},
+            {"dealer_requires_limited_use_certification", Bool()},
             {"phone_requires_password_for_all_cpni", Bool()},
             {"service_initiation_days", Int()},
             {"opt_out_wait_days", Int()},
