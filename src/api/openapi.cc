@@ -221,6 +221,9 @@ const std::vector<std::pair<std::string, std::string>>& Tags() {
        "written authorizations for a new carrier"},
       {"policies", "the carrier's compliance policy and its versions"},
       {"sessions", "signing in and out, and who the caller is"},
+      {"sim",
+       "SIM change and port-out requests decided on secure authentication, the customer's lock "
+       "against them, failed attempts and notices (47 CFR 64.2010(h), 52.37)"},
       {"staff", "the carrier's staff, their roles and API tokens, and their training"},
   };
   return tags;
