@@ -30,7 +30,9 @@ Policy SeedPolicy() {
 RuleSet Fcc2007(Instant at) { return *RuleSetByName("fcc-2007", at, {}); }
 // fcc-2024 with its 64.2011 in force (an operator set the announced date).
 RuleSet Fcc2024(Instant at) {
-  return *RuleSetByName("fcc-2024", at, RuleConfig{.breach_2024_effective = CivilDate{2024, 3, 13}});
+  RuleConfig config;
+  config.breach_2024_effective = CivilDate{2024, 3, 13};
+  return *RuleSetByName("fcc-2024", at, config);
 }
 
 struct Case {
