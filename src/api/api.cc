@@ -619,15 +619,28 @@ void Api::WithIdempotency(const std::shared_ptr<Call>& call) {
   }
   // Keep the answer before sending it, so a retry after a lost answer finds it.
   auto inner = std::move(call->reply_fn);
-  call->reply_fn = [this, claim, free_slot, inner = std::move(inner)](Response r) {
-    SettleIdempotency(claim, r);
+  call->reply_fn = [this, claim, free_slot, request_id = call->req.request_id,
+                    inner = std::move(inner)](Response r) {
+    const bool kept = SettleIdempotency(claim, r);
     free_slot();
+    if (!kept && r.status < 500 && r.status != 429) {
+      // An answer not kept is not sent: a client that got it could not get
+      // it again, and its retry would find only the pending claim. Whatever
+      // the request did stays done; the retry learns that its outcome is
+      // unknown (idempotency-key-in-use, then idempotency-outcome-unknown).
+      r = Problem(503, "unavailable", "Service unavailable",
+                  "the request may have taken effect, but its answer could not be kept for "
+                  "Idempotency-Key replays (the database did not accept it); retry after "
+                  "Retry-After seconds with the same key to learn its outcome",
+                  request_id, "Idempotency-Key");
+      r.Header("Retry-After", "1");
+    }
     inner(std::move(r));
   };
   call->route->handler(call);
 }
 
-void Api::SettleIdempotency(const store::IdempotencyRecord& claim, const Response& r) {
+bool Api::SettleIdempotency(const store::IdempotencyRecord& claim, const Response& r) {
   const bool retryable = r.status >= 500 || r.status == 429;
   Status st = store_.Transact([&](store::Tx& tx) -> Status {
     if (retryable) {
@@ -646,6 +659,7 @@ void Api::SettleIdempotency(const store::IdempotencyRecord& claim, const Respons
                    retryable ? "idempotency claim not released" : "idempotency answer not kept",
                    {}, {}, {}, 0, -1, {}, {}, {}, st.ToString()});
   }
+  return st.ok();
 }
 
 void Api::Finish(Call& call, Response r, int64_t started_us, const Reply& done) {

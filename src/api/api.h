@@ -29,8 +29,10 @@
 // idempotency-key-in-use, with Retry-After the seconds until the claim is
 // ApiOptions::idempotency_claim_us (120 s) old; from then on 409
 // idempotency-outcome-unknown. A claim of this process that it no longer runs
-// (it failed to keep the answer) is idempotency-outcome-unknown at once. So a
-// POST runs at most once per key, even across a crash.
+// (it failed to keep the answer) is idempotency-outcome-unknown at once. An
+// answer that could not be kept is not sent (503 instead), so every answer a
+// client got, a retry gets again. So a POST runs at most once per key, even
+// across a crash.
 //
 // Handlers parse, call a service, serialise; they decide nothing. They run on
 // the Api's worker threads (store calls block), and answer through
@@ -225,7 +227,8 @@ class Api {
   void Finish(Call& call, Response r, int64_t started_us, const Reply& done);
   void WithIdempotency(const std::shared_ptr<Call>& call);
   // Keeps the answer `r` to a claimed key, or releases the claim (5xx, 429).
-  void SettleIdempotency(const store::IdempotencyRecord& claim, const Response& r);
+  // False when the answer (or the release) could not be committed.
+  bool SettleIdempotency(const store::IdempotencyRecord& claim, const Response& r);
 
   store::Store& store_;
   ApiOptions options_;
