@@ -87,8 +87,12 @@ const char* Store::backend_name() const {
 
 bool Store::reads_are_local() const { return writer_->backend() == Backend::kSqlite; }
 
-Status Store::RunIn(Connection& conn, bool write, const std::function<Status(Tx&)>& fn) {
-  RETURN_IF_ERROR(conn.Begin(write));
+Status Store::RunIn(Connection& conn, bool write, const std::function<Status(Tx&)>& fn,
+                    bool* lost_at_begin) {
+  if (Status begun = conn.Begin(write); !begun.ok()) {
+    *lost_at_begin = conn.Broken();
+    return begun;
+  }
   Tx tx(conn);
   Status st = fn(tx);
   if (st.ok() && write) st = tx.FlushHeads();
@@ -97,9 +101,29 @@ Status Store::RunIn(Connection& conn, bool write, const std::function<Status(Tx&
   return st;
 }
 
+Result<std::unique_ptr<Connection>> Store::OpenConnection() const {
+  return options_.postgres_url.empty() ? internal::OpenSqlite(options_.sqlite_path)
+                                       : internal::OpenPostgres(options_.postgres_url);
+}
+
+Status Store::RunOnWriter(bool write, const std::function<Status(Tx&)>& fn) {
+  for (int attempt = 0;; ++attempt) {
+    // Unavailable while the database is still down; the next call tries again.
+    if (writer_->Broken()) {
+      ASSIGN_OR_RETURN(writer_, OpenConnection());
+    }
+    bool lost_at_begin = false;
+    Status st = RunIn(*writer_, write, fn, &lost_at_begin);
+    // Only a transaction that never began is run again: one lost later may
+    // have committed (a lost COMMIT's outcome is unknown), so it is reported.
+    if (lost_at_begin && attempt == 0) continue;
+    return st;
+  }
+}
+
 Status Store::Transact(const std::function<Status(Tx&)>& fn) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  return RunIn(*writer_, true, fn);
+  return RunOnWriter(true, fn);
 }
 
 Result<std::unique_ptr<Connection>> Store::AcquireReader() {
@@ -115,8 +139,7 @@ Result<std::unique_ptr<Connection>> Store::AcquireReader() {
     }
     ++open_readers_;  // reserve a slot, open outside the lock
   }
-  auto conn = options_.postgres_url.empty() ? internal::OpenSqlite(options_.sqlite_path)
-                                            : internal::OpenPostgres(options_.postgres_url);
+  auto conn = OpenConnection();
   if (!conn.ok()) {
     std::lock_guard<std::mutex> lock(readers_mu_);
     --open_readers_;
@@ -136,19 +159,27 @@ Status Store::Read(const std::function<Status(Tx&)>& fn) {
   if (options_.max_readers <= 0 ||
       (options_.postgres_url.empty() && options_.sqlite_path == ":memory:")) {
     std::lock_guard<std::mutex> lock(write_mu_);
-    return RunIn(*writer_, false, fn);
+    return RunOnWriter(false, fn);
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
-  Status st = RunIn(*conn, false, fn);
-  if (st.code() == StatusCode::kUnavailable) {
-    // A broken connection is dropped rather than handed to the next reader.
-    std::lock_guard<std::mutex> lock(readers_mu_);
-    --open_readers_;
-    reader_free_.notify_one();
+  for (int attempt = 0;; ++attempt) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
+    bool lost_at_begin = false;
+    Status st = RunIn(*conn, false, fn, &lost_at_begin);
+    if (!conn->Broken()) {
+      ReleaseReader(std::move(conn));
+      return st;
+    }
+    {
+      // A lost connection is dropped, with the idle ones: they were opened
+      // to the same server, and a restart lost them all.
+      std::lock_guard<std::mutex> lock(readers_mu_);
+      open_readers_ -= 1 + static_cast<int>(idle_readers_.size());
+      idle_readers_.clear();
+      reader_free_.notify_all();
+    }
+    if (lost_at_begin && attempt == 0) continue;
     return st;
   }
-  ReleaseReader(std::move(conn));
-  return st;
 }
 
 Status Store::Ping() {

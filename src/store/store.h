@@ -484,7 +484,15 @@ class Store {
 
  private:
   Store(StoreOptions options, std::unique_ptr<internal::Connection> conn, int version);
-  static Status RunIn(internal::Connection& conn, bool write, const std::function<Status(Tx&)>& fn);
+  // Runs `fn` in one transaction on `conn`. `*lost_at_begin` is set when
+  // BEGIN failed because the connection was lost: nothing ran, so the caller
+  // may run `fn` again on a new connection.
+  static Status RunIn(internal::Connection& conn, bool write, const std::function<Status(Tx&)>& fn,
+                      bool* lost_at_begin);
+  // RunIn on the writer connection (write_mu_ held), replacing it when it
+  // was lost (a PostgreSQL restart): a lost connection is never reused.
+  Status RunOnWriter(bool write, const std::function<Status(Tx&)>& fn);
+  Result<std::unique_ptr<internal::Connection>> OpenConnection() const;
   Result<std::unique_ptr<internal::Connection>> AcquireReader();
   void ReleaseReader(std::unique_ptr<internal::Connection> conn);
 

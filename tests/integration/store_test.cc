@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -938,6 +940,58 @@ TEST_P(StoreTest, FailingTransactionRollsEverythingBack) {
   const VerifyReport r = Verify(carrier);
   EXPECT_TRUE(r.valid) << Describe(r);
   EXPECT_EQ(r.entries, 4);
+}
+
+// Ends every connection the store holds, as a PostgreSQL restart does, and
+// waits until their backends are gone.
+void TerminateOtherConnections(RawDb& raw, const std::string& database) {
+  const std::string others = " FROM pg_stat_activity WHERE datname = '" + database +
+                             "' AND pid <> pg_backend_pid()";
+  raw.Int("SELECT COUNT(pg_terminate_backend(pid))" + others);
+  for (int i = 0; i < 500 && raw.Int("SELECT COUNT(*)" + others) > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(raw.Int("SELECT COUNT(*)" + others), 0);
+}
+
+// After a PostgreSQL restart every open connection is lost: the store opens
+// new ones instead of failing on the old ones until it is restarted (the
+// crash trials found writes answering 500 while /readyz said ready).
+TEST_P(StoreTest, LostConnectionsAreReplacedAndAHalfRunTransactionIsNotRunAgain) {
+  if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "SQLite has no server to lose";
+  const CarrierId carrier = AddCarrier();
+  BuildLedger(carrier, 2);
+  ASSERT_EQ(Head(carrier).size, 2);  // a reader connection is open too
+  auto raw = Raw();
+  ASSERT_NO_FATAL_FAILURE(TerminateOtherConnections(*raw, pg_.name()));
+
+  // BEGIN found the connection lost, so nothing ran: it runs once on a new one.
+  int runs = 0;
+  Status st = store_->Transact([&](Tx& tx) -> Status {
+    ++runs;
+    return tx.Append(MakeEvent(carrier, 3)).status();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(Head(carrier).size, 3);  // the lost reader was replaced as well
+
+  // Lost part way: Unavailable, and not run again (had COMMIT been lost, the
+  // outcome would be unknown); nothing of it stays.
+  runs = 0;
+  st = store_->Transact([&](Tx& tx) -> Status {
+    ++runs;
+    RETURN_IF_ERROR(tx.Append(MakeEvent(carrier, 4)).status());
+    TerminateOtherConnections(*raw, pg_.name());
+    return tx.Append(MakeEvent(carrier, 5)).status();
+  });
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(Head(carrier).size, 3);
+  EXPECT_EQ(raw->Int("SELECT COUNT(*) FROM ledger_entries"), 3);
+  const std::vector<AppendResult> more = BuildLedger(carrier, 1);
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].seq, 4);
+  EXPECT_TRUE(Verify(carrier).valid);
 }
 
 TEST_P(StoreTest, FailingStatementRollsBackEarlierWrites) {

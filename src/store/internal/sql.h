@@ -70,6 +70,9 @@ class Connection {
   virtual Status Begin(bool write) = 0;
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
+  // True once the connection is known to be lost (the server closed it, or
+  // restarted): it must be replaced, never reused. SQLite's never is.
+  virtual bool Broken() const { return false; }
 
   Status Exec(std::string_view sql, std::initializer_list<Value> params = {}) {
     return Run(sql, params, nullptr);

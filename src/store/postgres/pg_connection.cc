@@ -32,10 +32,13 @@ std::string RewritePlaceholders(std::string_view sql) {
   return out;
 }
 
-Status PgResultError(PGresult* res, std::string_view what) {
+Status PgResultError(PGconn* conn, PGresult* res, std::string_view what) {
   const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
   std::string msg = std::string(what) + ": " + PQresultErrorMessage(res);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  // A lost connection carries no SQLSTATE (libpq found the socket closed):
+  // the database is unavailable, not broken.
+  if (PQstatus(conn) == CONNECTION_BAD) return Status::Unavailable(msg);
   const std::string s = state ? state : "";
   if (s == "23505") return Status::AlreadyExists(msg);
   if (s == "23503") return Status::FailedPrecondition(msg);
@@ -85,7 +88,7 @@ class PgConnection final : public Connection {
       const std::string name = "s" + std::to_string(prepared_.size());
       PGresult* res = PQprepare(conn_, name.c_str(), RewritePlaceholders(sql).c_str(), 0, nullptr);
       const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-      Status st = ok ? Status::Ok() : PgResultError(res, "prepare");
+      Status st = ok ? Status::Ok() : PgResultError(conn_, res, "prepare");
       PQclear(res);
       if (!ok) return st;
       it = prepared_.emplace(std::string(sql), name).first;
@@ -121,7 +124,7 @@ class PgConnection final : public Connection {
         for (int r = 0; r < rows && status.ok(); ++r) status = on_row(PgRow(res, r));
       }
     } else if (st != PGRES_COMMAND_OK) {
-      status = PgResultError(res, "query");
+      status = PgResultError(conn_, res, "query");
     }
     PQclear(res);
     return status;
@@ -131,7 +134,7 @@ class PgConnection final : public Connection {
     PGresult* res = PQexec(conn_, std::string(sql).c_str());
     const ExecStatusType st = PQresultStatus(res);
     Status status = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok()
-                                                                      : PgResultError(res, "exec");
+                                                                      : PgResultError(conn_, res, "exec");
     PQclear(res);
     return status;
   }
@@ -155,10 +158,11 @@ class PgConnection final : public Connection {
   }
   Status Commit() override { return Script("COMMIT"); }
   void Rollback() override {
-    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+    if (PQtransactionStatus(conn_) != PQTRANS_IDLE && !Broken()) {
       PQclear(PQexec(conn_, "ROLLBACK"));
     }
   }
+  bool Broken() const override { return PQstatus(conn_) == CONNECTION_BAD; }
 
  private:
   PGconn* conn_;
