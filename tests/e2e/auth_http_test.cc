@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "api/server.h"
 #include "http_client.h"
+#include "server_traces.h"
 #include "services/registry.h"
 #include "services/staff_auth.h"
 
@@ -49,6 +50,14 @@ class AuthHttpTest : public ::testing::Test {
     Seed();
   }
   void TearDown() override {
+    {
+      std::string log;
+      {
+        std::lock_guard<std::mutex> lock(log_mu_);
+        log = log_;
+      }
+      ScanServerTraces(server_->port(), log, dir_, "proprio.db");
+    }
     server_->Shutdown();
     thread_.join();
     server_.reset();

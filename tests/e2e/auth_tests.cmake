@@ -3,7 +3,7 @@
 # receiver on loopback, the HTTP routes in process, and the CLI.
 proprio_add_test(auth_webhook_test SOURCES auth_webhook_test.cc
   DEPS proprio_api LABELS e2e)
-proprio_add_test(auth_http_test SOURCES auth_http_test.cc ${PROPRIO_OPENAPI_CONFORMANCE}
+proprio_add_test(auth_http_test SOURCES auth_http_test.cc ${PROPRIO_HTTP_E2E_CHECKS}
   DEPS proprio_api proprio_http_test_client LABELS e2e)
 proprio_add_test(auth_cli_test SOURCES auth_cli_test.cc cli_runner.cc
   DEPS SQLite::SQLite3 nlohmann_json::nlohmann_json LABELS e2e)

@@ -7,6 +7,6 @@ target_compile_definitions(cli_consent_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:p
   PROPRIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 add_dependencies(cli_consent_test proprio)
 
-proprio_add_test(http_decisions_test SOURCES http_decisions_test.cc ${PROPRIO_OPENAPI_CONFORMANCE}
+proprio_add_test(http_decisions_test SOURCES http_decisions_test.cc ${PROPRIO_HTTP_E2E_CHECKS}
   DEPS proprio_api proprio_http_test_client LABELS e2e)
 target_compile_definitions(http_decisions_test PRIVATE PROPRIO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

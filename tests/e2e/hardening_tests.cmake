@@ -2,7 +2,7 @@
 # the HTTP API on loopback in process (JSON numbers beyond a double, the
 # last-resort guard, the sign-in flood, the Authorization scheme, Idempotency-Key
 # claims of a gone process) and the CLI on text that is not UTF-8.
-proprio_add_test(http_hardening_test SOURCES http_hardening_test.cc ${PROPRIO_OPENAPI_CONFORMANCE}
+proprio_add_test(http_hardening_test SOURCES http_hardening_test.cc ${PROPRIO_HTTP_E2E_CHECKS}
   DEPS proprio_api proprio_http_test_client LABELS e2e)
 proprio_add_test(cli_hardening_test SOURCES cli_hardening_test.cc cli_runner.cc
   DEPS nlohmann_json::nlohmann_json LABELS e2e)

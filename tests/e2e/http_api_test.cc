@@ -1,6 +1,7 @@
 // End-to-end tests of the HTTP API over real HTTP on loopback: an in-process
 // proprio server (api::Api + api::Server) on a temporary SQLite database (and
 // PostgreSQL for the core flows), driven by a Beast client.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
@@ -20,6 +21,8 @@
 #include "api/api.h"
 #include "api/server.h"
 #include "http_client.h"
+#include "planted_values.h"
+#include "server_traces.h"
 #include "ledger/proof.h"
 #include "ledger/sha256.h"
 #include "pg_test_db.h"
@@ -46,6 +49,7 @@ class Harness {
   // Opens the store (SQLite in `dir`, or PostgreSQL at `pg_url`) and starts a server.
   void Start(const std::string& dir, const std::string& pg_url = "",
              std::function<void(api::ApiOptions&, api::ServerOptions&)> tweak = nullptr) {
+    dir_ = dir;
     store::StoreOptions so =
         pg_url.empty() ? store::StoreOptions::Sqlite(dir + "/proprio.db")
                        : store::StoreOptions::Postgres(pg_url);
@@ -79,6 +83,7 @@ class Harness {
   }
   void Stop() {
     if (!server_) return;
+    ScanServerTraces(server_->port(), Log(), dir_, "proprio.db");
     server_->Shutdown();
     thread_.join();
     server_.reset();
@@ -97,6 +102,7 @@ class Harness {
   api::Api& api() { return *api_; }
 
  private:
+  std::string dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::Server> server_;
@@ -1609,6 +1615,21 @@ TEST_F(HttpApiPostgresTest, TwoServersOnPostgresRunASameKeyRequestOnce) {
   EXPECT_EQ(page.Json()["staff"].size(), 1u);
   EXPECT_TRUE(page.Json()["next_cursor"].is_string());
   second.Stop();
+}
+
+// The planted-value scan (issue 15) can fail: a planted value in a server's
+// log or in a file beside its database fails the test that left it there.
+ServerTraces g_leaky_log{"{\"msg\":\"request\",\"detail\":\"Planted-Secret-7731\"}\n", "", {}};
+ServerTraces g_leaky_file{"", "", {{"/tmp/proprio-x/notes.txt", "x Planted-Secret-7731 y"}}};
+ServerTraces g_leaky_metrics{"", "proprio_x{v=\"Planted-Secret-7731\"} 1\n", {}};
+
+TEST(PlantedValueScan, AValueLeakedToALogMetricsOrAFileFailsTheTest) {
+  PlantValue("Planted-Secret-7731");
+  EXPECT_NONFATAL_FAILURE(ScanTracesForPlantedValues(g_leaky_log), "planted value in the log");
+  EXPECT_NONFATAL_FAILURE(ScanTracesForPlantedValues(g_leaky_file),
+                          "planted value in /tmp/proprio-x/notes.txt");
+  EXPECT_NONFATAL_FAILURE(ScanTracesForPlantedValues(g_leaky_metrics),
+                          "planted value in /metrics");
 }
 
 }  // namespace

@@ -14,7 +14,9 @@
 #include <boost/beast/ssl.hpp>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 namespace proprio::testing {
 
@@ -63,9 +65,28 @@ struct HttpClient::Impl {
 };
 
 namespace {
-std::atomic<ResponseObserver> g_observer{nullptr};
+std::mutex g_observers_mu;
+std::vector<ExchangeObserver> g_observers;
+
+void Notify(const Exchange& exchange) {
+  std::vector<ExchangeObserver> observers;
+  {
+    std::lock_guard<std::mutex> lock(g_observers_mu);
+    observers = g_observers;
+  }
+  for (ExchangeObserver observer : observers) observer(exchange);
+}
 }  // namespace
-void SetResponseObserver(ResponseObserver observer) { g_observer = observer; }
+
+void AddExchangeObserver(ExchangeObserver observer) {
+  std::lock_guard<std::mutex> lock(g_observers_mu);
+  g_observers.push_back(observer);
+}
+
+void RemoveExchangeObserver(ExchangeObserver observer) {
+  std::lock_guard<std::mutex> lock(g_observers_mu);
+  std::erase(g_observers, observer);
+}
 
 HttpClient::HttpClient(uint16_t port, bool tls) : impl_(std::make_unique<Impl>()) {
   impl_->port = port;
@@ -119,9 +140,7 @@ HttpResponse HttpClient::Send(const std::string& method, const std::string& targ
     out.body = res.body();
     out.error.clear();
     if (!res.keep_alive()) impl_->Reset();
-    if (ResponseObserver observer = g_observer.load()) {
-      observer(impl_->port, impl_->tls, method, target, out);
-    }
+    Notify({impl_->port, impl_->tls, method, target, headers, body, out});
     return out;
   }
   return out;

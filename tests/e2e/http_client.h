@@ -27,11 +27,23 @@ struct HttpResponse {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-// Called with every answer any HttpClient receives (tests/e2e/openapi_conformance.cc
-// checks each against the served OpenAPI document); null: none.
-using ResponseObserver = void (*)(uint16_t port, bool tls, const std::string& method,
-                                  const std::string& target, const HttpResponse& response);
-void SetResponseObserver(ResponseObserver observer);
+// One request any HttpClient sent and the answer it received.
+struct Exchange {
+  uint16_t port = 0;
+  bool tls = false;
+  const std::string& method;
+  const std::string& target;
+  const Headers& request_headers;
+  const std::string& request_body;
+  const HttpResponse& response;
+};
+
+// Called with every exchange of every HttpClient, in the thread that made it:
+// tests/e2e/openapi_conformance.cc checks each answer against the served
+// OpenAPI document, tests/e2e/planted_values.cc collects the secrets sent.
+using ExchangeObserver = void (*)(const Exchange& exchange);
+void AddExchangeObserver(ExchangeObserver observer);
+void RemoveExchangeObserver(ExchangeObserver observer);
 
 // One keep-alive connection (reconnects when the server closed it).
 class HttpClient {

@@ -17,6 +17,7 @@
 #include "api/server.h"
 #include "api/sign_in_guard.h"
 #include "http_client.h"
+#include "server_traces.h"
 #include "ledger/sha256.h"
 #include "services/registry.h"
 #include "services/staff_auth.h"
@@ -71,6 +72,14 @@ class HttpHardeningTest : public ::testing::Test {
   }
   void Stop() {
     if (!server_) return;
+    {
+      std::string log;
+      {
+        std::lock_guard<std::mutex> lock(log_mu_);
+        log = log_;
+      }
+      ScanServerTraces(server_->port(), log, dir_, "proprio.db");
+    }
     server_->Shutdown();
     thread_.join();
     server_.reset();

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <mutex>
 
 #include "services/staff_auth.h"
 
@@ -16,9 +17,10 @@ api::ApiOptions LiveServer::DefaultApiOptions() {
   api::ApiOptions ao;
   ao.auth.cost = {1, 64, 1};
   ao.workers = 4;
-  ao.log_requests = false;
+  ao.log_requests = true;  // into memory (Start), for the planted-value scan
   return ao;
 }
+
 
 std::optional<std::string> LiveServer::SkipReason(Backend backend) {
   return backend == Backend::kPostgres ? PgTestDb::SkipReason() : std::nullopt;
@@ -36,6 +38,15 @@ Status LiveServer::Start(Backend backend, api::ApiOptions options) {
     so = store::StoreOptions::Postgres(pg_.url());
   }
   ASSIGN_OR_RETURN(store_, store::Store::Open(so));
+  if (!options.log) {
+    log_ = std::make_shared<std::string>();
+    log_mu_ = std::make_shared<std::mutex>();
+    options.log = [log = log_, mu = log_mu_](const std::string& line) {
+      std::lock_guard<std::mutex> lock(*mu);
+      *log += line;
+      *log += '\n';
+    };
+  }
   api_ = std::make_unique<api::Api>(*store_, std::move(options));
   api::ServerOptions sv;
   sv.listen = "127.0.0.1:0";
@@ -46,8 +57,19 @@ Status LiveServer::Start(Backend backend, api::ApiOptions options) {
   return Status::Ok();
 }
 
+void LiveServer::ScanTraces() {
+  if (!server_) return;
+  std::string log;
+  if (log_) {
+    std::lock_guard<std::mutex> lock(*log_mu_);
+    log = *log_;
+  }
+  ScanServerTraces(port(), log, dir_, "p.db");
+}
+
 void LiveServer::Stop() {
   client_.reset();
+  ScanTraces();
   if (server_) {
     server_->Shutdown();
     if (thread_.joinable()) thread_.join();

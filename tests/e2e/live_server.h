@@ -21,9 +21,11 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -32,6 +34,7 @@
 #include "api/server.h"
 #include "core/domain.h"
 #include "http_client.h"
+#include "server_traces.h"
 #include "pg_test_db.h"
 #include "services/registry.h"
 #include "store/store.h"
@@ -49,7 +52,8 @@ inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
 
 class LiveServer {
  public:
-  // What most tests want: cheap password hashing, no request log, 4 workers.
+  // What most tests want: cheap password hashing, 4 workers, and the request
+  // log kept in memory (ServerTraces) rather than written to stderr.
   static api::ApiOptions DefaultApiOptions();
 
   LiveServer() = default;
@@ -85,7 +89,11 @@ class LiveServer {
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::Server> server_;
   std::thread thread_;
+  void ScanTraces();
+
   std::unique_ptr<HttpClient> client_;
+  std::shared_ptr<std::string> log_;  // what the server logged, when Start set the sink
+  std::shared_ptr<std::mutex> log_mu_;
 };
 
 }  // namespace proprio::testing

@@ -20,8 +20,12 @@ std::map<uint16_t, nlohmann::json> g_docs;  // by port; the same build serves th
 std::set<std::string> g_covered;            // "get /v1/..." answered 2xx
 thread_local bool t_fetching = false;
 
-void Observe(uint16_t port, bool tls, const std::string& method, const std::string& target,
-             const HttpResponse& res) {
+void Observe(const Exchange& x) {
+  const uint16_t port = x.port;
+  const bool tls = x.tls;
+  const std::string& method = x.method;
+  const std::string& target = x.target;
+  const HttpResponse& res = x.response;
   if (t_fetching || res.status == 0) return;
   nlohmann::json doc;
   {
@@ -54,9 +58,9 @@ void Observe(uint16_t port, bool tls, const std::string& method, const std::stri
 
 class Conformance : public ::testing::Environment {
  public:
-  void SetUp() override { SetResponseObserver(&Observe); }
+  void SetUp() override { AddExchangeObserver(&Observe); }
   void TearDown() override {
-    SetResponseObserver(nullptr);
+    RemoveExchangeObserver(&Observe);
     std::lock_guard<std::mutex> lock(g_mu);
     std::printf("OpenAPI conformance: %zu operations answered 2xx and checked\n",
                 g_covered.size());
