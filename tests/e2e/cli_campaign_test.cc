@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli_runner.h"
+#include "cli_backend_test.h"
 
 namespace proprio::testing {
 namespace {
@@ -55,46 +55,9 @@ constexpr char kPolicy[] =
     "name = \"Campaign test\"\nversion = 1\n[safeguards]\n"
     "outbound_marketing_approver = \"general_counsel\"\n";
 
-class CliCampaignTest : public ::testing::Test {
+class CliCampaignTest : public CliBackendTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/proprio-cli-camp-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  void TearDown() override {
-    if (!pg_db_.empty()) {
-      std::system(("psql -q -d '" + pg_admin_ + "' -c 'DROP DATABASE IF EXISTS " + pg_db_ +
-                   " WITH (FORCE)' >/dev/null 2>&1")
-                      .c_str());
-    }
-    fs::remove_all(dir_);
-  }
-  // SQLite in the test's directory, or a PostgreSQL database of its own.
-  bool UsePostgres() {
-    const char* url_file = std::getenv("PROPRIO_TEST_POSTGRES_URL_FILE");
-    if (url_file == nullptr) return false;
-    std::ifstream f(url_file);
-    std::getline(f, pg_admin_);
-    if (pg_admin_.empty()) return false;
-    pg_db_ = "cli_campaign_" + std::to_string(getpid());
-    if (std::system(("psql -q -d '" + pg_admin_ + "' -c 'DROP DATABASE IF EXISTS " + pg_db_ +
-                     "' -c 'CREATE DATABASE " + pg_db_ + "' >/dev/null")
-                        .c_str()) != 0) {
-      return false;
-    }
-    db_ = {"--postgres", pg_admin_.substr(0, pg_admin_.rfind('/') + 1) + pg_db_};
-    return Run({"init"}).exit_code == 0;
-  }
-  RunResult Run(std::vector<std::string> args) {
-    args.insert(args.begin(), db_.begin(), db_.end());
-    return RunProprio(args, dir_);
-  }
-  json RunJson(std::vector<std::string> args, int want = 0) {
-    args.push_back("--json");
-    RunResult r = Run(args);
-    EXPECT_EQ(r.exit_code, want) << r.err << r.out;
-    return json::parse(want == 0 || r.err.empty() ? r.out : r.err, nullptr, false);
-  }
+  CliCampaignTest() : CliBackendTest("cli_campaign") {}
   // The canonical encoding of ledger entry `seq` of carrier 1 (open tail).
   std::string Entry(int64_t seq) {
     const std::string sql = "SELECT " + std::string(pg_db_.empty() ? "hex(entry)" : "encode(entry, 'hex')") +
@@ -149,10 +112,6 @@ class CliCampaignTest : public ::testing::Test {
     return RunJson(args, want);
   }
   void Scenario();
-
-  std::string dir_;
-  std::vector<std::string> db_ = {"--db", "p.db"};
-  std::string pg_admin_, pg_db_;
 };
 
 void CliCampaignTest::Scenario() {

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli_runner.h"
+#include "cli_backend_test.h"
 
 namespace proprio::testing {
 namespace {
@@ -22,55 +22,15 @@ namespace fs = std::filesystem;
 
 const char* const kSeedPolicy = PROPRIO_SOURCE_DIR "/policies/examples/seed-carrier.toml";
 
-class CliPartnerTest : public ::testing::Test {
+class CliPartnerTest : public CliBackendTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/proprio-cli-partner-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  void TearDown() override {
-    if (!pg_db_.empty()) {
-      std::system(("psql -q -d '" + pg_admin_ + "' -c 'DROP DATABASE IF EXISTS " + pg_db_ +
-                   " WITH (FORCE)' >/dev/null 2>&1")
-                      .c_str());
-    }
-    fs::remove_all(dir_);
-  }
-  bool UsePostgres() {
-    const char* url_file = std::getenv("PROPRIO_TEST_POSTGRES_URL_FILE");
-    if (url_file == nullptr) return false;
-    std::ifstream f(url_file);
-    std::getline(f, pg_admin_);
-    if (pg_admin_.empty()) return false;
-    pg_db_ = "cli_partner_" + std::to_string(getpid());
-    if (std::system(("psql -q -d '" + pg_admin_ + "' -c 'DROP DATABASE IF EXISTS " + pg_db_ +
-                     "' -c 'CREATE DATABASE " + pg_db_ + "' >/dev/null")
-                        .c_str()) != 0) {
-      return false;
-    }
-    db_ = {"--postgres", pg_admin_.substr(0, pg_admin_.rfind('/') + 1) + pg_db_};
-    return Run({"init"}).exit_code == 0;
-  }
-  RunResult Run(std::vector<std::string> args) {
-    args.insert(args.begin(), db_.begin(), db_.end());
-    return RunProprio(args, dir_);
-  }
-  json RunJson(std::vector<std::string> args, int want = 0) {
-    args.push_back("--json");
-    RunResult r = Run(args);
-    EXPECT_EQ(r.exit_code, want) << r.err << r.out;
-    return json::parse(want == 0 || r.err.empty() ? r.out : r.err, nullptr, false);
-  }
+  CliPartnerTest() : CliBackendTest("cli_partner") {}
   int64_t LedgerSize() {
     RunResult r = Run({"audit", "head", "--carrier", "1", "--json"});
     json j = json::parse(r.out, nullptr, false);
     return j.is_object() && j.contains("entries") ? j["entries"].get<int64_t>() : -1;
   }
   void Scenario();
-
-  std::string dir_;
-  std::vector<std::string> db_ = {"--db", "p.db"};
-  std::string pg_admin_, pg_db_;
 };
 
 void CliPartnerTest::Scenario() {
