@@ -505,7 +505,10 @@ void Api::Run(const std::shared_ptr<Call>& call) {
     }
     return;
   }
-  if (route.method == "POST" && !call->req.idempotency_key.empty() && call->principal) {
+  // POST and PATCH are not idempotent (RFC 9110 9.2.2): the key makes a retry
+  // safe. PUT and DELETE are, and their If-Match already refuses a repeat.
+  if ((route.method == "POST" || route.method == "PATCH") &&
+      !call->req.idempotency_key.empty() && call->principal) {
     WithIdempotency(call);
     return;
   }

@@ -18,7 +18,7 @@
 // effects: a CPNI read is recorded) and sending its status and headers,
 // Content-Length included, without the body.
 //
-// Idempotency-Key (POST): before the handler runs, the key is claimed in a
+// Idempotency-Key (POST, PATCH): before the handler runs, the key is claimed in a
 // committed transaction (an idempotency_keys row with status 0, naming this
 // process's instance_id()); the handler's answer replaces the claim, or
 // deletes it when it is one the client may retry (5xx, 429). A retry finds
@@ -31,7 +31,7 @@
 // idempotency-outcome-unknown. A claim of this process that it no longer runs
 // (it failed to keep the answer) is idempotency-outcome-unknown at once. An
 // answer that could not be kept is not sent (503 instead), so every answer a
-// client got, a retry gets again. So a POST runs at most once per key, even
+// client got, a retry gets again. So a POST or PATCH runs at most once per key, even
 // across a crash.
 //
 // Handlers parse, call a service, serialise; they decide nothing. They run on

@@ -391,7 +391,7 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
       responses["412"] = ProblemResponseObject("If-Match does not match the current ETag");
       responses["428"] = ProblemResponseObject("If-Match is required");
     }
-    if (r.method == "POST" && r.authenticated) {
+    if ((r.method == "POST" || r.method == "PATCH") && r.authenticated) {
       responses["409"] = ProblemResponseObject(
           "a conflict; with an Idempotency-Key also idempotency-key-in-use with Retry-After "
           "(the first request may still be running: for 120 s after its claim when its server "

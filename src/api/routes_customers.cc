@@ -301,7 +301,7 @@ void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .summary = "Change some fields of a customer's record (If-Match required; customer.updated)",
       .tag = "customers",
       .roles = kCustomerWriters,
-      .request_headers = {"If-Match"},
+      .request_headers = {"If-Match", "Idempotency-Key"},
       .request_type = "application/json",
       .request_schema = Ref("CustomerPatch"),
       .response_schema = Ref("Customer"),

@@ -267,7 +267,7 @@ void AddOptOutFailureRoutes(Api& api, std::vector<RouteSpec>& routes) {
                  "(If-Match required; refused once the notice was sent)",
       .tag = "opt-out-failures",
       .roles = kWriters,
-      .request_headers = {"If-Match"},
+      .request_headers = {"If-Match", "Idempotency-Key"},
       .request_type = "application/json",
       .request_schema = PatchSchema(),
       .response_schema = IncidentSchema(),

@@ -248,7 +248,7 @@ void AddPartnerRoutes(Api& api, std::vector<RouteSpec>& routes) {
                  "required; one ledger entry)",
       .tag = "partners",
       .roles = kWriters,
-      .request_headers = {"If-Match"},
+      .request_headers = {"If-Match", "Idempotency-Key"},
       .request_type = "application/json",
       .request_schema = ChangeSchema({}),
       .response_schema = PartnerSchema(),

@@ -693,6 +693,35 @@ TEST_F(HttpApiTest, IdempotentRetries) {
   EXPECT_EQ(Entries(carrier_a_, "customer.created").size(), 3u + 2u);
 }
 
+// PATCH is not idempotent (RFC 9110 9.2.2): a retry with the same If-Match
+// would be refused 412 once the first one ran. With an Idempotency-Key the
+// retry gets the first answer again, and the change is recorded once.
+TEST_F(HttpApiTest, APatchRetriedWithItsIdempotencyKeyGetsTheFirstAnswer) {
+  HttpClient c(h_.port());
+  const std::string token = tokens_[Role::kCsr];
+  const std::string url = A() + "/customers/" + customers_a_[1].ToString();
+  const std::string etag = c.Get(url, token).Header("etag");
+  ASSERT_FALSE(etag.empty());
+  const size_t updates_before = Entries(carrier_a_, "customer.updated").size();
+  Headers h = Auth(token);
+  h.push_back({"If-Match", etag});
+  Headers keyed = h;
+  keyed.push_back({"Idempotency-Key", "patch-email-1"});
+  auto first = c.Send("PATCH", url, R"({"email":"kept@example.net"})", keyed);
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto again = c.Send("PATCH", url, R"({"email":"kept@example.net"})", keyed);
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(again.Header("etag"), first.Header("etag"));
+  // Without the key the same retry is refused: the ETag it names is stale.
+  EXPECT_EQ(c.Send("PATCH", url, R"({"email":"kept@example.net"})", h).status, 412);
+  // Another body under the same key is 422.
+  auto other = c.Send("PATCH", url, R"({"email":"other@example.net"})", keyed);
+  EXPECT_EQ(other.status, 422);
+  EXPECT_EQ(Entries(carrier_a_, "customer.updated").size(), updates_before + 1);
+}
+
 TEST_F(HttpApiTest, UpdatesNeedTheCurrentETag) {
   HttpClient c(h_.port());
   const std::string token = tokens_[Role::kCsr];
