@@ -3,8 +3,10 @@
 // started again on the same database, and the trial checks what a carrier
 // relies on:
 //   - HTTP writes with an Idempotency-Key (customers created, consent events
-//     recorded; each goes through group commit into the ledger) by four
-//     concurrent clients: every write that was acknowledged (201) is there
+//     recorded, customers' details changed by PATCH, breach case steps; each
+//     goes through group commit into the ledger) by five concurrent clients
+//     (four CSRs, one compliance officer): every write that was acknowledged
+//     (201, or 200 for a PATCH) is there
 //     after the restart, and its key replays the same answer; a write whose
 //     answer never came is there or not, never half; its key, retried with
 //     the same body, gets one of the answers the README documents (the stored
@@ -124,7 +126,8 @@ double MsSince(Clock::time_point t) {
 struct Figures {
   int trials = 0;
   int server_kills = 0, postmaster_kills = 0, import_kills = 0;
-  int64_t acked = 0;             // writes answered 201 before the kill
+  int64_t acked = 0;             // writes answered 201 (200 for a PATCH) before the kill
+  std::map<std::string, int64_t> acked_by_kind;
   int64_t unanswered = 0;        // sent, no answer (or a 5xx) when the kill came
   int64_t replayed = 0;          // their keys replayed a stored answer after the restart
   int64_t claimed_no_answer = 0;  // their keys answered 409 idempotency-key-in-use
@@ -141,7 +144,11 @@ struct Figures {
     std::ostringstream s;
     s << backend << ": " << trials << " trials (" << server_kills << " server kills, "
       << postmaster_kills << " postmaster kills, " << import_kills << " import kills); "
-      << acked << " acknowledged writes all present; " << unanswered << " unanswered: "
+      << acked << " acknowledged writes all present (";
+    for (const auto& [kind, n] : acked_by_kind) {
+      s << (kind == acked_by_kind.begin()->first ? "" : ", ") << n << " " << kind;
+    }
+    s << "); " << unanswered << " unanswered: "
       << replayed << " replayed, " << claimed_no_answer << " claimed (409), " << first_run
       << " first run; imports " << imports_all << " all / " << imports_none
       << " none; recovery p50 " << pct(0.5) << " ms, max " << (r.empty() ? 0.0 : r.back())
@@ -152,14 +159,23 @@ struct Figures {
 
 // One write sent by a client during a trial.
 struct Write {
-  std::string target;  // POST path
+  std::string kind;  // customer created, consent event, customer PATCH, breach step
+  std::string method = "POST";
+  std::string target;
   std::string key;     // Idempotency-Key
+  std::string if_match;  // PATCH: the ETag of the version it changes
   json body;
+  bool officer = false;  // sent by the compliance officer (breach steps)
+  int success = 201;     // the status of a write that ran
   std::string account;  // customer creates: the account number
   std::string document_id;  // consent events: the evidence document id
-  int64_t customer = 0;     // consent events: whose
+  int64_t customer = 0;     // consent events and PATCHes: whose
+  std::string email;        // PATCHes: the e-mail address set
+  int64_t breach = 0;       // breach steps: the case
+  int64_t affected_count = 0;  // breach steps: the count recorded (unique per case)
   int status = 0;           // 0: no answer before the kill
   std::string answer;       // the body answered
+  std::string etag;         // the answer's ETag
 };
 
 class CrashTrials {
@@ -184,9 +200,11 @@ class CrashTrials {
     ASSERT_EQ(Run({PROPRIO_BIN, db_flag_, db_, "demo", "--customers", "200"}, Log("demo")), 0) << ReadFile(Log("demo"));
     ASSERT_NO_FATAL_FAILURE(StartServer());
     HttpClient c(port_);
-    HttpResponse r = c.PostJson("/v1/sessions", {{"login", "alicia.gomez"}, {"password", kPassword}});
-    ASSERT_TRUE(r.status == 200 || r.status == 201) << r.status << " " << r.body;
-    token_ = r.Json()["token"].get<std::string>();
+    for (auto [login, token] : {std::pair{"alicia.gomez", &token_}, {"priya.raman", &officer_token_}}) {
+      HttpResponse r = c.PostJson("/v1/sessions", {{"login", login}, {"password", kPassword}});
+      ASSERT_TRUE(r.status == 200 || r.status == 201) << r.status << " " << r.body;
+      *token = r.Json()["token"].get<std::string>();
+    }
   }
 
   void Finish() {
@@ -197,13 +215,15 @@ class CrashTrials {
     }
   }
 
-  // Four clients write; the server (or the postmaster) is killed at a random
+  // Five clients write; the server (or the postmaster) is killed at a random
   // instant; everything is checked after the restart.
   void WriteTrial(int trial, bool kill_postmaster) {
     ++figures_.trials;
-    // Each trial's consent events go to customers it creates first, so that
-    // their event lists stay short however many trials run.
+    // Each trial's consent events go to customers it creates first, and its
+    // breach steps to a case it opens first, so that their lists stay short
+    // however many trials run.
     std::vector<int64_t> own;
+    int64_t breach = 0;
     {
       HttpClient c(port_);
       for (int i = 0; i < 4; ++i) {
@@ -213,18 +233,26 @@ class CrashTrials {
         ASSERT_EQ(r.status, 201) << r.body;
         own.push_back(r.Json()["id"].get<int64_t>());
       }
+      HttpResponse r = c.PostJson(Breaches(), BreachBody(own[0]), officer_token_,
+                                  {{"Idempotency-Key", "breach-" + std::to_string(trial)}});
+      ASSERT_EQ(r.status, 201) << r.body;
+      breach = r.Json()["id"].get<int64_t>();
     }
-    std::vector<std::vector<Write>> sent(4);
+    constexpr int kClients = 5;  // 0-3: a CSR each; 4: the compliance officer
+    std::vector<std::vector<Write>> sent(kClients);
     std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
-    for (int w = 0; w < 4; ++w) {
+    for (int w = 0; w < kClients; ++w) {
       clients.emplace_back([&, w] {
         HttpClient c(port_);
         for (int n = 0; !stop.load(); ++n) {
-          Write x = NewWrite(trial, w, n, own[(w + n) % own.size()]);
-          HttpResponse r = c.PostJson(x.target, x.body, token_, {{"Idempotency-Key", x.key}});
+          Write x = w == kClients - 1 ? BreachStep(trial, n, breach)
+                                      : NewWrite(trial, w, n, own[(w + n) % own.size()],
+                                                 sent[w].empty() ? nullptr : &sent[w].back());
+          HttpResponse r = Send(c, x);
           x.status = r.status;
           x.answer = r.body;
+          x.etag = r.Header("etag");
           sent[w].push_back(std::move(x));
           if (r.status == 0 || r.status >= 500) break;  // the kill came
         }
@@ -314,6 +342,37 @@ class CrashTrials {
  private:
   std::string Log(const std::string& what) const { return dir_ + "/" + what + ".log"; }
   std::string Customers() const { return "/v1/carriers/1/customers"; }
+  std::string Breaches() const { return "/v1/carriers/1/breaches"; }
+
+  HttpResponse Send(HttpClient& c, const Write& x) {
+    Headers h = {{"Authorization", "Bearer " + (x.officer ? officer_token_ : token_)},
+                 {"Idempotency-Key", x.key}};
+    if (!x.if_match.empty()) h.push_back({"If-Match", x.if_match});
+    return c.Send(x.method, x.target, x.body.dump(), h);
+  }
+
+  static json BreachBody(int64_t customer) {
+    return {{"description", "Crash trial: a contractor exported call records"},
+            {"discovered_how", "audit log review"},
+            {"discovered_at", "2025-06-01T10:00:00-04:00"},
+            {"determined_at", "2025-06-02T10:00:00-04:00"},
+            {"cpni", {"call_detail"}},
+            {"customers", {customer}}};
+  }
+
+  // The compliance officer's steps on the trial's case: affected_updated,
+  // each with a count of its own, so each step can be found again.
+  Write BreachStep(int trial, int n, int64_t breach) {
+    Write x;
+    x.kind = "breach steps";
+    x.officer = true;
+    x.breach = breach;
+    x.affected_count = 1000 + n;
+    x.key = "b-" + std::to_string(trial) + "-" + std::to_string(n);
+    x.target = Breaches() + "/" + std::to_string(breach) + "/actions";
+    x.body = {{"kind", "affected_updated"}, {"affected_count", x.affected_count}};
+    return x;
+  }
 
   static json CustomerBody(const std::string& account) {
     return {{"account_number", account},
@@ -326,15 +385,31 @@ class CrashTrials {
             {"services", {"local", "cmrs"}}};
   }
 
-  Write NewWrite(int trial, int w, int n, int64_t customer) {
+  // A CSR's writes in turn: create a customer, change the e-mail address of
+  // the customer it created (PATCH with the create's ETag; `previous` is that
+  // create, which was answered 201: a client stops at its first failure),
+  // record a consent event.
+  Write NewWrite(int trial, int w, int n, int64_t customer, const Write* previous) {
     Write x;
     const std::string tag = std::to_string(trial) + "-" + std::to_string(w) + "-" + std::to_string(n);
-    if (n % 2 == 0) {
+    if (n % 3 == 1 && previous != nullptr && previous->status == 201 && !previous->account.empty()) {
+      x.kind = "customer updates";
+      x.method = "PATCH";
+      x.success = 200;
+      x.customer = json::parse(previous->answer)["id"].get<int64_t>();
+      x.if_match = previous->etag;
+      x.email = "ct" + tag + "@example.net";
+      x.key = "p-" + tag;
+      x.target = Customers() + "/" + std::to_string(x.customer);
+      x.body = {{"email", x.email}};
+    } else if (n % 3 == 0) {
+      x.kind = "customers created";
       x.account = "CT" + tag;
       x.key = "c-" + tag;
       x.target = Customers();
       x.body = CustomerBody(x.account);
     } else {
+      x.kind = "consent events";
       x.customer = customer;
       x.document_id = "CRASH-" + tag;
       x.key = "e-" + tag;
@@ -353,6 +428,26 @@ class CrashTrials {
   bool Present(const Write& x) {
     if (!x.account.empty()) return CountAccounts(x.account) == 1;
     HttpClient c(port_);
+    if (!x.email.empty()) {
+      HttpResponse r = c.Get(Customers() + "/" + std::to_string(x.customer), token_);
+      EXPECT_EQ(r.status, 200) << r.body;
+      return r.status == 200 && r.Json().value("email", "") == x.email;
+    }
+    if (x.breach != 0) {
+      HttpResponse r = c.Get(Breaches() + "/" + std::to_string(x.breach), officer_token_);
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) return false;
+      int found = 0;
+      const json breach = r.Json();
+      for (const json& step : breach["timeline"]) {
+        if (step["kind"] == "affected_updated" &&
+            step["details"].value("affected_count", int64_t{0}) == x.affected_count) {
+          ++found;
+        }
+      }
+      EXPECT_LE(found, 1) << x.key << " recorded twice";
+      return found == 1;
+    }
     std::string cursor;
     int found = 0;
     for (;;) {
@@ -375,11 +470,12 @@ class CrashTrials {
   void Check(const Write& x) {
     const bool before = Present(x);
     HttpClient c(port_);
-    HttpResponse again = c.PostJson(x.target, x.body, token_, {{"Idempotency-Key", x.key}});
-    if (x.status == 201) {
+    HttpResponse again = Send(c, x);
+    if (x.status == x.success) {
       ++figures_.acked;
+      ++figures_.acked_by_kind[x.kind];
       EXPECT_TRUE(before) << "acknowledged write lost: " << x.key;
-      EXPECT_EQ(again.status, 201) << x.key << ": " << again.body;
+      EXPECT_EQ(again.status, x.success) << x.key << ": " << again.body;
       EXPECT_EQ(again.Header("idempotent-replayed"), "true") << x.key;
       EXPECT_EQ(again.Json(), json::parse(x.answer, nullptr, false)) << x.key;
       return;
@@ -389,7 +485,7 @@ class CrashTrials {
       return;
     }
     ++figures_.unanswered;
-    if (again.status == 201 && again.Header("idempotent-replayed") == "true") {
+    if (again.status == x.success && again.Header("idempotent-replayed") == "true") {
       // The write committed and its answer was kept before the kill.
       ++figures_.replayed;
       EXPECT_TRUE(before) << x.key << " replayed an answer for a write that is not there";
@@ -405,7 +501,7 @@ class CrashTrials {
         EXPECT_FALSE(again.Header("retry-after").empty()) << x.key;
       }
       EXPECT_EQ(Present(x), before) << x.key << " changed on a 409";
-    } else if (again.status == 201) {
+    } else if (again.status == x.success) {
       // Never claimed: nothing of it can be there, and it runs now, once.
       ++figures_.first_run;
       EXPECT_FALSE(before) << x.key << " ran twice";
@@ -504,7 +600,7 @@ class CrashTrials {
   std::mt19937_64 rng_;
   pid_t server_ = -1;
   uint16_t port_ = 0;
-  std::string token_;
+  std::string token_, officer_token_;
   Figures figures_;
 };
 
