@@ -1,4 +1,5 @@
 // End-to-end tests of the proprio command line, through the built binary.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "planted_values.h"
 
 namespace proprio::testing {
 namespace {
@@ -513,6 +515,33 @@ TEST_F(CliTest, CustomerUpdate_64_2010_f_NoticesAndTheNewAddressOnPostgres) {
   const std::string mine = url.substr(0, url.rfind('/') + 1) + db;
   ASSERT_EQ(Run({"init", "--postgres", mine}).exit_code, 0);
   CustomerUpdateScenario(this, {"--postgres", mine});
+}
+
+// The scan every CLI test binary runs (tests/e2e/planted_values.cc) must be
+// able to fail: a typed password in standard error or in a file the command
+// wrote, or echoed on standard output, fails the test that ran it.
+TEST(PlantedValueScan, ACommandLeakingWhatWasTypedFailsTheTest) {
+  CliRun run;
+  run.args = {"staff", "add", "--carrier", "1", "--password-stdin"};
+  run.stdin_text = "Typed-Secret-4417\n";
+  CliRun leaks_to_stderr = run;
+  leaks_to_stderr.err = "error: password Typed-Secret-4417 is too common";
+  EXPECT_NONFATAL_FAILURE(ScanCliRunForPlantedValues(leaks_to_stderr),
+                          "planted value in the standard error of `proprio staff add`");
+  CliRun echoes = run;
+  echoes.out = "staff 7 added (password Typed-Secret-4417)";
+  EXPECT_NONFATAL_FAILURE(ScanCliRunForPlantedValues(echoes),
+                          "a typed secret echoed on the standard output");
+  CliRun writes = run;
+  writes.files = {{"/tmp/proprio-x/letter.txt", "Dear customer, Typed-Secret-4417"}};
+  EXPECT_NONFATAL_FAILURE(ScanCliRunForPlantedValues(writes),
+                          "planted value in /tmp/proprio-x/letter.txt");
+  // Standard output may show what is not typed: call detail to the operator.
+  CliRun shows = run;
+  shows.stdin_text = "";
+  shows.args = {"auth", "call", "detail", "--stated", "a call to 555-0142 at 9pm"};
+  shows.out = "discuss only: a call to 555-0142 at 9pm";
+  ScanCliRunForPlantedValues(shows);
 }
 
 }  // namespace

@@ -4,12 +4,6 @@
 # claims of a gone process) and the CLI on text that is not UTF-8.
 proprio_add_test(http_hardening_test SOURCES http_hardening_test.cc ${PROPRIO_HTTP_E2E_CHECKS}
   DEPS proprio_api proprio_http_test_client LABELS e2e)
-proprio_add_test(cli_hardening_test SOURCES cli_hardening_test.cc cli_runner.cc
-  DEPS nlohmann_json::nlohmann_json LABELS e2e)
-target_compile_definitions(cli_hardening_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:proprio>")
-add_dependencies(cli_hardening_test proprio)
+proprio_add_cli_test(cli_hardening_test SOURCES cli_hardening_test.cc)
 # The command line's conventions (issue 18).
-proprio_add_test(cli_conventions_test SOURCES cli_conventions_test.cc cli_runner.cc
-  DEPS nlohmann_json::nlohmann_json LABELS e2e)
-target_compile_definitions(cli_conventions_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:proprio>")
-add_dependencies(cli_conventions_test proprio)
+proprio_add_cli_test(cli_conventions_test SOURCES cli_conventions_test.cc)

@@ -36,10 +36,8 @@ proprio_add_test(http_api_test SOURCES http_api_test.cc ${PROPRIO_HTTP_E2E_CHECK
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
 
-proprio_add_test(http_shutdown_test SOURCES http_shutdown_test.cc cli_runner.cc
-  DEPS proprio_http_test_client SQLite::SQLite3 LABELS e2e)
-target_compile_definitions(http_shutdown_test PRIVATE PROPRIO_BIN="$<TARGET_FILE:proprio>")
-add_dependencies(http_shutdown_test proprio)
+proprio_add_test(http_shutdown_test SOURCES http_shutdown_test.cc
+  DEPS proprio_cli_runner SQLite::SQLite3 LABELS e2e)
 
 proprio_add_test(http_breach_test SOURCES http_breach_test.cc ${PROPRIO_HTTP_E2E_CHECKS}
   DEPS proprio_live_server proprio_report_testing LABELS e2e

@@ -10,6 +10,8 @@
 //   - never in: a problem+json body (checked as each answer arrives), the
 //     server's log, /metrics, or any file beside the database (checked as
 //     each LiveServer stops, tests/e2e/live_server.h).
+// Compiled into a CLI end-to-end test binary, it does the same for each run
+// of the proprio binary (tests/e2e/cli_runner.h; ScanRun below says what).
 // Values shorter than 8 bytes are not planted: they would match by chance.
 #include <gtest/gtest.h>
 
@@ -17,6 +19,9 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "http_client.h"
 #include "planted_values.h"
@@ -28,7 +33,9 @@ constexpr size_t kShortest = 8;
 
 std::mutex g_mu;
 std::set<std::string> g_planted;
+std::set<std::string> g_typed;  // typed at a CLI's secret prompt: never echoed
 size_t g_scans = 0;
+size_t g_runs = 0;
 
 bool SecretKey(const std::string& key) {
   // Not "cpni": in a decision request it names categories (call_detail),
@@ -65,9 +72,9 @@ void PlantSecrets(const nlohmann::json& v) {
 
 // The planted values found in `text`, for a failure message (never printed
 // whole: a test log is a place they must not be either, so only a prefix).
-std::string Found(const std::string& text) {
+std::string Found(const std::string& text, const std::set<std::string>& planted = g_planted) {
   std::string found;
-  for (const std::string& p : g_planted) {
+  for (const std::string& p : planted) {
     if (text.find(p) != std::string::npos) found += " '" + p.substr(0, 3) + "...'";
   }
   return found;
@@ -100,6 +107,70 @@ void Observe(const Exchange& x) {
   }
 }
 
+// A flag whose standard input lines are secrets (--password-stdin,
+// --backup-answer-stdin, --code-stdin, ...).
+bool ReadsSecretsFromStdin(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a.size() > 8 && a.rfind("--", 0) == 0 && a.compare(a.size() - 6, 6, "-stdin") == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Command(const std::vector<std::string>& args) {
+  std::string c = "proprio";
+  for (size_t i = 0; i < args.size() && i < 3 && args[i].rfind("--", 0) != 0; ++i) {
+    c += " " + args[i];
+  }
+  return c;
+}
+
+// A run of the proprio binary (tests/e2e/cli_runner): what was typed at a
+// secret prompt, the call detail a caller stated (--stated), and tokens it
+// printed are planted; none may show in its standard error or a file it
+// wrote, and what was typed may not be echoed on its standard output either.
+// (Standard output rightly shows CPNI, and a token it hands out, to the
+// operator.)
+void ScanRun(const CliRun& run) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  ++g_runs;
+  std::set<std::string> typed;
+  if (ReadsSecretsFromStdin(run.args)) {
+    std::string line;
+    for (char ch : run.stdin_text + "\n") {
+      if (ch != '\n') {
+        line += ch;
+        continue;
+      }
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.size() >= kShortest) typed.insert(line);
+      line.clear();
+    }
+  }
+  for (size_t i = 0; i + 1 < run.args.size(); ++i) {
+    if (run.args[i] == "--stated" && run.args[i + 1].size() >= kShortest) {
+      g_planted.insert(run.args[i + 1]);
+    }
+  }
+  g_typed.insert(typed.begin(), typed.end());
+  g_planted.insert(typed.begin(), typed.end());
+  const std::string command = Command(run.args);
+  if (std::string f = Found(run.err); !f.empty()) {
+    ADD_FAILURE() << "planted value in the standard error of `" << command << "`:" << f;
+  }
+  if (std::string f = Found(run.out, g_typed); !f.empty()) {
+    ADD_FAILURE() << "a typed secret echoed on the standard output of `" << command << "`:" << f;
+  }
+  for (const auto& [path, contents] : run.files) {
+    if (std::string f = Found(contents); !f.empty()) {
+      ADD_FAILURE() << "planted value in " << path << " (after `" << command << "`):" << f;
+    }
+  }
+  const nlohmann::json out = nlohmann::json::parse(run.out, nullptr, false);
+  if (out.is_object() && out.contains("token")) PlantAll(out["token"]);
+}
+
 void Scan(const ServerTraces& t) {
   std::lock_guard<std::mutex> lock(g_mu);
   ++g_scans;
@@ -119,14 +190,16 @@ class PlantedValueScan : public ::testing::Environment {
   void SetUp() override {
     AddExchangeObserver(&Observe);
     SetTraceScanner(&Scan);
+    SetCliRunScanner(&ScanRun);
   }
   void TearDown() override {
     RemoveExchangeObserver(&Observe);
     SetTraceScanner(nullptr);
+    SetCliRunScanner(nullptr);
     std::lock_guard<std::mutex> lock(g_mu);
     std::printf("Planted-value scan: %zu values planted, %zu servers' logs, metrics and files "
-                "scanned\n",
-                g_planted.size(), g_scans);
+                "scanned, %zu command runs' output and files scanned\n",
+                g_planted.size(), g_scans, g_runs);
   }
 };
 
@@ -141,5 +214,7 @@ void PlantValue(const std::string& value) {
 }
 
 void ScanTracesForPlantedValues(const ServerTraces& traces) { Scan(traces); }
+
+void ScanCliRunForPlantedValues(const CliRun& run) { ScanRun(run); }
 
 }  // namespace proprio::testing

@@ -13,5 +13,7 @@ namespace proprio::testing {
 void PlantValue(const std::string& value);
 // Fails the running test for each planted value found in `traces`.
 void ScanTracesForPlantedValues(const ServerTraces& traces);
+// Fails the running test for each planted value `run` leaks.
+void ScanCliRunForPlantedValues(const CliRun& run);
 
 }  // namespace proprio::testing

@@ -10,6 +10,7 @@
 namespace proprio::testing {
 namespace {
 std::atomic<TraceScanner> g_scanner{nullptr};
+std::atomic<CliRunScanner> g_cli_scanner{nullptr};
 }  // namespace
 
 void SetTraceScanner(TraceScanner scanner) { g_scanner = scanner; }
@@ -21,15 +22,31 @@ void ScanServerTraces(uint16_t port, const std::string& log, const std::string& 
   ServerTraces traces;
   traces.log = log;
   traces.metrics = HttpClient(port).Get("/metrics").body;
+  traces.files = FilesIn(dir, [&](const std::filesystem::directory_entry& e) {
+    return e.path().filename().string().rfind(database_prefix, 0) != 0;
+  });
+  scanner(traces);
+}
+
+std::vector<std::pair<std::string, std::string>> FilesIn(
+    const std::string& dir,
+    const std::function<bool(const std::filesystem::directory_entry&)>& wanted) {
+  std::vector<std::pair<std::string, std::string>> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
-    if (!entry.is_regular_file()) continue;
-    if (entry.path().filename().string().rfind(database_prefix, 0) == 0) continue;
+    if (!entry.is_regular_file() || !wanted(entry)) continue;
     std::ifstream in(entry.path(), std::ios::binary);
-    traces.files.emplace_back(entry.path().string(),
-                              std::string(std::istreambuf_iterator<char>(in), {}));
+    files.emplace_back(entry.path().string(), std::string(std::istreambuf_iterator<char>(in), {}));
   }
-  scanner(traces);
+  return files;
+}
+
+void SetCliRunScanner(CliRunScanner scanner) { g_cli_scanner = scanner; }
+
+bool HasCliRunScanner() { return g_cli_scanner.load() != nullptr; }
+
+void ScanCliRun(const CliRun& run) {
+  if (const CliRunScanner scanner = g_cli_scanner.load()) scanner(run);
 }
 
 }  // namespace proprio::testing
