@@ -118,8 +118,13 @@ SimDecision DecideSimRequest(const RuleSet& rs, const Policy& policy, const SimR
   if (f.refused_until && *f.refused_until > f.at) {
     d.outcome = "refused_failed_attempts";
     d.basis = SimBasis(rs, f.kind, "sim_change.failed_attempts");
-    d.reason = "Refused: too many failed authentication attempts on this account; " + what +
-               " requests are refused until " + f.refused_until->ToRfc3339() + note + ".";
+    d.reason = "Refused: too many failed authentication attempts on this account within " +
+               std::to_string(policy.sim_failed_window_hours) +
+               " hours (failed checks of a password, back-up answer, online password, reset "
+               "code or photo ID: " + std::to_string(f.failed_checks) +
+               "; requests refused for want of secure authentication: " +
+               std::to_string(f.failed_requests) + "); " + what + " requests are refused until " +
+               f.refused_until->ToRfc3339() + note + ".";
     d.requirements = {"wait_until:" + f.refused_until->ToRfc3339()};
     return d;
   }

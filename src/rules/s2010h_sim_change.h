@@ -84,6 +84,12 @@ struct SimRequestFacts {
   bool locked = false;                 // the customer's SIM lock is on
   // Refused for failed attempts until this instant (FailedAttemptsRefusedUntil).
   std::optional<Instant> refused_until;
+  // What was counted toward it within the policy's window (for the answer's
+  // reason): requests refused for want of secure authentication, and failed
+  // checks of a password, back-up answer, online password, reset code or photo
+  // ID in the customer's verification sessions and sign-ins.
+  int failed_requests = 0;
+  int failed_checks = 0;
   bool has_contact_of_record = true;  // somewhere to send the notice
 };
 

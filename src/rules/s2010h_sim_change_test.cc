@@ -102,11 +102,19 @@ TEST(SimChangeRules, c64_2010_h_2_FailedAttemptsRefuseForAPeriod) {
 
   SimRequestFacts f = Facts({SimAuthMethod::kPassword}, "2026-06-01T12:00:00Z");
   f.refused_until = until;
+  f.failed_requests = 1;
+  f.failed_checks = 2;  // wrong passwords count as much as refused requests
   const SimDecision d = DecideSimRequest(Rs("2026-06-01T12:00:00Z"), p, f);
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.outcome, "refused_failed_attempts");
   EXPECT_EQ(d.basis, std::vector<std::string>{"47 CFR 64.2010(h)(2)"});
   EXPECT_NE(d.reason.find("2026-06-02T11:30:00Z"), std::string::npos);
+  // The answer says what was counted.
+  EXPECT_NE(d.reason.find("within 24 hours (failed checks of a password, back-up answer, online "
+                          "password, reset code or photo ID: 2; requests refused for want of "
+                          "secure authentication: 1)"),
+            std::string::npos)
+      << d.reason;
   EXPECT_FALSE(d.failed_attempt);
 
   Policy strict = p;

@@ -138,10 +138,20 @@ Result<SimRequestResult> RequestSimChange(store::Store& store, CarrierId carrier
     facts.methods = MethodsOf(session.flags);
     ASSIGN_OR_RETURN(auto lock, tx.GetSimLock(carrier, in.customer));
     facts.locked = lock && lock->locked;
-    // 64.2010(h)(2): the customer's failed attempts within the window.
+    // 64.2010(h)(2): the customer's failed attempts within the window: the
+    // requests refused for want of secure authentication, and every failed
+    // check of what the customer must know or show (a wrong password or
+    // back-up answer on a call, online, a refused photo ID). Whoever fails
+    // them is stopped before asking for the SIM, not only after: the carrier
+    // cannot tell what an earlier caller was after.
     const Instant since = actor.now + (-policy.sim_failed_window_hours * kMicrosPerHour);
     ASSIGN_OR_RETURN(std::vector<Instant> failures,
                      tx.SimFailedAttemptsSince(carrier, in.customer, since));
+    ASSIGN_OR_RETURN(const std::vector<Instant> checks,
+                     tx.FailedAuthenticationChecksSince(carrier, in.customer, since));
+    facts.failed_requests = static_cast<int>(failures.size());
+    facts.failed_checks = static_cast<int>(checks.size());
+    failures.insert(failures.end(), checks.begin(), checks.end());
     facts.refused_until = rules::FailedAttemptsRefusedUntil(failures, policy, actor.now);
     facts.has_contact_of_record = HasContactOfRecord(customer);
     out.decision = rules::DecideSimRequest(rs, policy, facts);
@@ -154,13 +164,22 @@ Result<SimRequestResult> RequestSimChange(store::Store& store, CarrierId carrier
       ASSIGN_OR_RETURN(out.notifications, QueueAccountChangeNotices(tx, customer, customer, kind,
                                                                     ChangeEvent::kCreated, actor));
     }
-    // 64.2010(h)(2): this failure reaches the threshold: refuse from now on
-    // and tell the customer.
+    // 64.2010(h)(2): when this failure reaches the threshold, or failed
+    // checks reached it before any request came, requests are refused and the
+    // customer is told, once for each refusal (from the last failure counted).
+    std::optional<Instant> refusal;
     if (out.decision.failed_attempt) {
       failures.push_back(actor.now);
-      const auto until = rules::FailedAttemptsRefusedUntil(failures, policy, actor.now);
-      if (until && !facts.refused_until) {
-        out.refused_until = until;
+      refusal = rules::FailedAttemptsRefusedUntil(failures, policy, actor.now);
+    } else if (out.decision.outcome == "refused_failed_attempts") {
+      refusal = facts.refused_until;
+    }
+    if (refusal) {
+      out.refused_until = refusal;
+      const Instant last_failure = *refusal + (-policy.sim_refusal_hours * kMicrosPerHour);
+      ASSIGN_OR_RETURN(const bool told, tx.NoticeQueuedSince(carrier, in.customer,
+                                                              "sim_failed_attempts", last_failure));
+      if (!told) {
         ASSIGN_OR_RETURN(std::vector<int64_t> ids,
                          QueueAccountChangeNotices(tx, customer, customer,
                                                    ChangeKind::kSimFailedAttempts,

@@ -15,9 +15,11 @@
 //     account-change outbox (services/notifications.h, kinds sim_change and
 //     port_out), never to new contact data, never with CPNI (64.2010(h)(3));
 //   - counted, when refused for want of secure authentication in an open
-//     session, as a failed attempt; at the policy's count within its window
-//     further requests are refused for its period and the customer is sent a
-//     sim_failed_attempts notice (64.2010(h)(2)).
+//     session, as a failed attempt (64.2010(h)(2)). So is every failed check of
+//     a password, back-up answer, online password, reset code or photo ID of
+//     the customer's. At the policy's count within its window further requests
+//     are refused for its period, and the customer is sent one
+//     sim_failed_attempts notice for the refusal.
 // The lock (64.2010(h)(4)) is turned on and off at no cost in an
 // authenticated session (rules::CheckSimLockChange); each change is a
 // ledger entry (sim.lock_set, sim.lock_cleared) and a notice.

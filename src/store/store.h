@@ -357,6 +357,15 @@ class Tx {
                                               int64_t before, int limit);
   Result<std::vector<Instant>> SimFailedAttemptsSince(CarrierId carrier, CustomerId customer,
                                                       Instant since);
+  // 64.2010(h)(2): the instants of the customer's failed authentication
+  // checks at or after `since`: a wrong password, back-up answer, online
+  // password or reset code, or a photo ID refused (verification_steps).
+  Result<std::vector<Instant>> FailedAuthenticationChecksSince(CarrierId carrier,
+                                                               CustomerId customer, Instant since);
+  // True when a notice of `change_kind` was queued for the customer at or
+  // after `since` (account_notifications).
+  Result<bool> NoticeQueuedSince(CarrierId carrier, CustomerId customer,
+                                 const std::string& change_kind, Instant since);
   // True when a SIM change or port-out request was made in verification
   // session `session_id` (the contact is a SIM contact: 64.2010(h)).
   Result<bool> SimRequestInSession(CarrierId carrier, int64_t session_id);

@@ -108,6 +108,34 @@ Result<std::vector<Instant>> Tx::SimFailedAttemptsSince(CarrierId carrier, Custo
   return out;
 }
 
+Result<std::vector<Instant>> Tx::FailedAuthenticationChecksSince(CarrierId carrier,
+                                                                 CustomerId customer,
+                                                                 Instant since) {
+  std::vector<Instant> out;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT at FROM verification_steps WHERE carrier_id = ? AND customer_id = ? AND at >= ? "
+      "AND outcome = 'failed' AND kind IN ('password', 'backup_answer', 'online_sign_in', "
+      "'reset_code', 'photo_id') ORDER BY at",
+      {carrier.value(), customer.value(), since.micros()}, [&](const Row& r) {
+        out.push_back(Instant::FromMicros(r.Int(0)));
+        return Status::Ok();
+      }));
+  return out;
+}
+
+Result<bool> Tx::NoticeQueuedSince(CarrierId carrier, CustomerId customer,
+                                   const std::string& change_kind, Instant since) {
+  bool found = false;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT id FROM account_notifications WHERE carrier_id = ? AND customer_id = ? AND "
+      "change_kind = ? AND created_at >= ? LIMIT 1",
+      {carrier.value(), customer.value(), change_kind, since.micros()}, [&](const Row&) {
+        found = true;
+        return Status::Ok();
+      }));
+  return found;
+}
+
 Result<bool> Tx::SimRequestInSession(CarrierId carrier, int64_t session_id) {
   bool found = false;
   RETURN_IF_ERROR(conn_.Run(

@@ -26,9 +26,18 @@ Actor At(const std::string& actor, int64_t minutes) {
   return {actor, T0() + minutes * 60 * kMicrosPerSecond};
 }
 
-void Scenario(store::Store& store) {
+// A wireless carrier with a CSR, two customers and a webhook for notices.
+struct Wireless {
   CustomerAuthPolicy policy;
-  policy.cost = {1, 64, 1};
+  CarrierId carrier;
+  StaffId csr;
+  std::string rep;  // the CSR's actor id
+  CustomerId id;    // the customer of the scenario, numbers of record +14075550100
+  CustomerId other;
+};
+
+void SetUpWireless(store::Store& store, Wireless& w) {
+  w.policy.cost = {1, 64, 1};
   const Actor setup{"test", T0() + (-100 * kMicrosPerDay)};
   Carrier c;
   c.legal_name = "Wireless Both Backends";
@@ -37,15 +46,17 @@ void Scenario(store::Store& store) {
   c.time_zone = "America/New_York";
   auto carrier = AddCarrier(store, c, setup);
   ASSERT_TRUE(carrier.ok()) << carrier.status().ToString();
+  w.carrier = carrier->id;
   Staff s;
-  s.carrier = carrier->id;
+  s.carrier = w.carrier;
   s.name = "Casey Rep";
   s.roles = {Role::kCsr};
   auto csr = AddStaff(store, s, setup);
   ASSERT_TRUE(csr.ok());
-  const std::string rep = "staff:" + csr->id.ToString();
+  w.csr = csr->id;
+  w.rep = "staff:" + csr->id.ToString();
   Customer k;
-  k.carrier = carrier->id;
+  k.carrier = w.carrier;
   k.account_number = "W-1";
   k.name = "Pat Jones";
   k.phones_of_record = {"+14075550100"};
@@ -53,18 +64,28 @@ void Scenario(store::Store& store) {
   k.address_since = CivilDate{2022, 1, 1};
   auto customer = AddCustomer(store, k, setup);
   ASSERT_TRUE(customer.ok()) << customer.status().ToString();
-  const CustomerId id = customer->id;
+  w.id = customer->id;
   k.account_number = "W-2";
   k.phones_of_record = {"+14075550101"};
   auto second = AddCustomer(store, k, setup);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
-  const CustomerId other = second->id;
+  w.other = second->id;
 
   store::NotificationSettingsRow settings;
-  settings.carrier = carrier->id;
+  settings.carrier = w.carrier;
   settings.webhook_url = "http://127.0.0.1:9/x";
   settings.channels = "text";
   ASSERT_TRUE(PutNotificationSettings(store, settings, setup).ok());
+}
+
+void Scenario(store::Store& store) {
+  Wireless w;
+  SetUpWireless(store, w);
+  if (::testing::Test::HasFatalFailure()) return;
+  const CustomerAuthPolicy& policy = w.policy;
+  const std::string& rep = w.rep;
+  const CustomerId id = w.id;
+  const CustomerId other = w.other;
 
   rules::RuleConfig config;
   config.sim_change_compliance = CivilDate{2026, 1, 15};
@@ -72,14 +93,14 @@ void Scenario(store::Store& store) {
   // 64.2010(h)(1): a caller who only states call detail is refused, with the
   // citation; the request is recorded and notified all the same
   // (64.2010(h)(3)) and counts as a failed attempt (64.2010(h)(2)).
-  OpenVerificationRequest call{carrier->id, id, VerificationChannel::kPhone, "+13055550111", "c-1"};
+  OpenVerificationRequest call{w.carrier, id, VerificationChannel::kPhone, "+13055550111", "c-1"};
   auto weak = OpenVerification(store, call, policy, At(rep, 0));
   ASSERT_TRUE(weak.ok()) << weak.status().ToString();
-  ASSERT_TRUE(RecordCallerStatedCallDetail(store, carrier->id, weak->row.id,
+  ASSERT_TRUE(RecordCallerStatedCallDetail(store, w.carrier, weak->row.id,
                                            "call to +1 407 555 0199 yesterday", policy, At(rep, 1))
                   .ok());
   SimRequestInput in{id, rules::SimRequestKind::kSimChange, weak->row.id};
-  auto refused = RequestSimChange(store, carrier->id, in, config, At(rep, 2));
+  auto refused = RequestSimChange(store, w.carrier, in, config, At(rep, 2));
   ASSERT_TRUE(refused.ok()) << refused.status().ToString();
   EXPECT_FALSE(refused->decision.allowed);
   EXPECT_EQ(refused->row.outcome, "refused_not_authenticated");
@@ -88,9 +109,9 @@ void Scenario(store::Store& store) {
   EXPECT_TRUE(refused->row.failed_attempt);
   EXPECT_TRUE(refused->row.in_force);
   EXPECT_EQ(refused->row.channel, "phone");
-  EXPECT_EQ(refused->row.staff_id, csr->id.value());
+  EXPECT_EQ(refused->row.staff_id, w.csr.value());
   ASSERT_EQ(refused->notifications.size(), 1u);
-  auto notice = GetNotification(store, carrier->id, refused->notifications[0]);
+  auto notice = GetNotification(store, w.carrier, refused->notifications[0]);
   ASSERT_TRUE(notice.ok());
   EXPECT_EQ(notice->change_kind, "sim_change");
   EXPECT_EQ(notice->destination, "+14075550100");  // the number of record
@@ -101,7 +122,7 @@ void Scenario(store::Store& store) {
 
   // 64.2010(h)(6): this is now a SIM contact, so the session opens no CPNI to
   // the employee, not even the call detail the caller stated.
-  auto closed = DecisionContextForSession(store, carrier->id, weak->row.id, id,
+  auto closed = DecisionContextForSession(store, w.carrier, weak->row.id, id,
                                           T0() + 150 * kMicrosPerSecond);
   ASSERT_FALSE(closed.ok());
   EXPECT_EQ(closed.status().code(), StatusCode::kPermissionDenied);
@@ -109,32 +130,32 @@ void Scenario(store::Store& store) {
 
   // A port-out request in the same weak session: refused, 52.37 cited.
   in.kind = rules::SimRequestKind::kPortOut;
-  auto port = RequestSimChange(store, carrier->id, in, config, At(rep, 3));
+  auto port = RequestSimChange(store, w.carrier, in, config, At(rep, 3));
   ASSERT_TRUE(port.ok());
   EXPECT_EQ(port->row.basis, "47 CFR 64.2010(h)(1);47 CFR 52.37");
-  EXPECT_EQ(GetNotification(store, carrier->id, port->notifications[0])->change_kind, "port_out");
+  EXPECT_EQ(GetNotification(store, w.carrier, port->notifications[0])->change_kind, "port_out");
 
   // The third failure within 24 hours reaches the threshold: the customer is
   // told, and further requests are refused even with a password.
-  auto third = RequestSimChange(store, carrier->id, in, config, At(rep, 4));
+  auto third = RequestSimChange(store, w.carrier, in, config, At(rep, 4));
   ASSERT_TRUE(third.ok());
   ASSERT_TRUE(third->refused_until.has_value());
   EXPECT_EQ(*third->refused_until, T0() + (4 * 60 + 24 * 3600) * kMicrosPerSecond);
   ASSERT_EQ(third->notifications.size(), 2u);
-  EXPECT_EQ(GetNotification(store, carrier->id, third->notifications[1])->change_kind,
+  EXPECT_EQ(GetNotification(store, w.carrier, third->notifications[1])->change_kind,
             "sim_failed_attempts");
 
   // Enrol a password in store (photo ID), then call again.
-  OpenVerificationRequest visit{carrier->id, id, VerificationChannel::kInStore, "", ""};
+  OpenVerificationRequest visit{w.carrier, id, VerificationChannel::kInStore, "", ""};
   auto v = OpenVerification(store, visit, policy, At(rep, 5));
   ASSERT_TRUE(v.ok());
-  ASSERT_TRUE(RecordPhotoId(store, carrier->id, v->row.id,
+  ASSERT_TRUE(RecordPhotoId(store, w.carrier, v->row.id,
                             {"passport", "U.S. Department of State", "Z123", CivilDate{2030, 1, 1},
-                             true, csr->id},
+                             true, w.csr},
                             policy, At(rep, 6))
                   ->passed);
   in = {id, rules::SimRequestKind::kSimChange, v->row.id};
-  auto blocked = RequestSimChange(store, carrier->id, in, config, At(rep, 7));
+  auto blocked = RequestSimChange(store, w.carrier, in, config, At(rep, 7));
   ASSERT_TRUE(blocked.ok());
   EXPECT_EQ(blocked->row.outcome, "refused_failed_attempts");
   EXPECT_EQ(blocked->row.basis, "47 CFR 64.2010(h)(2)");
@@ -142,13 +163,13 @@ void Scenario(store::Store& store) {
 
   // A day later the photo-ID session (re-opened) authenticates the request.
   auto v2 = OpenVerification(store, visit, policy, At(rep, 24 * 60 + 10));
-  ASSERT_TRUE(RecordPhotoId(store, carrier->id, v2->row.id,
+  ASSERT_TRUE(RecordPhotoId(store, w.carrier, v2->row.id,
                             {"passport", "U.S. Department of State", "Z123", CivilDate{2030, 1, 1},
-                             true, csr->id},
+                             true, w.csr},
                             policy, At(rep, 24 * 60 + 11))
                   ->passed);
   in.session = v2->row.id;
-  auto ok = RequestSimChange(store, carrier->id, in, config, At(rep, 24 * 60 + 12));
+  auto ok = RequestSimChange(store, w.carrier, in, config, At(rep, 24 * 60 + 12));
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_TRUE(ok->decision.allowed) << ok->decision.reason;
   EXPECT_EQ(ok->row.methods, "photo_id");
@@ -156,44 +177,44 @@ void Scenario(store::Store& store) {
   EXPECT_EQ(ok->notifications.size(), 1u);
 
   // 64.2010(h)(4): the lock, only in a securely authenticated session.
-  auto no_lock = SetSimLock(store, carrier->id, id, weak->row.id, true, config, At(rep, 24 * 60 + 13));
+  auto no_lock = SetSimLock(store, w.carrier, id, weak->row.id, true, config, At(rep, 24 * 60 + 13));
   ASSERT_FALSE(no_lock.ok());
   EXPECT_EQ(no_lock.status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(no_lock.status().field(), "session");
-  auto locked = SetSimLock(store, carrier->id, id, v2->row.id, true, config, At(rep, 24 * 60 + 14));
+  auto locked = SetSimLock(store, w.carrier, id, v2->row.id, true, config, At(rep, 24 * 60 + 14));
   ASSERT_TRUE(locked.ok()) << locked.status().ToString();
   EXPECT_TRUE(locked->locked);
-  EXPECT_TRUE(GetSimLock(store, carrier->id, id)->locked);
-  EXPECT_FALSE(GetSimLock(store, carrier->id, other)->locked);
-  auto while_locked = RequestSimChange(store, carrier->id, in, config, At(rep, 24 * 60 + 15));
+  EXPECT_TRUE(GetSimLock(store, w.carrier, id)->locked);
+  EXPECT_FALSE(GetSimLock(store, w.carrier, other)->locked);
+  auto while_locked = RequestSimChange(store, w.carrier, in, config, At(rep, 24 * 60 + 15));
   ASSERT_TRUE(while_locked.ok());
   EXPECT_EQ(while_locked->row.outcome, "refused_locked");
   EXPECT_EQ(while_locked->row.basis, "47 CFR 64.2010(h)(4)");
-  auto unlocked = SetSimLock(store, carrier->id, id, v2->row.id, false, config, At(rep, 24 * 60 + 16));
+  auto unlocked = SetSimLock(store, w.carrier, id, v2->row.id, false, config, At(rep, 24 * 60 + 16));
   ASSERT_TRUE(unlocked.ok());
   EXPECT_FALSE(unlocked->locked);
-  EXPECT_TRUE(RequestSimChange(store, carrier->id, in, config, At(rep, 24 * 60 + 17))->decision.allowed);
+  EXPECT_TRUE(RequestSimChange(store, w.carrier, in, config, At(rep, 24 * 60 + 17))->decision.allowed);
 
   // Bad input names the field and writes nothing: another customer's session.
   SimRequestInput wrong{other, rules::SimRequestKind::kSimChange, v2->row.id};
-  auto bad = RequestSimChange(store, carrier->id, wrong, config, At(rep, 24 * 60 + 18));
+  auto bad = RequestSimChange(store, w.carrier, wrong, config, At(rep, 24 * 60 + 18));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().field(), "session");
   wrong.session = 0;
-  EXPECT_EQ(RequestSimChange(store, carrier->id, wrong, config, At(rep, 24 * 60 + 18)).status().field(),
+  EXPECT_EQ(RequestSimChange(store, w.carrier, wrong, config, At(rep, 24 * 60 + 18)).status().field(),
             "session");
-  auto none = ListSimRequests(store, carrier->id, other, 0, 10);
+  auto none = ListSimRequests(store, w.carrier, other, 0, 10);
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->items.empty());
 
   // The records: newest first, paged.
-  auto page = ListSimRequests(store, carrier->id, id, 0, 3);
+  auto page = ListSimRequests(store, w.carrier, id, 0, 3);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 3u);
   ASSERT_TRUE(page->next.has_value());
   EXPECT_EQ(page->items[0].outcome, "allowed");
   EXPECT_EQ(page->items[1].outcome, "refused_locked");
-  auto rest = ListSimRequests(store, carrier->id, id, *page->next, 10);
+  auto rest = ListSimRequests(store, w.carrier, id, *page->next, 10);
   ASSERT_TRUE(rest.ok());
   EXPECT_EQ(rest->items.size(), 4u);  // 7 requests in all
   EXPECT_FALSE(rest->next.has_value());
@@ -202,11 +223,11 @@ void Scenario(store::Store& store) {
   // Every request and lock change is a ledger entry; the chain verifies.
   int requested = 0, lock_set = 0, lock_cleared = 0;
   Status read = store.Read([&](store::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto report, tx.VerifyLedger(carrier->id));
+    ASSIGN_OR_RETURN(auto report, tx.VerifyLedger(w.carrier));
     EXPECT_TRUE(report.valid);
-    ASSIGN_OR_RETURN(auto head, tx.LedgerHead(carrier->id));
+    ASSIGN_OR_RETURN(auto head, tx.LedgerHead(w.carrier));
     for (int64_t seq = 1; seq <= head.size; ++seq) {
-      ASSIGN_OR_RETURN(auto e, tx.ReadEntry(carrier->id, seq));
+      ASSIGN_OR_RETURN(auto e, tx.ReadEntry(w.carrier, seq));
       if (e.first.type == "sim.requested") ++requested;
       if (e.first.type == "sim.lock_set") ++lock_set;
       if (e.first.type == "sim.lock_cleared") ++lock_cleared;
@@ -268,6 +289,87 @@ void NotInForceScenario(store::Store& store) {
   EXPECT_TRUE(off->notifications.empty());
 }
 
+// 64.2010(h)(2): failed checks of the password count toward the limit before
+// any SIM request is made. Two wrong passwords leave a request allowed; the
+// third refuses the next one for the policy's period, although that caller
+// was called back at the number of record, and the customer is told once.
+void WrongPasswordsScenario(store::Store& store) {
+  Wireless w;
+  SetUpWireless(store, w);
+  if (::testing::Test::HasFatalFailure()) return;
+  rules::RuleConfig config;
+  config.sim_change_compliance = CivilDate{2026, 1, 15};
+  auto in_store = OpenVerification(
+      store, {w.carrier, w.id, VerificationChannel::kInStore, "", ""}, w.policy, At(w.rep, 0));
+  ASSERT_TRUE(in_store.ok()) << in_store.status().ToString();
+  ASSERT_TRUE(RecordPhotoId(store, w.carrier, in_store->row.id,
+                            {"passport", "U.S. Department of State", "Z123", CivilDate{2030, 1, 1},
+                             true, w.csr},
+                            w.policy, At(w.rep, 1))
+                  ->passed);
+  SecretAuthorization enrol;
+  enrol.session_id = in_store->row.id;
+  auto set = SetCpniPassword(store, w.carrier, w.id, "Heron-Blue-7731", enrol, w.policy,
+                             At(w.rep, 2));
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+
+  // A call: two wrong passwords, then a call back to the number of record.
+  auto call = [&](int minute, int wrong) -> int64_t {
+    auto s = OpenVerification(store,
+                              {w.carrier, w.id, VerificationChannel::kPhone, "+13055550111", ""},
+                              w.policy, At(w.rep, minute));
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (!s.ok()) return 0;
+    for (int i = 1; i <= wrong; ++i) {
+      auto step = VerifyCallerPassword(store, w.carrier, s->row.id, "guess-" + std::to_string(i),
+                                       w.policy, At(w.rep, minute + i));
+      EXPECT_TRUE(step.ok() && !step->passed && step->outcome == "failed");
+    }
+    auto back = RecordCallBack(store, w.carrier, s->row.id, "+14075550100", true, w.policy,
+                               At(w.rep, minute + wrong + 1));
+    EXPECT_TRUE(back.ok() && back->passed);
+    return s->row.id;
+  };
+  const int64_t first = call(10, 2);
+  SimRequestInput in{w.id, rules::SimRequestKind::kSimChange, first};
+  auto allowed = RequestSimChange(store, w.carrier, in, config, At(w.rep, 14));
+  ASSERT_TRUE(allowed.ok()) << allowed.status().ToString();
+  EXPECT_TRUE(allowed->decision.allowed) << allowed->decision.reason;
+  EXPECT_FALSE(allowed->refused_until.has_value());
+
+  // The third wrong password (minute 21) reaches the count of 3 in 24 hours.
+  in.session = call(20, 1);
+  auto refused = RequestSimChange(store, w.carrier, in, config, At(w.rep, 23));
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_EQ(refused->row.outcome, "refused_failed_attempts");
+  EXPECT_EQ(refused->row.basis, "47 CFR 64.2010(h)(2)");
+  EXPECT_FALSE(refused->row.failed_attempt);
+  ASSERT_TRUE(refused->refused_until.has_value());
+  EXPECT_EQ(*refused->refused_until, T0() + (21 * 60 + 24 * 3600) * kMicrosPerSecond);
+  EXPECT_NE(refused->row.reason.find("reset code or photo ID: 3; requests refused for want of "
+                                     "secure authentication: 0)"),
+            std::string::npos)
+      << refused->row.reason;
+  ASSERT_EQ(refused->notifications.size(), 2u);
+  EXPECT_EQ(GetNotification(store, w.carrier, refused->notifications[0])->change_kind,
+            "sim_change");
+  EXPECT_EQ(GetNotification(store, w.carrier, refused->notifications[1])->change_kind,
+            "sim_failed_attempts");
+
+  // Asked again within the refusal: refused, and the customer is not told of
+  // the refusal twice (the request itself is notified, 64.2010(h)(3)).
+  in.kind = rules::SimRequestKind::kPortOut;
+  auto again = RequestSimChange(store, w.carrier, in, config, At(w.rep, 24));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->row.outcome, "refused_failed_attempts");
+  EXPECT_EQ(again->row.basis, "47 CFR 64.2010(h)(2);47 CFR 52.37");
+  ASSERT_EQ(again->notifications.size(), 1u);
+  EXPECT_EQ(GetNotification(store, w.carrier, again->notifications[0])->change_kind, "port_out");
+
+  // Another customer's failures count only for that customer.
+  EXPECT_TRUE(ListSimRequests(store, w.carrier, w.other, 0, 10)->items.empty());
+}
+
 void OnSqlite(const std::function<void(store::Store&)>& scenario) {
   char tmpl[] = "/tmp/proprio_simstore_XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
@@ -295,6 +397,12 @@ TEST(SimStoreTest, c64_2010_h_SqliteRequestsLocksAndFailedAttempts) { OnSqlite(S
 TEST(SimStoreTest, c64_2010_h_PostgresRequestsLocksAndFailedAttempts) { OnPostgres(Scenario); }
 TEST(SimStoreTest, c64_2010_h_SqliteNotInForceAndWireline) { OnSqlite(NotInForceScenario); }
 TEST(SimStoreTest, c64_2010_h_PostgresNotInForceAndWireline) { OnPostgres(NotInForceScenario); }
+TEST(SimStoreTest, c64_2010_h_2_SqliteWrongPasswordsCountBeforeAnyRequest) {
+  OnSqlite(WrongPasswordsScenario);
+}
+TEST(SimStoreTest, c64_2010_h_2_PostgresWrongPasswordsCountBeforeAnyRequest) {
+  OnPostgres(WrongPasswordsScenario);
+}
 
 }  // namespace
 }  // namespace proprio::testing
