@@ -1,5 +1,7 @@
 #include "core/text.h"
 
+#include <algorithm>
+
 #include <cctype>
 
 namespace proprio {
@@ -68,6 +70,17 @@ Result<std::string> NormalizeE164(std::string_view raw) {
                                    "exchange start with 2-9)");
   }
   return "+" + digits;
+}
+
+std::vector<std::string> SplitList(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    const size_t end = std::min(s.find(sep, start), s.size());
+    if (end > start) out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
 }
 
 std::string_view Trim(std::string_view s) {

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -20,6 +21,10 @@ Result<std::string> NormalizeE164(std::string_view raw);
 
 // Strips ASCII white space at both ends.
 std::string_view Trim(std::string_view s);
+
+// The items of a stored list ("a;b", "x,y") in order; empty items are
+// skipped, so "" is no item.
+std::vector<std::string> SplitList(std::string_view s, char sep);
 
 // A plausible e-mail address: one '@', a non-empty local part, a domain with
 // a dot, no white space or control characters.

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <set>
 
+#include "core/text.h"
 #include "rules/vocabulary.h"
 #include "services/internal/breach_internal.h"
 #include "services/policies.h"
@@ -127,17 +128,6 @@ namespace breach_internal {
 std::string Join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (const std::string& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    const size_t semi = std::min(s.find(';', start), s.size());
-    if (semi > start) out.push_back(s.substr(start, semi - start));
-    start = semi + 1;
-  }
   return out;
 }
 
@@ -527,8 +517,8 @@ json BreachCaseToJson(const BreachCase& c, Instant now) {
           {"date_range",
            {{"start", r.started_on.empty() ? json(nullptr) : json(r.started_on)},
             {"end", r.ended_on.empty() ? json(nullptr) : json(r.ended_on)}}},
-          {"cpni", Split(r.cpni)},
-          {"other_data", Split(r.other_data)},
+          {"cpni", SplitList(r.cpni, ';')},
+          {"other_data", SplitList(r.other_data, ';')},
           {"intentional", r.intentional},
           {"affected",
            {{"count", r.affected_count ? json(*r.affected_count) : json(nullptr)},

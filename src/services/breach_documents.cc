@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/text.h"
 #include "services/internal/breach_internal.h"
 #include "services/time_zones.h"
 
@@ -55,8 +56,8 @@ report::BreachDocFacts DocFacts(const BreachCase& c, const Carrier& car,
   f.determined_on = zone.LocalDate(c.row.determined_at).ToString();
   f.discovered_at = LocalRfc3339(zone, c.row.discovered_at);
   f.determined_at = LocalRfc3339(zone, c.row.determined_at);
-  for (const std::string& s : Split(c.row.cpni)) f.cpni.push_back(report::DataLabel(s));
-  const std::vector<std::string> other = Split(c.row.other_data);
+  for (const std::string& s : SplitList(c.row.cpni, ';')) f.cpni.push_back(report::DataLabel(s));
+  const std::vector<std::string> other = SplitList(c.row.other_data, ';');
   for (const std::string& s : other) f.other_data.push_back(report::DataLabel(s));
   f.intentional = c.row.intentional;
   f.affected_count = c.row.affected_count;
@@ -171,8 +172,8 @@ Result<report::AnnualSummaryInput> BreachAnnualSummary(store::Store& store, Carr
       it.determined_on = zone->LocalDate(c.row.determined_at).ToString();
       it.description = c.row.description;
       it.affected_count = c.row.affected_count.value_or(0);
-      for (const std::string& d : Split(c.row.cpni)) it.data.push_back(report::DataLabel(d));
-      for (const std::string& d : Split(c.row.other_data)) it.data.push_back(report::DataLabel(d));
+      for (const std::string& d : SplitList(c.row.cpni, ';')) it.data.push_back(report::DataLabel(d));
+      for (const std::string& d : SplitList(c.row.other_data, ';')) it.data.push_back(report::DataLabel(d));
       for (const auto& a : c.actions) {
         const json d = json::parse(a.details, nullptr, false);
         if (!d.is_object()) continue;

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/csv.h"
+#include "core/text.h"
 #include "ledger/sha256.h"
 #include "rules/vocabulary.h"
 #include "services/policies.h"
@@ -37,18 +38,6 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::vector<std::string> Split(const std::string& list) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= list.size() && !list.empty()) {
-    const size_t comma = list.find(',', start);
-    out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 bool KnownChannel(std::string_view channel) {
   return std::any_of(std::begin(kCampaignChannels), std::end(kCampaignChannels),
                      [&](const char* c) { return channel == c; });
@@ -61,7 +50,7 @@ Result<rules::DecisionRequest> CampaignRequest(const store::CampaignRow& c, Inst
   r.customer = CustomerId(1);
   r.action = rules::Action::kUse;
   r.purpose = rules::Purpose::kMarketing;
-  for (const std::string& name : Split(c.cpni_categories)) {
+  for (const std::string& name : SplitList(c.cpni_categories, ',')) {
     ASSIGN_OR_RETURN(rules::CpniCategory cat, rules::ParseCpniCategory(name, "cpni"));
     r.cpni.Add(cat);
   }
@@ -606,7 +595,7 @@ json CampaignToJson(const store::CampaignRow& c) {
             {"carrier", c.carrier.value()},
             {"name", c.name},
             {"description", c.description},
-            {"cpni", Split(c.cpni_categories)},
+            {"cpni", SplitList(c.cpni_categories, ',')},
             {"offering", c.offering},
             {"service_category", c.service_category},
             {"products", c.products},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text.h"
 #include "services/policies.h"
 
 namespace proprio::services {
@@ -38,18 +39,6 @@ std::optional<CivilDate> DateOf(const std::string& text) {
   auto d = CivilDate::Parse(text);
   if (!d.ok()) return std::nullopt;
   return *d;
-}
-
-std::vector<std::string> Split(const std::string& list) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (!list.empty() && start <= list.size()) {
-    const size_t comma = list.find(',', start);
-    out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
 }
 
 // The agreement as the rules see it, from its input (terms by name); an
@@ -119,7 +108,7 @@ Status Apply(const PartnerChange& in, store::PartnerRow& row, json& body) {
     body["agreement"] = {{"document", row.agreement_document},
                          {"effective_on", row.agreement_effective_on},
                          {"expires_on", a.expires_on ? json(row.agreement_expires_on) : json()},
-                         {"terms", Split(row.agreement_terms)},
+                         {"terms", SplitList(row.agreement_terms, ',')},
                          {"citation", rules::kConfidentialityAgreementCitation}};
   }
   if (in.certification) {
@@ -288,7 +277,7 @@ rules::RecipientFacts RecipientFactsOf(const store::PartnerRow& p, CivilDate tod
     a.on_record = true;
     a.effective_on = DateOf(p.agreement_effective_on).value_or(CivilDate{});
     a.expires_on = DateOf(p.agreement_expires_on);
-    for (const std::string& t : Split(p.agreement_terms)) {
+    for (const std::string& t : SplitList(p.agreement_terms, ',')) {
       if (t == kAgreementTerms[0]) a.use_only_for_purpose = true;
       if (t == kAgreementTerms[1]) a.no_further_disclosure = true;
       if (t == kAgreementTerms[2]) a.safeguards = true;
@@ -346,7 +335,7 @@ json PartnerToJson(const store::PartnerRow& p) {
                       {"effective_on", p.agreement_effective_on},
                       {"expires_on", p.agreement_expires_on.empty() ? json(nullptr)
                                                                     : json(p.agreement_expires_on)},
-                      {"terms", Split(p.agreement_terms)}};
+                      {"terms", SplitList(p.agreement_terms, ',')}};
   }
   if (!p.certification_document.empty()) {
     j["certification"] = {

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "core/text.h"
 #include "services/customer_auth.h"
 #include "services/notifications.h"
 #include "services/policies.h"
@@ -64,18 +65,6 @@ std::string JoinStrings(const std::vector<std::string>& v, const char* sep) {
   for (const std::string& s : v) {
     if (!out.empty()) out += sep;
     out += s;
-  }
-  return out;
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t end = s.find(sep, start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
   }
   return out;
 }
@@ -215,7 +204,7 @@ Result<SimRequestResult> RequestSimChange(store::Store& store, CarrierId carrier
                  {"kind", row.kind},
                  {"session", row.session_id},
                  {"channel", row.channel},
-                 {"methods", facts.methods.empty() ? json::array() : json(Split(row.methods, ','))},
+                 {"methods", facts.methods.empty() ? json::array() : json(SplitList(row.methods, ','))},
                  {"outcome", row.outcome},
                  {"basis", out.decision.basis},
                  {"in_force", row.in_force},
@@ -285,7 +274,7 @@ Result<SimLockView> SetSimLock(store::Store& store, CarrierId carrier, CustomerI
     json body = {{"locked", locked},
                  {"session", session.id},
                  {"channel", session.channel},
-                 {"methods", json(Split(JoinMethods(MethodsOf(session.flags)), ','))},
+                 {"methods", json(SplitList(JoinMethods(MethodsOf(session.flags)), ','))},
                  {"basis", rules::SimBasis(rs, rules::SimRequestKind::kSimChange,
                                            "sim_change.lock")},
                  {"notifications", notices},
@@ -316,7 +305,7 @@ Result<store::Page<store::SimRequestRow>> ListSimRequests(store::Store& store, C
 
 json SimRequestJson(const store::SimRequestRow& r) {
   std::vector<int64_t> notices;
-  for (const std::string& s : Split(r.notifications, ',')) notices.push_back(std::stoll(s));
+  for (const std::string& s : SplitList(r.notifications, ',')) notices.push_back(std::stoll(s));
   return {{"id", r.id},
           {"customer", r.customer.value()},
           {"kind", r.kind},
@@ -325,11 +314,11 @@ json SimRequestJson(const store::SimRequestRow& r) {
           {"staff", r.staff_id == 0 ? json(nullptr) : json(r.staff_id)},
           {"channel", r.channel},
           {"session", r.session_id},
-          {"methods", Split(r.methods, ',')},
+          {"methods", SplitList(r.methods, ',')},
           {"allowed", r.outcome == "allowed" || r.outcome == "not_applicable"},
           {"outcome", r.outcome},
           {"reason", r.reason},
-          {"basis", Split(r.basis, ';')},
+          {"basis", SplitList(r.basis, ';')},
           {"in_force", r.in_force},
           {"failed_attempt", r.failed_attempt},
           {"notifications", notices},

@@ -27,8 +27,6 @@ inline constexpr int64_t kFutureSlackMicros = 60 * kMicrosPerSecond;
 Status Bad(const std::string& field, const std::string& message);
 Status CheckText(const std::string& field, const std::string& v, size_t max, bool required);
 std::string Join(const std::vector<std::string>& v, const char* sep);
-// "a;b" -> {"a", "b"} (the store keeps lists so).
-std::vector<std::string> Split(const std::string& s);
 // `at` plus `years` calendar years (February 29 becomes March 1).
 Instant AddYears(Instant at, int years);
 std::string LocalRfc3339(const rules::TimeZone& zone, Instant t);
