@@ -100,6 +100,9 @@ const std::vector<ProblemType>& ProblemTypes() {
       {"internal", "Internal error", 500},
       {"data-loss", "Stored data failed an integrity check", 500},
       {"unavailable", "Service unavailable", 503},
+      // server.cc, before any route: a connection over the server's or the
+      // client address's cap (any path can get it).
+      {"too-many-connections", "Too many connections", 503},
   };
   return kTypes;
 }

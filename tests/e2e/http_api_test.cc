@@ -1238,7 +1238,8 @@ TEST(HttpTlsTest, ServesHttpsWhenGivenACertificate) {
     // Security headers (issue 15): HSTS under TLS, beside the ones every answer has.
     EXPECT_EQ(res.Header("strict-transport-security"), "max-age=31536000");
     EXPECT_EQ(res.Header("x-content-type-options"), "nosniff");
-    EXPECT_EQ(secure.Get("/readyz").status, 200);  // same connection, kept alive
+    auto again = secure.Get("/readyz");  // same connection, kept alive
+    EXPECT_EQ(again.status, 200) << again.error;
     HttpClient plain(h.port());
     EXPECT_NE(plain.Get("/healthz").status, 200);
   }

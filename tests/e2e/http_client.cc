@@ -124,8 +124,9 @@ HttpResponse HttpClient::Send(const std::string& method, const std::string& targ
       impl_->Reset();
       out.error = ec.message();
       // A keep-alive connection the server closed meanwhile: retry once.
+      // (Under TLS a peer that closes without close_notify is stream_truncated.)
       if (attempt == 0 && (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
-                           ec == net::error::broken_pipe)) {
+                           ec == net::error::broken_pipe || ec == net::ssl::error::stream_truncated)) {
         continue;
       }
       return out;

@@ -1,9 +1,11 @@
 #include "server_traces.h"
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "http_client.h"
 
@@ -21,7 +23,14 @@ void ScanServerTraces(uint16_t port, const std::string& log, const std::string& 
   if (scanner == nullptr) return;
   ServerTraces traces;
   traces.log = log;
-  traces.metrics = HttpClient(port).Get("/metrics").body;
+  // A test that held connections up to the server's cap may have closed them
+  // a moment ago: until the server has seen them go, /metrics is refused 503.
+  HttpResponse metrics = HttpClient(port).Get("/metrics");
+  for (int i = 0; i < 50 && metrics.status == 503; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    metrics = HttpClient(port).Get("/metrics");
+  }
+  traces.metrics = metrics.body;
   traces.files = FilesIn(dir, [&](const std::filesystem::directory_entry& e) {
     return e.path().filename().string().rfind(database_prefix, 0) != 0;
   });
