@@ -127,7 +127,8 @@ services::Actor Now() { return {"bench", Instant::Parse("2026-01-20T15:00:00Z").
 void BM_PrepareCertification(benchmark::State& state) {
   World& w = TheWorld();
   for (auto _ : state) {
-    auto r = services::PrepareCertification(w.db->store(), w.carrier, kYear, Now().now);
+    auto r = services::PrepareCertification(w.db->store(), w.carrier, kYear, Now().now,
+                                          rules::RuleConfig{});
     if (!r.ok()) state.SkipWithError(r.status().ToString().c_str());
     benchmark::DoNotOptimize(r);
   }

@@ -55,8 +55,9 @@ json CourseSchema() {
                  {"version", String()},
                  {"policy_version", Integer()},
                  {"created_at", DateTime()},
-                 {"ledger_seq", Integer()}},
-                {"id", "title", "version", "policy_version", "created_at", "ledger_seq"});
+                 {"ledger_seq", Integer()},
+                 {"topics", ArrayOf(Enum({"cpni", "sim_change"}))}},
+                {"id", "title", "version", "policy_version", "created_at", "ledger_seq", "topics"});
 }
 
 json CertificationSchema(bool full) {
@@ -210,12 +211,14 @@ void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes) {
   routes.push_back(RouteSpec{
       .method = "POST",
       .pattern = base + "/training/courses",
-      .summary = "Add a training course (title, version, the policy version it teaches)",
+      .summary = "Add a training course (title, version, the policy version it teaches, what it "
+                 "covers: cpni, 64.2009(b); sim_change, 64.2010(h)(7))",
       .tag = "certification",
       .roles = kRecordWriters,
       .request_type = "application/json",
       .request_schema = Object({{"title", String()}, {"version", String()},
-                                {"policy_version", Integer()}},
+                                {"policy_version", Integer()},
+                                {"topics", ArrayOf(Enum({"cpni", "sim_change"}))}},
                                {"title", "version"}),
       .success_status = 201,
       .response_schema = CourseSchema(),
@@ -229,6 +232,7 @@ void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes) {
             in.title = r.String("title", kMaxNameBytes);
             in.version = r.String("version", 64);
             in.policy_version = r.OptInt("policy_version", 0, 1'000'000'000).value_or(-1);
+            in.topics = r.OptStringArray("topics", 8, 32).value_or(std::vector<std::string>{});
             if (Status st = r.Finish(); !st.ok()) return call->Fail(st);
             auto course = services::AddTrainingCourse(api.store(), call->carrier, in, call->actor);
             if (!course.ok()) return call->Fail(course.status());
@@ -427,7 +431,8 @@ void AddCertificationRoutes(Api& api, std::vector<RouteSpec>& routes) {
             auto year = call->IdParam("year");
             if (!year.ok()) return call->Fail(year.status());
             auto r = services::PrepareCertification(api.store(), call->carrier,
-                                                    static_cast<int>(*year), call->actor.now);
+                                                    static_cast<int>(*year), call->actor.now,
+                                                    api.options().rules);
             if (!r.ok()) return call->Fail(r.status());
             call->Json(200, services::ReadinessToJson(*r));
           }});

@@ -2,6 +2,7 @@
 // on, from the command line, over services/certification.h:
 //
 //   proprio training course add  --carrier C --title T --version V [--policy-version N]
+//                                [--topic cpni|sim_change ...]
 //   proprio training course list --carrier C
 //   proprio training record --carrier C --staff S --course K [--on DATE] [--manual-acknowledged]
 //   proprio training list   --carrier C [--year Y]
@@ -18,8 +19,10 @@
 //   proprio broker-action list   --carrier C [--year Y]
 //   proprio pretexter review --carrier C --year Y --summary TEXT [--steps TEXT]
 //   proprio pretexter list   --carrier C [--year Y]
-//   proprio certification prepare --carrier C --year Y    (exit 6 when not ready)
+//   proprio certification prepare --carrier C --year Y [--sim-change-compliance DATE]
+//                                 (exit 6 when not ready)
 //   proprio certification build   (--carrier C | --all) --year Y [--officer NAME] [--out DIR]
+//                                 [--breach-2024-effective DATE] [--sim-change-compliance DATE]
 //                                 [--breach-2024-effective DATE]
 //   proprio certification sign    --carrier C --certification ID --officer NAME
 //                                 --reviewed-evidence
@@ -59,6 +62,8 @@ struct Args {
   std::string title, version, on, violation, action, channel, category, summary, outcome;
   std::string forum, broker, docket, status = "pending", description, steps, officer, out;
   std::string breach_2024;
+  std::string sim_compliance;
+  std::vector<std::string> topics;
 };
 
 void CarrierOption(CLI::App* cmd, Args& a) {
@@ -153,6 +158,13 @@ Result<Carrier> CarrierOf(store::Store& s, CarrierId id) {
   return c;
 }
 
+// "a, b" from a JSON array of strings.
+std::string Joined(const json& items) {
+  std::string out;
+  for (const auto& t : items) out += (out.empty() ? "" : ", ") + t.get<std::string>();
+  return out;
+}
+
 void RegisterTraining(CLI::App& app, Context& ctx, const std::shared_ptr<Args>& a) {
   CLI::App* training = AddCommand(app, "training", "CPNI training of staff (47 CFR 64.2009(b))");
   training->require_subcommand(1);
@@ -164,13 +176,15 @@ void RegisterTraining(CLI::App& app, Context& ctx, const std::shared_ptr<Args>& 
         [a](store::Store& s, const services::Actor& actor) -> Result<json> {
           ASSIGN_OR_RETURN(auto c, services::AddTrainingCourse(
                                        s, CarrierId(a->carrier),
-                                       {a->title, a->version, a->policy_version}, actor));
+                                       {a->title, a->version, a->policy_version, a->topics},
+                                       actor));
           return services::TrainingCourseToJson(c);
         },
         [](const json& c) {
           return "course " + std::to_string(c["id"].get<int64_t>()) + ": " +
                  c["title"].get<std::string>() + " version " + c["version"].get<std::string>() +
-                 " (policy version " + std::to_string(c["policy_version"].get<int64_t>()) + ")\n";
+                 " (policy version " + std::to_string(c["policy_version"].get<int64_t>()) +
+                 "; topics " + Joined(c["topics"]) + ")\n";
         });
   });
   CarrierOption(add, *a);
@@ -178,6 +192,9 @@ void RegisterTraining(CLI::App& app, Context& ctx, const std::shared_ptr<Args>& 
   add->add_option("--version", a->version, "course version")->required();
   add->add_option("--policy-version", a->policy_version,
                   "the policy version the course teaches (default: the one in force)");
+  add->add_option("--topic", a->topics,
+                  "what it covers, repeatable: cpni (64.2009(b), the default), sim_change (SIM "
+                  "swap and port-out fraud, 64.2010(h)(7))");
   CLI::App* list = Leaf(course, ctx, "list", "The carrier's courses", [&ctx, a] {
     return Run(
         ctx,
@@ -192,9 +209,10 @@ void RegisterTraining(CLI::App& app, Context& ctx, const std::shared_ptr<Args>& 
           std::vector<std::vector<std::string>> rows;
           for (const auto& c : out["courses"]) {
             rows.push_back({std::to_string(c["id"].get<int64_t>()), c["title"], c["version"],
-                            std::to_string(c["policy_version"].get<int64_t>())});
+                            std::to_string(c["policy_version"].get<int64_t>()),
+                            Joined(c["topics"])});
           }
-          return Table({"ID", "TITLE", "VERSION", "POLICY"}, rows);
+          return Table({"ID", "TITLE", "VERSION", "POLICY", "TOPICS"}, rows);
         });
   });
   CarrierOption(list, *a);
@@ -472,6 +490,28 @@ void RegisterPretexter(CLI::App& app, Context& ctx, const std::shared_ptr<Args>&
   YearOption(list, *a, false);
 }
 
+// The dates `serve` takes as its configuration, given again here:
+// --breach-2024-effective and --sim-change-compliance.
+Result<rules::RuleConfig> RuleConfigOf(const Args& a) {
+  rules::RuleConfig config;
+  if (!a.breach_2024.empty()) {
+    ASSIGN_OR_RETURN(CivilDate d, DateOption(a.breach_2024, "breach_2024_effective"));
+    config.breach_2024_effective = d;
+  }
+  if (!a.sim_compliance.empty()) {
+    ASSIGN_OR_RETURN(CivilDate d, DateOption(a.sim_compliance, "sim_change_compliance"));
+    config.sim_change_compliance = d;
+  }
+  RETURN_IF_ERROR(rules::ValidateRuleConfig(config));
+  return config;
+}
+
+void SimComplianceOption(CLI::App* cmd, Args& a) {
+  cmd->add_option("--sim-change-compliance", a.sim_compliance,
+                  "date 47 CFR 64.2010(h) took effect, as `serve` takes it (YYYY-MM-DD): from "
+                  "then on CSRs and supervisors need SIM change training (64.2010(h)(7))");
+}
+
 void RegisterCertificationCommands(CLI::App& app, Context& ctx, const std::shared_ptr<Args>& a) {
   CLI::App* cert = AddCommand(app, "certification",
                               "The annual CPNI certification, EB Docket 06-36 (47 CFR 64.2009(e))");
@@ -483,8 +523,9 @@ void RegisterCertificationCommands(CLI::App& app, Context& ctx, const std::share
     return Run(
         ctx,
         [a](store::Store& s, const services::Actor& actor) -> Result<json> {
+          ASSIGN_OR_RETURN(const rules::RuleConfig config, RuleConfigOf(*a));
           ASSIGN_OR_RETURN(auto r, services::PrepareCertification(s, CarrierId(a->carrier),
-                                                                  a->year, actor.now));
+                                                                  a->year, actor.now, config));
           json out = services::ReadinessToJson(r);
           out["exit"] = r.ready() ? 0 : 6;
           return out;
@@ -493,6 +534,7 @@ void RegisterCertificationCommands(CLI::App& app, Context& ctx, const std::share
   });
   CarrierOption(prepare, *a);
   YearOption(prepare, *a, true);
+  SimComplianceOption(prepare, *a);
 
   CLI::App* build = Leaf(cert, ctx, "build",
                          "Build the filing (PDF and JSON) from the records; --all: every carrier",
@@ -502,11 +544,7 @@ void RegisterCertificationCommands(CLI::App& app, Context& ctx, const std::share
         [a](store::Store& s, const services::Actor& actor) -> Result<json> {
           services::BuildOptions options;
           options.officer = a->officer;
-          if (!a->breach_2024.empty()) {
-            ASSIGN_OR_RETURN(CivilDate d, DateOption(a->breach_2024, "breach_2024_effective"));
-            options.rule_config.breach_2024_effective = d;
-            RETURN_IF_ERROR(rules::ValidateRuleConfig(options.rule_config));
-          }
+          ASSIGN_OR_RETURN(options.rule_config, RuleConfigOf(*a));
           if ((a->carrier > 0) == a->all) {
             return Status::InvalidArgument("give --carrier or --all, not both", "carrier");
           }
@@ -571,6 +609,7 @@ void RegisterCertificationCommands(CLI::App& app, Context& ctx, const std::share
   build->add_option("--out", a->out, "folder to write cpni-certification-FILER-YEAR.pdf/.json");
   build->add_option("--breach-2024-effective", a->breach_2024,
                     "date the 2024 64.2011 took effect, as `serve` takes it (YYYY-MM-DD)");
+  SimComplianceOption(build, *a);
 
   CLI::App* sign = Leaf(cert, ctx, "sign", "The officer signs a ready filing", [&ctx, a] {
     return Run(

@@ -205,7 +205,8 @@ constexpr Where kSimChangeWhere[] = {
      "RequestSimChange (methods from the verification session of services customer_auth)"},
     {"sim_change.failed_attempts", E::kEnforced,
      "rules/s2010h_sim_change.cc FailedAttemptsRefusedUntil, DecideSimRequest; services "
-     "sim_requests RequestSimChange (failures counted per customer, notice at the threshold); "
+     "sim_requests RequestSimChange (refused requests and failed secret or photo ID checks, "
+     "store Tx::FailedAuthenticationChecksSince, counted per customer; one notice per refusal); "
      "rules/policy.cc [sim_change] failed_attempts, failed_window_hours, refusal_hours"},
     {"sim_change.notice", E::kEnforced,
      "rules/s2010h_sim_change.cc DecideSimRequest (notify, refused_no_contact); services "
@@ -223,9 +224,10 @@ constexpr Where kSimChangeWhere[] = {
      "DecisionContextForSession (a session with a SIM request opens no CPNI before "
      "authentication, not even stated call detail); services sim_requests RequestSimChange "
      "(answers carry no CPNI)"},
-    {"sim_change.training", E::kNotEnforced,
-     "not enforced yet: certification readiness (services/certification.cc) does not count "
-     "SIM-protection training separately"},
+    {"sim_change.training", E::kEnforced,
+     "rules/s2009_certification.cc CertificationGaps (gap sim_training); services certification "
+     "PrepareCertification (active CSRs and supervisors without a course of topic sim_change, "
+     "once the rules are in force by the year's end; migration 0016 training_courses.topics)"},
     {"sim_change.other", E::kNotEnforced,
      "not enforced yet: the paragraph's text was not available (CONFIRM against the eCFR)"},
 };

@@ -76,10 +76,15 @@ TEST(RulesTraceTest, TheRegistryCoversBothRuleSetsAndTheSimChange) {
   EXPECT_EQ(sim[0]->text, "2023");
   EXPECT_FALSE(fcc2007.count(Cfr("2010(h)(1)")));
   EXPECT_TRUE(fcc2024.count(Cfr("2010(h)(4)")));
-  // The training duty is listed, not yet enforced, and says why.
+  // The training duty is enforced through certification readiness; (h)(8),
+  // whose text was not available, is listed as not enforced and says why.
   const auto training = FindParagraphs(Cfr("2010(h)(7)"));
   ASSERT_EQ(training.size(), 1u);
-  EXPECT_EQ(training[0]->enforcement, Enforcement::kNotEnforced);
+  EXPECT_EQ(training[0]->enforcement, Enforcement::kEnforced);
+  const auto other = FindParagraphs(Cfr("2010(h)(8)"));
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0]->enforcement, Enforcement::kNotEnforced);
+  EXPECT_NE(other[0]->where.find("not available"), std::string_view::npos);
   // Two texts of 64.2011(a): the 2007 one and the 2024 one.
   const auto a = FindParagraphs(Cfr("2011(a)"));
   ASSERT_EQ(a.size(), 2u);

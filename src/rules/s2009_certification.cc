@@ -153,6 +153,17 @@ std::vector<CertificationGap> CertificationGaps(const CertificationFacts& f) {
                         (f.staff_training_overdue == 1 ? " staff member is" : " staff members are") +
                         " overdue for CPNI training (`proprio training due`)"});
   }
+  if (f.sim_training_applies && f.sim_training_missing > 0) {
+    gaps.push_back({"sim_training", std::string(kSimTrainingCitation),
+                    std::to_string(f.sim_training_missing) +
+                        (f.sim_training_missing == 1 ? " staff member who takes"
+                                                     : " staff members who take") +
+                        " customers' calls or visits " +
+                        (f.sim_training_missing == 1 ? "has" : "have") +
+                        " not completed training on SIM swap and port-out fraud (a course "
+                        "with the topic sim_change: `proprio training course add --topic "
+                        "sim_change`, then `proprio training record`)"});
+  }
   if (f.breach_cases_overdue > 0) {
     gaps.push_back({"breach", "47 CFR 64.2011",
                     std::to_string(f.breach_cases_overdue) +

@@ -33,6 +33,10 @@ namespace proprio::rules {
 
 inline constexpr std::string_view kCertificationCitation = "47 CFR 64.2009(e)";
 inline constexpr std::string_view kTrainingCitation = "47 CFR 64.2009(b)";
+// 64.2010(h)(7) (FCC 23-95): training on SIM swap and port-out fraud; a
+// course covering it carries the topic kSimChangeTrainingTopic.
+inline constexpr std::string_view kSimTrainingCitation = "47 CFR 64.2010(h)(7)";
+inline constexpr std::string_view kSimChangeTrainingTopic = "sim_change";
 inline constexpr std::string_view kFilingHolidayCitation = "47 CFR 1.4(j)";
 inline constexpr std::string_view kDocket = "EB Docket No. 06-36";
 // The first year a certification under the 2007 rules covers (the rules took
@@ -95,6 +99,11 @@ struct CertificationFacts {
   bool policy_set = false;             // the carrier adopted a policy of its own
   int signatory_officers = 0;          // carrier officers marked as signatory
   int staff_training_overdue = 0;      // active staff past their training due date
+  // 64.2010(h)(7): the SIM change rules are in force in the year and the
+  // carrier is a wireless provider; then the active CSRs and supervisors (who
+  // take customers' calls and visits) without a course on SIM change fraud.
+  bool sim_training_applies = false;
+  int sim_training_missing = 0;
   int breach_cases_overdue = 0;        // open cases with a clock run out
   int complaints_open = 0;             // complaints of the year with no outcome
   bool pretexter_summary = false;      // a person has summarised pretexter information

@@ -172,5 +172,27 @@ TEST(CertificationRulesTest, c64_2009_e_OfficerCertifiesPersonalKnowledge) {
   EXPECT_NE(text.find("adequate to ensure compliance"), std::string::npos);
 }
 
+// 64.2010(h)(7): staff who take customers' calls and visits without SIM
+// change training are a gap once the SIM change rules apply, and only then.
+TEST(CertificationRulesTest, c64_2010_h_7_SimChangeTrainingIsAGap) {
+  CertificationFacts f;
+  f.year = 2026;
+  f.policy_set = true;
+  f.signatory_officers = 1;
+  f.pretexter_summary = true;
+  f.sim_training_missing = 2;
+  EXPECT_TRUE(CertificationGaps(f).empty());  // the rules do not apply yet
+  f.sim_training_applies = true;
+  const auto gaps = CertificationGaps(f);
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].field, "sim_training");
+  EXPECT_EQ(gaps[0].citation, "47 CFR 64.2010(h)(7)");
+  EXPECT_NE(gaps[0].message.find("2 staff members who take customers' calls or visits have not"),
+            std::string::npos)
+      << gaps[0].message;
+  f.sim_training_missing = 0;
+  EXPECT_TRUE(CertificationGaps(f).empty());
+}
+
 }  // namespace
 }  // namespace proprio::rules

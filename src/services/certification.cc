@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/text.h"
 #include "ledger/sha256.h"
 #include "services/breach.h"
 #include "services/json_codec.h"
@@ -104,16 +105,38 @@ Status ValidateRecordKind(std::string_view kind) {
       "kind");
 }
 
+// The topics of a course, ';'-joined in a fixed order; none means CPNI.
+Result<std::string> CourseTopics(const std::vector<std::string>& topics) {
+  static constexpr std::string_view kKnown[] = {"cpni", rules::kSimChangeTrainingTopic};
+  std::set<std::string_view> chosen;
+  for (const std::string& t : topics) {
+    auto it = std::find(std::begin(kKnown), std::end(kKnown), t);
+    if (it == std::end(kKnown)) {
+      return Status::InvalidArgument(
+          "unknown topic '" + t + "' (one of cpni, sim_change)", "topics");
+    }
+    chosen.insert(*it);
+  }
+  if (chosen.empty()) chosen.insert("cpni");
+  std::string out;
+  for (std::string_view k : kKnown) {
+    if (chosen.count(k)) out += (out.empty() ? "" : ";") + std::string(k);
+  }
+  return out;
+}
+
 Result<store::TrainingCourseRow> AddTrainingCourse(store::Store& store, CarrierId carrier,
                                                    const TrainingCourseInput& in,
                                                    const Actor& actor) {
   RETURN_IF_ERROR(CheckText(in.title, "title", true, kMaxNameBytes));
   RETURN_IF_ERROR(CheckText(in.version, "version", true, 64));
+  ASSIGN_OR_RETURN(const std::string topics, CourseTopics(in.topics));
   store::TrainingCourseRow row;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(CarrierRules rules, LoadCarrierRules(tx, carrier));
     row = {0, carrier, in.title, in.version,
            in.policy_version < 0 ? rules.policy->policy.version : in.policy_version, actor.now, 0};
+    row.topics = topics;
     if (in.policy_version >= 0 && in.policy_version != 0) {
       RETURN_IF_ERROR(LoadPolicyVersion(tx, carrier, in.policy_version).status());
     }
@@ -124,7 +147,8 @@ Result<store::TrainingCourseRow> AddTrainingCourse(store::Store& store, CarrierI
                                          {{"id", row.id},
                                           {"title", row.title},
                                           {"version", row.version},
-                                          {"policy_version", row.policy_version}})));
+                                          {"policy_version", row.policy_version},
+                                          {"topics", SplitList(row.topics, ';')}})));
     row.ledger_seq = appended.seq;
     return Status::Ok();
   }));
@@ -395,7 +419,8 @@ json TrainingCourseToJson(const store::TrainingCourseRow& c) {
           {"version", c.version},
           {"policy_version", c.policy_version},
           {"created_at", c.created_at.ToRfc3339()},
-          {"ledger_seq", c.ledger_seq}};
+          {"ledger_seq", c.ledger_seq},
+          {"topics", SplitList(c.topics, ';')}};
 }
 
 Result<std::vector<TrainingDue>> ListTrainingDue(store::Store& store, CarrierId carrier,
@@ -455,9 +480,17 @@ struct YearRecords {
   int64_t disciplinary = 0;
   bool signed_already = false;
   ledger::Head head;
+  bool sim_training_applies = false;
+  int sim_training_missing = 0;
 };
 
-Result<YearRecords> ReadYear(store::Tx& tx, CarrierId carrier, int year, Instant now) {
+bool TakesCustomerContacts(const Staff& s) {
+  return std::any_of(s.roles.begin(), s.roles.end(),
+                     [](Role r) { return r == Role::kCsr || r == Role::kSupervisor; });
+}
+
+Result<YearRecords> ReadYear(store::Tx& tx, CarrierId carrier, int year, Instant now,
+                             const rules::RuleConfig& config) {
   YearRecords y;
   ASSIGN_OR_RETURN(CarrierRules rules, LoadCarrierRules(tx, carrier));
   ASSIGN_OR_RETURN(y.carrier, tx.GetCarrier(carrier));
@@ -505,16 +538,32 @@ Result<YearRecords> ReadYear(store::Tx& tx, CarrierId carrier, int year, Instant
   y.signed_already = std::any_of(existing.begin(), existing.end(),
                                  [](const auto& c) { return c.state == "signed"; });
   ASSIGN_OR_RETURN(y.head, tx.LedgerHead(carrier));
+  // 64.2010(h)(7): in force by the end of the year, for a wireless provider.
+  const Instant year_end = rules.zone->StartOfDay(CivilDate{year + 1, 1, 1}) + (-1);
+  y.sim_training_applies = y.policy->policy.sim_protections &&
+                           rules::RuleSetFor(year_end, config).SimChangeInForce(year_end);
+  if (y.sim_training_applies) {
+    ASSIGN_OR_RETURN(auto staff, tx.ListStaff(carrier));
+    ASSIGN_OR_RETURN(auto trained,
+                     tx.StaffTrainedOn(carrier, std::string(rules::kSimChangeTrainingTopic)));
+    for (const Staff& s : staff) {
+      if (s.active && TakesCustomerContacts(s) && !trained.count(s.id.value())) {
+        ++y.sim_training_missing;
+      }
+    }
+  }
   return y;
 }
 
 }  // namespace
 
 Result<CertificationReadiness> PrepareCertification(store::Store& store, CarrierId carrier,
-                                                    int year, Instant now) {
+                                                    int year, Instant now,
+                                                    const rules::RuleConfig& config) {
+  RETURN_IF_ERROR(rules::ValidateRuleConfig(config));
   YearRecords y;
   RETURN_IF_ERROR(store.Read([&](store::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(y, ReadYear(tx, carrier, year, now));
+    ASSIGN_OR_RETURN(y, ReadYear(tx, carrier, year, now, config));
     return Status::Ok();
   }));
   ASSIGN_OR_RETURN(auto training, ListTrainingDue(store, carrier, now));
@@ -531,6 +580,8 @@ Result<CertificationReadiness> PrepareCertification(store::Store& store, Carrier
       y.carrier.officers.begin(), y.carrier.officers.end(), [](const Officer& o) { return o.signatory; }));
   f.staff_training_overdue =
       static_cast<int>(std::count_if(training.begin(), training.end(), [](const auto& t) { return t.overdue; }));
+  f.sim_training_applies = y.sim_training_applies;
+  f.sim_training_missing = y.sim_training_missing;
   std::set<int64_t> overdue_cases;
   for (const auto& d : due) {
     if (d.overdue) overdue_cases.insert(d.case_id);
@@ -560,6 +611,8 @@ json ReadinessToJson(const CertificationReadiness& r) {
           {"facts", {{"policy_set", f.policy_set},
                      {"signatory_officers", f.signatory_officers},
                      {"staff_training_overdue", f.staff_training_overdue},
+                     {"sim_training_applies", f.sim_training_applies},
+                     {"sim_training_missing", f.sim_training_missing},
                      {"breach_cases_overdue", f.breach_cases_overdue},
                      {"complaints_open", f.complaints_open},
                      {"pretexter_summary", f.pretexter_summary},
@@ -571,10 +624,10 @@ Result<store::CertificationRow> BuildCertification(store::Store& store, CarrierI
                                                    int year, const BuildOptions& options,
                                                    const Actor& actor) {
   ASSIGN_OR_RETURN(CertificationReadiness readiness,
-                   PrepareCertification(store, carrier, year, actor.now));
+                   PrepareCertification(store, carrier, year, actor.now, options.rule_config));
   store::CertificationRow row;
   RETURN_IF_ERROR(store.Transact([&](store::Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(YearRecords y, ReadYear(tx, carrier, year, actor.now));
+    ASSIGN_OR_RETURN(YearRecords y, ReadYear(tx, carrier, year, actor.now, options.rule_config));
     ASSIGN_OR_RETURN(Officer officer, SigningOfficer(y.carrier, options.officer));
     const rules::RuleSet rule_set = rules::RuleSetFor(
         rules::FederalEffectiveInstant(CivilDate{year, 12, 31}), options.rule_config);

@@ -42,6 +42,9 @@ struct TrainingCourseInput {
   std::string title;
   std::string version;
   int64_t policy_version = -1;  // -1: the policy in force
+  // What it covers: "cpni" (64.2009(b)), "sim_change" (SIM swap and port-out
+  // fraud, 64.2010(h)(7)); empty: {"cpni"}. InvalidArgument "topics" otherwise.
+  std::vector<std::string> topics;
 };
 Result<store::TrainingCourseRow> AddTrainingCourse(store::Store& store, CarrierId carrier,
                                                    const TrainingCourseInput& in,
@@ -146,8 +149,12 @@ struct CertificationReadiness {
   bool ready() const;  // no gaps other than "signed"
 };
 // InvalidArgument "year" for a year that has not ended (the carrier's date).
+// `config` says when the SIM change rules (64.2010(h)) are in force: from then
+// on a wireless provider's CSRs and supervisors need the SIM change training
+// of 64.2010(h)(7).
 Result<CertificationReadiness> PrepareCertification(store::Store& store, CarrierId carrier,
-                                                    int year, Instant now);
+                                                    int year, Instant now,
+                                                    const rules::RuleConfig& config);
 nlohmann::json ReadinessToJson(const CertificationReadiness& r);
 
 struct BuildOptions {

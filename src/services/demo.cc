@@ -122,7 +122,8 @@ Result<int64_t> DemoCertification(store::Store& store, CarrierId carrier,
   const int year = today.year - 1;
   ASSIGN_OR_RETURN(auto course, AddTrainingCourse(store, carrier,
                                                   {"CPNI: when you may and may not use it",
-                                                   std::to_string(year - 1) + ".1", -1},
+                                                   std::to_string(year - 1) + ".1", -1,
+                                                   {"cpni", "sim_change"}},
                                                   actor));
   // Each completion is at most a year old, so nobody is overdue today.
   const std::array<CivilDate, 3> sessions = {CivilDate{year - 1, 1, 5}, CivilDate{year, 1, 5},

@@ -22,6 +22,7 @@ struct TrainingCourseRow {
   int64_t policy_version = 0;
   Instant created_at;
   int64_t ledger_seq = 0;
+  std::string topics = "cpni";  // ';'-separated: cpni, sim_change (migration 0016)
 };
 
 // kind: "training_completion" | "disciplinary_action" | "complaint" |

@@ -28,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -300,6 +301,8 @@ class Tx {
   // staff id -> occurred_on.
   Result<std::map<int64_t, std::string>> LatestRecordByStaff(CarrierId carrier,
                                                              const std::string& kind);
+  // The staff who completed a course covering `topic` (training_courses.topics).
+  Result<std::set<int64_t>> StaffTrainedOn(CarrierId carrier, const std::string& topic);
   // Certifications. Get: NotFound unless `carrier`'s. List: `year` 0 = all,
   // newest first. Sign: FailedPrecondition when the year already has a signed
   // filing (the unique index), NotFound for an unknown id.

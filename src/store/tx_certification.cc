@@ -13,7 +13,7 @@ using internal::Value;
 namespace {
 
 constexpr char kCourseColumns[] =
-    "id, carrier_id, title, version, policy_version, created_at, ledger_seq";
+    "id, carrier_id, title, version, policy_version, created_at, ledger_seq, topics";
 constexpr char kRecordColumns[] =
     "id, carrier_id, kind, occurred_on, staff_id, customer_id, course_id, category, status, "
     "details, recorded_at, recorded_by, ledger_seq";
@@ -33,7 +33,7 @@ Value OptValue(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(N
 
 TrainingCourseRow CourseFromRow(const Row& r) {
   return {r.Int(0), CarrierId(r.Int(1)), r.Text(2), r.Text(3), r.Int(4),
-          Instant::FromMicros(r.Int(5)), r.Int(6)};
+          Instant::FromMicros(r.Int(5)), r.Int(6), r.Text(7)};
 }
 
 ComplianceRecordRow RecordFromRow(const Row& r) {
@@ -87,9 +87,9 @@ std::string_view To(const ComplianceRecordFilter& f) {
 Result<int64_t> Tx::InsertTrainingCourse(const TrainingCourseRow& c) {
   auto id = conn_.Insert(
       "INSERT INTO training_courses (carrier_id, title, version, policy_version, created_at, "
-      "ledger_seq) VALUES (?, ?, ?, ?, ?, ?)",
+      "ledger_seq, topics) VALUES (?, ?, ?, ?, ?, ?, ?)",
       {c.carrier.value(), c.title, c.version, c.policy_version, c.created_at.micros(),
-       c.ledger_seq});
+       c.ledger_seq, c.topics});
   if (!id.ok() && id.status().IsAlreadyExists()) {
     return Status::AlreadyExists("the carrier has a course '" + c.title + "' version " + c.version,
                                  "version");
@@ -197,6 +197,20 @@ Result<std::map<int64_t, std::string>> Tx::LatestRecordByStaff(CarrierId carrier
       "kind = ? AND staff_id IS NOT NULL GROUP BY staff_id",
       {carrier.value(), kind}, [&](const Row& r) {
         out[r.Int(0)] = r.Text(1);
+        return Status::Ok();
+      }));
+  return out;
+}
+
+Result<std::set<int64_t>> Tx::StaffTrainedOn(CarrierId carrier, const std::string& topic) {
+  std::set<int64_t> out;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT DISTINCT r.staff_id FROM compliance_records r JOIN training_courses c ON "
+      "c.id = r.course_id AND c.carrier_id = r.carrier_id WHERE r.carrier_id = ? AND "
+      "r.kind = 'training_completion' AND r.staff_id IS NOT NULL AND "
+      "(';' || c.topics || ';') LIKE ?",
+      {carrier.value(), "%;" + topic + ";%"}, [&](const Row& r) {
+        out.insert(r.Int(0));
         return Status::Ok();
       }));
   return out;

@@ -65,7 +65,10 @@ TEST_F(CliRulesTest, ListGivesEveryParagraphWithCodeAndTests) {
   EXPECT_EQ((*sim)["rule_sets"], json::array({"fcc-2024"}));
   const json* training = Find(list, "47 CFR 64." "2010(h)(7)");
   ASSERT_NE(training, nullptr);
-  EXPECT_EQ((*training)["enforcement"], "not enforced yet");
+  EXPECT_EQ((*training)["enforcement"], "enforced");
+  const json* other = Find(list, "47 CFR 64." "2010(h)(8)");
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ((*other)["enforcement"], "not enforced yet");
   // Both texts of the breach section's paragraph (a): 2007 and 2024.
   EXPECT_NE(Find(list, "47 CFR 64." "2011(a)", "2007"), nullptr);
   EXPECT_NE(Find(list, "47 CFR 64." "2011(a)", "2024"), nullptr);

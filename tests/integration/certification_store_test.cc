@@ -114,7 +114,7 @@ class CertificationStoreTest : public ::testing::TestWithParam<Backend> {
   // Everything a ready 2024 filing needs.
   void MakeReady() {
     SetSeedPolicy();
-    auto course = services::AddTrainingCourse(*store_, carriers_[0], {"CPNI basics", "2024.1"},
+    auto course = services::AddTrainingCourse(*store_, carriers_[0], {"CPNI basics", "2024.1", -1, {}},
                                               Now("2024-01-04T15:00:00Z"));
     ASSERT_TRUE(course.ok()) << course.status().ToString();
     course_ = course->id;
@@ -214,9 +214,9 @@ TEST_P(CertificationStoreTest, c64_2009_e_BadRecordsNameTheFieldAndWriteNothing)
   auto forum = services::RecordBrokerAction(s, c, {CivilDate{2024, 3, 4}, "arbitration", "X", "", "pending", ""},
                                             Now("2024-03-04T15:00:00Z"));
   EXPECT_EQ(forum.status().field(), "forum");
-  auto course = services::AddTrainingCourse(s, c, {"CPNI basics", "1"}, Now("2024-03-04T15:00:00Z"));
+  auto course = services::AddTrainingCourse(s, c, {"CPNI basics", "1", -1, {}}, Now("2024-03-04T15:00:00Z"));
   ASSERT_TRUE(course.ok());
-  auto dup = services::AddTrainingCourse(s, c, {"CPNI basics", "1"}, Now("2024-03-04T15:00:00Z"));
+  auto dup = services::AddTrainingCourse(s, c, {"CPNI basics", "1", -1, {}}, Now("2024-03-04T15:00:00Z"));
   EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(dup.status().field(), "version");
   // Another carrier's staff member cannot complete this carrier's course.
@@ -242,7 +242,7 @@ TEST_P(CertificationStoreTest, c64_2009_b_TrainingDueAtHireAndYearlyUnderThePoli
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].due_on.ToString(), "2024-01-08");  // the hire date
   EXPECT_TRUE((*due)[0].overdue);
-  auto course = services::AddTrainingCourse(*store_, c, {"CPNI basics", "2024.1"},
+  auto course = services::AddTrainingCourse(*store_, c, {"CPNI basics", "2024.1", -1, {}},
                                             Now("2024-06-01T15:00:00Z"));
   ASSERT_TRUE(course.ok());
   EXPECT_EQ(course->policy_version, 1);  // the policy in force
@@ -260,9 +260,9 @@ TEST_P(CertificationStoreTest, c64_2009_b_TrainingDueAtHireAndYearlyUnderThePoli
 
 TEST_P(CertificationStoreTest, c64_2009_e_PrepareListsWhatIsMissing) {
   const CarrierId c = carriers_[0];
-  auto future = services::PrepareCertification(*store_, c, 2025, At("2025-06-01T15:00:00Z"));
+  auto future = services::PrepareCertification(*store_, c, 2025, At("2025-06-01T15:00:00Z"), rules::RuleConfig{});
   EXPECT_EQ(future.status().field(), "year");
-  auto r = services::PrepareCertification(*store_, c, 2024, At("2025-01-15T15:00:00Z"));
+  auto r = services::PrepareCertification(*store_, c, 2024, At("2025-01-15T15:00:00Z"), rules::RuleConfig{});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->due_on.ToString(), "2025-03-03");  // March 1, 2025 was a Saturday (1.4(j))
   std::vector<std::string> fields;
@@ -271,13 +271,66 @@ TEST_P(CertificationStoreTest, c64_2009_e_PrepareListsWhatIsMissing) {
   EXPECT_FALSE(r->ready());
 
   MakeReady();
-  r = services::PrepareCertification(*store_, c, 2024, At("2025-01-15T15:00:00Z"));
+  r = services::PrepareCertification(*store_, c, 2024, At("2025-01-15T15:00:00Z"), rules::RuleConfig{});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->gaps.empty()) << r->gaps[0].message;
   EXPECT_TRUE(r->ready());
   // The other carrier has a signatory but neither a policy nor a review.
-  auto other = services::PrepareCertification(*store_, carriers_[1], 2024, At("2025-01-15T15:00:00Z"));
+  auto other = services::PrepareCertification(*store_, carriers_[1], 2024, At("2025-01-15T15:00:00Z"), rules::RuleConfig{});
   EXPECT_FALSE(other->ready());
+}
+
+// 64.2010(h)(7): once the SIM change rules are in force in the year, a
+// wireless provider's CSR without a course on SIM change fraud is a gap;
+// recording one clears it. Before the compliance date it is none.
+TEST_P(CertificationStoreTest, c64_2010_h_7_CsrsNeedSimChangeTrainingOnceInForce) {
+  const CarrierId c = carriers_[0];
+  MakeReady();
+  const Instant when = At("2025-01-15T15:00:00Z");
+  rules::RuleConfig config;
+  config.sim_change_compliance = CivilDate{2024, 7, 15};
+  auto r = services::PrepareCertification(*store_, c, 2024, when, config);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->gaps.size(), 1u);
+  EXPECT_EQ(r->gaps[0].field, "sim_training");
+  EXPECT_EQ(r->gaps[0].citation, "47 CFR 64.2010(h)(7)");
+  EXPECT_NE(r->gaps[0].message.find("1 staff member who takes customers' calls or visits has "
+                                    "not completed training on SIM swap and port-out fraud"),
+            std::string::npos)
+      << r->gaps[0].message;
+  EXPECT_TRUE(r->facts.sim_training_applies);
+  EXPECT_EQ(r->facts.sim_training_missing, 1);
+  EXPECT_FALSE(r->ready());
+  // In force only from 2025: not a gap of 2024.
+  config.sim_change_compliance = CivilDate{2025, 1, 2};
+  r = services::PrepareCertification(*store_, c, 2024, when, config);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->facts.sim_training_applies);
+  EXPECT_TRUE(r->ready());
+
+  // An unknown topic names the field and writes nothing.
+  auto bad = services::AddTrainingCourse(*store_, c, {"SIM fraud", "1", -1, {"sim_swap"}},
+                                         Now("2024-08-01T15:00:00Z"));
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().field(), "topics");
+  EXPECT_EQ(services::ListTrainingCourses(*store_, c)->size(), 1u);
+  auto sim = services::AddTrainingCourse(*store_, c,
+                                         {"SIM fraud", "1", -1, {"sim_change", "cpni", "sim_change"}},
+                                         Now("2024-08-01T15:00:00Z"));
+  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+  EXPECT_EQ(sim->topics, "cpni;sim_change");  // known order, once each
+  EXPECT_EQ(services::TrainingCourseToJson(*sim)["topics"],
+            nlohmann::json::array({"cpni", "sim_change"}));
+  EXPECT_EQ(services::ListTrainingCourses(*store_, c)->at(0).topics, "cpni");
+  ASSERT_TRUE(services::RecordTrainingCompletion(*store_, c,
+                                                 {staff_, sim->id, CivilDate{2024, 8, 2}, true},
+                                                 Now("2024-08-02T15:00:00Z"))
+                  .ok());
+  config.sim_change_compliance = CivilDate{2024, 7, 15};
+  r = services::PrepareCertification(*store_, c, 2024, when, config);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->facts.sim_training_missing, 0);
+  EXPECT_TRUE(r->ready()) << (r->gaps.empty() ? "" : r->gaps[0].message);
 }
 
 TEST_P(CertificationStoreTest, c64_2009_e_BuildSignAndReadTheFilingBack) {
