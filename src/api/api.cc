@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "api/console_assets.h"
 #include "api/problem.h"
 #include "core/text.h"
 #include "ledger/sha256.h"
@@ -386,6 +387,11 @@ void Api::Handle(Request req, Reply done) {
     Finish(*call_ptr, std::move(r), started, done);
   };
   if (m.route == nullptr) {
+    // The web console's files (api/console_assets.h), outside /v1.
+    if (std::optional<Response> page = ConsoleResponse(call->req)) {
+      call->Send(std::move(*page));
+      return;
+    }
     if (!m.allowed.empty()) {
       std::string allow;
       for (const std::string& a : m.allowed) {
