@@ -1,6 +1,7 @@
 // The web console's server side (issue 13), end to end over real HTTP on
 // loopback: the embedded files at / and /assets/ with their caching and
-// Content-Security-Policy.
+// Content-Security-Policy; the browser session (HttpOnly SameSite=Strict
+// cookie) and its CSRF token on every state-changing request.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -9,9 +10,11 @@
 #include <thread>
 
 #include "api/api.h"
+#include "api/browser_session.h"
 #include "api/console_assets.h"
 #include "api/server.h"
 #include "http_client.h"
+#include "planted_values.h"
 #include "server_traces.h"
 #include "services/registry.h"
 #include "services/staff_auth.h"
@@ -177,6 +180,181 @@ TEST_F(HttpConsoleTest, HashedAssetsAreImmutableForAYearWithETags) {
   EXPECT_EQ(c.Send("POST", "/", "{}").status, 404);
   // The API's own answers stay no-store.
   EXPECT_EQ(c.Get("/v1/me").Header("cache-control"), "no-store");
+}
+
+// ---- the browser session: cookie and CSRF (api/browser_session.h) ----
+
+// Signs in as the CSR with "cookie": true; returns the Cookie header to send
+// back and the CSRF token.
+struct BrowserSession {
+  std::string cookie;
+  std::string csrf;
+  std::string set_cookie;
+};
+
+class HttpConsoleSessionTest : public HttpConsoleTest {
+ protected:
+  BrowserSession SignInBrowser(HttpClient& c) {
+    HttpResponse r = c.PostJson("/v1/sessions",
+                                {{"login", "csr.alpha"}, {"password", kPassword}, {"cookie", true}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    BrowserSession s;
+    s.set_cookie = r.Header("set-cookie");
+    s.cookie = s.set_cookie.substr(0, s.set_cookie.find(';'));
+    const json body = r.Json();
+    if (body.contains("csrf_token")) s.csrf = body["csrf_token"].get<std::string>();
+    EXPECT_FALSE(body.contains("token")) << "the session token must not reach script";
+    return s;
+  }
+  std::string A() const { return "/v1/carriers/" + carrier_a_.ToString(); }
+  json OpenCall() const { return {{"customer", customer_a_.value()}, {"channel", "phone"}}; }
+};
+
+TEST_F(HttpConsoleSessionTest, CookieSignInSetsAnHttpOnlyStrictCookieAndACsrfToken) {
+  HttpClient c(port());
+  BrowserSession s = SignInBrowser(c);
+  EXPECT_TRUE(s.set_cookie.starts_with("proprio_session=")) << s.set_cookie;
+  EXPECT_NE(s.set_cookie.find("; HttpOnly"), std::string::npos) << s.set_cookie;
+  EXPECT_NE(s.set_cookie.find("; SameSite=Strict"), std::string::npos) << s.set_cookie;
+  EXPECT_NE(s.set_cookie.find("; Path=/;"), std::string::npos) << s.set_cookie;
+  EXPECT_NE(s.set_cookie.find("; Max-Age="), std::string::npos) << s.set_cookie;
+  // Plain HTTP on loopback: not Secure; under TLS it is (below).
+  EXPECT_EQ(s.set_cookie.find("Secure"), std::string::npos) << s.set_cookie;
+  EXPECT_EQ(s.csrf.size(), 64u);
+  HttpResponse me = c.Send("GET", "/v1/me", "", {{"Cookie", s.cookie}});
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.Json()["name"], "Casey Alpha");
+  // A bearer sign-in is unchanged: the token in the body, no cookie.
+  HttpResponse bearer =
+      c.PostJson("/v1/sessions", {{"login", "csr.alpha"}, {"password", kPassword}});
+  ASSERT_EQ(bearer.status, 201);
+  EXPECT_TRUE(bearer.Json().contains("token"));
+  EXPECT_TRUE(bearer.Header("set-cookie").empty());
+  // The flags under TLS.
+  const std::string secure = api::SessionCookie("t", 60, true);
+  EXPECT_NE(secure.find("; Secure"), std::string::npos) << secure;
+  EXPECT_NE(secure.find("; HttpOnly"), std::string::npos) << secure;
+  EXPECT_NE(api::ClearedSessionCookie(true).find("Max-Age=0"), std::string::npos);
+}
+
+TEST_F(HttpConsoleSessionTest, CookiePostWithoutOrWithAWrongCsrfTokenIs403) {
+  HttpClient c(port());
+  BrowserSession s = SignInBrowser(c);
+  const std::string target = A() + "/verifications";
+  HttpResponse missing = c.Send("POST", target, OpenCall().dump(), {{"Cookie", s.cookie}});
+  EXPECT_EQ(missing.status, 403) << missing.body;
+  EXPECT_EQ(missing.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(missing.Json()["type"], "https://proprio.dev/problems/csrf-token-invalid");
+  EXPECT_EQ(missing.Json()["field"], "X-CSRF-Token");
+  std::string wrong_token = s.csrf;
+  wrong_token[0] = wrong_token[0] == 'a' ? 'b' : 'a';
+  HttpResponse wrong = c.Send("POST", target, OpenCall().dump(),
+                              {{"Cookie", s.cookie}, {"X-CSRF-Token", wrong_token}});
+  EXPECT_EQ(wrong.status, 403) << wrong.body;
+  // Another session's CSRF token does not fit this one.
+  BrowserSession other = SignInBrowser(c);
+  HttpResponse crossed = c.Send("POST", target, OpenCall().dump(),
+                                {{"Cookie", s.cookie}, {"X-CSRF-Token", other.csrf}});
+  EXPECT_EQ(crossed.status, 403) << crossed.body;
+  HttpResponse right = c.Send("POST", target, OpenCall().dump(),
+                              {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}});
+  EXPECT_EQ(right.status, 201) << right.body;
+  // Reads need no CSRF token.
+  EXPECT_EQ(c.Send("GET", A() + "/customers/" + customer_a_.ToString(), "",
+                   {{"Cookie", s.cookie}}).status, 200);
+}
+
+TEST_F(HttpConsoleSessionTest, BearerClientsNeedNoCsrfTokenAndTheHeaderWinsOverACookie) {
+  HttpClient c(port());
+  HttpResponse r = c.PostJson(A() + "/verifications", OpenCall(), csr_token_);
+  EXPECT_EQ(r.status, 201) << r.body;
+  // With both, the Authorization header authenticates: no CSRF check.
+  BrowserSession s = SignInBrowser(c);
+  HttpResponse both = c.Send("POST", A() + "/verifications", OpenCall().dump(),
+                             {{"Cookie", s.cookie}, {"Authorization", "Bearer " + csr_token_}});
+  EXPECT_EQ(both.status, 201) << both.body;
+}
+
+TEST_F(HttpConsoleSessionTest, SignOutRevokesTheSessionAndClearsTheCookie) {
+  HttpClient c(port());
+  BrowserSession s = SignInBrowser(c);
+  HttpResponse no_csrf = c.Send("DELETE", "/v1/sessions/current", "", {{"Cookie", s.cookie}});
+  EXPECT_EQ(no_csrf.status, 403);
+  HttpResponse out = c.Send("DELETE", "/v1/sessions/current", "",
+                            {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}});
+  ASSERT_EQ(out.status, 204) << out.body;
+  const std::string cleared = out.Header("set-cookie");
+  EXPECT_TRUE(cleared.starts_with("proprio_session=;")) << cleared;
+  EXPECT_NE(cleared.find("Max-Age=0"), std::string::npos) << cleared;
+  EXPECT_EQ(c.Send("GET", "/v1/me", "", {{"Cookie", s.cookie}}).status, 401);
+}
+
+TEST(BrowserSessionTest, CookieValueFindsTheNamedCookieOnly) {
+  EXPECT_EQ(api::CookieValue("a=1; proprio_session=tok; b=2", "proprio_session"), "tok");
+  EXPECT_EQ(api::CookieValue("xproprio_session=tok", "proprio_session"), "");
+  EXPECT_EQ(api::CookieValue("proprio_session=\"q\"", "proprio_session"), "q");
+  EXPECT_EQ(api::CookieValue("", "proprio_session"), "");
+  EXPECT_TRUE(api::CsrfTokenMatches("tok", api::CsrfTokenFor("tok")));
+  EXPECT_FALSE(api::CsrfTokenMatches("tok", api::CsrfTokenFor("tok2")));
+  EXPECT_FALSE(api::CsrfTokenMatches("tok", ""));
+}
+
+// ---- the search by number: in the body, never in the URL ----
+
+TEST_F(HttpConsoleSessionTest, SearchFindsTheCarriersCustomerByNumberOrAccount) {
+  HttpClient c(port());
+  const std::string target = A() + "/customers/search";
+  PlantValue("4075550201");
+  PlantValue("A-1001");
+  HttpResponse by_phone = c.PostJson(target, {{"telephone_number", "(407) 555-0201"}}, csr_token_);
+  ASSERT_EQ(by_phone.status, 200) << by_phone.body;
+  ASSERT_EQ(by_phone.Json()["customers"].size(), 1u);
+  EXPECT_EQ(by_phone.Json()["customers"][0]["id"], customer_a_.value());
+  EXPECT_FALSE(by_phone.Json()["customers"][0].contains("telephone_numbers"));
+  HttpResponse by_account = c.PostJson(target, {{"account_number", "A-1001"}}, csr_token_);
+  ASSERT_EQ(by_account.status, 200) << by_account.body;
+  EXPECT_EQ(by_account.Json()["customers"][0]["account_number"], "A-1001");
+  // The browser session: POST, so its CSRF token is needed.
+  BrowserSession s = SignInBrowser(c);
+  const std::string body = json{{"account_number", "A-1001"}}.dump();
+  EXPECT_EQ(c.Send("POST", target, body, {{"Cookie", s.cookie}}).status, 403);
+  EXPECT_EQ(c.Send("POST", target, body, {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}}).status,
+            200);
+  // No number in the server's log (the scan at TearDown checks it again).
+  const std::string log = Log();
+  EXPECT_EQ(log.find("4075550201"), std::string::npos);
+  EXPECT_EQ(log.find("555-0201"), std::string::npos);
+  EXPECT_EQ(log.find("A-1001"), std::string::npos);
+}
+
+TEST_F(HttpConsoleSessionTest, SearchNeverReachesAnotherCarriersCustomer) {
+  HttpClient c(port());
+  const std::string target = A() + "/customers/search";
+  // Carrier B's customer, asked in carrier A: 404, as if it did not exist.
+  HttpResponse phone = c.PostJson(target, {{"telephone_number", "+14075550302"}}, csr_token_);
+  EXPECT_EQ(phone.status, 404) << phone.body;
+  HttpResponse account = c.PostJson(target, {{"account_number", "B-2002"}}, csr_token_);
+  EXPECT_EQ(account.status, 404) << account.body;
+  // Carrier B's route itself: the CSR does not act for B.
+  HttpResponse other = c.PostJson("/v1/carriers/" + carrier_b_.ToString() + "/customers/search",
+                                  {{"account_number", "B-2002"}}, csr_token_);
+  EXPECT_EQ(other.status, 404) << other.body;
+}
+
+TEST_F(HttpConsoleSessionTest, SearchInputIsCheckedAndNamesTheField) {
+  HttpClient c(port());
+  const std::string target = A() + "/customers/search";
+  HttpResponse none = c.PostJson(target, json::object(), csr_token_);
+  EXPECT_EQ(none.status, 400);
+  EXPECT_EQ(none.Json()["field"], "telephone_number");
+  HttpResponse both = c.PostJson(
+      target, {{"telephone_number", "+14075550201"}, {"account_number", "A-1001"}}, csr_token_);
+  EXPECT_EQ(both.status, 400);
+  HttpResponse bad = c.PostJson(target, {{"telephone_number", "12"}}, csr_token_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["field"], "telephone_number");
+  HttpResponse unknown = c.PostJson(target, {{"ssn", "1"}}, csr_token_);
+  EXPECT_EQ(unknown.status, 400);
 }
 
 }  // namespace
