@@ -1,6 +1,7 @@
 # Proprio: the two commands of the README, and a few more for developers.
 #   make run    set up, build (release), build the demo carrier in ./proprio.db, verify its ledger,
-#               then serve the HTTP API on http://127.0.0.1:8080 (LISTEN=host:port to change)
+#               then serve the HTTP API and the web console on http://127.0.0.1:8080/
+#               (LISTEN=host:port to change)
 #   make test   set up, build with AddressSanitizer+UBSan, run every test (unit, SQLite and
 #               PostgreSQL store, CLI end to end, benchmark smoke runs), then replay the fuzz
 #               corpora and fuzz each parser for FUZZ_SECONDS (default 10)
@@ -28,7 +29,8 @@ run: build
 	@build/release/src/cli/proprio --db $(DB) demo
 	@build/release/src/cli/proprio --db $(DB) audit verify
 	@echo
-	@echo "Demo staff sign in at POST /v1/sessions with password proprio-demo-2013:"
+	@echo "Console: http://$(LISTEN)/  (sign in as alicia.gomez, a CSR, or kim.tran, an auditor)"
+	@echo "Demo staff sign in there or at POST /v1/sessions with password proprio-demo-2013:"
 	@echo "  alicia.gomez (csr)       priya.raman (compliance_officer)  tom.becker (supervisor)"
 	@echo "  robin.ellis (admin)      kim.tran (auditor)                sam.okafor (security)"
 	@echo "  marcus.oyelaran (general_counsel)  jordan.pike (marketing)"

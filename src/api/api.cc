@@ -10,6 +10,8 @@
 
 #include <unistd.h>
 
+#include "api/browser_session.h"
+#include "api/console_assets.h"
 #include "api/problem.h"
 #include "core/text.h"
 #include "ledger/sha256.h"
@@ -386,6 +388,11 @@ void Api::Handle(Request req, Reply done) {
     Finish(*call_ptr, std::move(r), started, done);
   };
   if (m.route == nullptr) {
+    // The web console's files (api/console_assets.h), outside /v1.
+    if (std::optional<Response> page = ConsoleResponse(call->req)) {
+      call->Send(std::move(*page));
+      return;
+    }
     if (!m.allowed.empty()) {
       std::string allow;
       for (const std::string& a : m.allowed) {
@@ -422,10 +429,18 @@ void Api::Handle(Request req, Reply done) {
   Post([this, call] { Guarded(call, [this, &call] { Run(call); }); });
 }
 
-Result<services::Principal> Api::Authenticate(const Request& req) {
+Result<services::Principal> Api::Authenticate(const Request& req,
+                                              std::string* token_from_cookie) {
   const std::string& h = req.authorization;
   if (h.empty()) {
-    return Status::Unauthenticated("this route needs a token: Authorization: Bearer <token>");
+    // The console's session (api/browser_session.h): only when no
+    // Authorization header is sent, so bearer clients are unaffected.
+    std::string cookie_token = CookieValue(req.cookie, kSessionCookieName);
+    if (cookie_token.empty()) {
+      return Status::Unauthenticated("this route needs a token: Authorization: Bearer <token>");
+    }
+    *token_from_cookie = cookie_token;
+    return ResolveCached(cookie_token);
   }
   // The scheme is case-insensitive (RFC 9110 11.1): "Bearer", "bearer", "BEARER";
   // one or more spaces separate it from the token.
@@ -438,7 +453,10 @@ Result<services::Principal> Api::Authenticate(const Request& req) {
     return Status::Unauthenticated("the Authorization header must be 'Bearer <token>'");
   }
   const size_t start = h.find_first_not_of(' ', kScheme.size());
-  const std::string token = start == std::string::npos ? std::string() : h.substr(start);
+  return ResolveCached(start == std::string::npos ? std::string() : h.substr(start));
+}
+
+Result<services::Principal> Api::ResolveCached(const std::string& token) {
   const std::string hash = services::TokenHash(token);
   const Instant now = Instant::Now();
   {
@@ -468,11 +486,24 @@ void Api::Run(const std::shared_ptr<Call>& call) {
   const std::string name = call->req.method + " " + route.pattern;
   call->actor.id = "anonymous via " + name;
   if (route.authenticated) {
-    auto p = Authenticate(call->req);
+    std::string cookie_token;
+    auto p = Authenticate(call->req, &cookie_token);
     if (!p.ok()) {
       Response r = ProblemResponse(p.status(), call->req.request_id);
       r.Header("WWW-Authenticate", "Bearer realm=\"proprio\"");
       call->Send(std::move(r));
+      return;
+    }
+    // CSRF (api/browser_session.h): a state-changing request authenticated
+    // by the session cookie carries the session's CSRF token, or is refused.
+    if (!cookie_token.empty() && !IsSafeMethod(call->req.method) &&
+        !CsrfTokenMatches(cookie_token, call->req.csrf_token)) {
+      call->Send(Problem(403, "csrf-token-invalid", "CSRF token missing or wrong",
+                         call->req.csrf_token.empty()
+                             ? "a request authenticated by the session cookie that changes "
+                               "state must carry X-CSRF-Token (the csrf_token of the sign-in)"
+                             : "X-CSRF-Token is not the token of this session",
+                         call->req.request_id, std::string(kCsrfHeader)));
       return;
     }
     call->principal = std::move(*p);

@@ -223,7 +223,10 @@ class Api {
   };
   Match Route(const std::string& method, const std::string& path) const;
   void Run(const std::shared_ptr<Call>& call);
-  Result<services::Principal> Authenticate(const Request& req);
+  // By the Authorization header, or else by the console's session cookie
+  // (*token_from_cookie then holds its token, for the CSRF check).
+  Result<services::Principal> Authenticate(const Request& req, std::string* token_from_cookie);
+  Result<services::Principal> ResolveCached(const std::string& token);
   void Finish(Call& call, Response r, int64_t started_us, const Reply& done);
   void WithIdempotency(const std::shared_ptr<Call>& call);
   // Keeps the answer `r` to a claimed key, or releases the claim (5xx, 429).

@@ -22,6 +22,9 @@ struct Request {
   std::string idempotency_key;
   std::string if_match;
   std::string if_none_match;
+  std::string cookie;      // the Cookie header (the console's session, api/browser_session.h)
+  std::string csrf_token;  // X-CSRF-Token
+  bool tls = false;        // arrived over TLS (the session cookie is then Secure)
   std::string body;
   std::string request_id;  // assigned by the server
   std::string remote;      // peer address, for logs

@@ -119,6 +119,13 @@ json Schemas() {
                      {"id", "account_number", "customer_type", "name"}))},
             {"next_cursor", Nullable("string")}},
            {"customers", "next_cursor"})},
+      {"CustomerMatches",
+       Obj({{"customers",
+             Arr(Obj({{"id", Int()}, {"account_number", Str()}, {"customer_type", customer_type},
+                      {"name", Str()}},
+                     {"id", "account_number", "customer_type", "name"}))}},
+           {"customers"})},
+      {"CustomerSearch", Obj({{"telephone_number", Str()}, {"account_number", Str()}}, {})},
       {"ImportReport", Obj({{"rows", Int()}, {"imported", Int()}, {"rejected", Int()},
                             {"committed", Bool()}, {"ledger_seq", Int()}, {"file_sha256", Str()},
                             {"errors", Arr(Obj({{"line", Int()}, {"column", Str()},
@@ -138,15 +145,17 @@ json Schemas() {
       // A closed Token with the secret: allOf of two closed schemas would
       // refuse every answer, so the fields are listed once more.
       {"IssuedToken", Obj(issued_fields, {"id", "kind", "token"})},
-      {"SignIn", Obj({{"login", Str()}, {"password", Str()}}, {"login", "password"})},
+      {"SignIn", Obj({{"login", Str()}, {"password", Str()}, {"cookie", Bool()}},
+                     {"login", "password"})},
       {"Principal", Obj({{"account", Int()}, {"staff", Nullable("integer")}, {"name", Str()},
                          {"roles", Arr(RoleEnum())}, {"carriers", Arr(Int())},
                          {"token_id", Int()}, {"token_kind", Str()},
                          {"token_expires_at", Nullable("string")}},
                         {"account", "roles", "carriers"}, false)},
+      // token: a bearer sign-in; csrf_token instead with "cookie": true.
       {"Session", Obj({{"token", Str()}, {"token_type", Str()}, {"expires_at", Str()},
-                       {"principal", Ref("Principal")}},
-                      {"token", "expires_at"}, false)},
+                       {"csrf_token", Str()}, {"principal", Ref("Principal")}},
+                      {"expires_at"}, false)},
       {"LedgerHead", Obj({{"carrier", Int()}, {"entries", Int()}, {"root", Str()},
                           {"last_hash", Str()}},
                          {"carrier", "entries", "root"}, false)},
@@ -297,7 +306,9 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
     op["x-proprio-roles"] = r.authenticated ? (r.roles.empty() ? json("any") : roles)
                                             : json("public");
     op["x-proprio-reads-cpni"] = r.reads_cpni;
-    op["security"] = r.authenticated ? json::array({{{"bearer", json::array()}}}) : json::array();
+    op["security"] = r.authenticated ? json::array({{{"bearer", json::array()}},
+                                                    {{"session_cookie", json::array()}}})
+                                     : json::array();
     json params = json::array();
     for (size_t at = r.pattern.find('{'); at != std::string::npos;
          at = r.pattern.find('{', at + 1)) {
@@ -325,6 +336,13 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
                                               "idempotency-outcome-unknown (look the resource "
                                               "up, then retry with a new key); a 5xx or 429 "
                                               "answer frees the key"}});
+    }
+    if (r.authenticated && r.method != "GET") {
+      params.push_back({{"name", "X-CSRF-Token"}, {"in", "header"}, {"required", false},
+                        {"schema", Str()},
+                        {"description", "required when the request is authenticated by the "
+                                        "session cookie: the csrf_token of the sign-in (403 "
+                                        "csrf-token-invalid when missing or wrong)"}});
     }
     if (r.etag) {
       params.push_back({{"name", "If-None-Match"}, {"in", "header"}, {"required", false},
@@ -381,7 +399,11 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
     }
     if (r.authenticated) {
       responses["401"] = ProblemResponseObject("no valid token");
-      responses["403"] = ProblemResponseObject("the caller's roles do not allow this route");
+      responses["403"] = ProblemResponseObject(
+          r.method == "GET" ? "the caller's roles do not allow this route"
+                            : "the caller's roles do not allow this route; or "
+                              "csrf-token-invalid: authenticated by the session cookie "
+                              "without its X-CSRF-Token");
     }
     if (r.pattern.find('{') != std::string::npos) {
       responses["404"] = ProblemResponseObject(
@@ -456,7 +478,15 @@ json BuildOpenApi(const std::vector<RouteSpec>& routes) {
          {{"bearer",
            {{"type", "http"},
             {"scheme", "bearer"},
-            {"description", "a session token from POST /v1/sessions, or an API token"}}}}}}},
+            {"description", "a session token from POST /v1/sessions, or an API token"}}},
+          {"session_cookie",
+           {{"type", "apiKey"},
+            {"in", "cookie"},
+            {"name", "proprio_session"},
+            {"description",
+             "the web console's session: POST /v1/sessions with \"cookie\": true sets it "
+             "(HttpOnly, SameSite=Strict, Secure under TLS); used only when no Authorization "
+             "header is sent; state-changing requests must carry X-CSRF-Token"}}}}}}},
   };
 }
 

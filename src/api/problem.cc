@@ -80,6 +80,7 @@ const std::vector<ProblemType>& ProblemTypes() {
       {"bad-request", "Bad request", 400},
       {"unauthenticated", "Unauthenticated", 401},
       {"permission-denied", "Permission denied", 403},
+      {"csrf-token-invalid", "CSRF token missing or wrong", 403},
       {"not-found", "Not found", 404},
       {"method-not-allowed", "Method not allowed", 405},
       {"request-timeout", "Request timeout", 408},

@@ -3,6 +3,7 @@
 #include "api/json_input.h"
 #include "api/problem.h"
 #include "api/routes_common.h"
+#include "core/text.h"
 #include "services/customer_update.h"
 #include "services/importer.h"
 #include "services/json_codec.h"
@@ -210,6 +211,70 @@ void AddCustomerRoutes(Api& api, std::vector<RouteSpec>& routes) {
             json out = {{"customers", items}};
             out["next_cursor"] = page.next ? json(page.next->ToString()) : json(nullptr);
             call->Json(200, out);
+          }});
+  // The console's search (issue 13): by POST, so that a telephone or account
+  // number never goes into a URL (logs, history, Referer). Indexed lookups
+  // only: customer_phones' primary key (carrier_id, e164, customer_id) and
+  // customers' UNIQUE (carrier_id, account_number), migration 0001. No match
+  // in this carrier (another carrier's customer included) is 404.
+  routes.push_back(RouteSpec{
+      .method = "POST",
+      .pattern = base + "/search",
+      .summary = "Find customers by a telephone number of record or an account number, given "
+                 "in the body (never in the URL); exactly one of the two. No CPNI in the "
+                 "answer: id, account, type, name. 404 when none of this carrier matches",
+      .tag = "customers",
+      // Staff who take calls and look customers up; not the auditor (read-only,
+      // GET only).
+      .roles = {Role::kComplianceOfficer, Role::kGeneralCounsel, Role::kSupervisor, Role::kCsr,
+                Role::kSecurity, Role::kSystem},
+      .request_type = "application/json",
+      .request_schema = Ref("CustomerSearch"),
+      .response_schema = Ref("CustomerMatches"),
+      .handler =
+          [&api](const std::shared_ptr<Call>& call) {
+            auto body = ParseJsonObject(call->req);
+            if (!body.ok()) return call->Fail(body.status());
+            ObjectReader r(*body);
+            const auto phone = r.OptString("telephone_number", 32);
+            const auto account = r.OptString("account_number", kMaxAccountNumberBytes);
+            if (Status st = r.Finish(); !st.ok()) return call->Fail(st);
+            if (phone.has_value() == account.has_value()) {
+              return call->Fail(Status::InvalidArgument(
+                  "give exactly one of telephone_number and account_number",
+                  phone ? "account_number" : "telephone_number"));
+            }
+            std::string e164;
+            if (phone) {
+              auto normal = NormalizeE164(*phone);
+              if (!normal.ok()) {
+                return call->Fail(Status::InvalidArgument(
+                    "telephone_number is not a telephone number", "telephone_number"));
+              }
+              e164 = *normal;
+            }
+            std::vector<Customer> found;
+            Status st = api.store().Read([&](store::Tx& tx) -> Status {
+              if (phone) {
+                ASSIGN_OR_RETURN(found, tx.FindCustomersByPhone(call->carrier, e164, 20));
+              } else {
+                ASSIGN_OR_RETURN(auto one, tx.FindCustomerByAccount(call->carrier, *account));
+                if (one) found.push_back(std::move(*one));
+              }
+              return Status::Ok();
+            });
+            if (!st.ok()) return call->Fail(st);
+            if (found.empty()) {
+              return call->Fail(Status::NotFound("no customer of this carrier has that number"));
+            }
+            json items = json::array();
+            for (const Customer& c : found) {
+              items.push_back({{"id", c.id.value()},
+                               {"account_number", c.account_number},
+                               {"customer_type", CustomerTypeName(c.type)},
+                               {"name", c.name}});
+            }
+            call->Json(200, {{"customers", items}});
           }});
   routes.push_back(RouteSpec{
       .method = "GET",

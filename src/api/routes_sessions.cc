@@ -1,4 +1,5 @@
 // /v1/sessions, /v1/me: signing in and out, and who am I.
+#include "api/browser_session.h"
 #include "api/json_input.h"
 #include "api/problem.h"
 #include "api/routes_common.h"
@@ -24,8 +25,10 @@ json PrincipalToJson(const services::Principal& p) {
 }
 
 // The password check and its answer (on the sign-in pool).
+// `cookie`: the console's sign-in (api/browser_session.h): the token goes
+// into the HttpOnly session cookie, the answer carries the CSRF token instead.
 void SignInNow(Api& api, const std::shared_ptr<Call>& call, const std::string& login,
-               const std::string& password) {
+               const std::string& password, bool cookie) {
   int64_t retry_after = 0;
   auto result = services::SignIn(api.store(), login, password, api.options().auth,
                                  Instant::Now(), &retry_after);
@@ -40,11 +43,21 @@ void SignInNow(Api& api, const std::shared_ptr<Call>& call, const std::string& l
     return call->Send(std::move(resp));
   }
   api.sign_in_guard().Outcome(call->req.remote, login, true);
-  json out = {{"token", result->session.token},
-              {"token_type", "Bearer"},
-              {"expires_at", result->session.record.expires_at.ToRfc3339()},
+  const Instant expires = result->session.record.expires_at;
+  json out = {{"token_type", cookie ? "cookie" : "Bearer"},
+              {"expires_at", expires.ToRfc3339()},
               {"principal", PrincipalToJson(result->principal)}};
-  call->Json(201, out);
+  Response resp;
+  resp.status = 201;
+  if (cookie) {
+    out["csrf_token"] = CsrfTokenFor(result->session.token);
+    const int64_t max_age = (expires - Instant::Now()) / kMicrosPerSecond;
+    resp.Header("Set-Cookie", SessionCookie(result->session.token, max_age, call->req.tls));
+  } else {
+    out["token"] = result->session.token;
+  }
+  resp.body = out.dump();
+  call->Send(std::move(resp));
 }
 
 }  // namespace
@@ -54,6 +67,10 @@ void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
       .method = "POST",
       .pattern = "/v1/sessions",
       .summary = "Sign in with login and password; returns a session token (shown once). "
+                 "With \"cookie\": true (the web console) the token is set instead in the "
+                 "proprio_session cookie (HttpOnly, SameSite=Strict, Path=/, Secure under TLS) "
+                 "and the answer carries a csrf_token that every state-changing request "
+                 "authenticated by the cookie must send in X-CSRF-Token (403 otherwise). "
                  "Repeated failures lock the account with a growing back-off (429); too many "
                  "failed sign-ins from one address or for one login in a minute are refused "
                  "before any check (429 with Retry-After); when too many sign-ins wait for "
@@ -72,6 +89,7 @@ void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
             ObjectReader r(*body);
             const std::string login = r.String("login", kMaxEmailBytes);
             const std::string password = r.String("password", services::kMaxPasswordBytes);
+            const bool cookie = r.OptBool("cookie").value_or(false);
             if (Status st = r.Finish(); !st.ok()) return call->Fail(st);
             // Refused before any hashing: this address or login failed too often.
             SignInGuard& guard = api.sign_in_guard();
@@ -87,8 +105,8 @@ void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
               return call->Send(std::move(resp));
             }
             // argon2id on the sign-in pool, never on the API's workers.
-            const bool queued = guard.Submit([&api, call, login, password] {
-              api.Guarded(call, [&] { SignInNow(api, call, login, password); });
+            const bool queued = guard.Submit([&api, call, login, password, cookie] {
+              api.Guarded(call, [&] { SignInNow(api, call, login, password, cookie); });
             });
             if (!queued) {
               Response resp = Problem(503, "unavailable", "Service unavailable",
@@ -101,7 +119,8 @@ void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
   routes.push_back(RouteSpec{
       .method = "DELETE",
       .pattern = "/v1/sessions/current",
-      .summary = "Sign out: revokes the token this request carries",
+      .summary = "Sign out: revokes the token this request carries (the console's session "
+                 "cookie is cleared)",
       .tag = "sessions",
       .success_status = 204,
       .response_type = "",
@@ -115,6 +134,7 @@ void AddSessionRoutes(Api& api, std::vector<RouteSpec>& routes) {
             Response r;
             r.status = 204;
             r.content_type.clear();
+            r.Header("Set-Cookie", ClearedSessionCookie(call->req.tls));
             call->Send(std::move(r));
           }});
   routes.push_back(RouteSpec{

@@ -315,6 +315,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     req.idempotency_key = std::string(msg["Idempotency-Key"]);
     req.if_match = std::string(msg[http::field::if_match]);
     req.if_none_match = std::string(msg[http::field::if_none_match]);
+    req.cookie = std::string(msg[http::field::cookie]);
+    req.csrf_token = std::string(msg["X-CSRF-Token"]);
+    req.tls = server_.tls();
     req.body = std::move(msg.body());
     parser_.reset();
     req.remote = remote_;

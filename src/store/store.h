@@ -132,6 +132,11 @@ class Tx {
   Result<Customer> GetCustomer(CarrierId carrier, CustomerId id);
   Result<std::optional<Customer>> FindCustomerByAccount(CarrierId carrier,
                                                         const std::string& account_number);
+  // The carrier's customers with `e164` (normalised) among their numbers of
+  // record, by id, at most `limit`: the customer_phones primary key
+  // (carrier_id, e164, customer_id), then each customer by id.
+  Result<std::vector<Customer>> FindCustomersByPhone(CarrierId carrier, const std::string& e164,
+                                                     int limit);
   // Customers by id, after `after` (exclusive), at most `limit`.
   Result<CustomerPage> ListCustomers(CarrierId carrier, CustomerId after, int limit);
   Result<int64_t> CountCustomers(CarrierId carrier);

@@ -222,6 +222,24 @@ Result<std::optional<Customer>> Tx::FindCustomerByAccount(CarrierId carrier,
   return found;
 }
 
+Result<std::vector<Customer>> Tx::FindCustomersByPhone(CarrierId carrier,
+                                                       const std::string& e164, int limit) {
+  std::vector<int64_t> ids;
+  RETURN_IF_ERROR(conn_.Run(
+      "SELECT customer_id FROM customer_phones WHERE carrier_id = ? AND e164 = ? "
+      "ORDER BY customer_id LIMIT ?",
+      {carrier.value(), E164Key(e164), static_cast<int64_t>(limit)}, [&](const Row& r) {
+        ids.push_back(r.Int(0));
+        return Status::Ok();
+      }));
+  std::vector<Customer> found;
+  for (int64_t id : ids) {
+    ASSIGN_OR_RETURN(Customer c, GetCustomer(carrier, CustomerId(id)));
+    found.push_back(std::move(c));
+  }
+  return found;
+}
+
 // Pages walk the carrier's customers in id order from the cursor through the
 // (carrier_id, id) index (migration 0009), so a page costs its own rows
 // whatever the other carriers hold.

@@ -70,3 +70,8 @@ proprio_add_test(http_sim_test SOURCES http_sim_test.cc ${PROPRIO_PLANTED_VALUE_
   DEPS proprio_live_server LABELS e2e
   ENV ${PROPRIO_POSTGRES_TEST_ENV}
   FIXTURES postgres)
+
+# The web console's server side (issue 13): embedded files, CSP, the browser
+# session cookie and CSRF, the search by number.
+proprio_add_test(http_console_test SOURCES http_console_test.cc ${PROPRIO_HTTP_E2E_CHECKS}
+  DEPS proprio_api proprio_http_test_client SQLite::SQLite3 LABELS e2e)

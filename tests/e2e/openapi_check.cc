@@ -238,6 +238,9 @@ std::vector<std::string> CheckResponse(const json& doc, const std::string& metho
   if (op == nullptr) {
     // 404 and 405 answers for paths the document does not have are fine.
     if (status == 404 || status == 405) return errors;
+    // The web console's files (/, /index.html, /assets/...) are not API operations.
+    const std::string path = target.substr(0, target.find('?'));
+    if (path == "/" || path == "/index.html" || path.starts_with("/assets/")) return errors;
     errors.push_back(name + ": no such operation in the document");
     return errors;
   }
